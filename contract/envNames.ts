@@ -1,0 +1,22 @@
+// ToolHive's env var naming (cmd/thv-operator/pkg/controllerutil: NormalizeHeaderForEnvVar,
+// GenerateHeaderForwardSecretEnvVarName). Byte-compatible: vMCP and the operator compute the same names.
+
+/** Uppercase, `-` -> `_`, anything outside [A-Z0-9_] -> `_`. Lossy: `X-Api.Key` and `X-Api-Key` collide. */
+export function normalize(s: string): string {
+  return s.toUpperCase().replaceAll('-', '_').replace(/[^A-Z0-9_]/g, '_');
+}
+
+export const SECRET_ENV_PREFIX = 'TOOLHIVE_SECRET_';
+
+/** `HEADER_FORWARD_<HEADER>_<ENTRY>`: the identifier ToolHive stores in its config. */
+export function secretIdentifier(entryName: string, headerName: string): string {
+  return `HEADER_FORWARD_${normalize(headerName)}_${normalize(entryName)}`;
+}
+
+/** `TOOLHIVE_SECRET_HEADER_FORWARD_<HEADER>_<ENTRY>`: the env var holding one secret header value. */
+export function secretEnvVarName(entryName: string, headerName: string): string {
+  return SECRET_ENV_PREFIX + secretIdentifier(entryName, headerName);
+}
+
+/** Env var names the sidecar and injector own (kept here so both sides agree). */
+export const ROUTES_ENV_VAR = 'MCP_HEADER_FORWARD_ROUTES';

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import {
+  RESTRICTED_HEADERS,
+  canonicalHeaderName,
+  findForbiddenValueChar,
+  hasControlChar,
+  isHeaderToken,
+  isRestrictedHeader,
+  looksLikeCredentialHeader,
+} from './headers.js';
+
+describe('restricted headers', () => {
+  it('has exactly ToolHive middleware.RestrictedHeaders', () => {
+    expect([...RESTRICTED_HEADERS].sort()).toEqual(
+      [
+        'Connection', 'Content-Length', 'Forwarded', 'Host', 'Http2-Settings', 'Keep-Alive', 'Proxy-Authenticate',
+        'Proxy-Authorization', 'Proxy-Connection', 'Te', 'Trailer', 'Transfer-Encoding', 'Upgrade',
+        'X-Forwarded-For', 'X-Forwarded-Host', 'X-Forwarded-Proto', 'X-Real-Ip',
+      ].sort(),
+    );
+  });
+
+  it.each(['host', 'HOST', 'x-real-ip', 'X-REAL-IP', 'transfer-encoding', 'proxy-authorization'])(
+    'rejects %s in any case',
+    (name) => expect(isRestrictedHeader(name)).toBe(true),
+  );
+
+  it.each(['Authorization', 'X-Api-Key', 'X-MCP-Toolsets', 'Cookie'])('allows %s', (name) =>
+    expect(isRestrictedHeader(name)).toBe(false),
+  );
+
+  it('canonicalises like Go http.CanonicalHeaderKey', () => {
+    expect(canonicalHeaderName('x-real-ip')).toBe('X-Real-Ip');
+    expect(canonicalHeaderName('HTTP2-SETTINGS')).toBe('Http2-Settings');
+    expect(canonicalHeaderName('bad header')).toBe('bad header');
+  });
+});
+
+describe('header grammar', () => {
+  it.each(['X-Api-Key', 'x_custom', "a!#$%&'*+.^_`|~9"])('%s is a token', (n) => expect(isHeaderToken(n)).toBe(true));
+  it.each(['', 'X Api', 'X:Api', 'Ünicode', 'a\r\nb', 'x(y)'])('%j is not a token', (n) =>
+    expect(isHeaderToken(n)).toBe(false),
+  );
+
+  it('finds CR, LF and NUL in values', () => {
+    expect(findForbiddenValueChar('token\n')).toBe('LF');
+    expect(findForbiddenValueChar('a\rb')).toBe('CR');
+    expect(findForbiddenValueChar('a\0b')).toBe('NUL');
+    expect(findForbiddenValueChar('fine value\twith tab')).toBeUndefined();
+  });
+
+  it('treats tab as allowed and other controls as not', () => {
+    expect(hasControlChar('a\tb')).toBe(false);
+    expect(hasControlChar('a\u0001b')).toBe(true);
+    expect(hasControlChar('a\u007fb')).toBe(true);
+  });
+
+  it.each(['Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-Client-Secret', 'Cookie'])(
+    '%s looks like a credential',
+    (n) => expect(looksLikeCredentialHeader(n)).toBe(true),
+  );
+  it.each(['X-MCP-Toolsets', 'Accept-Language', 'X-Tenant'])('%s does not', (n) =>
+    expect(looksLikeCredentialHeader(n)).toBe(false),
+  );
+});

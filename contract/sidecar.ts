@@ -1,0 +1,17 @@
+// Facts the injector writes into the pod and the sidecar reads back: ports, paths, env names.
+export const DEFAULT_PROXY_PORT = 15080;
+export const DEFAULT_ADMIN_PORT = 15090;
+export const DEFAULT_PROXY_LISTEN = `127.0.0.1:${DEFAULT_PROXY_PORT}`;
+export const DEFAULT_ADMIN_LISTEN = `0.0.0.0:${DEFAULT_ADMIN_PORT}`;
+
+/** emptyDir shared by sidecar (writes its CA here) and vmcp (trusts it through SSL_CERT_DIR). */
+export const CA_DIR = '/var/run/mcp-header-forward/ca';
+export const CA_VOLUME_NAME = 'mcp-header-forward-ca';
+/** Where entries' caBundleRef ConfigMaps are mounted in the sidecar, one sub-directory per ConfigMap. */
+export const CA_BUNDLES_DIR = '/etc/mcp-header-forward/ca-bundles';
+export const CA_CERT_FILE = 'ca.crt';
+export const SYSTEM_CERT_DIR = '/etc/ssl/certs';
+
+export const HEALTHZ_PATH = '/healthz';
+export const READYZ_PATH = '/readyz';
+export const METRICS_PATH = '/metrics';
