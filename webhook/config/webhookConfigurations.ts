@@ -1,0 +1,201 @@
+import {
+  DOMAIN,
+  INJECT_NAMESPACE_LABEL,
+  VMCP_NAME_LABEL,
+  VMCP_NAME_VALUE,
+} from '../../contract/labels.js';
+
+// The admission registration objects, built from the same settings the server runs with (Pepr style):
+// manifests/base, the e2e harness and the kind script all derive from here, and a test keeps the YAML in step.
+
+export const VALIDATE_PATH = '/validate';
+export const MUTATE_PATH = '/mutate';
+export const DEFAULT_CONFIGURATION_NAME = 'mcp-header-forward';
+export const DEFAULT_NAMESPACE = 'mcp-header-forward';
+export const DEFAULT_SERVICE_NAME = 'mcp-header-forward';
+/** The API server allows 1..30 s; small, so a slow webhook fails a request instead of stalling a rollout. */
+export const DEFAULT_TIMEOUT_SECONDS = 5;
+/** Namespaces the injector never touches, whatever their labels: system pods must start without us. */
+export const ALWAYS_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public'] as const;
+/** Namespace label value that opts a whole namespace out of injection (like `istio-injection=disabled`). */
+export const INJECT_DISABLED = 'disabled';
+/** Label the API server sets on every namespace (since 1.21): selects by name without extra labelling. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export const TOOLHIVE_GROUP = 'toolhive.stacklok.dev';
+export const MCPSERVERENTRY_VERSIONS = ['v1alpha1', 'v1beta1'] as const;
+
+export const VALIDATING_WEBHOOK_NAME = `validate.mcpserverentries.${DOMAIN}`;
+export const MUTATING_WEBHOOK_NAME = `inject.pods.${DOMAIN}`;
+
+export type FailurePolicy = 'Fail' | 'Ignore';
+
+/** Where the API server reaches the webhook: the in-cluster Service, or a URL (the e2e harness on loopback). */
+export type WebhookEndpoint =
+  | { service: { name: string; namespace: string; port?: number } }
+  | { url: string };
+
+export interface WebhookConfigOptions {
+  /** metadata.name of both configuration objects. */
+  name?: string;
+  /** The webhook's own namespace: excluded from injection so the webhook's pods never wait on themselves. */
+  namespace?: string;
+  endpoint?: WebhookEndpoint;
+  /** base64 PEM of the CA that signed the serving cert; omitted when cert-manager or the certs Job owns it. */
+  caBundle?: string;
+  failurePolicy?: FailurePolicy;
+  timeoutSeconds?: number;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+export interface RuleWithOperations {
+  apiGroups: string[];
+  apiVersions: string[];
+  operations: string[];
+  resources: string[];
+  scope: 'Namespaced' | 'Cluster' | '*';
+}
+export interface ClientConfig {
+  service?: { name: string; namespace: string; path: string; port: number };
+  url?: string;
+  caBundle?: string;
+}
+export interface WebhookCommon {
+  name: string;
+  admissionReviewVersions: string[];
+  clientConfig: ClientConfig;
+  failurePolicy: FailurePolicy;
+  matchPolicy: 'Equivalent' | 'Exact';
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+  rules: RuleWithOperations[];
+  sideEffects: 'None';
+  timeoutSeconds: number;
+}
+export interface MutatingWebhook extends WebhookCommon {
+  reinvocationPolicy: 'IfNeeded' | 'Never';
+}
+export interface WebhookConfiguration<W> {
+  apiVersion: 'admissionregistration.k8s.io/v1';
+  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
+  metadata: { name: string; labels: Record<string, string> };
+  webhooks: W[];
+}
+
+interface Resolved {
+  name: string;
+  namespace: string;
+  endpoint: WebhookEndpoint;
+  caBundle: string | undefined;
+  failurePolicy: FailurePolicy;
+  timeoutSeconds: number;
+}
+
+function resolve(options: WebhookConfigOptions): Resolved {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) {
+    throw new RangeError(`timeoutSeconds: ${timeoutSeconds} is outside 1..30 (the API server's limit); pick e.g. 5`);
+  }
+  return {
+    name: options.name ?? DEFAULT_CONFIGURATION_NAME,
+    namespace,
+    endpoint: options.endpoint ?? { service: { name: DEFAULT_SERVICE_NAME, namespace } },
+    caBundle: options.caBundle,
+    failurePolicy: options.failurePolicy ?? 'Fail',
+    timeoutSeconds,
+  };
+}
+
+function clientConfig(endpoint: WebhookEndpoint, path: string, caBundle: string | undefined): ClientConfig {
+  const target: ClientConfig =
+    'service' in endpoint
+      ? { service: { name: endpoint.service.name, namespace: endpoint.service.namespace, path, port: endpoint.service.port ?? 443 } }
+      : { url: `${endpoint.url.replace(/\/+$/, '')}${path}` };
+  return caBundle === undefined ? target : { ...target, caBundle };
+}
+
+function common(resolved: Resolved, path: string): Pick<
+  WebhookCommon,
+  'admissionReviewVersions' | 'clientConfig' | 'failurePolicy' | 'matchPolicy' | 'sideEffects' | 'timeoutSeconds'
+> {
+  return {
+    admissionReviewVersions: ['v1'],
+    clientConfig: clientConfig(resolved.endpoint, path, resolved.caBundle),
+    // Fail closed: an entry or a vMCP pod admitted without us is exactly the gap this project closes.
+    failurePolicy: resolved.failurePolicy,
+    // Equivalent: a request through any served version of the same resource still reaches us.
+    matchPolicy: 'Equivalent',
+    sideEffects: 'None',
+    timeoutSeconds: resolved.timeoutSeconds,
+  };
+}
+
+function labels(): Record<string, string> {
+  return { 'app.kubernetes.io/name': DEFAULT_CONFIGURATION_NAME, 'app.kubernetes.io/component': 'webhook' };
+}
+
+/** Namespaces the injector may touch: not system ones, not our own, not ones labelled inject=disabled. */
+export function injectionNamespaceSelector(ownNamespace: string): LabelSelector {
+  return {
+    matchExpressions: [
+      { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, ownNamespace] },
+      { key: INJECT_NAMESPACE_LABEL, operator: 'NotIn', values: [INJECT_DISABLED] },
+    ],
+  };
+}
+
+export function validatingWebhookConfiguration(options: WebhookConfigOptions = {}): WebhookConfiguration<WebhookCommon> {
+  const resolved = resolve(options);
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: resolved.name, labels: labels() },
+    webhooks: [
+      {
+        name: VALIDATING_WEBHOOK_NAME,
+        ...common(resolved, VALIDATE_PATH),
+        rules: [
+          {
+            apiGroups: [TOOLHIVE_GROUP],
+            apiVersions: [...MCPSERVERENTRY_VERSIONS],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['mcpserverentries'],
+            scope: 'Namespaced',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function mutatingWebhookConfiguration(options: WebhookConfigOptions = {}): WebhookConfiguration<MutatingWebhook> {
+  const resolved = resolve(options);
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: resolved.name, labels: labels() },
+    webhooks: [
+      {
+        name: MUTATING_WEBHOOK_NAME,
+        ...common(resolved, MUTATE_PATH),
+        namespaceSelector: injectionNamespaceSelector(resolved.namespace),
+        // Only vMCP pods reach the webhook at all: an outage cannot block unrelated workloads.
+        objectSelector: { matchLabels: { [VMCP_NAME_LABEL]: VMCP_NAME_VALUE } },
+        // Called again if a later webhook changes the pod, so we never leave it half-injected.
+        reinvocationPolicy: 'IfNeeded',
+        rules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' },
+        ],
+      },
+    ],
+  };
+}
