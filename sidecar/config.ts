@@ -1,0 +1,103 @@
+// Startup config: the route JSON and the secret env vars the injector wrote, validated with the shared
+// contract schema. Pure: takes the environment as data, returns resolved routes or one readable error line.
+import type { z } from 'zod';
+import { findForbiddenValueChar, hasControlChar } from '../contract/headers.js';
+import { ROUTES_ENV_VAR } from '../contract/envNames.js';
+import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
+import type { ResolvedRoute, RouteHeader } from './routeTable.js';
+
+export class SidecarConfigError extends Error {
+  override readonly name = 'SidecarConfigError';
+}
+
+export interface SidecarConfig {
+  routes: ResolvedRoute[];
+  upstreamProxy?: RouteConfig['upstreamProxy'];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadSidecarConfig(env: Env): SidecarConfig {
+  const raw = env[ROUTES_ENV_VAR];
+  if (raw === undefined || raw.trim() === '') {
+    throw new SidecarConfigError(`${ROUTES_ENV_VAR} is not set; the injector writes it (JSON {"version":1,"routes":[...]})`);
+  }
+  const config = parseRouteConfig(raw);
+  const routes = config.routes.map((route, index) => resolveRoute(route, `routes[${index}]`, env));
+  rejectDuplicateRemoteUrls(config.routes);
+  return { routes, ...(config.upstreamProxy ? { upstreamProxy: config.upstreamProxy } : {}) };
+}
+
+export function parseRouteConfig(raw: string): RouteConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new SidecarConfigError(`${ROUTES_ENV_VAR} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = routeConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new SidecarConfigError(`${ROUTES_ENV_VAR}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const inner = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join(', ') : issue.message;
+  const detail = issue.code === 'invalid_key' ? `header "${String(issue.path.at(-1))}" ${inner}` : inner;
+  return where === '' ? detail : `${where}: ${detail}`;
+}
+
+function resolveRoute(route: RouteConfig['routes'][number], where: string, env: Env): ResolvedRoute {
+  const url = new URL(route.remoteUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.remoteUrl: "${route.remoteUrl}" must be http:// or https://`);
+  }
+  const headers: RouteHeader[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, value: string, secret: boolean): void => {
+    const lowerName = name.toLowerCase();
+    if (seen.has(lowerName)) {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where} (${route.entry}): header "${name}" is configured twice (names compare case-insensitively); keep one`);
+    }
+    seen.add(lowerName);
+    headers.push({ name, lowerName, value, secret });
+  };
+  for (const [name, value] of Object.entries(route.plaintextHeaders)) {
+    if (hasControlChar(value)) {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.plaintextHeaders.${name} (${route.entry}): value holds a control character; remove it`);
+    }
+    add(name, value, false);
+  }
+  for (const [name, envVar] of Object.entries(route.secretHeaders)) add(name, readSecret(env, envVar, `${where}.secretHeaders.${name} (${route.entry})`), true);
+  return { entry: route.entry, remoteUrl: route.remoteUrl, headers, ...(route.caBundleFile ? { caBundleFile: route.caBundleFile } : {}) };
+}
+
+function readSecret(env: Env, envVar: string, where: string): string {
+  const value = env[envVar];
+  if (value === undefined) {
+    throw new SidecarConfigError(`env var ${envVar} is not set (needed by ${ROUTES_ENV_VAR} ${where}); check the Secret reference the injector added`);
+  }
+  if (value === '') throw new SidecarConfigError(`env var ${envVar} is empty (needed by ${ROUTES_ENV_VAR} ${where}); put a value in the Secret key`);
+  const bad = findForbiddenValueChar(value);
+  if (bad !== undefined) {
+    const hint = bad === 'LF' && value.endsWith('\n') ? ' (a trailing newline, as `echo` adds; use `echo -n` or `printf`)' : '';
+    throw new SidecarConfigError(`env var ${envVar} holds a ${bad} character${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`);
+  }
+  return value;
+}
+
+// Two entries on one remoteUrl would make "longest prefix wins" ambiguous: refuse rather than pick one silently.
+function rejectDuplicateRemoteUrls(routes: RouteConfig['routes']): void {
+  const byKey = new Map<string, string>();
+  for (const route of routes) {
+    const url = new URL(route.remoteUrl);
+    const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    const other = byKey.get(key);
+    if (other !== undefined) {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR}: entries ${other} and ${route.entry} share remoteUrl ${route.remoteUrl}; headers would be ambiguous, give one entry a distinct path`);
+    }
+    byKey.set(key, route.entry);
+  }
+}

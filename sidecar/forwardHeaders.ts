@@ -1,0 +1,63 @@
+// Pure header rewriting for one forwarded request or response. Works on Node's flat rawHeaders
+// ([name, value, name, value, ...]) so nothing is re-parsed on the hot path.
+import { HOP_BY_HOP_HEADERS } from '../contract/headers.js';
+import type { RouteHeader } from './routeTable.js';
+
+const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
+
+export interface RequestHeaderPlan {
+  /** Flat [name, value, ...] list for the upstream request. */
+  headers: string[];
+  /** Names of the route headers added (never values: these go to logs). */
+  added: string[];
+  /** Route headers the client already sent, kept as the client sent them (no clobber). */
+  kept: string[];
+}
+
+/** Names listed in `Connection: a, b` are hop-by-hop for this message too (RFC 9110 7.6.1). */
+function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefined {
+  let tokens: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() !== 'connection') continue;
+    tokens ??= new Set();
+    for (const token of rawHeaders[i + 1]!.split(',')) tokens.add(token.trim().toLowerCase());
+  }
+  return tokens;
+}
+
+/** Headers to send upstream: hop-by-hop, proxy and Host dropped (the client recomputes Host), route headers added unless present. */
+export function planRequestHeaders(rawHeaders: readonly string[], routeHeaders: readonly RouteHeader[]): RequestHeaderPlan {
+  const dropped = connectionTokens(rawHeaders);
+  const headers: string[] = [];
+  const present = routeHeaders.length > 0 ? new Set<string>() : undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower === 'host' || dropped?.has(lower)) continue;
+    present?.add(lower);
+    headers.push(name, rawHeaders[i + 1]!);
+  }
+  const added: string[] = [];
+  const kept: string[] = [];
+  for (const header of routeHeaders) {
+    if (present!.has(header.lowerName)) {
+      kept.push(header.name);
+      continue;
+    }
+    headers.push(header.name, header.value);
+    added.push(header.name);
+  }
+  return { headers, added, kept };
+}
+
+/** Response headers back to the client without the upstream connection's hop-by-hop ones. */
+export function responseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const dropped = typeof headers.connection === 'string' ? new Set(headers.connection.split(',').map((t) => t.trim().toLowerCase())) : undefined;
+  const out: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || dropped?.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
