@@ -1,1 +1,3 @@
 export * from './x509.js';
+export * from './serving.js';
+export * from './tlsSecret.js';

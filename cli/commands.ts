@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { certsCommand } from './certs.js';
 
 // Each subcommand lives in its own file and registers itself here.
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  program.addCommand(certsCommand());
+}
