@@ -1,0 +1,57 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Operation } from 'fast-json-patch';
+import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
+import { decide, vmcpNameOf, type Decision } from './decide.js';
+import { forwardingEntriesFor } from './entries.js';
+import { patchFor } from './patch.js';
+import { planPod, type Plan } from './plan.js';
+import type { InjectSettings } from './settings.js';
+
+// One engine for the webhook and `mcp-header-forward inject`: look up, decide, plan, diff.
+
+export interface InjectContext {
+  /** The AdmissionRequest's namespace (or the CLI's), used when the pod carries none. */
+  namespace: string;
+  namespaceLabels?: Readonly<Record<string, string>>;
+  findVmcp(namespace: string, name: string): VirtualMCPServer | undefined;
+  entriesIn(namespace: string): readonly MCPServerEntry[];
+  settings: InjectSettings;
+}
+
+export interface InjectResult {
+  decision: Decision;
+  plan?: Plan;
+  /** Empty when skipped or already in the desired state. */
+  patch: Operation[];
+}
+
+export function injectPod(pod: V1Pod, ctx: InjectContext): InjectResult {
+  const namespace = pod.metadata?.namespace || ctx.namespace;
+  const name = vmcpNameOf(pod);
+  const vmcp = name === undefined ? undefined : ctx.findVmcp(namespace, name);
+  const entries = vmcp === undefined ? [] : forwardingEntriesFor(vmcp, ctx.entriesIn(namespace));
+  const decision = decide({
+    pod,
+    namespace,
+    ...(ctx.namespaceLabels ? { namespaceLabels: ctx.namespaceLabels } : {}),
+    ...(vmcp ? { vmcp } : {}),
+    entries,
+    excludedNamespaces: ctx.settings.excludedNamespaces,
+  });
+  if (!decision.inject || vmcp === undefined) return { decision, patch: [] };
+  const plan = planPod(pod, { vmcp, entries, settings: ctx.settings });
+  return { decision, plan, patch: patchFor(pod, plan.pod) };
+}
+
+/** An InjectContext over plain lists (the CLI's files, tests); the webhook passes its informer index. */
+export function contextFromObjects(
+  objects: { vmcps: readonly VirtualMCPServer[]; entries: readonly MCPServerEntry[] },
+  base: Omit<InjectContext, 'findVmcp' | 'entriesIn'>,
+): InjectContext {
+  const nsOf = (o: { metadata: { namespace?: string } }): string => o.metadata.namespace || base.namespace;
+  return {
+    ...base,
+    findVmcp: (namespace, name) => objects.vmcps.find((v) => nsOf(v) === namespace && v.metadata.name === name),
+    entriesIn: (namespace) => objects.entries.filter((e) => nsOf(e) === namespace),
+  };
+}

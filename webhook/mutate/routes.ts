@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import type { V1EnvVar } from '@kubernetes/client-node';
+import { secretEnvVarName } from '../../contract/envNames.js';
+import { hasControlChar, isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
+import { routeSchema, type Route } from '../../contract/routes.js';
+import { CA_BUNDLES_DIR } from '../../contract/sidecar.js';
+import { DEFAULT_CA_BUNDLE_KEY, type HeaderFromSecret, type MCPServerEntry } from '../../contract/toolhive.js';
+
+// Entries -> the sidecar's routes, its secretKeyRef env vars and the CA bundle ConfigMaps it mounts.
+// An entry that cannot be served whole is left out with a warning: a half-configured route would send
+// some of its headers and not others.
+
+export const CA_BUNDLE_VOLUME_PREFIX = 'mcp-header-forward-cab-';
+
+export interface CaBundleMount {
+  configMap: string;
+  volumeName: string;
+  mountPath: string;
+}
+
+export interface RoutePlan {
+  routes: Route[];
+  /** One secretKeyRef env var per (entry, secret header), sorted by name. */
+  secretEnv: V1EnvVar[];
+  caBundles: CaBundleMount[];
+  warnings: string[];
+}
+
+interface EntryRoute {
+  route: Route;
+  env: V1EnvVar[];
+  caBundle?: CaBundleMount;
+}
+
+export function planRoutes(entries: readonly MCPServerEntry[]): RoutePlan {
+  const routes: Route[] = [];
+  const envByName = new Map<string, V1EnvVar>();
+  const caBundles = new Map<string, CaBundleMount>();
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    const built = routeFor(entry);
+    if (typeof built === 'string') {
+      warnings.push(built);
+      continue;
+    }
+    const clash = built.env.find((e) => envByName.has(e.name));
+    if (clash) {
+      warnings.push(
+        `${describe(entry)} skipped: env var ${clash.name} is already used by another entry ` +
+          `(entry and header names normalise to the same ToolHive name); rename the entry or the header`,
+      );
+      continue;
+    }
+    routes.push(built.route);
+    for (const e of built.env) envByName.set(e.name, e);
+    if (built.caBundle) caBundles.set(built.caBundle.configMap, built.caBundle);
+  }
+  return {
+    routes: routes.sort((a, b) => compare(a.entry, b.entry)),
+    secretEnv: [...envByName.values()].sort((a, b) => compare(a.name, b.name)),
+    caBundles: [...caBundles.values()].sort((a, b) => compare(a.configMap, b.configMap)),
+    warnings,
+  };
+}
+
+function routeFor(entry: MCPServerEntry): EntryRoute | string {
+  const name = entry.metadata.name ?? '';
+  const where = describe(entry);
+  const hf = entry.spec.headerForward ?? {};
+  const fromSecret = hf.addHeadersFromSecret ?? [];
+  const problem =
+    headerProblem(hf.addPlaintextHeaders ?? {}, fromSecret.map((h) => h.headerName)) ??
+    (isHttpUrl(entry.spec.remoteUrl)
+      ? undefined
+      : `spec.remoteUrl ${JSON.stringify(entry.spec.remoteUrl ?? '')} is not an http(s) URL`);
+  if (problem !== undefined) return `${where} skipped: ${problem}`;
+  const secrets = secretEnvFor(name, fromSecret);
+  if (typeof secrets === 'string') return `${where} skipped: ${secrets}`;
+  const caBundle = caBundleFor(entry);
+  const parsed = routeSchema.safeParse({
+    entry: `${entry.metadata.namespace ?? ''}/${name}`,
+    remoteUrl: entry.spec.remoteUrl,
+    plaintextHeaders: { ...(hf.addPlaintextHeaders ?? {}) },
+    secretHeaders: secrets.secretHeaders,
+    caBundleFile: caBundle?.file,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${where} skipped: route ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is invalid'}`;
+  }
+  return { route: parsed.data, env: secrets.env, ...(caBundle ? { caBundle: caBundle.mount } : {}) };
+}
+
+/** ToolHive's env var per secret header, holding a secretKeyRef: the value never enters the pod spec. */
+function secretEnvFor(
+  entryName: string,
+  fromSecret: readonly HeaderFromSecret[],
+): { secretHeaders: Record<string, string>; env: V1EnvVar[] } | string {
+  const secretHeaders: Record<string, string> = {};
+  const env: V1EnvVar[] = [];
+  for (const [i, header] of fromSecret.entries()) {
+    const field = `spec.headerForward.addHeadersFromSecret[${i}]`;
+    const ref = header.valueSecretRef;
+    if (ref === undefined || ref.name === '' || ref.key === '') {
+      return `${field}.valueSecretRef needs a Secret name and key`;
+    }
+    const envName = secretEnvVarName(entryName, header.headerName);
+    if (env.some((e) => e.name === envName)) {
+      return `${field}.headerName "${header.headerName}" maps to env var ${envName} like another header; rename one`;
+    }
+    secretHeaders[header.headerName] = envName;
+    env.push({ name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+  }
+  return { secretHeaders, env };
+}
+
+/** The validating webhook refuses these; entries admitted before it ran (or in audit mode) still get here. */
+function headerProblem(plaintext: Record<string, string>, secretHeaders: readonly string[]): string | undefined {
+  const named: [string, string][] = [
+    ...Object.keys(plaintext).map((h): [string, string] => [`spec.headerForward.addPlaintextHeaders[${JSON.stringify(h)}]`, h]),
+    ...secretHeaders.map((h, i): [string, string] => [`spec.headerForward.addHeadersFromSecret[${i}].headerName`, h]),
+  ];
+  const seen = new Set<string>();
+  for (const [field, header] of named) {
+    if (!isHeaderToken(header)) return `${field}: ${JSON.stringify(header)} is not a valid HTTP header name`;
+    if (isRestrictedHeader(header)) return `${field}: ${header} is a restricted header and is never forwarded`;
+    if (seen.has(header.toLowerCase())) return `${field}: header ${header} is set more than once; keep one`;
+    seen.add(header.toLowerCase());
+  }
+  for (const [name, value] of Object.entries(plaintext)) {
+    if (hasControlChar(value)) {
+      return `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]: the value holds control characters (CR, LF, ...)`;
+    }
+  }
+  return undefined;
+}
+
+function caBundleFor(entry: MCPServerEntry): { file: string; mount: CaBundleMount } | undefined {
+  const ref = entry.spec.caBundleRef?.configMapRef;
+  if (ref === undefined || ref.name === '') return undefined;
+  const mountPath = `${CA_BUNDLES_DIR}/${ref.name}`;
+  return {
+    file: `${mountPath}/${ref.key ?? DEFAULT_CA_BUNDLE_KEY}`,
+    mount: { configMap: ref.name, volumeName: caBundleVolumeName(ref.name), mountPath },
+  };
+}
+
+/** A DNS label (<= 63) unique per ConfigMap name: readable when it fits, hashed when dots or length force it. */
+export function caBundleVolumeName(configMap: string): string {
+  const plain = CA_BUNDLE_VOLUME_PREFIX + configMap;
+  if (!configMap.includes('.') && plain.length <= 63) return plain;
+  const hash = createHash('sha256').update(configMap).digest('hex').slice(0, 8);
+  const readable = (CA_BUNDLE_VOLUME_PREFIX + configMap.replaceAll('.', '-')).slice(0, 63 - hash.length - 1);
+  return `${readable.replace(/-+$/, '')}-${hash}`;
+}
+
+function isHttpUrl(value: string | undefined): value is string {
+  if (value === undefined || !URL.canParse(value)) return false;
+  const { protocol, hostname } = new URL(value);
+  return (protocol === 'http:' || protocol === 'https:') && hostname !== '';
+}
+
+function describe(entry: MCPServerEntry): string {
+  return `MCPServerEntry ${entry.metadata.namespace ?? ''}/${entry.metadata.name ?? ''}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
