@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { findTool } from './lintTools.js';
+
+// No Docker engine here: the image is checked statically. test/e2e/kind/run.sh builds it for real.
+const root = new URL('../../../', import.meta.url).pathname;
+const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+function instructions(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword, ...rest] = line.split(/\s+/);
+      return { keyword: keyword!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+/** Sources of every COPY from the build context (not --from another stage). */
+function contextCopySources(list: Instruction[]): string[] {
+  return list
+    .filter((i) => i.keyword === 'COPY' && !/--from=/.test(i.args))
+    .flatMap((i) => {
+      const words = i.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+      return words.slice(0, -1);
+    });
+}
+
+/** Build-context paths a .dockerignore line removes (prefix patterns; `**` globs apply to test files only). */
+function ignoredBy(patterns: string[], path: string): string | undefined {
+  return patterns.find((pattern) => !pattern.includes('*') && (path === pattern || path.startsWith(`${pattern}/`)));
+}
+
+const list = instructions(dockerfile);
+const dockerignore = readFileSync(`${root}.dockerignore`, 'utf8')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+describe('Dockerfile', () => {
+  it.each(contextCopySources(list))('COPY source %s exists in the repository and is not .dockerignored', (source) => {
+    expect(existsSync(`${root}${source}`), `${source} is COPYed but missing`).toBe(true);
+    expect(ignoredBy(dockerignore, source), `${source} is COPYed but excluded by .dockerignore`).toBeUndefined();
+  });
+
+  it('copies every folder tsconfig.build.json compiles, so the in-image build sees the same sources', () => {
+    const build = JSON.parse(readFileSync(`${root}tsconfig.build.json`, 'utf8')) as { include: string[] };
+    const sources = contextCopySources(list);
+    expect(build.include.filter((dir) => !sources.includes(dir))).toEqual([]);
+  });
+
+  it('installs with npm ci, production dependencies only in the final image', () => {
+    const runs = list.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs.some((run) => /npm ci\b(?!.*--omit=dev)/.test(run))).toBe(true);
+    expect(runs.some((run) => /npm ci .*--omit=dev/.test(run))).toBe(true);
+    expect(runs.some((run) => /npm install\b/.test(run))).toBe(false);
+  });
+
+  it('runs as uid 65532, the non-root user the injector gives the sidecar', () => {
+    const users = list.filter((i) => i.keyword === 'USER');
+    expect(users.at(-1)?.args).toBe('65532:65532');
+  });
+
+  it('has the CLI as entrypoint, at the path package.json names as its bin', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { bin: Record<string, string> };
+    const entrypoint = JSON.parse(list.filter((i) => i.keyword === 'ENTRYPOINT').at(-1)!.args) as string[];
+    expect(entrypoint).toEqual(['node', `/app/${pkg.bin['mcp-header-forward']}`]);
+  });
+
+  it('passes hadolint', () => {
+    const hadolint = findTool('hadolint');
+    // execFileSync throws with hadolint's findings on a non-zero exit.
+    expect(execFileSync(hadolint, ['--failure-threshold', 'info', `${root}Dockerfile`], { encoding: 'utf8' })).toBe('');
+  });
+});
