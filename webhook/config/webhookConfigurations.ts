@@ -4,6 +4,7 @@ import {
   VMCP_NAME_LABEL,
   VMCP_NAME_VALUE,
 } from '../../contract/labels.js';
+import { DEFAULT_SETTINGS } from '../mutate/settings.js';
 
 // The admission registration objects, built from the same settings the server runs with (Pepr style):
 // manifests/base, the e2e harness and the kind script all derive from here, and a test keeps the YAML in step.
@@ -15,8 +16,8 @@ export const DEFAULT_NAMESPACE = 'mcp-header-forward';
 export const DEFAULT_SERVICE_NAME = 'mcp-header-forward';
 /** The API server allows 1..30 s; small, so a slow webhook fails a request instead of stalling a rollout. */
 export const DEFAULT_TIMEOUT_SECONDS = 5;
-/** Namespaces the injector never touches, whatever their labels: system pods must start without us. */
-export const ALWAYS_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public'] as const;
+/** Namespaces the injector never touches, whatever their labels: the injector's own list, so both agree. */
+export const ALWAYS_EXCLUDED_NAMESPACES: readonly string[] = DEFAULT_SETTINGS.excludedNamespaces;
 /** Namespace label value that opts a whole namespace out of injection (like `istio-injection=disabled`). */
 export const INJECT_DISABLED = 'disabled';
 /** Label the API server sets on every namespace (since 1.21): selects by name without extra labelling. */
