@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildStamp } from '../harness/binaries.js';
+import { withFileLock } from '../harness/fileLock.js';
+import { binaryCacheRoot } from '../harness/paths.js';
+
+// ToolHive's vMCP gateway built from its published Go module (pinned in gobuild/go.mod), cached per version
+// next to the control-plane binaries: the first run pays the build, later runs start at once.
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const VMCP_GOBUILD_DIR = resolve(here, 'gobuild');
+export const TOOLHIVE_MODULE = 'github.com/stacklok/toolhive';
+const VMCP_PACKAGE = `${TOOLHIVE_MODULE}/cmd/vmcp`;
+/** Same flags as ToolHive's release builds: static, no cgo, pure-Go resolver. */
+export const VMCP_BUILD_ARGS = ['build', '-trimpath', '-tags', 'netgo', '-ldflags', '-s -w'] as const;
+/** Points at a prebuilt vmcp binary (CI images, offline machines); skips the Go build. */
+export const VMCP_BIN_ENV = 'MCP_HF_VMCP_BIN';
+const STAMP = '.complete';
+
+export interface ResolvedVmcp {
+  path: string;
+  version: string;
+  source: typeof VMCP_BIN_ENV | 'cache' | 'built';
+  buildSeconds?: number;
+}
+
+/** The pinned ToolHive release, read from the build module's go.mod (the one place it is written). */
+export function parseToolhiveVersion(goMod: string): string {
+  const match = new RegExp(`^\\s*(?:require\\s+)?${TOOLHIVE_MODULE.replaceAll('.', '\\.')}\\s+(v\\d+\\.\\d+\\.\\d+\\S*)`, 'm').exec(goMod);
+  if (!match) throw new Error(`go.mod in ${VMCP_GOBUILD_DIR} must require ${TOOLHIVE_MODULE} at a vMAJOR.MINOR.PATCH release`);
+  return match[1]!;
+}
+
+export function vmcpCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(binaryCacheRoot(env), `vmcp-${version}`);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** $MCP_HF_VMCP_BIN, else the cached build for the pinned version, else build it once (under a lock). */
+export async function resolveVmcp(
+  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
+): Promise<ResolvedVmcp> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((): void => {});
+  const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
+  const version = parseToolhiveVersion(goMod);
+  const prebuilt = env[VMCP_BIN_ENV];
+  if (prebuilt !== undefined && prebuilt !== '') {
+    if (!isExecutable(prebuilt)) throw new Error(`${VMCP_BIN_ENV}=${prebuilt} is not an executable file; point it at a vmcp binary or unset it to build one with Go`);
+    return { path: prebuilt, version, source: VMCP_BIN_ENV };
+  }
+  const dir = vmcpCacheDir(version, env);
+  const path = join(dir, 'vmcp');
+  const stamp = buildStamp(goMod, await readFile(join(VMCP_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
+  const isComplete = async (): Promise<boolean> =>
+    isExecutable(path) && existsSync(join(dir, STAMP)) && (await readFile(join(dir, STAMP), 'utf8')).trim() === stamp;
+  if (await isComplete()) return { path, version, source: 'cache' };
+  await mkdir(binaryCacheRoot(env), { recursive: true });
+  // Parallel runs (vitest + make demo) wait for one build instead of building twice.
+  return withFileLock(`${dir}.lock`, log, async () => {
+    if (await isComplete()) return { path, version, source: 'cache' as const };
+    log(`building ToolHive vMCP ${version} from its Go module into ${dir} (first run only; minutes)`);
+    const started = Date.now();
+    const staging = `${dir}.partial-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    await runGoBuild(join(staging, 'vmcp'), env, log);
+    await writeFile(join(staging, STAMP), `${stamp}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    const buildSeconds = Math.round((Date.now() - started) / 1000);
+    log(`built vmcp ${version} in ${buildSeconds}s`);
+    return { path, version, source: 'built' as const, buildSeconds };
+  });
+}
+
+function runGoBuild(output: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const args = [...VMCP_BUILD_ARGS, '-o', output, VMCP_PACKAGE];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('go', args, { cwd: VMCP_GOBUILD_DIR, env: { ...env, CGO_ENABLED: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`\`go\` is not on PATH: the vMCP e2e builds ToolHive's vmcp from ${VMCP_GOBUILD_DIR}/go.mod; install Go (version in that go.mod) or set ${VMCP_BIN_ENV} to a prebuilt vmcp binary`)
+          : error,
+      );
+    });
+    child.on('exit', (code, signal) => {
+      if (code === 0) return resolvePromise();
+      log(output);
+      reject(new Error(`go ${args.join(' ')} in ${VMCP_GOBUILD_DIR} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
+    });
+  });
+}
