@@ -32,6 +32,8 @@ export interface CaOptions {
 
 export interface LeafOptions {
   commonName: string;
+  /** Subject O= entries; Kubernetes reads client certs' organizations as the user's groups. */
+  organizations?: string[];
   dnsNames?: string[];
   ipAddresses?: string[];
   validForMs: number;
@@ -98,7 +100,7 @@ export async function issueLeaf(issuer: Issuer, options: LeafOptions): Promise<I
   const notAfter = clampTo(wanted, issuer.certificate.notAfter);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
-    subject: `CN=${escapeDn(options.commonName)}`,
+    subject: [`CN=${escapeDn(options.commonName)}`, ...(options.organizations ?? []).map((o) => `O=${escapeDn(o)}`)].join(', '),
     issuer: issuer.certificate.subject,
     notBefore,
     notAfter,

@@ -1,0 +1,30 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Works both from source (test/e2e/harness) and from the build (dist/test/e2e/harness).
+const here = dirname(fileURLToPath(import.meta.url));
+
+function findProjectRoot(start: string): string {
+  const fromSource = resolve(start, '..', '..', '..');
+  return start.endsWith(join('dist', 'test', 'e2e', 'harness')) ? resolve(fromSource, '..') : fromSource;
+}
+
+export const PROJECT_ROOT = findProjectRoot(here);
+
+/** The Go module that builds kube-apiserver, kube-controller-manager, kubectl and etcd. */
+export const GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'controlplane', 'gobuild');
+
+/** ToolHive's CRDs, a sibling checkout of this project unless MCP_HF_TOOLHIVE_CRDS says otherwise. */
+export function toolhiveCrdsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MCP_HF_TOOLHIVE_CRDS ? resolve(env.MCP_HF_TOOLHIVE_CRDS) : resolve(PROJECT_ROOT, '..', 'shared', 'toolhive-crds');
+}
+
+/** Binaries are cached outside the repo, keyed by version, so only the first run pays the build. */
+export function binaryCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const cacheHome = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(cacheHome, 'mcp-header-forward', 'bin');
+}
+
+/** The CLI as users run it (`make build` first). */
+export const CLI_ENTRY = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');

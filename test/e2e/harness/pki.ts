@@ -1,0 +1,54 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createCa, exportIssuerKey, issueLeaf, loadCa, type IssuedCert, type Issuer } from '../../../certs/x509.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Everything the control plane trusts: one CA for serving certs, one for client certs, the SA signing key. */
+export interface ControlPlanePki {
+  serverCa: Issuer;
+  clientCa: Issuer;
+  clientCaKeyPem: string;
+  apiserverServing: IssuedCert;
+  admin: IssuedCert;
+  controllerManager: IssuedCert;
+  serviceAccountKeyPem: string;
+  serviceAccountPublicKeyPem: string;
+}
+
+export const ADMIN_USER = 'mcp-header-forward-e2e-admin';
+export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+
+export async function createControlPlanePki(): Promise<ControlPlanePki> {
+  const serverCa = await createCa({ commonName: 'mcp-header-forward e2e server CA', validForMs: 7 * DAY });
+  const clientCa = await createCa({ commonName: 'mcp-header-forward e2e client CA', validForMs: 7 * DAY });
+  const apiserverServing = await issueLeaf(serverCa, {
+    commonName: 'kube-apiserver',
+    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    ipAddresses: ['127.0.0.1', '10.96.0.1'],
+    validForMs: 7 * DAY,
+  });
+  const admin = await issueClientCert(clientCa, ADMIN_USER, ['system:masters']);
+  const controllerManager = await issueClientCert(clientCa, CONTROLLER_MANAGER_USER, []);
+  // Service-account tokens are JWTs signed with this key (ES256); not a certificate.
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    serverCa,
+    clientCa,
+    clientCaKeyPem: await exportIssuerKey(clientCa),
+    apiserverServing,
+    admin,
+    controllerManager,
+    serviceAccountKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    serviceAccountPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** A client certificate the API server maps to user `user` in `groups` (CN and O). */
+export function issueClientCert(clientCa: Issuer, user: string, groups: string[]): Promise<IssuedCert> {
+  return issueLeaf(clientCa, { commonName: user, organizations: groups, usage: 'client', validForMs: 7 * DAY });
+}
+
+/** Reload the client CA in another process (a test file) to mint certs for restricted users. */
+export function loadClientCa(certPem: string, keyPem: string): Promise<Issuer> {
+  return loadCa(certPem, keyPem);
+}
