@@ -1,0 +1,94 @@
+import { Counter, type Registry } from 'prom-client';
+import { MODE_LABEL, type Mode } from '../../contract/labels.js';
+import { ENTRY_PLURAL, TOOLHIVE_GROUP, mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
+import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
+import type { AdmissionRequest } from '../admission/review.js';
+import type { AdmissionRoute } from '../admission/route.js';
+import { VALIDATE_PATH } from '../config/webhookConfigurations.js';
+import { decide, effectiveMode } from '../validate/decide.js';
+import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
+import type { Rule } from '../validate/types.js';
+import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
+
+export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_total';
+
+export interface ValidateRouteOptions {
+  getSecret: GetSecret;
+  /** The global mode (--mode). */
+  mode: Mode;
+  /** Namespace labels (the informer); absent offline or in tests that do not need overrides. */
+  namespaceLabels?: { label(namespace: string, key: string): string | undefined };
+  rules?: readonly Rule[];
+  registry?: Registry;
+  path?: string;
+}
+
+/** `POST /validate`: MCPServerEntry CREATE/UPDATE against the headerForward rules. */
+export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
+  const results = options.registry === undefined ? undefined : resultsCounter(options.registry);
+  const rules = options.rules ?? DEFAULT_RULES;
+  return {
+    path: options.path ?? VALIDATE_PATH,
+    name: 'validate',
+    async review(request, { logger }): Promise<AdmissionVerdict> {
+      if (!isEntryReview(request)) {
+        logger.info({ resource: request.resource }, 'not an MCPServerEntry create/update; allowed without checks');
+        return allow({ mode: 'skipped' });
+      }
+      const parsed = mcpServerEntrySchema.safeParse(request.object);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(object)'}: ${i.message}`);
+        return deny(`cannot read this MCPServerEntry: ${problems.join('; ')}`, { code: 400, mode: 'error' });
+      }
+      const entry = parsed.data;
+      const namespace = request.namespace ?? entry.metadata.namespace ?? 'default';
+      const { mode, warning: modeWarning } = effectiveMode(options.mode, options.namespaceLabels?.label(namespace, MODE_LABEL), MODE_LABEL);
+      // Finalizer removal on a deleting object must never get stuck behind a missing Secret.
+      if (entry.metadata.deletionTimestamp !== undefined) return allow({ mode });
+
+      const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
+      const secrets = await lookupSecrets(entry, namespace, options.getSecret);
+      const result = validateEntry(
+        { entry, ...(oldEntry !== undefined ? { oldEntry } : {}), operation: request.operation as 'CREATE' | 'UPDATE', namespace, secrets },
+        rules,
+      );
+      const object = `MCPServerEntry ${namespace}/${entry.metadata.name ?? `${entry.metadata.generateName ?? ''}*`}`;
+      const decision = decide(result, mode, object);
+      const outcome = decision.allowed ? (result.violations.length > 0 ? 'would_deny' : 'allowed') : 'denied';
+      results?.inc({ mode, outcome });
+      if (result.violations.length > 0) {
+        // Field paths and messages only: messages never carry Secret values.
+        logger.warn({ mode, outcome, violations: result.violations.map((v) => `${v.field}: ${v.message}`) }, `${object}: headerForward violations`);
+      }
+      const warnings = modeWarning === undefined ? decision.warnings : [modeWarning, ...decision.warnings];
+      return decision.allowed
+        ? allow({ mode, warnings })
+        : deny(decision.message ?? `${object} violates the headerForward rules`, { mode, warnings });
+    },
+  };
+}
+
+function isEntryReview(request: AdmissionRequest): boolean {
+  return (
+    request.kind.group === TOOLHIVE_GROUP &&
+    request.kind.kind === 'MCPServerEntry' &&
+    (request.resource.resource === ENTRY_PLURAL || request.resource.resource === '') &&
+    (request.operation === 'CREATE' || request.operation === 'UPDATE')
+  );
+}
+
+function parseOld(oldObject: unknown): MCPServerEntry | undefined {
+  const parsed = mcpServerEntrySchema.safeParse(oldObject);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function resultsCounter(registry: Registry): Counter<'mode' | 'outcome'> {
+  const existing = registry.getSingleMetric(VALIDATION_RESULTS_METRIC);
+  if (existing instanceof Counter) return existing as Counter<'mode' | 'outcome'>;
+  return new Counter({
+    name: VALIDATION_RESULTS_METRIC,
+    help: 'MCPServerEntry validations by effective mode and outcome (allowed, denied, would_deny in warn/audit).',
+    labelNames: ['mode', 'outcome'] as const,
+    registers: [registry],
+  });
+}

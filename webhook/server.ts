@@ -1,0 +1,110 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Server as HttpsServer } from 'node:https';
+import type { Logger } from 'pino';
+import { Gauge, Registry } from 'prom-client';
+import { createAdmissionMetrics } from './admission/metrics.js';
+import { mountAdmissionRoute } from './admission/handler.js';
+import type { AdmissionRoute } from './admission/route.js';
+import { startCertReloader, type CertReloader } from './certReloader.js';
+import { mountHealthRoutes, type ReadinessCheck } from './health.js';
+import { readTlsFiles, type TlsFiles, type TlsMaterial } from './tlsFiles.js';
+
+export const CERT_EXPIRY_METRIC = 'mcp_header_forward_webhook_cert_not_after_timestamp_seconds';
+/** AdmissionReviews carry whole objects (a Pod with its spec); 3 MiB is the API server's own request cap. */
+export const DEFAULT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+export const DEFAULT_TLS_RELOAD_INTERVAL_MS = 2_000;
+
+export interface WebhookServerOptions {
+  tls: TlsFiles;
+  logger: Logger;
+  /** Admission endpoints; each path at most once. */
+  routes: readonly AdmissionRoute[];
+  readiness?: readonly ReadinessCheck[];
+  /** Prometheus registry served at /metrics (a fresh one when omitted). */
+  registry?: Registry;
+  tlsReloadIntervalMs?: number;
+  bodyLimitBytes?: number;
+}
+
+export interface WebhookServer {
+  app: FastifyInstance;
+  registry: Registry;
+  listen(address: { host: string; port: number }): Promise<AddressInfo>;
+  /** Re-read the TLS files now (tests; the file watcher does this on change). */
+  reloadTls(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The HTTPS admission server: TLS from files with hot reload, admission routes, /healthz /readyz /metrics. */
+export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  assertUniquePaths(options.routes);
+  const material = await readTlsFiles(options.tls);
+  const registry = options.registry ?? new Registry();
+  const certExpiry = certExpiryGauge(registry);
+  certExpiry.set(material.notAfter.getTime() / 1000);
+
+  const app = Fastify({
+    https: { cert: material.cert, key: material.key },
+    logger: false,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    // Default 72 s; the API server reuses connections, so keep them comfortably long.
+    keepAliveTimeout: 75_000,
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
+    options.logger.warn({ path: request.url, status, code: error.code, error: error.message }, 'request failed');
+    // Body parse errors (bad JSON, wrong content type, too large) are the caller's: say what and how.
+    void reply.code(status).send({ error: status < 500 ? `${error.message} (POST an admission.k8s.io/v1 AdmissionReview as application/json)` : 'internal error' });
+  });
+
+  const metrics = createAdmissionMetrics(registry);
+  for (const route of options.routes) mountAdmissionRoute(app, route, { logger: options.logger, metrics });
+  mountHealthRoutes(app, options.readiness ?? [], registry);
+
+  let reloader: CertReloader | undefined;
+  const startReloader = (current: TlsMaterial): CertReloader =>
+    startCertReloader({
+      files: options.tls,
+      server: app.server as HttpsServer,
+      logger: options.logger,
+      current,
+      intervalMs: options.tlsReloadIntervalMs ?? DEFAULT_TLS_RELOAD_INTERVAL_MS,
+      onLoaded: (next) => certExpiry.set(next.notAfter.getTime() / 1000),
+    });
+
+  return {
+    app,
+    registry,
+    async listen({ host, port }) {
+      await app.listen({ host, port });
+      reloader = startReloader(material);
+      return app.server.address() as AddressInfo;
+    },
+    async reloadTls() {
+      return (reloader ?? (reloader = startReloader(material))).reload();
+    },
+    async close() {
+      reloader?.stop();
+      await app.close();
+    },
+  };
+}
+
+function assertUniquePaths(routes: readonly AdmissionRoute[]): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    if (seen.has(route.path)) throw new Error(`two admission routes share the path ${route.path}`);
+    seen.add(route.path);
+  }
+}
+
+function certExpiryGauge(registry: Registry): Gauge {
+  const existing = registry.getSingleMetric(CERT_EXPIRY_METRIC);
+  if (existing instanceof Gauge) return existing;
+  return new Gauge({
+    name: CERT_EXPIRY_METRIC,
+    help: 'notAfter of the serving certificate currently loaded, as a Unix timestamp (alert well before it).',
+    registers: [registry],
+  });
+}

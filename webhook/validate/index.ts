@@ -1,0 +1,11 @@
+export * from './types.js';
+export * from './paths.js';
+export * from './validateEntry.js';
+export * from './decide.js';
+export * from './secretFacts.js';
+export * from './lookup.js';
+export * from './privateTargets.js';
+export { headerNameRule, HEADER_NAME_RULE } from './headerNames.js';
+export { secretRefRule, SECRET_REF_RULE } from './secretRefs.js';
+export { plaintextValueRule, PLAINTEXT_VALUE_RULE, PLAINTEXT_CREDENTIAL_RULE } from './plaintextValues.js';
+export { remoteUrlRule, REMOTE_URL_RULE } from './remoteUrl.js';

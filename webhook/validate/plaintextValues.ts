@@ -1,0 +1,44 @@
+import { hasControlChar, looksLikeCredentialHeader } from '../../contract/headers.js';
+import { plaintextHeaderPath } from './paths.js';
+import type { Finding, Rule, RuleInput } from './types.js';
+
+export const PLAINTEXT_VALUE_RULE = 'plaintext-value';
+export const PLAINTEXT_CREDENTIAL_RULE = 'plaintext-credential';
+
+// Plaintext values go on the wire as written: no control characters (CR/LF would split the request).
+// Credential-looking names in plaintext are readable by anyone who can read the entry: warn, do not deny.
+export const plaintextValueRule: Rule = {
+  id: PLAINTEXT_VALUE_RULE,
+  check({ entry }: RuleInput): Finding[] {
+    const headers = entry.spec.headerForward?.addPlaintextHeaders ?? {};
+    return Object.entries(headers).flatMap(([name, value]) => {
+      const subject = `plaintext-header:${name}`;
+      const field = plaintextHeaderPath(name);
+      const findings: Finding[] = [];
+      if (hasControlChar(value)) {
+        const trailing = value.endsWith('\n');
+        findings.push({
+          severity: 'violation',
+          rule: PLAINTEXT_VALUE_RULE,
+          subject,
+          field,
+          message: trailing
+            ? 'the value ends with a trailing newline, which cannot be sent in an HTTP header'
+            : 'the value contains a control character (CR, LF, NUL or another), which cannot be sent in an HTTP header',
+          hint: trailing ? 'remove the newline (in YAML, a `|` block scalar adds one: use a plain or quoted string)' : 'remove the control characters',
+        });
+      }
+      if (looksLikeCredentialHeader(name)) {
+        findings.push({
+          severity: 'warning',
+          rule: PLAINTEXT_CREDENTIAL_RULE,
+          subject,
+          field,
+          message: `${JSON.stringify(name)} looks like a credential but is set in plaintext, readable by anyone who can read this MCPServerEntry`,
+          hint: 'move it to addHeadersFromSecret',
+        });
+      }
+      return findings;
+    });
+  },
+};

@@ -1,0 +1,56 @@
+import { REMOTE_URL } from './paths.js';
+import { privateTargetReason } from './privateTargets.js';
+import type { Finding, Rule, RuleInput } from './types.js';
+
+export const REMOTE_URL_RULE = 'remote-url';
+
+// remoteUrl parses, is http(s), and does not target a private/loopback/link-local address unless the entry
+// says allowPrivateEndpoint. Secret headers over plain http are readable on the wire: warn.
+export const remoteUrlRule: Rule = {
+  id: REMOTE_URL_RULE,
+  check({ entry }: RuleInput): Finding[] {
+    const raw = entry.spec.remoteUrl;
+    const finding = (severity: Finding['severity'], message: string, hint: string): Finding => ({
+      severity,
+      rule: REMOTE_URL_RULE,
+      subject: 'remoteUrl',
+      field: REMOTE_URL,
+      message,
+      hint,
+    });
+    if (raw === undefined || raw === '') {
+      return [finding('violation', 'is required', 'set the http(s) URL of the remote MCP server, e.g. https://mcp.example.com/mcp')];
+    }
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return [finding('violation', `${JSON.stringify(raw)} is not a valid URL`, 'use an absolute URL such as https://mcp.example.com/mcp')];
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      return [finding('violation', `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not supported`, 'use https:// (or http://)')];
+    }
+    const findings: Finding[] = [];
+    const privateReason = privateTargetReason(url.hostname);
+    if (privateReason !== undefined && entry.spec.allowPrivateEndpoint !== true) {
+      findings.push(
+        finding(
+          'violation',
+          `targets a private endpoint: ${privateReason}`,
+          'point it at a public host, or set spec.allowPrivateEndpoint: true if this target is intended',
+        ),
+      );
+    }
+    const secretHeaders = entry.spec.headerForward?.addHeadersFromSecret ?? [];
+    if (url.protocol === 'http:' && secretHeaders.length > 0) {
+      findings.push(
+        finding(
+          'warning',
+          `${secretHeaders.length} secret header(s) would be sent over plain http, readable by anyone on the path`,
+          'use https://',
+        ),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,99 @@
+import { secretHeaderPath } from './paths.js';
+import type { Finding, Rule, RuleInput, SecretFacts, SecretLookup } from './types.js';
+
+export const SECRET_REF_RULE = 'secret-ref';
+
+// Each addHeadersFromSecret item: the Secret exists in the entry's namespace, the key exists, and the
+// value can be sent as a header (non-empty, no CR/LF/NUL). Lookups happened at the edge; this only reads them.
+export const secretRefRule: Rule = {
+  id: SECRET_REF_RULE,
+  check({ entry, namespace, secrets }: RuleInput): Finding[] {
+    return (entry.spec.headerForward?.addHeadersFromSecret ?? []).flatMap((header, index) => {
+      const subject = `secret-header:${header.headerName}`;
+      const at = (leaf: Parameters<typeof secretHeaderPath>[1], message: string, hint: string): Finding => ({
+        severity: 'violation',
+        rule: SECRET_REF_RULE,
+        subject,
+        field: secretHeaderPath(index, leaf),
+        message,
+        hint,
+      });
+      const ref = header.valueSecretRef;
+      if (ref === undefined) {
+        return [at('valueSecretRef', 'is required', 'set valueSecretRef.name and valueSecretRef.key of a Secret in the same namespace')];
+      }
+      const missing: Finding[] = [];
+      if (ref.name === '') missing.push(at('valueSecretRef.name', 'is empty', 'name a Secret in the same namespace'));
+      if (ref.key === '') missing.push(at('valueSecretRef.key', 'is empty', 'name a key of that Secret'));
+      if (missing.length > 0) return missing;
+      return lookupFindings(secrets.get(ref.name), { namespace, name: ref.name, key: ref.key }, at);
+    });
+  },
+};
+
+type At = (leaf: 'valueSecretRef.name' | 'valueSecretRef.key', message: string, hint: string) => Finding;
+
+function lookupFindings(
+  lookup: SecretLookup | undefined,
+  ref: { namespace: string; name: string; key: string },
+  at: At,
+): Finding[] {
+  const secret = `Secret ${JSON.stringify(ref.name)}`;
+  if (lookup === undefined || lookup.status === 'error') {
+    const reason = lookup?.reason ?? 'it was not looked up';
+    return [
+      at(
+        'valueSecretRef.name',
+        `could not check ${secret} in namespace ${JSON.stringify(ref.namespace)}: ${reason}`,
+        'the check fails closed; retry, and if it persists check the webhook can GET secrets in this namespace and reach the API server',
+      ),
+    ];
+  }
+  if (lookup.status === 'not-found') {
+    return [
+      at(
+        'valueSecretRef.name',
+        `${secret} not found in namespace ${JSON.stringify(ref.namespace)}`,
+        `create it first (kubectl create secret generic ${ref.name} -n ${ref.namespace} --from-literal=${ref.key}=...) or fix the name`,
+      ),
+    ];
+  }
+  return valueFindings(lookup.secret, ref.key, at);
+}
+
+function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
+  const where = `key ${JSON.stringify(key)} of Secret ${JSON.stringify(secret.name)}`;
+  const facts = secret.keys[key];
+  if (facts === undefined) {
+    const keys = Object.keys(secret.keys).sort();
+    return [
+      at(
+        'valueSecretRef.key',
+        `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)} (it has ${keys.length === 0 ? 'no keys' : `keys: ${keys.join(', ')}`})`,
+        'point valueSecretRef.key at an existing key, or add the key to the Secret',
+      ),
+    ];
+  }
+  if (facts.empty) {
+    return [at('valueSecretRef.key', `the value of ${where} is empty`, 'put the header value into the Secret')];
+  }
+  if (facts.trailingNewline) {
+    return [
+      at(
+        'valueSecretRef.key',
+        `the value of ${where} ends with a trailing newline, which cannot be sent in an HTTP header`,
+        `recreate it without the newline: kubectl create secret generic ${secret.name} --from-literal=${key}=VALUE (or printf, or echo -n)`,
+      ),
+    ];
+  }
+  if (facts.forbiddenChar !== undefined) {
+    return [
+      at(
+        'valueSecretRef.key',
+        `the value of ${where} contains a ${facts.forbiddenChar} character, which would split or truncate the HTTP header`,
+        'store the bare header value, without line breaks or NUL bytes',
+      ),
+    ];
+  }
+  return [];
+}

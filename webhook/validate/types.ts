@@ -1,0 +1,76 @@
+import type { MCPServerEntry } from '../../contract/toolhive.js';
+
+/** One reason to deny, with where it is and how to fix it. */
+export interface Violation {
+  /** e.g. `spec.headerForward.addHeadersFromSecret[1].valueSecretRef.key`. */
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ValidationResult {
+  violations: Violation[];
+  /** `field: message` lines; kubectl prints each as `Warning: ...`. */
+  warnings: string[];
+}
+
+/** What a rule found: a violation, or a warning that never denies. */
+export interface Finding extends Violation {
+  severity: 'violation' | 'warning';
+  /** Rule id, e.g. `header-name`; together with `subject` and `message` it identifies the finding across an UPDATE. */
+  rule: string;
+  /** What the finding is about, independent of array positions: `secret-header:X-Api-Key`, `remoteUrl`. */
+  subject: string;
+}
+
+/** Facts about one Secret value, computed where it is read; the value itself never reaches the rules. */
+export interface SecretValueFacts {
+  empty: boolean;
+  /** The value ends with `\n` (the classic `echo` mistake). */
+  trailingNewline: boolean;
+  /** First forbidden header-value character, if any. */
+  forbiddenChar?: 'CR' | 'LF' | 'NUL';
+}
+
+/** A Secret as the rules see it: names, annotations and per-key value facts. No values. */
+export interface SecretFacts {
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+  keys: Record<string, SecretValueFacts>;
+}
+
+/** The outcome of looking one Secret up (GET by name, a --secrets file, ...). */
+export type SecretLookup =
+  | { status: 'found'; secret: SecretFacts }
+  | { status: 'not-found' }
+  /** The check could not run: API error, timeout, forbidden. `reason` is safe to show (no values). */
+  | { status: 'error'; reason: string };
+
+/** Lookups by Secret name, all in the entry's namespace. */
+export type SecretLookupResults = ReadonlyMap<string, SecretLookup>;
+
+export type EntryOperation = 'CREATE' | 'UPDATE';
+
+export interface ValidationInput {
+  entry: MCPServerEntry;
+  /** The object before an UPDATE: findings already present there become warnings (ratchet). */
+  oldEntry?: MCPServerEntry;
+  operation: EntryOperation;
+  /** The entry's namespace (from the AdmissionRequest, metadata, or `default` offline). */
+  namespace: string;
+  secrets: SecretLookupResults;
+}
+
+/** What every rule gets: one entry (new or old) and the lookups. */
+export interface RuleInput {
+  entry: MCPServerEntry;
+  namespace: string;
+  secrets: SecretLookupResults;
+}
+
+/** A pure check. New rules (SubjectAccessReview, allowed-hosts binding, ...) are added to the list. */
+export interface Rule {
+  id: string;
+  check(input: RuleInput): Finding[];
+}

@@ -1,0 +1,54 @@
+import { headerNameRule } from './headerNames.js';
+import { plaintextValueRule } from './plaintextValues.js';
+import { remoteUrlRule } from './remoteUrl.js';
+import { secretRefRule } from './secretRefs.js';
+import type { Finding, Rule, RuleInput, ValidationInput, ValidationResult, Violation } from './types.js';
+
+/** The rules, in the order their findings are reported. Later issues append (SubjectAccessReview, allowed-hosts). */
+export const DEFAULT_RULES: readonly Rule[] = [headerNameRule, secretRefRule, plaintextValueRule, remoteUrlRule];
+
+/**
+ * Validate one MCPServerEntry: every finding at once. Pure: Secret lookups were done by the caller.
+ * Deleting objects are always allowed (finalizer removal must never get stuck). On UPDATE, a violation the old
+ * object already had (same rule, subject and message: the field did not change) is reported as a warning.
+ */
+export function validateEntry(input: ValidationInput, rules: readonly Rule[] = DEFAULT_RULES): ValidationResult {
+  if (input.entry.metadata.deletionTimestamp !== undefined) return { violations: [], warnings: [] };
+  const findings = runRules(rules, { entry: input.entry, namespace: input.namespace, secrets: input.secrets });
+  const before =
+    input.operation === 'UPDATE' && input.oldEntry !== undefined
+      ? new Set(runRules(rules, { entry: input.oldEntry, namespace: input.namespace, secrets: input.secrets }).map(identity))
+      : new Set<string>();
+
+  const violations: Violation[] = [];
+  const warnings: string[] = [];
+  for (const finding of findings) {
+    if (finding.severity === 'warning') {
+      warnings.push(formatFinding(finding));
+    } else if (before.has(identity(finding))) {
+      warnings.push(`${formatFinding(finding)} [not denied: unchanged by this update; fix it when you can]`);
+    } else {
+      violations.push(toViolation(finding));
+    }
+  }
+  return { violations, warnings };
+}
+
+export function runRules(rules: readonly Rule[], input: RuleInput): Finding[] {
+  return rules.flatMap((rule) => rule.check(input));
+}
+
+function identity(finding: Finding): string {
+  return JSON.stringify([finding.rule, finding.subject, finding.message]);
+}
+
+function toViolation(finding: Finding): Violation {
+  return finding.hint === undefined
+    ? { field: finding.field, message: finding.message }
+    : { field: finding.field, message: finding.message, hint: finding.hint };
+}
+
+/** `field: message (fix: hint)`: one line a person can act on. */
+export function formatFinding(finding: Violation): string {
+  return `${finding.field}: ${finding.message}${finding.hint === undefined ? '' : ` (fix: ${finding.hint})`}`;
+}
