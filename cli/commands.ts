@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { certsCommand } from './certs.js';
+import { sidecarCommand } from './sidecar.js';
 import { webhookCommand } from './webhook.js';
 
 // Each subcommand lives in its own file and registers itself here.
 export function registerCommands(program: Command): void {
   program.addCommand(certsCommand());
   program.addCommand(webhookCommand());
+  program.addCommand(sidecarCommand());
 }

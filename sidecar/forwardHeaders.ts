@@ -25,7 +25,10 @@ function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefine
   return tokens;
 }
 
-/** Headers to send upstream: hop-by-hop, proxy and Host dropped (the client recomputes Host), route headers added unless present. */
+/**
+ * Headers to send upstream: hop-by-hop, proxy, Host (recomputed from the target) and Expect (answered by this
+ * proxy already) dropped; route headers added unless the client sent them.
+ */
 export function planRequestHeaders(rawHeaders: readonly string[], routeHeaders: readonly RouteHeader[]): RequestHeaderPlan {
   const dropped = connectionTokens(rawHeaders);
   const headers: string[] = [];
@@ -33,7 +36,7 @@ export function planRequestHeaders(rawHeaders: readonly string[], routeHeaders: 
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === 'host' || dropped?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || lower === 'host' || lower === 'expect' || dropped?.has(lower)) continue;
     present?.add(lower);
     headers.push(name, rawHeaders[i + 1]!);
   }

@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander';
+import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
+import { loadSidecarConfig } from '../sidecar/config.js';
+import { parseListenAddress, type ListenAddress } from '../sidecar/listen.js';
+import { createSidecarLogger } from '../sidecar/logger.js';
+import { startSidecar, type Sidecar } from '../sidecar/server.js';
+import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
+
+interface SidecarFlags {
+  proxyListen: ListenAddress;
+  adminListen: ListenAddress;
+  caDir: string;
+  shutdownGrace: number;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+
+function millis(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--shutdown-grace "${value}" is not a whole number of milliseconds`);
+  return n;
+}
+
+/** `mcp-header-forward sidecar`: the egress proxy, configured by the env vars the injector writes. */
+export function sidecarCommand(): Command {
+  return new Command('sidecar')
+    .description('Run the egress proxy: adds each MCPServerEntry\'s headers to requests under its remoteUrl (config from MCP_HEADER_FORWARD_ROUTES and TOOLHIVE_SECRET_* env vars)')
+    .addOption(
+      new Option('--proxy-listen <host:port>', 'proxy address (HTTP_PROXY/HTTPS_PROXY of the vmcp container)')
+        .default(parseListenAddress(DEFAULT_PROXY_LISTEN, '--proxy-listen'), DEFAULT_PROXY_LISTEN)
+        .argParser((v) => parseListenAddress(v, '--proxy-listen')),
+    )
+    .addOption(
+      new Option('--admin-listen <host:port>', '/healthz, /readyz and /metrics')
+        .default(parseListenAddress(DEFAULT_ADMIN_LISTEN, '--admin-listen'), DEFAULT_ADMIN_LISTEN)
+        .argParser((v) => parseListenAddress(v, '--admin-listen')),
+    )
+    .option('--ca-dir <dir>', 'where the per-pod CA certificate is written (ca.crt and <hash>.0)', CA_DIR)
+    .addOption(new Option('--shutdown-grace <ms>', 'on SIGTERM, how long in-flight requests may finish').default(10_000).argParser(millis))
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
+    .action(async (flags: SidecarFlags) => {
+      const log = createSidecarLogger(flags.logLevel);
+      let sidecar: Sidecar;
+      try {
+        const config = loadSidecarConfig(process.env);
+        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, log, shutdownGraceMs: flags.shutdownGrace });
+      } catch (error: unknown) {
+        // One line naming the problem; never the value of a secret (config errors only name env vars).
+        process.stderr.write(`mcp-header-forward sidecar: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(EXIT_FAILED);
+      }
+      const shutdown = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        sidecar.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
+}

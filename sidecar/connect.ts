@@ -1,0 +1,82 @@
+// CONNECT: routed hosts are intercepted (TLS terminated with a per-pod CA leaf, requests handed to the
+// intercept server, headers added); every other host gets a blind TCP tunnel the sidecar cannot read.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { PodCa } from './podCa.js';
+import type { ProxyContext } from './forward.js';
+import { hasOrigin } from './routeTable.js';
+import { parseConnectAuthority } from './target.js';
+import { describeUpstreamError } from './upstreamErrors.js';
+
+export interface ConnectContext extends ProxyContext {
+  ca: PodCa;
+  /** Receives decrypted connections; never listens itself. */
+  interceptServer: Server;
+  /** Which CONNECT target each intercepted TLS socket belongs to. */
+  interceptTargets: WeakMap<object, { host: string; port: number }>;
+  openTunnel(host: string, port: number): Promise<Socket>;
+}
+
+function reject(socket: Duplex, status: string, reason: string): void {
+  const body = `${reason}\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export function handleConnect(ctx: ConnectContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', (error) => ctx.log.debug({ code: (error as NodeJS.ErrnoException).code }, 'client socket error'));
+  const target = parseConnectAuthority(req.url);
+  if (target === undefined) {
+    ctx.metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
+    reject(socket, '400 Bad Request', 'CONNECT needs host:port');
+    return;
+  }
+  if (hasOrigin(ctx.table, 'https', target.host, target.port)) intercept(ctx, target, socket, head);
+  else tunnel(ctx, target, socket, head);
+}
+
+function intercept(ctx: ConnectContext, target: { host: string; port: number }, socket: Duplex, head: Buffer): void {
+  ctx.ca.secureContextFor(target.host).then(
+    (secureContext) => {
+      if (socket.destroyed) return;
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) socket.unshift(head);
+      const tls = new TLSSocket(socket as Socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+      tls.on('error', (error) => ctx.log.debug({ host: target.host, code: (error as NodeJS.ErrnoException).code }, 'intercepted TLS error'));
+      ctx.metrics.openTunnels.inc({ kind: 'intercepted' });
+      tls.once('close', () => ctx.metrics.openTunnels.dec({ kind: 'intercepted' }));
+      ctx.interceptTargets.set(tls, target);
+      ctx.interceptServer.emit('connection', tls);
+    },
+    (error: unknown) => {
+      ctx.log.error({ host: target.host, err: (error as Error).message }, 'could not issue a leaf certificate');
+      reject(socket, '502 Bad Gateway', 'could not issue a certificate for this host');
+    },
+  );
+}
+
+function tunnel(ctx: ConnectContext, target: { host: string; port: number }, socket: Duplex, head: Buffer): void {
+  ctx.openTunnel(target.host, target.port).then(
+    (upstream) => {
+      if (socket.destroyed) {
+        upstream.destroy();
+        return;
+      }
+      ctx.metrics.openTunnels.inc({ kind: 'blind' });
+      upstream.once('close', () => ctx.metrics.openTunnels.dec({ kind: 'blind' }));
+      upstream.on('error', () => socket.destroy());
+      socket.once('close', () => upstream.destroy());
+      upstream.once('close', () => socket.destroy());
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+    },
+    (error: unknown) => {
+      const reason = describeUpstreamError(error);
+      ctx.log.warn({ host: target.host, port: target.port, reason }, 'tunnel failed');
+      reject(socket, '502 Bad Gateway', reason);
+    },
+  );
+}

@@ -1,0 +1,140 @@
+// The sidecar process: per-pod CA, proxy listener (plain forwarding + CONNECT), admin listener, shutdown.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { createAdminServer } from './admin.js';
+import type { SidecarConfig } from './config.js';
+import { handleConnect, type ConnectContext } from './connect.js';
+import { forward, sendError } from './forward.js';
+import type { ListenAddress } from './listen.js';
+import { createSidecarMetrics, type SidecarMetrics } from './metrics.js';
+import { PodCa } from './podCa.js';
+import { compileRouteTable } from './routeTable.js';
+import { parseAbsoluteTarget } from './target.js';
+import { createUpstreams } from './upstream.js';
+import { createUpstreamProxy, openTunnel } from './upstreamProxy.js';
+
+export interface SidecarOptions {
+  config: SidecarConfig;
+  proxyListen: ListenAddress;
+  adminListen: ListenAddress;
+  caDir: string;
+  log: Logger;
+  /** How long shutdown waits for in-flight requests (streams included) before cutting them. */
+  shutdownGraceMs?: number;
+}
+
+export interface Sidecar {
+  proxyAddress: AddressInfo;
+  adminAddress: AddressInfo;
+  ca: PodCa;
+  metrics: SidecarMetrics;
+  close(): Promise<void>;
+}
+
+// Longer than Go's default IdleConnTimeout (90 s): the client, not the proxy, closes idle connections,
+// so vmcp never sends a request on a connection the proxy is closing.
+const CLIENT_KEEP_ALIVE_MS = 120_000;
+const SERVER_OPTIONS = { keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 } as const;
+
+function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
+  const { log } = options;
+  const metrics = createSidecarMetrics();
+  const table = compileRouteTable(options.config.routes);
+  const upstreamProxy = options.config.upstreamProxy ? createUpstreamProxy(options.config.upstreamProxy) : undefined;
+  const upstreams = await createUpstreams(table, upstreamProxy);
+  let ready = false;
+  const admin = createAdminServer(metrics, { ready: () => ready });
+  const adminAddress = await listen(admin, options.adminListen);
+
+  const ca = await PodCa.create();
+  await ca.writeTo(options.caDir);
+  metrics.caExpiry.set(Math.floor(ca.notAfter.getTime() / 1000));
+
+  const sockets = new Set<Socket>();
+  const interceptTargets: ConnectContext['interceptTargets'] = new WeakMap();
+  const interceptServer = createServer(SERVER_OPTIONS);
+  const ctx: ConnectContext = {
+    table,
+    upstreams,
+    metrics,
+    log,
+    inFlight: { count: 0 },
+    ca,
+    interceptServer,
+    interceptTargets,
+    openTunnel: (host, port) => openTunnel(host, port, upstreamProxy?.proxyFor('https', host, port)),
+  };
+  interceptServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const target = interceptTargets.get(req.socket);
+    if (target === undefined || !req.url?.startsWith('/')) {
+      metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
+      sendError(res, 400, 'expected an origin-form request inside the CONNECT tunnel');
+      return;
+    }
+    forward(ctx, req, res, { scheme: 'https', host: target.host, port: target.port, path: req.url });
+  });
+
+  const proxy = createServer(SERVER_OPTIONS, (req, res) => {
+    const target = parseAbsoluteTarget(req.url);
+    if (target === undefined) {
+      metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
+      sendError(res, 400, 'this is a forward proxy: send an absolute-form URL (http://host/path) or CONNECT');
+      return;
+    }
+    forward(ctx, req, res, target);
+  });
+  for (const server of [proxy, interceptServer]) {
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      log.debug({ code: error.code }, 'malformed client request');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+  proxy.on('connection', (socket: Socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => handleConnect(ctx, req, socket, head));
+
+  const proxyAddress = await listen(proxy, options.proxyListen);
+  ready = true;
+  log.info(
+    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name) })) },
+    'sidecar ready',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      ready = false;
+      const proxyClosed = closeServer(proxy);
+      proxy.closeIdleConnections();
+      const deadline = Date.now() + (options.shutdownGraceMs ?? 10_000);
+      while (ctx.inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (ctx.inFlight.count > 0) log.warn({ inFlight: ctx.inFlight.count }, 'shutdown grace elapsed; cutting remaining streams');
+      for (const socket of sockets) socket.destroy();
+      await proxyClosed;
+      await upstreams.close();
+      const adminClosed = closeServer(admin);
+      admin.closeAllConnections();
+      await adminClosed;
+      log.info('sidecar stopped');
+    })());
+  return { proxyAddress, adminAddress, ca, metrics, close };
+}
