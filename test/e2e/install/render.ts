@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+
+const run = promisify(execFile);
+
+export const MANIFESTS_DIR = new URL('../../../manifests/', import.meta.url).pathname;
+export const OVERLAYS = ['cert-manager', 'self-signed'] as const;
+export type Overlay = (typeof OVERLAYS)[number];
+
+/** A rendered Kubernetes object, loosely typed: tests read fields by path and assert on them. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export async function kustomize(kubectl: string, dir: string): Promise<{ yaml: string; objects: KubeObject[] }> {
+  const { stdout } = await run(kubectl, ['kustomize', dir], { maxBuffer: 16 * 1024 * 1024 });
+  const objects = parseAllDocuments(stdout).map((document) => {
+    if (document.errors.length > 0) throw new Error(`kubectl kustomize ${dir}: ${document.errors[0]!.message}`);
+    return document.toJS() as KubeObject;
+  });
+  return { yaml: stdout, objects };
+}
+
+export function only(objects: KubeObject[], kind: string, name?: string): KubeObject {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected exactly one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0]!;
+}
+
+export interface KubectlResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** kubectl with a kubeconfig; rejects with kubectl's stderr on a non-zero exit. */
+export async function kubectl(path: string, kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(path, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve({ stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
