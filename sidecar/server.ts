@@ -1,6 +1,6 @@
 // The sidecar process: per-pod CA, proxy listener (plain forwarding + CONNECT), admin listener, shutdown.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdminServer } from './admin.js';
 import type { SidecarConfig } from './config.js';
@@ -22,6 +22,8 @@ export interface SidecarOptions {
   log: Logger;
   /** How long shutdown waits for in-flight requests (streams included) before cutting them. */
   shutdownGraceMs?: number;
+  /** Name resolution for upstream connections (default: the system resolver); tests map test names to loopback. */
+  lookup?: LookupFunction;
 }
 
 export interface Sidecar {
@@ -56,7 +58,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const metrics = createSidecarMetrics();
   const table = compileRouteTable(options.config.routes);
   const upstreamProxy = options.config.upstreamProxy ? createUpstreamProxy(options.config.upstreamProxy) : undefined;
-  const upstreams = await createUpstreams(table, upstreamProxy);
+  const upstreams = await createUpstreams(table, upstreamProxy, options.lookup);
   let ready = false;
   const admin = createAdminServer(metrics, { ready: () => ready });
   const adminAddress = await listen(admin, options.adminListen);
@@ -77,7 +79,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     ca,
     interceptServer,
     interceptTargets,
-    openTunnel: (host, port) => openTunnel(host, port, upstreamProxy?.proxyFor('https', host, port)),
+    openTunnel: (host, port) => openTunnel(host, port, upstreamProxy?.proxyFor('https', host, port), options.lookup),
   };
   interceptServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const target = interceptTargets.get(req.socket);

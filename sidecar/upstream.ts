@@ -2,6 +2,7 @@
 // default roots plus the CA bundles of the entries on an origin. TLS verification is never turned off.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { SidecarConfigError } from './config.js';
@@ -27,9 +28,9 @@ async function readBundle(file: string, entry: string): Promise<string> {
   }
 }
 
-export async function createUpstreams(table: RouteTable, proxy?: UpstreamProxy): Promise<Upstreams> {
+export async function createUpstreams(table: RouteTable, proxy?: UpstreamProxy, lookup?: LookupFunction): Promise<Upstreams> {
   const makeAgent = (ca?: string[]): Dispatcher => {
-    const tls = ca === undefined ? {} : { ca };
+    const tls = { ...(ca === undefined ? {} : { ca }), ...(lookup === undefined ? {} : { lookup }) };
     return proxy === undefined ? new Agent({ ...AGENT_OPTIONS, connect: tls }) : proxy.dispatcher({ ...AGENT_OPTIONS }, tls);
   };
   const fallback = makeAgent();

@@ -1,13 +1,13 @@
 // Chaining to the proxy the vmcp container used before injection (config.upstreamProxy): requests and blind
 // tunnels to hosts not excluded by its noProxy go through it, as vmcp's own traffic did.
 import { request as httpRequest } from 'node:http';
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import { Agent, Dispatcher, ProxyAgent } from 'undici';
 import type { RouteConfig } from '../contract/routes.js';
 import { parseNoProxy, type NoProxyRule } from './noProxy.js';
 
 type Settings = NonNullable<RouteConfig['upstreamProxy']>;
-type TlsOptions = { ca?: string[] };
+type TlsOptions = { ca?: string[]; lookup?: LookupFunction };
 
 export interface UpstreamProxy {
   /** A dispatcher sending each request direct or through the upstream proxy, by its origin. */
@@ -62,11 +62,11 @@ export function createUpstreamProxy(settings: Settings): UpstreamProxy {
 }
 
 /** Opens a raw TCP path to host:port, through `proxy` with CONNECT when given. */
-export function openTunnel(host: string, port: number, proxy: URL | undefined): Promise<Socket> {
+export function openTunnel(host: string, port: number, proxy: URL | undefined, lookup?: LookupFunction): Promise<Socket> {
   const bare = host.replace(/^\[|\]$/g, '');
   if (proxy === undefined) {
     return new Promise((resolve, reject) => {
-      const socket = netConnect({ host: bare, port, noDelay: true });
+      const socket = netConnect({ host: bare, port, noDelay: true, ...(lookup ? { lookup } : {}) });
       socket.once('connect', () => {
         socket.off('error', reject);
         resolve(socket);
@@ -77,7 +77,7 @@ export function openTunnel(host: string, port: number, proxy: URL | undefined): 
   return new Promise((resolve, reject) => {
     const authority = `${host}:${port}`;
     const auth = proxy.username ? { 'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` } : undefined;
-    const req = httpRequest({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port) || 80, method: 'CONNECT', path: authority, headers: { Host: authority, ...auth } });
+    const req = httpRequest({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port) || 80, ...(lookup ? { lookup } : {}), method: 'CONNECT', path: authority, headers: { Host: authority, ...auth } });
     req.once('connect', (res, socket, head) => {
       if (res.statusCode !== 200) {
         socket.destroy();

@@ -1,0 +1,3 @@
+module mcp-header-forward/test/goclient
+
+go 1.22
