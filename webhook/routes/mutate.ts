@@ -1,0 +1,103 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { Counter, type Registry } from 'prom-client';
+import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
+import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
+import type { AdmissionRequest } from '../admission/review.js';
+import type { AdmissionRoute } from '../admission/route.js';
+import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
+import { MUTATE_PATH } from '../config/webhookConfigurations.js';
+import { injectPod, type InjectResult } from '../mutate/inject.js';
+import type { InjectSettings } from '../mutate/settings.js';
+import { PlanError } from '../mutate/vmcpContainer.js';
+
+export const INJECTIONS_METRIC = 'mcp_header_forward_pod_injections_total';
+
+export interface MutateRouteOptions {
+  lookup: ToolhiveLookup;
+  /** False until the informers' first lists are in: a skip then would be a silent miss, so deny and let the controller retry. */
+  synced: () => boolean;
+  settings: InjectSettings;
+  namespaceLabels?: { label(namespace: string, key: string): string | undefined };
+  registry?: Registry;
+  path?: string;
+}
+
+/** `POST /mutate`: Pod CREATE -> the JSON patch that adds the header-forwarding sidecar, or none. */
+export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
+  const injections = options.registry === undefined ? undefined : injectionsCounter(options.registry);
+  const count = (outcome: string, reason = ''): void => injections?.inc({ outcome, reason });
+  return {
+    path: options.path ?? MUTATE_PATH,
+    name: 'mutate',
+    review(request, { logger }): Promise<AdmissionVerdict> {
+      const pod = podOf(request);
+      if (pod === undefined) return Promise.resolve(allow({ mode: 'skipped' }));
+      const namespace = request.namespace ?? pod.metadata?.namespace ?? 'default';
+      const where = `pod ${namespace}/${pod.metadata?.name ?? `${pod.metadata?.generateName ?? ''}*`}`;
+      if (!options.synced()) {
+        count('error', 'not-synced');
+        return Promise.resolve(
+          deny(
+            `mcp-header-forward has not yet loaded VirtualMCPServers and MCPServerEntries; ${where} is refused ` +
+              'rather than started without its header-forwarding sidecar (the controller retries)',
+            { code: 503, mode: 'error' },
+          ),
+        );
+      }
+      const result = tryInject(pod, namespace, options);
+      if (result instanceof PlanError) {
+        count('error', 'plan-error');
+        logger.warn({ field: result.field, error: result.message }, 'cannot inject the header-forwarding sidecar');
+        return Promise.resolve(deny(`${where}: ${result.message}`, { code: 400, mode: 'error' }));
+      }
+      const { decision, plan, patch } = result;
+      if (!decision.inject) {
+        count('skipped', decision.reasons[0]!.code);
+        logger.debug({ reasons: decision.reasons.map((r) => r.message) }, 'not injected');
+        return Promise.resolve(allow({ mode: 'skipped' }));
+      }
+      const outcome = patch.length === 0 ? 'unchanged' : 'injected';
+      count(outcome);
+      logger.info(
+        { outcome, routes: plan?.routeCount, status: plan?.statusHash, operations: patch.length, warnings: plan?.warnings },
+        outcome === 'injected' ? 'header-forwarding sidecar injected' : 'pod already has the current sidecar',
+      );
+      return Promise.resolve(allow({ mode: outcome, patch, warnings: plan?.warnings ?? [] }));
+    },
+  };
+}
+
+function tryInject(pod: V1Pod, namespace: string, options: MutateRouteOptions): InjectResult | PlanError {
+  const injectLabel = options.namespaceLabels?.label(namespace, INJECT_NAMESPACE_LABEL);
+  try {
+    return injectPod(pod, {
+      namespace,
+      ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
+      findVmcp: (ns, name) => options.lookup.vmcp(ns, name),
+      entriesIn: (ns) => options.lookup.entries(ns),
+      settings: options.settings,
+    });
+  } catch (error: unknown) {
+    if (error instanceof PlanError) return error;
+    throw error;
+  }
+}
+
+/** Pod CREATE only: a pod's containers cannot change after creation, so there is nothing to do on UPDATE. */
+function podOf(request: AdmissionRequest): V1Pod | undefined {
+  const isPod = request.kind.group === '' && request.kind.kind === 'Pod' && (request.subResource ?? '') === '';
+  if (!isPod || request.operation !== 'CREATE' || request.object == null) return undefined;
+  const pod = request.object as V1Pod;
+  return Array.isArray(pod.spec?.containers) ? pod : undefined;
+}
+
+function injectionsCounter(registry: Registry): Counter<'outcome' | 'reason'> {
+  const existing = registry.getSingleMetric(INJECTIONS_METRIC);
+  if (existing instanceof Counter) return existing as Counter<'outcome' | 'reason'>;
+  return new Counter({
+    name: INJECTIONS_METRIC,
+    help: 'Pod admissions by outcome (injected, unchanged, skipped, error) and the first skip or error reason.',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [registry],
+  });
+}
