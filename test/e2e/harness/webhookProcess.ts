@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCa, issueLeaf } from '../../../certs/x509.js';
+import type { Cluster } from './cluster.js';
+import { CLI_ENTRY } from './paths.js';
+import { freeLoopbackPort } from './ports.js';
+import { startProcess, type ManagedProcess } from './processes.js';
+import { waitForOk } from './readiness.js';
+
+const HOUR = 60 * 60 * 1000;
+
+/** The identity the shipped manifests give the webhook (ServiceAccount mcp-header-forward/mcp-header-forward). */
+export const WEBHOOK_NAMESPACE = 'mcp-header-forward';
+export const WEBHOOK_SERVICE_ACCOUNT = 'mcp-header-forward';
+export const WEBHOOK_USER = `system:serviceaccount:${WEBHOOK_NAMESPACE}:${WEBHOOK_SERVICE_ACCOUNT}`;
+const WEBHOOK_GROUPS = ['system:serviceaccounts', `system:serviceaccounts:${WEBHOOK_NAMESPACE}`];
+
+export interface WebhookProcess {
+  /** https://127.0.0.1:<port>, what clientConfig.url is built from. */
+  url: string;
+  /** base64 PEM of the CA that signed the serving cert, for clientConfig.caBundle. */
+  caBundle: string;
+  caPem: string;
+  logFile: string;
+  /** The extra CLI args it currently runs with. */
+  args(): readonly string[];
+  isRunning(): boolean;
+  stop(): Promise<void>;
+  /** Stop and start again on the same port with the same certs, optionally with other extra args. */
+  restart(extraArgs?: readonly string[]): Promise<void>;
+  /** Everything the webhook wrote to stdout and stderr so far (across restarts). */
+  readLog(): Promise<string>;
+}
+
+export interface WebhookProcessOptions {
+  /** Extra flags after the required ones, e.g. ['--mode', 'warn']. */
+  args?: readonly string[];
+  /** Run as this user instead of the manifests' ServiceAccount identity (its RBAC comes from manifests/base/rbac.yaml). */
+  user?: { name: string; groups: string[] };
+}
+
+/**
+ * Run `mcp-header-forward webhook` from dist/ as a local process over TLS (serving cert for 127.0.0.1 from
+ * certs/x509), authenticated to the API server as the webhook's ServiceAccount; waits for /readyz.
+ */
+export async function startWebhookProcess(cluster: Cluster, options: WebhookProcessOptions = {}): Promise<WebhookProcess> {
+  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`make build\` (npm run build) before the e2e suite`);
+  const dir = await mkdtemp(join(cluster.info.workDir, 'webhook-'));
+  const ca = await createCa({ commonName: 'mcp-header-forward e2e webhook CA', validForMs: 24 * HOUR });
+  const serving = await issueLeaf(ca, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], validForMs: 24 * HOUR });
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  const kubeconfigFile = join(dir, 'kubeconfig');
+  const user = options.user ?? { name: WEBHOOK_USER, groups: WEBHOOK_GROUPS };
+  await writeFile(certFile, serving.certPem, { mode: 0o600 });
+  await writeFile(keyFile, serving.keyPem, { mode: 0o600 });
+  await writeFile(kubeconfigFile, await cluster.userKubeconfigYaml(user.name, user.groups), { mode: 0o600 });
+  const port = await freeLoopbackPort();
+  const url = `https://127.0.0.1:${port}`;
+  const logFile = join(dir, 'webhook.log');
+  let extraArgs = [...(options.args ?? [])];
+  let current: ManagedProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    const managed = await startProcess({
+      name: 'mcp-header-forward webhook',
+      command: process.execPath,
+      args: [
+        CLI_ENTRY,
+        'webhook',
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--tls-cert-file',
+        certFile,
+        '--tls-key-file',
+        keyFile,
+        '--kubeconfig',
+        kubeconfigFile,
+        ...extraArgs,
+      ],
+      logFile,
+    });
+    current = managed;
+    await waitForOk({ url: `${url}/readyz`, tls: { caPem: ca.certPem } }, managed, 30_000);
+  };
+  await launch();
+  return {
+    url,
+    caBundle: Buffer.from(ca.certPem).toString('base64'),
+    caPem: ca.certPem,
+    logFile,
+    args: () => extraArgs,
+    isRunning: () => current?.isRunning() ?? false,
+    async stop(): Promise<void> {
+      await current?.stop();
+    },
+    async restart(nextArgs?: readonly string[]): Promise<void> {
+      await current?.stop();
+      if (nextArgs) extraArgs = [...nextArgs];
+      await launch();
+    },
+    readLog: () => readFile(logFile, 'utf8'),
+  };
+}
