@@ -31,5 +31,9 @@ lint: node_modules
 demo: build
 	@echo "make demo: not implemented yet (issue 4 adds the local control plane demo)" >&2; exit 1
 
+## bench: sidecar vs nginx/squid/mitmproxy and webhook review rates, side by side (< 10 min; not part of test)
+bench: build
+	node dist/bench/run.js
+
 clean:
 	rm -rf dist

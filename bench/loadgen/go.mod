@@ -1,0 +1,3 @@
+module mcp-header-forward.dev/bench/loadgen
+
+go 1.22

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"flag"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// runFixedRate sends at a fixed rate regardless of responses (open loop). Latency counts from the moment a
+// request was due, so a server that falls behind shows it (no coordinated omission).
+func runFixedRate(args []string) error {
+	fs := flag.NewFlagSet("rate", flag.ExitOnError)
+	var c clientFlags
+	c.register(fs)
+	rate := fs.Float64("rate", 1000, "requests per second")
+	seconds := fs.Float64("seconds", 3, "how long to send")
+	maxInFlight := fs.Int("max-in-flight", 512, "requests beyond this many outstanding are counted as errors")
+	_ = fs.Parse(args)
+	if err := c.load(); err != nil {
+		return err
+	}
+	transport, err := c.transport(*maxInFlight)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	// Warm connections and code paths first.
+	runWorkers(&c, client, 8, 200, 10*time.Second)
+
+	total := int(*rate * *seconds)
+	interval := time.Duration(float64(time.Second) / *rate)
+	var mu sync.Mutex
+	latencies := make([]time.Duration, 0, total)
+	errors := 0
+	firstError := ""
+	slots := make(chan struct{}, *maxInFlight)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < total; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			mu.Lock()
+			errors++
+			if firstError == "" {
+				firstError = "too many requests in flight: the server cannot sustain this rate"
+			}
+			mu.Unlock()
+			continue
+		}
+		wg.Add(1)
+		go func(due time.Time) {
+			defer wg.Done()
+			err := c.do(client)
+			elapsed := time.Since(due)
+			<-slots
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errors++
+				if firstError == "" {
+					firstError = err.Error()
+				}
+				return
+			}
+			latencies = append(latencies, elapsed)
+		}(due)
+	}
+	wg.Wait()
+	return printJSON(summarize(latencies, errors, firstError, time.Since(start)))
+}

@@ -1,0 +1,165 @@
+import {
+  DIRECT,
+  OURS,
+  type BenchResults,
+  type LoadSummary,
+  type Protocol,
+  type ProxyMeasurement,
+} from './model.js';
+
+// Turns one run's measurements into the rows of the ratio table and judges each against the issue's targets.
+
+export type Unit = 'us' | 'rps' | 'MB' | 'ms';
+
+export interface Quantity {
+  value: number;
+  unit: Unit;
+}
+
+/** `ratio-*` bounds ours / reference; `abs-*` bounds ours itself. */
+export interface Target {
+  kind: 'ratio-max' | 'ratio-min' | 'abs-max' | 'abs-min';
+  bound: number;
+  /** The bound's unit, for absolute targets. */
+  unit?: Unit;
+}
+
+export type Status = 'met' | 'missed' | 'n/a';
+
+export interface ComparisonRow {
+  comparison: string;
+  ours?: Quantity;
+  referenceName?: string;
+  reference?: Quantity;
+  ratio?: number;
+  target?: Target;
+  status: Status;
+  /** Why a row could not be judged (peer skipped, noise, part not run). */
+  note?: string;
+}
+
+type LoadMetric = 'p50Added' | 'p99Added' | 'rps';
+
+interface PeerComparison {
+  protocol: Protocol;
+  metric: LoadMetric;
+  peer: string;
+  peerLabel: string;
+  concurrency: number;
+  target?: Target;
+}
+
+const ratioMax = (bound: number): Target => ({ kind: 'ratio-max', bound });
+const ratioMin = (bound: number): Target => ({ kind: 'ratio-min', bound });
+
+/** The side-by-side comparisons of issue 8; targets only where the issue sets one. */
+export const PEER_COMPARISONS: readonly PeerComparison[] = [
+  ...[1, 16, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c, target: ratioMax(1.2) })),
+  ...[1, 16, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'squid', peerLabel: 'squid', concurrency: c, target: ratioMax(0.5) })),
+  ...[1, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'mitmproxy', peerLabel: 'mitmproxy', concurrency: c })),
+  ...[1, 64].map((c) => ({ protocol: 'http' as const, metric: 'p99Added' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c })),
+  ...[16, 64].map((c) => ({ protocol: 'http' as const, metric: 'rps' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c, target: ratioMin(0.8) })),
+  ...[64].map((c) => ({ protocol: 'http' as const, metric: 'rps' as const, peer: 'squid', peerLabel: 'squid', concurrency: c })),
+  ...[1, 16, 64].map((c) => ({ protocol: 'https' as const, metric: 'p50Added' as const, peer: 'squid', peerLabel: 'squid ssl-bump', concurrency: c, target: ratioMax(1) })),
+  ...[1, 64].map((c) => ({ protocol: 'https' as const, metric: 'p50Added' as const, peer: 'mitmproxy', peerLabel: 'mitmproxy', concurrency: c })),
+  ...[64].map((c) => ({ protocol: 'https' as const, metric: 'rps' as const, peer: 'squid', peerLabel: 'squid ssl-bump', concurrency: c })),
+];
+
+const METRIC_LABEL: Record<LoadMetric, string> = {
+  p50Added: 'p50 added latency',
+  p99Added: 'p99 added latency',
+  rps: 'throughput',
+};
+
+function find(ms: readonly ProxyMeasurement[], protocol: Protocol, target: string, c: number): LoadSummary | undefined {
+  return ms.find((m) => m.protocol === protocol && m.target === target && m.concurrency === c)?.load;
+}
+
+/** Added latency is the proxy's percentile minus the direct run's at the same concurrency. */
+export function loadMetric(ms: readonly ProxyMeasurement[], protocol: Protocol, target: string, c: number, metric: LoadMetric): Quantity | undefined {
+  const run = find(ms, protocol, target, c);
+  if (!run || run.requests === 0) return undefined;
+  if (metric === 'rps') return { value: run.rps, unit: 'rps' };
+  const direct = find(ms, protocol, DIRECT, c);
+  if (!direct || direct.requests === 0) return undefined;
+  const key = metric === 'p50Added' ? 'p50us' : 'p99us';
+  return { value: run[key] - direct[key], unit: 'us' };
+}
+
+export function judge(ours: number | undefined, reference: number | undefined, target: Target | undefined): Pick<ComparisonRow, 'ratio' | 'status' | 'note'> {
+  if (ours === undefined) return { status: 'n/a', note: 'not measured' };
+  if (target?.kind === 'abs-max') return { status: ours <= target.bound ? 'met' : 'missed' };
+  if (target?.kind === 'abs-min') return { status: ours >= target.bound ? 'met' : 'missed' };
+  if (reference === undefined) return { status: 'n/a', note: 'reference not measured' };
+  // A peer that adds nothing measurable (noise at or below direct) leaves no meaningful ratio.
+  if (reference <= 0) return { status: 'n/a', note: 'reference adds no measurable latency' };
+  const ratio = Math.max(ours, 0) / reference;
+  if (!target) return { ratio, status: 'n/a' };
+  const met = target.kind === 'ratio-max' ? ratio <= target.bound : ratio >= target.bound;
+  return { ratio, status: met ? 'met' : 'missed' };
+}
+
+function peerRows(results: BenchResults): ComparisonRow[] {
+  return PEER_COMPARISONS.map((spec) => {
+    const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric);
+    const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric);
+    const row: ComparisonRow = {
+      comparison: `${spec.protocol.toUpperCase()} ${METRIC_LABEL[spec.metric]}, c=${spec.concurrency}`,
+      referenceName: spec.peerLabel,
+      ...judge(ours?.value, reference?.value, spec.target),
+    };
+    if (ours) row.ours = ours;
+    if (reference) row.reference = reference;
+    if (spec.target) row.target = spec.target;
+    return row;
+  });
+}
+
+function absoluteRow(comparison: string, ours: Quantity | undefined, target: Target): ComparisonRow {
+  const row: ComparisonRow = { comparison, target, ...judge(ours?.value, undefined, target) };
+  if (ours) row.ours = ours;
+  return row;
+}
+
+const mb = (kb: number): Quantity => ({ value: kb / 1024, unit: 'MB' });
+const ms = (us: number): Quantity => ({ value: us / 1000, unit: 'ms' });
+
+function sidecarIdleRssKb(results: BenchResults): number | undefined {
+  const reading = results.rss.find((r) => r.protocol === 'http')?.readings.find((r) => r.target === OURS);
+  return reading?.idleKb;
+}
+
+function webhookRows(results: BenchResults): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  for (const route of ['validate', 'mutate'] as const) {
+    const at1000 = results.webhook?.rateRuns.find((r) => r.route === route && r.rate === 1000);
+    const clean = at1000 && at1000.load.errors === 0 ? ms(at1000.load.p99us) : undefined;
+    rows.push(absoluteRow(`webhook /${route} p99 at 1000 rps`, clean, { kind: 'abs-max', bound: 1, unit: 'ms' }));
+    const max = results.webhook?.maxRate.find((r) => r.route === route);
+    rows.push(absoluteRow(`webhook /${route} max reviews/s (one core)`, max ? { value: max.load.rps, unit: 'rps' } : undefined, { kind: 'abs-min', bound: 5000, unit: 'rps' }));
+  }
+  for (const webhook of results.apiServer?.byWebhook ?? []) {
+    rows.push(absoluteRow(`API-server-observed p99, ${webhook.type} ${webhook.name}`, { value: webhook.p99ms, unit: 'ms' }, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+  }
+  if (!results.apiServer) rows.push(absoluteRow('API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+  return rows;
+}
+
+function rssAndSseRows(results: BenchResults): ComparisonRow[] {
+  const idle = sidecarIdleRssKb(results);
+  const sse = results.sse;
+  return [
+    absoluteRow('sidecar RSS idle', idle === undefined ? undefined : mb(idle), { kind: 'abs-max', bound: 60, unit: 'MB' }),
+    absoluteRow(`sidecar RSS with ${sse?.sidecar.connected ?? 1000} open SSE streams`, sse ? mb(sse.sidecarRssPeakKb) : undefined, { kind: 'abs-max', bound: 120, unit: 'MB' }),
+    absoluteRow('SSE event delivery delay p99 through the sidecar', sse && sse.sidecar.errors === 0 ? ms(sse.sidecar.p99us) : undefined, { kind: 'abs-max', bound: 1, unit: 'ms' }),
+  ];
+}
+
+export function compare(results: BenchResults): ComparisonRow[] {
+  return [...peerRows(results), ...rssAndSseRows(results), ...webhookRows(results)];
+}
+
+/** The rows whose target was missed: these are what the profile has to explain. */
+export function missed(rows: readonly ComparisonRow[]): ComparisonRow[] {
+  return rows.filter((r) => r.status === 'missed');
+}

@@ -1,0 +1,70 @@
+import { compare, type ComparisonRow } from './compare.js';
+import type { BenchResults } from './model.js';
+import { hotspotTable } from './profile.js';
+import { detailTable, formatQuantity, machineLine, ratioTable } from './table.js';
+
+// The whole report as markdown: printed by `make bench` and placed in the README.
+
+function sseLines(results: BenchResults): string[] {
+  const sse = results.sse;
+  if (!sse) return [];
+  const line = (label: string, r: NonNullable<typeof sse.direct>): string =>
+    `- ${label}: ${r.connected}/${r.streams} streams open in ${r.connectSeconds.toFixed(2)} s, ${r.events} events, ` +
+    `delay p50 ${formatQuantity({ value: r.p50us / 1000, unit: 'ms' })}, p99 ${formatQuantity({ value: r.p99us / 1000, unit: 'ms' })}` +
+    (r.errors > 0 ? `, ${r.errors} errors (${r.firstError ?? ''})` : '');
+  return [
+    '',
+    'SSE (one event per stream per second, delay = upstream write to client read):',
+    ...(sse.direct ? [line('direct', sse.direct)] : []),
+    line('through the sidecar', sse.sidecar),
+  ];
+}
+
+function webhookLines(results: BenchResults): string[] {
+  const w = results.webhook;
+  if (!w) return [];
+  const lines = ['', 'Webhook (HTTPS, client-observed on loopback; latency counted from when each request was due):'];
+  for (const run of w.rateRuns) {
+    lines.push(
+      `- /${run.route} at ${run.rate} rps: p50 ${formatQuantity({ value: run.load.p50us / 1000, unit: 'ms' })}, ` +
+        `p99 ${formatQuantity({ value: run.load.p99us / 1000, unit: 'ms' })}, achieved ${Math.round(run.load.rps)}/s, errors ${run.load.errors}`,
+    );
+  }
+  for (const max of w.maxRate) {
+    lines.push(`- /${max.route} closed loop c=${max.concurrency}: ${Math.round(max.load.rps)} reviews/s, p99 ${formatQuantity({ value: max.load.p99us / 1000, unit: 'ms' })}`);
+  }
+  return lines;
+}
+
+function apiServerLines(results: BenchResults): string[] {
+  const a = results.apiServer;
+  if (!a) return [];
+  return [
+    '',
+    `Through a real kube-apiserver (${a.entries} MCPServerEntries, ${a.pods} pods), from apiserver_admission_webhook_admission_duration_seconds:`,
+    ...a.byWebhook.map((w) => `- ${w.type} ${w.name}: ${w.count} calls, p50 ${w.p50ms.toFixed(2)} ms, p99 ${w.p99ms.toFixed(2)} ms`),
+  ];
+}
+
+function profileLines(results: BenchResults): string[] {
+  if (!results.profile) return [];
+  return ['', `Where the sidecar's CPU goes (node --cpu-prof, ${results.profile.scenario}, self time):`, '', hotspotTable(results.profile.hotspots)];
+}
+
+export function renderReport(results: BenchResults, rows: readonly ComparisonRow[] = compare(results)): string {
+  return [
+    machineLine(results),
+    '',
+    ...results.skips.map((s) => `- skipped ${s.part}: ${s.reason}`),
+    ...(results.skips.length > 0 ? [''] : []),
+    ratioTable(rows),
+    '',
+    'Raw runs (fixed request count per run, Go client like vMCP: forward proxies via the proxy URL with CONNECT for https, nginx as a reverse proxy):',
+    '',
+    detailTable(results),
+    ...sseLines(results),
+    ...webhookLines(results),
+    ...apiServerLines(results),
+    ...profileLines(results),
+  ].join('\n');
+}

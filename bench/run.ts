@@ -1,0 +1,101 @@
+// `make bench`: the sidecar side by side with nginx, squid and mitmproxy, then the webhook; one table of
+// ratios from this one run, raw results in bench/results/latest.json, the table in the README.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensurePeers } from './lib/install.js';
+import { buildLoadgen } from './lib/loadgen.js';
+import { pinningNote } from './lib/pinning.js';
+import { startUpstream } from './lib/upstream.js';
+import { README_FILE, RESULTS_FILE } from './paths.js';
+import { startPeers, stopPeers } from './peers/index.js';
+import type { PeerContext } from './peers/peer.js';
+import { compare, missed } from './report/compare.js';
+import { OURS, type BenchResults, type MachineInfo } from './report/model.js';
+import { replaceBenchSection } from './report/readme.js';
+import { renderReport } from './report/render.js';
+import { PROFILE_SCENARIO, profileSidecar } from './scenarios/profile.js';
+import { runProxyPhase } from './scenarios/proxies.js';
+import { runSsePhase } from './scenarios/sse.js';
+import { runWebhookPhases } from './scenarios/webhook.js';
+
+const started = Date.now();
+/** `make bench` must finish within 10 minutes; phases that would start past this are skipped and say so. */
+const BUDGET_MS = 9 * 60_000;
+const HEADER = { name: 'X-Bench-Auth', value: 'bench-token-not-a-secret' };
+// BENCH_SCALE=0.2 makes a quick smoke run; the README table always comes from the default.
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+
+function log(line: string): void {
+  process.stderr.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
+}
+
+function requestsPer(concurrency: number): number {
+  return Math.max(200, Math.round((concurrency === 1 ? 3000 : 8000) * SCALE));
+}
+
+function machine(): MachineInfo {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    loadAverageAtStart: loadavg(),
+    node: process.version,
+    kernel: release(),
+    pinning: pinningNote(),
+  };
+}
+
+function withinBudget(part: string, results: BenchResults, needMs: number): boolean {
+  if (Date.now() - started + needMs <= BUDGET_MS) return true;
+  results.skips.push({ part, reason: `the 10-minute budget of make bench would be exceeded (${Math.round((Date.now() - started) / 1000)} s used)` });
+  log(`skipping ${part}: time budget`);
+  return false;
+}
+
+async function main(): Promise<void> {
+  const results: BenchResults = { startedAt: new Date(started).toISOString(), durationSeconds: 0, machine: machine(), peers: {}, skips: [], proxy: [], rss: [] };
+  if (results.machine.loadAverageAtStart[0]! > results.machine.cpus) {
+    log(`warning: load average ${results.machine.loadAverageAtStart[0]!.toFixed(2)} on ${results.machine.cpus} cores: other work is running, absolute numbers will be noisy`);
+  }
+  const available = await ensurePeers(log);
+  for (const peer of available) if (peer.available) results.peers[peer.peer] = peer.version;
+  const loadgen = await buildLoadgen();
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-bench-'));
+  const upstream = await startUpstream(loadgen, dir, HEADER.name);
+  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  const { peers, skips } = await startPeers(ctx, available, log);
+  results.skips.push(...skips);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const protocol of ['http', 'https'] as const) {
+      if (!withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
+      const phase = await runProxyPhase({ loadgen, ctx, peers, requests: requestsPer, log }, protocol);
+      results.proxy.push(...phase.measurements);
+      results.rss.push({ protocol, readings: phase.rss });
+      results.skips.push(...phase.skips);
+    }
+    const sidecar = peers.find((p) => p.name === OURS);
+    if (sidecar && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(loadgen, ctx, sidecar, log);
+    await stopPeers(peers);
+    await runWebhookPhases({ loadgen, dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
+    if (sidecar && missed(compare(results)).length > 0 && withinBudget('CPU profile', results, 40_000)) {
+      log('a target was missed: profiling the sidecar with node --cpu-prof');
+      results.profile = { scenario: PROFILE_SCENARIO, hotspots: await profileSidecar(loadgen, ctx) };
+    }
+  } finally {
+    await stopPeers(peers);
+    await upstream.process.stop(2000);
+    if (process.env.BENCH_KEEP_TMP !== '1') await rm(dir, { recursive: true, force: true });
+  }
+  results.durationSeconds = (Date.now() - started) / 1000;
+  const report = renderReport(results);
+  await mkdir(dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  if (SCALE === 1) await writeFile(README_FILE, replaceBenchSection(await readFile(README_FILE, 'utf8'), report));
+  process.stdout.write(`\n${report}\n\nraw results: ${RESULTS_FILE}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`make bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
