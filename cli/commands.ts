@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { certsCommand } from './certs.js';
+import { injectCommand } from './inject.js';
 import { sidecarCommand } from './sidecar.js';
 import { webhookCommand } from './webhook.js';
 
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(certsCommand());
   program.addCommand(webhookCommand());
   program.addCommand(sidecarCommand());
+  program.addCommand(injectCommand());
 }

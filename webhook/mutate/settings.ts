@@ -35,7 +35,9 @@ export interface InjectSettings {
   excludedNamespaces: readonly string[];
 }
 
-export const DEFAULT_IMAGE = 'ghcr.io/mcp-header-forward/mcp-header-forward:latest';
+/** The project's image (the CLI's entrypoint is also the sidecar); the CLI adds its own version as the tag. */
+export const IMAGE_REPOSITORY = 'ghcr.io/mcp-header-forward/mcp-header-forward';
+export const DEFAULT_IMAGE = `${IMAGE_REPOSITORY}:latest`;
 
 export const DEFAULT_SETTINGS: InjectSettings = Object.freeze({
   image: DEFAULT_IMAGE,

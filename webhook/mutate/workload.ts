@@ -1,4 +1,7 @@
 import type { V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { Operation } from 'fast-json-patch';
+import { injectPod, type InjectContext, type InjectResult } from './inject.js';
+import { patchFor } from './patch.js';
 
 // Pods and the pod templates of workload objects, so `inject` works on what people keep in git
 // (like istioctl kube-inject): the template is planned as a pod and written back in place.
@@ -46,8 +49,25 @@ export function withPod(object: KubeObject, pod: V1Pod): KubeObject {
   if (object.kind === 'Pod') return pod as KubeObject;
   const copy = structuredClone(object);
   const template = templateOf(copy)!;
-  const { namespace: _ignored, ...podMeta } = pod.metadata ?? {};
-  template.metadata = { ...template.metadata, annotations: podMeta.annotations };
+  const annotations = pod.metadata?.annotations;
+  template.metadata = { ...template.metadata, ...(annotations ? { annotations } : {}) };
   template.spec = pod.spec;
   return copy;
+}
+
+/** JSON pointer of the pod spec inside the object, for readable patches of workloads. */
+export function podSpecPointer(object: KubeObject): string {
+  if (object.kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
+  return object.kind === 'Pod' ? '/spec' : '/spec/template/spec';
+}
+
+/** Plan one pod-like object: the mutated object and the patch against the original, whole-object paths. */
+export function injectObject(object: KubeObject, ctx: InjectContext): { object: KubeObject; patch: Operation[]; result: InjectResult } {
+  const pod = podOf(object);
+  if (pod === undefined) throw new Error(`${object.kind ?? 'object'} "${object.metadata?.name ?? ''}" has no pod or pod template`);
+  const namespace = object.metadata?.namespace || ctx.namespace;
+  const result = injectPod(pod, { ...ctx, namespace });
+  if (result.plan === undefined || result.patch.length === 0) return { object, patch: [], result };
+  const mutated = withPod(object, result.plan.pod);
+  return { object: mutated, patch: patchFor(object, mutated, podSpecPointer(object)), result };
 }

@@ -1,0 +1,114 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import {
+  apiServerHostsFrom,
+  DEFAULT_SETTINGS,
+  IMAGE_REPOSITORY,
+  PULL_POLICIES,
+  SIDECAR_MODES,
+  type InjectSettings,
+  type PullPolicy,
+  type SidecarMode,
+} from '../webhook/mutate/settings.js';
+import { version } from './version.js';
+
+// The injector's flags, shared by `webhook` (the /mutate route) and `inject` (offline), so both build the
+// same sidecar from the same words.
+
+export const DEFAULT_SIDECAR_IMAGE = `${IMAGE_REPOSITORY}:${version}`;
+
+export interface SidecarFlagValues {
+  sidecarImage: string;
+  sidecarImagePullPolicy: PullPolicy;
+  sidecarMode: SidecarMode;
+  sidecarCpuRequest: string;
+  sidecarMemoryRequest: string;
+  sidecarCpuLimit: string;
+  sidecarMemoryLimit: string;
+  sidecarProxyPort: number;
+  sidecarAdminPort: number;
+  sidecarRunAsUser: number;
+  clusterDomain: string;
+  apiServerHost?: string[];
+  excludeNamespace?: string[];
+}
+
+// A Kubernetes resource.Quantity as written in manifests: 100m, 0.5, 64Mi, 1G, 1e3.
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+function quantity(flag: string): (value: string) => string {
+  return (value) => {
+    if (value !== '' && !QUANTITY.test(value)) {
+      throw new InvalidArgumentError(`${flag} must be a Kubernetes quantity like 10m, 0.5, 64Mi or "" for none, got "${value}"`);
+    }
+    return value;
+  };
+}
+
+function integer(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`${flag} must be a whole number between ${min} and ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+}
+
+export function addSidecarOptions(command: Command): Command {
+  const d = DEFAULT_SETTINGS;
+  return command
+    .addOption(new Option('--sidecar-image <ref>', 'image of the header-forwarding sidecar (this CLI\'s image)').default(DEFAULT_SIDECAR_IMAGE))
+    .addOption(new Option('--sidecar-image-pull-policy <policy>', 'imagePullPolicy of the sidecar').choices(PULL_POLICIES).default(d.imagePullPolicy))
+    .addOption(
+      new Option('--sidecar-mode <mode>', 'native: initContainer with restartPolicy Always (Kubernetes >= 1.29); container: a regular container')
+        .choices(SIDECAR_MODES)
+        .default(d.mode),
+    )
+    .addOption(new Option('--sidecar-cpu-request <quantity>', 'CPU request ("" for none)').default(d.resources.requests?.cpu ?? '').argParser(quantity('--sidecar-cpu-request')))
+    .addOption(new Option('--sidecar-memory-request <quantity>', 'memory request ("" for none)').default(d.resources.requests?.memory ?? '').argParser(quantity('--sidecar-memory-request')))
+    .addOption(new Option('--sidecar-cpu-limit <quantity>', 'CPU limit ("" for none)').default(d.resources.limits?.cpu ?? '').argParser(quantity('--sidecar-cpu-limit')))
+    .addOption(new Option('--sidecar-memory-limit <quantity>', 'memory limit ("" for none)').default(d.resources.limits?.memory ?? '').argParser(quantity('--sidecar-memory-limit')))
+    .addOption(new Option('--sidecar-proxy-port <port>', 'loopback port of the proxy (HTTP_PROXY of the vmcp container)').default(d.proxyPort).argParser(integer('--sidecar-proxy-port', 1, 65535)))
+    .addOption(new Option('--sidecar-admin-port <port>', 'port of /healthz, /readyz, /metrics (probes)').default(d.adminPort).argParser(integer('--sidecar-admin-port', 1, 65535)))
+    .addOption(new Option('--sidecar-run-as-user <uid>', 'non-root UID the sidecar runs as').default(d.runAsUser).argParser(integer('--sidecar-run-as-user', 1, 2147483647)))
+    .addOption(new Option('--cluster-domain <domain>', 'cluster DNS suffix; .svc and .<domain> go into NO_PROXY unless a routed host needs them').default(d.clusterDomain))
+    .addOption(
+      new Option('--api-server-host <host>', 'API server host for NO_PROXY (repeatable; default: $KUBERNETES_SERVICE_HOST and kubernetes.default.svc[.<domain>])').argParser(collect),
+    )
+    .addOption(
+      new Option('--exclude-namespace <ns>', `namespace never injected (repeatable; default: ${d.excludedNamespaces.join(', ')} and $POD_NAMESPACE)`).argParser(collect),
+    );
+}
+
+/** Flags -> settings; throws naming the flag when they do not fit together. */
+export function injectSettingsFrom(values: SidecarFlagValues, env: NodeJS.ProcessEnv = process.env): InjectSettings {
+  if (values.sidecarProxyPort === values.sidecarAdminPort) {
+    throw new Error(`--sidecar-proxy-port and --sidecar-admin-port are both ${values.sidecarAdminPort}; give them different ports`);
+  }
+  if (values.sidecarImage.trim() === '') throw new Error('--sidecar-image must not be empty');
+  const resources = (cpu: string, memory: string) => ({ ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) });
+  const requests = resources(values.sidecarCpuRequest, values.sidecarMemoryRequest);
+  const limits = resources(values.sidecarCpuLimit, values.sidecarMemoryLimit);
+  const ownNamespace = env.POD_NAMESPACE?.trim();
+  return {
+    image: values.sidecarImage.trim(),
+    imagePullPolicy: values.sidecarImagePullPolicy,
+    mode: values.sidecarMode,
+    resources: {
+      ...(Object.keys(requests).length > 0 ? { requests } : {}),
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    },
+    proxyPort: values.sidecarProxyPort,
+    adminPort: values.sidecarAdminPort,
+    runAsUser: values.sidecarRunAsUser,
+    clusterDomain: values.clusterDomain,
+    apiServerHosts: values.apiServerHost ?? apiServerHostsFrom(env.KUBERNETES_SERVICE_HOST, values.clusterDomain),
+    excludedNamespaces: [
+      ...new Set([...(values.excludeNamespace ?? DEFAULT_SETTINGS.excludedNamespaces), ...(ownNamespace ? [ownNamespace] : [])]),
+    ],
+  };
+}

@@ -1,0 +1,32 @@
+import { Option } from 'commander';
+import { API_VERSIONS } from '../contract/toolhive.js';
+import { DEFAULT_TOOLHIVE_VERSION, startToolhiveInformers, type ToolhiveInformers } from '../webhook/cluster/toolhiveInformers.js';
+import { mutateRoute } from '../webhook/routes/mutate.js';
+import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
+import type { WebhookContributor } from './webhookContributor.js';
+
+/** `/mutate`: injects the header-forwarding sidecar into vMCP pods, from informer-fed VirtualMCPServers and entries. */
+export function mutateContributor(): WebhookContributor {
+  let informers: ToolhiveInformers | undefined;
+  return {
+    name: 'mutate',
+    addOptions(command) {
+      addSidecarOptions(command).addOption(
+        new Option('--toolhive-api-version <version>', 'version of toolhive.stacklok.dev to list and watch (the API server converts)')
+          .choices(API_VERSIONS)
+          .default(DEFAULT_TOOLHIVE_VERSION),
+      );
+    },
+    routes({ options, kubeConfig, logger, registry, namespaceLabels }) {
+      const settings = injectSettingsFrom(options as unknown as SidecarFlagValues);
+      informers = startToolhiveInformers({ kubeConfig, logger, version: String(options.toolhiveApiVersion) });
+      logger.info({ sidecar: { image: settings.image, mode: settings.mode }, apiServerHosts: settings.apiServerHosts }, 'injector settings');
+      const lookup = informers;
+      return [mutateRoute({ lookup, synced: () => lookup.synced(), settings, namespaceLabels, registry })];
+    },
+    readiness: () => [{ name: 'VirtualMCPServer and MCPServerEntry informers', ready: () => informers?.synced() ?? false }],
+    async stop() {
+      await informers?.stop();
+    },
+  };
+}

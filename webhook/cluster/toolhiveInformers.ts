@@ -1,0 +1,105 @@
+import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
+import { ToolhiveIndex, type Parsed, type ToolhiveLookup } from './toolhiveIndex.js';
+
+// List + watch VirtualMCPServers and MCPServerEntries cluster-wide into a ToolhiveIndex. One version is
+// watched (v1beta1, the storage version, by default): the API server converts objects written as v1alpha1.
+// client-node's ListWatch re-lists on 410 but stops on other errors, so it is restarted with backoff.
+
+export const DEFAULT_TOOLHIVE_VERSION = 'v1beta1';
+
+export interface ToolhiveInformers extends ToolhiveLookup {
+  /** True once both first lists have filled the index. */
+  synced(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface ToolhiveInformerOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  version?: string;
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+}
+
+interface Feed {
+  plural: string;
+  upsert(raw: unknown): Parsed<unknown>;
+  remove(raw: unknown): void;
+}
+
+export function startToolhiveInformers(options: ToolhiveInformerOptions): ToolhiveInformers {
+  const index = new ToolhiveIndex();
+  const feeds: Feed[] = [
+    { plural: VMCP_PLURAL, upsert: (o) => index.upsertVmcp(o), remove: (o) => index.deleteVmcp(o) },
+    { plural: ENTRY_PLURAL, upsert: (o) => index.upsertEntry(o), remove: (o) => index.deleteEntry(o) },
+  ];
+  const watchers = feeds.map((feed) => watch(feed, options));
+  return {
+    vmcp: (namespace, name) => index.vmcp(namespace, name),
+    entries: (namespace) => index.entries(namespace),
+    synced: () => watchers.every((w) => w.listed()),
+    async stop() {
+      await Promise.allSettled(watchers.map((w) => w.stop()));
+    },
+  };
+}
+
+function watch(feed: Feed, options: ToolhiveInformerOptions): { listed(): boolean; stop(): Promise<void> } {
+  const version = options.version ?? DEFAULT_TOOLHIVE_VERSION;
+  const api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+  const logger = options.logger.child({ informer: `${feed.plural}.${TOOLHIVE_GROUP}/${version}` });
+  const firstDelay = options.restartDelayMs ?? 1_000;
+  let delay = firstDelay;
+  let listed = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const informer = makeInformer<KubernetesObject>(
+    options.kubeConfig,
+    `/apis/${TOOLHIVE_GROUP}/${version}/${feed.plural}`,
+    async () => {
+      const list = (await api.listClusterCustomObject({ group: TOOLHIVE_GROUP, version, plural: feed.plural })) as {
+        items: KubernetesObject[];
+        metadata?: { resourceVersion?: string };
+      };
+      listed = true;
+      delay = firstDelay;
+      return list;
+    },
+  );
+  const upsert = (object: KubernetesObject): void => {
+    const result = feed.upsert(object);
+    if (!result.ok) logger.warn({ problem: result.problem }, 'object left out of the injector index: it does not match the contract schema');
+  };
+  informer.on('add', upsert);
+  informer.on('update', upsert);
+  informer.on('delete', (object) => feed.remove(object));
+
+  const start = (): void => {
+    informer.start().catch((error: unknown) => restart(error));
+  };
+  const restart = (error: unknown): void => {
+    if (stopped) return;
+    logger.warn(
+      { error: error instanceof Error ? error.message : String(error), retryInMs: delay },
+      'informer failed; injection uses the cached objects until it recovers',
+    );
+    clearTimeout(timer);
+    timer = setTimeout(start, delay);
+    timer.unref();
+    delay = Math.min(delay * 2, options.maxRestartDelayMs ?? 30_000);
+  };
+  informer.on('error', restart);
+  start();
+
+  return {
+    listed: () => listed,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await informer.stop();
+    },
+  };
+}
