@@ -5,3 +5,4 @@ export * from './toolhive.js';
 export * from './routes.js';
 export * from './sidecar.js';
 export * from './stableJson.js';
+export * from './hostBinding.js';
