@@ -63,6 +63,7 @@ function tunnel(ctx: ConnectContext, target: { host: string; port: number }, soc
         upstream.destroy();
         return;
       }
+      ctx.log.debug({ host: target.host, port: target.port }, 'blind tunnel open');
       ctx.metrics.openTunnels.inc({ kind: 'blind' });
       upstream.once('close', () => ctx.metrics.openTunnels.dec({ kind: 'blind' }));
       upstream.on('error', () => socket.destroy());
