@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { V1ConfigMap, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -9,12 +8,14 @@ import {
   type MCPServerEntry,
   type VirtualMCPServer,
 } from '../../../contract/toolhive.js';
+import { PROJECT_ROOT } from '../harness/paths.js';
 import { vmcpConfigYaml, vmcpStaticConfig } from './vmcpConfig.js';
 
 // The e2e's cluster state as YAML a person can read (fixtures/), with the per-run values (ports, the test
 // CA, the credential) filled into `$PLACEHOLDER` strings. Unknown or unfilled placeholders are errors.
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+// From the project root, so the compiled copy under dist/ (used by `make demo`) reads the same files.
+const FIXTURES = join(PROJECT_ROOT, 'test', 'e2e', 'vmcp', 'fixtures');
 const PLACEHOLDER = /^\$([A-Z][A-Z0-9_]*)$/;
 
 export interface ScenarioValues {

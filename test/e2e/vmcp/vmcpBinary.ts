@@ -1,17 +1,16 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildStamp } from '../harness/binaries.js';
 import { withFileLock } from '../harness/fileLock.js';
-import { binaryCacheRoot } from '../harness/paths.js';
+import { binaryCacheRoot, PROJECT_ROOT } from '../harness/paths.js';
 
 // ToolHive's vMCP gateway built from its published Go module (pinned in gobuild/go.mod), cached per version
 // next to the control-plane binaries: the first run pays the build, later runs start at once.
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const VMCP_GOBUILD_DIR = resolve(here, 'gobuild');
+// From the project root, so the compiled copy under dist/ (used by `make demo`) finds the same module.
+export const VMCP_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'vmcp', 'gobuild');
 export const TOOLHIVE_MODULE = 'github.com/stacklok/toolhive';
 const VMCP_PACKAGE = `${TOOLHIVE_MODULE}/cmd/vmcp`;
 /** Same flags as ToolHive's release builds: static, no cgo, pure-Go resolver. */
@@ -47,30 +46,54 @@ function isExecutable(path: string): boolean {
   }
 }
 
+interface Pinned {
+  version: string;
+  dir: string;
+  path: string;
+  stamp: string;
+  isComplete(): Promise<boolean>;
+}
+
+async function pinned(env: NodeJS.ProcessEnv): Promise<Pinned> {
+  const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
+  const version = parseToolhiveVersion(goMod);
+  const dir = vmcpCacheDir(version, env);
+  const path = join(dir, 'vmcp');
+  const stamp = buildStamp(goMod, await readFile(join(VMCP_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
+  const isComplete = async (): Promise<boolean> =>
+    isExecutable(path) && existsSync(join(dir, STAMP)) && (await readFile(join(dir, STAMP), 'utf8')).trim() === stamp;
+  return { version, dir, path, stamp, isComplete };
+}
+
+function prebuilt(env: NodeJS.ProcessEnv, version: string): ResolvedVmcp | undefined {
+  const path = env[VMCP_BIN_ENV];
+  if (path === undefined || path === '') return undefined;
+  if (!isExecutable(path)) throw new Error(`${VMCP_BIN_ENV}=${path} is not an executable file; point it at a vmcp binary or unset it to build one with Go`);
+  return { path, version, source: VMCP_BIN_ENV };
+}
+
+/** $MCP_HF_VMCP_BIN or the cached build, without building: undefined when neither exists (`make demo`). */
+export async function findVmcp(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedVmcp | undefined> {
+  const pin = await pinned(env);
+  return prebuilt(env, pin.version) ?? ((await pin.isComplete()) ? { path: pin.path, version: pin.version, source: 'cache' } : undefined);
+}
+
 /** $MCP_HF_VMCP_BIN, else the cached build for the pinned version, else build it once (under a lock). */
 export async function resolveVmcp(
   options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
 ): Promise<ResolvedVmcp> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((): void => {});
-  const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
-  const version = parseToolhiveVersion(goMod);
-  const prebuilt = env[VMCP_BIN_ENV];
-  if (prebuilt !== undefined && prebuilt !== '') {
-    if (!isExecutable(prebuilt)) throw new Error(`${VMCP_BIN_ENV}=${prebuilt} is not an executable file; point it at a vmcp binary or unset it to build one with Go`);
-    return { path: prebuilt, version, source: VMCP_BIN_ENV };
-  }
-  const dir = vmcpCacheDir(version, env);
-  const path = join(dir, 'vmcp');
-  const stamp = buildStamp(goMod, await readFile(join(VMCP_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
-  const isComplete = async (): Promise<boolean> =>
-    isExecutable(path) && existsSync(join(dir, STAMP)) && (await readFile(join(dir, STAMP), 'utf8')).trim() === stamp;
-  if (await isComplete()) return { path, version, source: 'cache' };
+  const pin = await pinned(env);
+  const given = prebuilt(env, pin.version);
+  if (given !== undefined) return given;
+  const { version, dir, path, stamp } = pin;
+  if (await pin.isComplete()) return { path, version, source: 'cache' };
   await mkdir(binaryCacheRoot(env), { recursive: true });
   // Parallel runs (vitest + make demo) wait for one build instead of building twice.
   return withFileLock(`${dir}.lock`, log, async () => {
-    if (await isComplete()) return { path, version, source: 'cache' as const };
-    log(`building ToolHive vMCP ${version} from its Go module into ${dir} (first run only; minutes)`);
+    if (await pin.isComplete()) return { path, version, source: 'cache' as const };
+    log(`building ToolHive vMCP ${version} from its Go module into ${dir} (first run only; about 7 minutes on 2 cores)`);
     const started = Date.now();
     const staging = `${dir}.partial-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
