@@ -93,4 +93,18 @@ describe('loadSidecarConfig', () => {
   it('refuses an unknown config version', () => {
     expect(errorOf(envFor({ ...good, version: 2 }))).toMatch(/^MCP_HEADER_FORWARD_ROUTES: version: /);
   });
+
+  it('accepts secret headers bound to the remoteUrl host (exact or *. on a label boundary)', () => {
+    for (const patterns of [['api.example.com'], ['*.example.com'], ['other.org', 'API.example.com']]) {
+      const bound = { ...good, routes: [{ ...good.routes[0]!, allowedHosts: { 'X-Api-Key': patterns } }] };
+      expect(loadSidecarConfig(envFor(bound)).routes[0]!.headers).toHaveLength(2);
+    }
+  });
+
+  it('refuses a route whose secret header is bound to other hosts', () => {
+    for (const patterns of [['example.com'], ['*.api.example.com'], ['badapi.example.com'], []]) {
+      const unbound = { ...good, routes: [{ ...good.routes[0]!, allowedHosts: { 'X-Api-Key': patterns } }] };
+      expect(errorOf(envFor(unbound))).toMatch(/^MCP_HEADER_FORWARD_ROUTES routes\[0\] \(tools\/github\): remoteUrl host api\.example\.com is not allowed for its secret headers \(X-Api-Key may only go to /);
+    }
+  });
 });

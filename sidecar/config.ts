@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { findForbiddenValueChar, hasControlChar } from '../contract/headers.js';
 import { ROUTES_ENV_VAR } from '../contract/envNames.js';
+import { remoteHost, unboundSecretHeaders } from '../contract/hostBinding.js';
 import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
 import type { ResolvedRoute, RouteHeader } from './routeTable.js';
 
@@ -54,6 +55,7 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.remoteUrl: "${route.remoteUrl}" must be http:// or https://`);
   }
+  rejectUnboundSecrets(route, where);
   const headers: RouteHeader[] = [];
   const seen = new Set<string>();
   const add = (name: string, value: string, secret: boolean): void => {
@@ -72,6 +74,17 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
   }
   for (const [name, envVar] of Object.entries(route.secretHeaders)) add(name, readSecret(env, envVar, `${where}.secretHeaders.${name} (${route.entry})`), true);
   return { entry: route.entry, remoteUrl: route.remoteUrl, headers, ...(route.caBundleFile ? { caBundleFile: route.caBundleFile } : {}) };
+}
+
+// A Secret bound to hosts (allowed-hosts annotation) must never leave for another host, even if the config says so.
+function rejectUnboundSecrets(route: RouteConfig['routes'][number], where: string): void {
+  if (route.allowedHosts === undefined) return;
+  const unbound = unboundSecretHeaders(route.remoteUrl, route.allowedHosts);
+  if (unbound.length === 0) return;
+  const detail = unbound.map((header) => `${header} may only go to ${route.allowedHosts![header]!.join(', ') || '(no host)'}`).join('; ');
+  throw new SidecarConfigError(
+    `${ROUTES_ENV_VAR} ${where} (${route.entry}): remoteUrl host ${remoteHost(route.remoteUrl) ?? '?'} is not allowed for its secret headers (${detail}); fix the Secret's allowed-hosts annotation or the entry's remoteUrl`,
+  );
 }
 
 function readSecret(env: Env, envVar: string, where: string): string {
