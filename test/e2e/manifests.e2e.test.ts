@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceDnsNames } from '../../certs/serving.js';
+import { readFileSync } from 'node:fs';
 import { HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
+import { IMAGE_REPOSITORY } from '../../webhook/mutate/settings.js';
 import {
   DEFAULT_NAMESPACE,
   mutatingWebhookConfiguration,
@@ -12,6 +14,7 @@ import { MANIFESTS_DIR, OVERLAYS, kubectl, kustomize, only, type KubeObject, typ
 // Pod Security "restricted"), and keeps the facts the code relies on: webhook rules, ports, probes, Secret names.
 
 const info = inject('controlPlane');
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const rendered = {} as Record<Overlay, KubeObject[]>;
 const yamlOf = (objects: KubeObject[]): string => objects.map((o) => JSON.stringify(o)).join('\n---\n');
 const isCertManager = (o: KubeObject): boolean => o.apiVersion.startsWith('cert-manager.io/');
@@ -65,9 +68,10 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     });
   });
 
-  it('gives the injected sidecar the same image as the webhook', () => {
+  it('gives the injected sidecar the same image as the webhook: this release\'s image', () => {
     const container = webhookContainer(rendered[overlay]);
     expect(flag(container.args, '--sidecar-image')).toBe(container.image);
+    expect(container.image).toBe(`${IMAGE_REPOSITORY}:${version}`);
   });
 
   it('serves HTTPS on the port the Service targets, with probes on the same TLS port', () => {
