@@ -1,3 +1,4 @@
+/* global process, console, Buffer */
 // Quick added-latency check of the sidecar (the full comparison with nginx & co. is `make bench`):
 // N sequential keep-alive requests direct vs through the sidecar, plain HTTP and intercepted HTTPS.
 // Usage: make build && node test/perf/sidecar-latency.mjs [N=2000]
