@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,17 @@ describe('the vMCP binary', () => {
     const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
     expect(parseToolhiveVersion(goMod)).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(() => parseToolhiveVersion('module x\n\nrequire github.com/stacklok/toolhive-core v0.0.38\n')).toThrow(/must require github.com\/stacklok\/toolhive/);
+  });
+
+  it('fails, naming Go and MCP_HF_VMCP_BIN, when it must build and Go is not installed', async () => {
+    const emptyCache = await mkdtemp(join(tmpdir(), 'mcp-hf-nocache-'));
+    try {
+      await expect(resolveVmcp({ env: { XDG_CACHE_HOME: emptyCache, PATH: join(emptyCache, 'no-go-here') } })).rejects.toThrow(
+        /`go` is not on PATH: the vMCP e2e builds ToolHive's vmcp from .*go\.mod; install Go .* or set MCP_HF_VMCP_BIN to a prebuilt vmcp binary/,
+      );
+    } finally {
+      await rm(emptyCache, { recursive: true, force: true });
+    }
   });
 
   it('is built (or taken from the cache) and runs', async () => {
