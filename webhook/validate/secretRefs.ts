@@ -2,6 +2,8 @@ import { secretHeaderPath } from './paths.js';
 import type { Finding, Rule, RuleInput, SecretFacts, SecretLookup } from './types.js';
 
 export const SECRET_REF_RULE = 'secret-ref';
+/** A missing Secret or key: its own rule id so --missing-secret=warn can admit it (GitOps creates it later). */
+export const SECRET_MISSING_RULE = 'secret-missing';
 
 // Each addHeadersFromSecret item: the Secret exists in the entry's namespace, the key exists, and the
 // value can be sent as a header (non-empty, no CR/LF/NUL). Lookups happened at the edge; this only reads them.
@@ -39,6 +41,8 @@ function lookupFindings(
   at: At,
 ): Finding[] {
   const secret = `Secret ${JSON.stringify(ref.name)}`;
+  // secretAccessRule reports these; saying anything about existence or keys here would be the oracle.
+  if (lookup?.status === 'forbidden' || lookup?.status === 'access-unknown') return [];
   if (lookup === undefined || lookup.status === 'error') {
     const reason = lookup?.reason ?? 'it was not looked up';
     return [
@@ -51,11 +55,14 @@ function lookupFindings(
   }
   if (lookup.status === 'not-found') {
     return [
-      at(
-        'valueSecretRef.name',
-        `${secret} not found in namespace ${JSON.stringify(ref.namespace)}`,
-        `create it first (kubectl create secret generic ${ref.name} -n ${ref.namespace} --from-literal=${ref.key}=...) or fix the name`,
-      ),
+      {
+        ...at(
+          'valueSecretRef.name',
+          `${secret} not found in namespace ${JSON.stringify(ref.namespace)}`,
+          `create it first (kubectl create secret generic ${ref.name} -n ${ref.namespace} --from-literal=${ref.key}=...) or fix the name`,
+        ),
+        rule: SECRET_MISSING_RULE,
+      },
     ];
   }
   return valueFindings(lookup.secret, ref.key, at);
@@ -67,11 +74,14 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
   if (facts === undefined) {
     const keys = Object.keys(secret.keys).sort();
     return [
-      at(
-        'valueSecretRef.key',
-        `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)} (it has ${keys.length === 0 ? 'no keys' : `keys: ${keys.join(', ')}`})`,
-        'point valueSecretRef.key at an existing key, or add the key to the Secret',
-      ),
+      {
+        ...at(
+          'valueSecretRef.key',
+          `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)} (it has ${keys.length === 0 ? 'no keys' : `keys: ${keys.join(', ')}`})`,
+          'point valueSecretRef.key at an existing key, or add the key to the Secret',
+        ),
+        rule: SECRET_MISSING_RULE,
+      },
     ];
   }
   if (facts.empty) {

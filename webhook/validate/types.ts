@@ -45,7 +45,11 @@ export type SecretLookup =
   | { status: 'found'; secret: SecretFacts }
   | { status: 'not-found' }
   /** The check could not run: API error, timeout, forbidden. `reason` is safe to show (no values). */
-  | { status: 'error'; reason: string };
+  | { status: 'error'; reason: string }
+  /** A SubjectAccessReview said the requesting user may not `get` it; the Secret was not read. */
+  | { status: 'forbidden'; user: string }
+  /** The SubjectAccessReview could not run; the Secret was not read (fail closed, nothing revealed). */
+  | { status: 'access-unknown'; user: string; reason: string };
 
 /** Lookups by Secret name, all in the entry's namespace. */
 export type SecretLookupResults = ReadonlyMap<string, SecretLookup>;

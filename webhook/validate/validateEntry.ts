@@ -1,11 +1,20 @@
 import { headerNameRule } from './headerNames.js';
+import { hostBindingRule } from './hostBinding.js';
 import { plaintextValueRule } from './plaintextValues.js';
 import { remoteUrlRule } from './remoteUrl.js';
+import { secretAccessRule } from './secretAccess.js';
 import { secretRefRule } from './secretRefs.js';
 import type { Finding, Rule, RuleInput, ValidationInput, ValidationResult, Violation } from './types.js';
 
-/** The rules, in the order their findings are reported. Later issues append (SubjectAccessReview, allowed-hosts). */
-export const DEFAULT_RULES: readonly Rule[] = [headerNameRule, secretRefRule, plaintextValueRule, remoteUrlRule];
+/** The rules, in the order their findings are reported. secretPolicy.ts configures the Secret ones from flags. */
+export const DEFAULT_RULES: readonly Rule[] = [
+  headerNameRule,
+  secretAccessRule,
+  secretRefRule,
+  hostBindingRule(),
+  plaintextValueRule,
+  remoteUrlRule,
+];
 
 /**
  * Validate one MCPServerEntry: every finding at once. Pure: Secret lookups were done by the caller.
