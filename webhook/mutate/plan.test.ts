@@ -5,26 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
-import { loadCase } from './golden.test.js';
 import { contextFromObjects, injectPod } from './inject.js';
 import { noProxyMatches, splitNoProxy } from './noProxy.js';
-import { classify, parseYamlObjects } from './objects.js';
 import { patchFor } from './patch.js';
 import { planPod } from './plan.js';
 import { podRuleViolations } from './podRules.js';
-import { TEST_SETTINGS } from './testSettings.js';
-import { PlanError } from './vmcpContainer.js';
-import { readFileSync } from 'node:fs';
 import type { InjectSettings } from './settings.js';
+import { loadFixture, TEST_SETTINGS } from './testFixtures.js';
+import { PlanError } from './vmcpContainer.js';
 
 const INJECTED = ['basic-native', 'container-mode', 'existing-proxy', 'routed-svc', 'ca-bundles', 'other-containers', 'stale-sidecar'];
 
-function fixture(name: string, settings: InjectSettings = TEST_SETTINGS) {
-  const dir = new URL(`./testdata/${name}/`, import.meta.url);
-  const pod = parse(readFileSync(new URL('pod.yaml', dir), 'utf8')) as V1Pod;
-  const objects = classify(parseYamlObjects(readFileSync(new URL('objects.yaml', dir), 'utf8'), name), 'tools', name);
-  const vmcp = objects.vmcps[0]!;
-  return { pod, vmcp, entries: objects.entries, settings };
+function fixture(name: string, settings?: InjectSettings) {
+  const loaded = loadFixture(name);
+  return { pod: loaded.pod, vmcp: loaded.vmcps[0]!, entries: loaded.entries, settings: settings ?? loaded.settings };
 }
 
 function planned(name: string, settings?: InjectSettings): V1Pod {
@@ -53,12 +47,6 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 describe('planPod is deterministic', () => {
-  it('gives the same patch bytes for the same inputs', () => {
-    const a = loadCase('basic-native').run();
-    const b = loadCase('basic-native').run();
-    expect(JSON.stringify(a.patch)).toBe(JSON.stringify(b.patch));
-  });
-
   it('gives the same patch bytes whatever order the cache returns entries in', () => {
     const { pod, vmcp, entries, settings } = fixture('ca-bundles');
     const reference = JSON.stringify(patchFor(pod, planPod(pod, { vmcp, entries, settings }).pod));
@@ -86,8 +74,8 @@ describe('planPod is deterministic', () => {
 
 describe('planPod is idempotent', () => {
   it.each(INJECTED)('%s: planning its own output (as stored: JSON and YAML round trip) gives an empty patch', (name) => {
-    const { vmcp, entries, settings } = fixture(name, name === 'container-mode' ? { ...TEST_SETTINGS, mode: 'container' } : TEST_SETTINGS);
-    const once = planned(name, settings);
+    const { vmcp, entries, settings } = fixture(name);
+    const once = planned(name);
     for (const stored of [JSON.parse(JSON.stringify(once)) as V1Pod, parse(stringify(once)) as V1Pod]) {
       const again = planPod(stored, { vmcp, entries, settings });
       expect(patchFor(stored, again.pod)).toEqual([]);
@@ -230,11 +218,10 @@ describe('the injected pod passes Kubernetes validation rules', () => {
 
 describe('the engine', () => {
   it('uses the AdmissionRequest namespace for a pod that has none', () => {
-    const dir = new URL('./testdata/basic-native/', import.meta.url);
-    const objects = classify(parseYamlObjects(readFileSync(new URL('objects.yaml', dir), 'utf8'), 'x'), 'tools', 'x');
-    const pod = parse(readFileSync(new URL('pod.yaml', dir), 'utf8')) as V1Pod;
+    const { pod, vmcps, entries } = loadFixture('basic-native');
     expect(pod.metadata!.namespace).toBeUndefined();
-    expect(injectPod(pod, contextFromObjects(objects, { namespace: 'tools', settings: TEST_SETTINGS })).patch).not.toEqual([]);
-    expect(injectPod(pod, contextFromObjects(objects, { namespace: 'other', settings: TEST_SETTINGS })).decision.reasons.map((r) => r.code)).toEqual(['vmcp-not-found']);
+    const inNamespace = (namespace: string) => injectPod(pod, contextFromObjects({ vmcps, entries }, { namespace, settings: TEST_SETTINGS }));
+    expect(inNamespace('tools').patch).not.toEqual([]);
+    expect(inNamespace('other').decision.reasons.map((r) => r.code)).toEqual(['vmcp-not-found']);
   });
 });
