@@ -107,4 +107,10 @@ describe('loadSidecarConfig', () => {
       expect(errorOf(envFor(unbound))).toMatch(/^MCP_HEADER_FORWARD_ROUTES routes\[0\] \(tools\/github\): remoteUrl host api\.example\.com is not allowed for its secret headers \(X-Api-Key may only go to /);
     }
   });
+
+  it('refuses an upstream proxy that is not an http:// URL, without echoing credentials', () => {
+    const message = errorOf(envFor({ ...good, upstreamProxy: { https: 'https://user:pw@corp:3128' } }));
+    expect(message).toBe('MCP_HEADER_FORWARD_ROUTES upstreamProxy.https: "https://corp:3128" is not supported; give an http://host:port proxy URL');
+    expect(errorOf(envFor({ ...good, upstreamProxy: { http: 'corp:3128' } }))).toBe('MCP_HEADER_FORWARD_ROUTES upstreamProxy.http: "corp://" is not supported; give an http://host:port proxy URL');
+  });
 });

@@ -26,6 +26,7 @@ export function loadSidecarConfig(env: Env): SidecarConfig {
   const config = parseRouteConfig(raw);
   const routes = config.routes.map((route, index) => resolveRoute(route, `routes[${index}]`, env));
   rejectDuplicateRemoteUrls(config.routes);
+  if (config.upstreamProxy) checkUpstreamProxy(config.upstreamProxy);
   return { routes, ...(config.upstreamProxy ? { upstreamProxy: config.upstreamProxy } : {}) };
 }
 
@@ -99,6 +100,18 @@ function readSecret(env: Env, envVar: string, where: string): string {
     throw new SidecarConfigError(`env var ${envVar} holds a ${bad} character${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`);
   }
   return value;
+}
+
+// The chained proxy is reached with plain HTTP (absolute-form and CONNECT), as Go's transport does for http:// proxies.
+function checkUpstreamProxy(proxy: NonNullable<RouteConfig['upstreamProxy']>): void {
+  for (const key of ['http', 'https'] as const) {
+    const value = proxy[key];
+    if (value === undefined || value === '') continue;
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (url === undefined || url.protocol !== 'http:' || url.hostname === '') {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR} upstreamProxy.${key}: "${url ? `${url.protocol}//${url.host}` : 'unparseable URL'}" is not supported; give an http://host:port proxy URL`);
+    }
+  }
 }
 
 // Two entries on one remoteUrl would make "longest prefix wins" ambiguous: refuse rather than pick one silently.
