@@ -179,6 +179,12 @@ describe('vMCP forwarding the same headers itself (ToolHive operator env) alongs
       expect(request.headers[PLAINTEXT_HEADER.toLowerCase()]).toEqual(['set-by-vmcp']);
     }
   });
+
+  it('keeps the Secret value out of both logs here too, though vMCP now holds it as well', async () => {
+    const logs = await gateway.stack.logs();
+    expect(logs.sidecar).not.toContain(upstreams.apiKey);
+    expect(logs.vmcp).not.toContain(upstreams.apiKey);
+  });
 });
 
 describe('control: vMCP bypassing the sidecar', () => {
