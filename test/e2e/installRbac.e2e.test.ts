@@ -55,6 +55,7 @@ describe('the webhook ServiceAccount', () => {
     ['update MCPServerEntries', false, { verb: 'update', resource: 'mcpserverentries', group: TOOLHIVE, namespace: 'team-a' }],
     ['list Namespaces (mode labels)', true, { verb: 'list', resource: 'namespaces' }],
     ['watch Namespaces', true, { verb: 'watch', resource: 'namespaces' }],
+    ['ask the authorizer whether the requesting user may read a Secret', true, { verb: 'create', resource: 'subjectaccessreviews', group: 'authorization.k8s.io' }],
     ['create Pods', false, { verb: 'create', resource: 'pods', namespace: 'team-a' }],
     ['read ConfigMaps', false, { verb: 'get', resource: 'configmaps', namespace: 'team-a' }],
     ['patch its own webhook configuration', false, { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],
