@@ -14,7 +14,7 @@ import { compare, missed } from './report/compare.js';
 import { OURS, type BenchResults, type MachineInfo } from './report/model.js';
 import { replaceBenchSection } from './report/readme.js';
 import { renderReport } from './report/render.js';
-import { PROFILE_SCENARIO, profileSidecar } from './scenarios/profile.js';
+import { SIDECAR_PROFILE_SCENARIO, profileSidecar } from './scenarios/profile.js';
 import { runProxyPhase } from './scenarios/proxies.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { runWebhookPhases } from './scenarios/webhook.js';
@@ -25,6 +25,10 @@ const BUDGET_MS = 9 * 60_000;
 const HEADER = { name: 'X-Bench-Auth', value: 'bench-token-not-a-secret' };
 // BENCH_SCALE=0.2 makes a quick smoke run; the README table always comes from the default.
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+// BENCH_ONLY=webhook,sse runs just those parts (for iterating); the README is only written by a full run.
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? [];
+const FULL_RUN = SCALE === 1 && ONLY.length === 0;
+const wanted = (part: string): boolean => ONLY.length === 0 || ONLY.includes(part);
 
 function log(line: string): void {
   process.stderr.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
@@ -68,19 +72,20 @@ async function main(): Promise<void> {
   try {
     await new Promise((r) => setTimeout(r, 1000));
     for (const protocol of ['http', 'https'] as const) {
-      if (!withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
+      if (!wanted(protocol) || !withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
       const phase = await runProxyPhase({ loadgen, ctx, peers, requests: requestsPer, log }, protocol);
       results.proxy.push(...phase.measurements);
       results.rss.push({ protocol, readings: phase.rss });
       results.skips.push(...phase.skips);
     }
     const sidecar = peers.find((p) => p.name === OURS);
-    if (sidecar && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(loadgen, ctx, sidecar, log);
+    if (sidecar && wanted('sse') && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(loadgen, ctx, sidecar, log);
     await stopPeers(peers);
-    await runWebhookPhases({ loadgen, dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
-    if (sidecar && missed(compare(results)).length > 0 && withinBudget('CPU profile', results, 40_000)) {
-      log('a target was missed: profiling the sidecar with node --cpu-prof');
-      results.profile = { scenario: PROFILE_SCENARIO, hotspots: await profileSidecar(loadgen, ctx) };
+    if (wanted('webhook')) await runWebhookPhases({ loadgen, dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
+    if (sidecar && wanted('profile') && missed(compare(results), 'sidecar').length > 0 && withinBudget('sidecar CPU profile', results, 40_000)) {
+      log('a sidecar target was missed: profiling it with node --cpu-prof');
+      const hotspots = await profileSidecar(loadgen, ctx);
+      results.profiles = [...(results.profiles ?? []), { target: 'sidecar', scenario: SIDECAR_PROFILE_SCENARIO, hotspots }];
     }
   } finally {
     await stopPeers(peers);
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
   const report = renderReport(results);
   await mkdir(dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  if (SCALE === 1) await writeFile(README_FILE, replaceBenchSection(await readFile(README_FILE, 'utf8'), report));
+  if (FULL_RUN) await writeFile(README_FILE, replaceBenchSection(await readFile(README_FILE, 'utf8'), report));
   process.stdout.write(`\n${report}\n\nraw results: ${RESULTS_FILE}\n`);
 }
 

@@ -24,6 +24,7 @@ type clientFlags struct {
 	bodyFile     string
 	contentType  string
 	expectHeader string
+	expectBody   string
 	body         []byte
 }
 
@@ -35,6 +36,7 @@ func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.bodyFile, "body-file", "", "request body file")
 	fs.StringVar(&c.contentType, "content-type", "application/json", "request Content-Type when a body is sent")
 	fs.StringVar(&c.expectHeader, "expect-header", "", "response header that must be present (proves the proxy added ours)")
+	fs.StringVar(&c.expectBody, "expect-body", "", "text the response body must contain (proves the server did the real work)")
 }
 
 func (c *clientFlags) load() error {
@@ -99,7 +101,12 @@ func (c *clientFlags) do(client *http.Client) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	var received []byte
+	if c.expectBody != "" {
+		received, err = io.ReadAll(resp.Body)
+	} else {
+		_, err = io.Copy(io.Discard, resp.Body)
+	}
 	resp.Body.Close()
 	if err != nil {
 		return err
@@ -109,6 +116,9 @@ func (c *clientFlags) do(client *http.Client) error {
 	}
 	if c.expectHeader != "" && resp.Header.Get(c.expectHeader) == "" {
 		return fmt.Errorf("response lacks %s: the proxy did not add the forwarded header", c.expectHeader)
+	}
+	if c.expectBody != "" && !bytes.Contains(received, []byte(c.expectBody)) {
+		return fmt.Errorf("response body lacks %q: %.300s", c.expectBody, received)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ func main() {
 		err = runFixedRate(args)
 	case "sse":
 		err = runSSE(args)
+	case "apistandin":
+		err = runAPIStandIn(args)
 	default:
 		usage()
 	}
@@ -33,7 +35,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: loadgen upstream|load|rate|sse [flags] (each subcommand: -h for its flags)")
+	fmt.Fprintln(os.Stderr, "usage: loadgen upstream|apistandin|load|rate|sse [flags] (each subcommand: -h for its flags)")
 	os.Exit(2)
 }
 

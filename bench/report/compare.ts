@@ -26,7 +26,11 @@ export interface Target {
 
 export type Status = 'met' | 'missed' | 'n/a';
 
+export type Subject = 'sidecar' | 'webhook';
+
 export interface ComparisonRow {
+  /** Whose number this is: the process to profile when the row misses its target. */
+  subject: Subject;
   comparison: string;
   ours?: Quantity;
   referenceName?: string;
@@ -104,6 +108,7 @@ function peerRows(results: BenchResults): ComparisonRow[] {
     const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric);
     const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric);
     const row: ComparisonRow = {
+      subject: 'sidecar',
       comparison: `${spec.protocol.toUpperCase()} ${METRIC_LABEL[spec.metric]}, c=${spec.concurrency}`,
       referenceName: spec.peerLabel,
       ...judge(ours?.value, reference?.value, spec.target),
@@ -115,8 +120,8 @@ function peerRows(results: BenchResults): ComparisonRow[] {
   });
 }
 
-function absoluteRow(comparison: string, ours: Quantity | undefined, target: Target): ComparisonRow {
-  const row: ComparisonRow = { comparison, target, ...judge(ours?.value, undefined, target) };
+function absoluteRow(subject: Subject, comparison: string, ours: Quantity | undefined, target: Target): ComparisonRow {
+  const row: ComparisonRow = { subject, comparison, target, ...judge(ours?.value, undefined, target) };
   if (ours) row.ours = ours;
   return row;
 }
@@ -134,14 +139,14 @@ function webhookRows(results: BenchResults): ComparisonRow[] {
   for (const route of ['validate', 'mutate'] as const) {
     const at1000 = results.webhook?.rateRuns.find((r) => r.route === route && r.rate === 1000);
     const clean = at1000 && at1000.load.errors === 0 ? ms(at1000.load.p99us) : undefined;
-    rows.push(absoluteRow(`webhook /${route} p99 at 1000 rps`, clean, { kind: 'abs-max', bound: 1, unit: 'ms' }));
+    rows.push(absoluteRow('webhook', `webhook /${route} p99 at 1000 rps`, clean, { kind: 'abs-max', bound: 1, unit: 'ms' }));
     const max = results.webhook?.maxRate.find((r) => r.route === route);
-    rows.push(absoluteRow(`webhook /${route} max reviews/s (one core)`, max ? { value: max.load.rps, unit: 'rps' } : undefined, { kind: 'abs-min', bound: 5000, unit: 'rps' }));
+    rows.push(absoluteRow('webhook', `webhook /${route} max reviews/s (one core)`, max ? { value: max.load.rps, unit: 'rps' } : undefined, { kind: 'abs-min', bound: 5000, unit: 'rps' }));
   }
   for (const webhook of results.apiServer?.byWebhook ?? []) {
-    rows.push(absoluteRow(`API-server-observed p99, ${webhook.type} ${webhook.name}`, { value: webhook.p99ms, unit: 'ms' }, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+    rows.push(absoluteRow('webhook', `API-server-observed p99, ${webhook.type} ${webhook.name}`, { value: webhook.p99ms, unit: 'ms' }, { kind: 'abs-max', bound: 10, unit: 'ms' }));
   }
-  if (!results.apiServer) rows.push(absoluteRow('API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+  if (!results.apiServer) rows.push(absoluteRow('webhook', 'API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
   return rows;
 }
 
@@ -149,9 +154,9 @@ function rssAndSseRows(results: BenchResults): ComparisonRow[] {
   const idle = sidecarIdleRssKb(results);
   const sse = results.sse;
   return [
-    absoluteRow('sidecar RSS idle', idle === undefined ? undefined : mb(idle), { kind: 'abs-max', bound: 60, unit: 'MB' }),
-    absoluteRow(`sidecar RSS with ${sse?.sidecar.connected ?? 1000} open SSE streams`, sse ? mb(sse.sidecarRssPeakKb) : undefined, { kind: 'abs-max', bound: 120, unit: 'MB' }),
-    absoluteRow('SSE event delivery delay p99 through the sidecar', sse && sse.sidecar.errors === 0 ? ms(sse.sidecar.p99us) : undefined, { kind: 'abs-max', bound: 1, unit: 'ms' }),
+    absoluteRow('sidecar', 'sidecar RSS idle', idle === undefined ? undefined : mb(idle), { kind: 'abs-max', bound: 60, unit: 'MB' }),
+    absoluteRow('sidecar', `sidecar RSS with ${sse?.sidecar.connected ?? 1000} open SSE streams`, sse ? mb(sse.sidecarRssPeakKb) : undefined, { kind: 'abs-max', bound: 120, unit: 'MB' }),
+    absoluteRow('sidecar', 'SSE event delivery delay p99 through the sidecar', sse && sse.sidecar.errors === 0 ? ms(sse.sidecar.p99us) : undefined, { kind: 'abs-max', bound: 1, unit: 'ms' }),
   ];
 }
 
@@ -160,6 +165,6 @@ export function compare(results: BenchResults): ComparisonRow[] {
 }
 
 /** The rows whose target was missed: these are what the profile has to explain. */
-export function missed(rows: readonly ComparisonRow[]): ComparisonRow[] {
-  return rows.filter((r) => r.status === 'missed');
+export function missed(rows: readonly ComparisonRow[], subject?: Subject): ComparisonRow[] {
+  return rows.filter((r) => r.status === 'missed' && (subject === undefined || r.subject === subject));
 }

@@ -105,5 +105,6 @@ export interface BenchResults {
   sse?: SseMeasurement;
   webhook?: WebhookMeasurement;
   apiServer?: ApiServerMeasurement;
-  profile?: { scenario: string; hotspots: ProfileHotspot[] };
+  /** `node --cpu-prof` of our processes, taken when one of their targets was missed. */
+  profiles?: { target: 'sidecar' | 'webhook'; scenario: string; hotspots: ProfileHotspot[] }[];
 }

@@ -47,8 +47,7 @@ function apiServerLines(results: BenchResults): string[] {
 }
 
 function profileLines(results: BenchResults): string[] {
-  if (!results.profile) return [];
-  return ['', `Where the sidecar's CPU goes (node --cpu-prof, ${results.profile.scenario}, self time):`, '', hotspotTable(results.profile.hotspots)];
+  return (results.profiles ?? []).flatMap((p) => ['', `Where the ${p.target}'s CPU goes (node --cpu-prof, ${p.scenario}, self time):`, '', hotspotTable(p.hotspots)]);
 }
 
 export function renderReport(results: BenchResults, rows: readonly ComparisonRow[] = compare(results)): string {

@@ -7,14 +7,25 @@ import type { LoadSummary, ProfileHotspot } from '../report/model.js';
 import { hotspots, type CpuProfile } from '../report/profile.js';
 import { clientArgs } from './target.js';
 
-// When a target is missed: rerun the sidecar under `node --cpu-prof` on the same traffic and name the
+// When a target is missed: rerun our process under `node --cpu-prof` on the same traffic and name the
 // functions that take the CPU.
 
-export const PROFILE_SCENARIO = 'HTTP then HTTPS, c=16, 5000 requests each';
+export const SIDECAR_PROFILE_SCENARIO = 'HTTP then HTTPS, c=16, 5000 requests each';
+
+export function cpuProfFlags(dir: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** The hotspots of the one profile node wrote into `dir` (it writes it when the process exits normally). */
+export async function readHotspots(dir: string): Promise<ProfileHotspot[]> {
+  const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`node --cpu-prof wrote no profile into ${dir}`);
+  return hotspots(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile, 12);
+}
 
 export async function profileSidecar(loadgen: string, ctx: PeerContext): Promise<ProfileHotspot[]> {
-  const profileDir = join(ctx.dir, 'cpu-profile');
-  const sidecar = await startOurSidecar(ctx, { name: 'sidecar-profiled', nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  const profileDir = join(ctx.dir, 'sidecar-cpu-profile');
+  const sidecar = await startOurSidecar(ctx, { name: 'sidecar-profiled', nodeFlags: cpuProfFlags(profileDir) });
   try {
     for (const protocol of ['http', 'https'] as const) {
       const route = protocol === 'http' ? sidecar.http : sidecar.https;
@@ -24,7 +35,5 @@ export async function profileSidecar(loadgen: string, ctx: PeerContext): Promise
     // SIGTERM lets node exit normally, which is when it writes the profile.
     await sidecar.process.stop(10_000);
   }
-  const file = (await readdir(profileDir)).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`node --cpu-prof wrote no profile into ${profileDir}`);
-  return hotspots(JSON.parse(await readFile(join(profileDir, file), 'utf8')) as CpuProfile, 12);
+  return readHotspots(profileDir);
 }

@@ -1,4 +1,27 @@
-import type { BenchResults } from '../report/model.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCa } from '../../certs/x509.js';
+import { waitForOk } from '../../test/e2e/harness/readiness.js';
+import { runClient } from '../lib/loadgen.js';
+import { PROXY_CPU } from '../lib/pinning.js';
+import { freeLoopbackPort, startPinned, type ManagedProcess } from '../lib/processes.js';
+import { CLI_ENTRY } from '../paths.js';
+import { compare, missed } from '../report/compare.js';
+import { cpuProfFlags, readHotspots } from './profile.js';
+import type { BenchResults, LoadSummary, WebhookMeasurement } from '../report/model.js';
+import { mutateReview, validateReview } from '../webhook/fixtures.js';
+import { startStandIn, writeServingCert } from '../webhook/standIn.js';
+
+// The webhook on one core, fed AdmissionReviews over HTTPS at fixed rates, with Secrets and informer lists
+// from the stand-in API server; then closed loop for the most reviews per second it sustains.
+
+export const WEBHOOK_RATES = [500, 1000, 2000] as const;
+const RATE_SECONDS = 3;
+const MAX_RATE_CONCURRENCY = 32;
+const MAX_RATE_REQUESTS = 8000;
+const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 3000 reviews each';
+/** A review only counts when the webhook really decided: allowed with (for /mutate) a patch. */
+const EXPECT = { validate: '"allowed":true', mutate: '"patch":' } as const;
 
 export interface WebhookPhaseOptions {
   loadgen: string;
@@ -8,7 +31,61 @@ export interface WebhookPhaseOptions {
   withinBudget: (part: string, needMs: number) => boolean;
 }
 
-/** Placeholder until the webhook server lands: records why the webhook part did not run. */
-export async function runWebhookPhases(options: WebhookPhaseOptions): Promise<void> {
-  options.results.skips.push({ part: 'webhook', reason: 'not wired yet' });
+async function startWebhook(dir: string, kubeconfigFile: string, nodeFlags: string[] = []): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
+  const ca = await createCa({ commonName: 'mcp-header-forward bench webhook CA', validForMs: 86_400_000 });
+  const caFile = join(dir, 'webhook-ca.pem');
+  await writeFile(caFile, ca.certPem);
+  const { certFile, keyFile } = await writeServingCert(ca, dir, 'webhook');
+  const port = await freeLoopbackPort();
+  const args = [...nodeFlags, CLI_ENTRY, 'webhook', '--listen', `127.0.0.1:${port}`, '--tls-cert-file', certFile, '--tls-key-file', keyFile, '--kubeconfig', kubeconfigFile, '--log-level', 'warn', '--api-server-host', '127.0.0.1'];
+  const managed = await startPinned('webhook', dir, PROXY_CPU, process.execPath, args, { ...process.env, NODE_ENV: 'production' });
+  const url = `https://127.0.0.1:${port}`;
+  await waitForOk({ url: `${url}/readyz`, tls: { caPem: ca.certPem } }, managed, 30_000);
+  return { process: managed, url, caFile };
+}
+
+export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
+  if (!o.withinBudget('webhook', 60_000)) return;
+  const dir = join(o.dir, 'webhook');
+  await mkdir(dir, { recursive: true });
+  const standIn = await startStandIn(o.loadgen, dir);
+  let webhook: Awaited<ReturnType<typeof startWebhook>> | undefined;
+  try {
+    webhook = await startWebhook(dir, standIn.kubeconfigFile);
+    const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };
+    await writeFile(bodies.validate, JSON.stringify(validateReview()));
+    await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
+    const measurement: WebhookMeasurement = { rateRuns: [], maxRate: [] };
+    for (const route of ['validate', 'mutate'] as const) {
+      const base = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-expect-body', EXPECT[route]];
+      for (const rate of WEBHOOK_RATES) {
+        const load = await runClient<LoadSummary>(o.loadgen, 'rate', [...base, '-rate', String(rate), '-seconds', String(RATE_SECONDS)], 60_000);
+        measurement.rateRuns.push({ route, rate, load });
+        o.log(`webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`);
+      }
+      const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '500', '-max-seconds', '20'];
+      const load = await runClient<LoadSummary>(o.loadgen, 'load', args, 60_000);
+      measurement.maxRate.push({ route, concurrency: MAX_RATE_CONCURRENCY, load });
+      o.log(`webhook /${route} closed loop c=${MAX_RATE_CONCURRENCY}: ${Math.round(load.rps)}/s p99 ${Math.round(load.p99us)} µs errors ${load.errors}`);
+    }
+    o.results.webhook = measurement;
+    if (missed(compare(o.results), 'webhook').length > 0 && o.withinBudget('webhook CPU profile', 40_000)) {
+      await webhook.process.stop(3000);
+      o.log('a webhook target was missed: profiling it with node --cpu-prof');
+      const profileDir = join(dir, 'cpu-profile');
+      webhook = await startWebhook(dir, standIn.kubeconfigFile, cpuProfFlags(profileDir));
+      for (const route of ['validate', 'mutate'] as const) {
+        const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-c', '16', '-n', '3000', '-warmup', '100'];
+        await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
+      }
+      await webhook.process.stop(10_000);
+      o.results.profiles = [...(o.results.profiles ?? []), { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir) }];
+    }
+  } catch (error) {
+    o.results.skips.push({ part: 'webhook', reason: (error as Error).message.split('\n')[0] ?? 'failed' });
+    o.log(`webhook phase failed: ${(error as Error).message}`);
+  } finally {
+    await webhook?.process.stop(3000);
+    await standIn.process.stop(2000);
+  }
 }
