@@ -1,17 +1,13 @@
 import { Command, Option } from 'commander';
-import type { Logger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { MODES, type Mode } from '../contract/labels.js';
-import { loadKubeConfig } from '../webhook/cluster/kubeConfig.js';
-import { startNamespaceInformer } from '../webhook/cluster/namespaceModes.js';
-import { createSecretGetter } from '../webhook/cluster/secrets.js';
+import { MODES } from '../contract/labels.js';
 import { DEFAULT_TIMEOUT_SECONDS } from '../webhook/config/webhookConfigurations.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../webhook/logging.js';
-import { createWebhookServer, DEFAULT_TLS_RELOAD_INTERVAL_MS, type WebhookServer } from '../webhook/server.js';
+import { LOG_LEVELS } from '../webhook/logging.js';
+import { DEFAULT_TLS_RELOAD_INTERVAL_MS } from '../webhook/server.js';
 import { EXIT_USAGE } from './exitCodes.js';
-import type { WebhookBaseOptions, WebhookContext, WebhookContributor } from './webhookContributor.js';
+import type { WebhookBaseOptions, WebhookContributor } from './webhookContributor.js';
 import { webhookContributors } from './webhookContributors.js';
 import { millis, parseListen } from './webhookFlags.js';
+import type { RunningWebhook } from './webhookStart.js';
 
 export const DEFAULT_LISTEN = '0.0.0.0:8443';
 /** Well below the API server's webhook timeout (DEFAULT_TIMEOUT_SECONDS), so a slow GET denies clearly. */
@@ -49,6 +45,7 @@ export function webhookCommand(contributors: readonly WebhookContributor[] = web
   command.action(async (options: WebhookBaseOptions & Record<string, unknown>) => {
     let running: RunningWebhook;
     try {
+      const { startWebhook } = await import('./webhookStart.js');
       running = await startWebhook(options, contributors);
     } catch (error: unknown) {
       process.stderr.write(`mcp-header-forward webhook: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -65,68 +62,4 @@ export function webhookCommand(contributors: readonly WebhookContributor[] = web
     process.once('SIGINT', shutdown);
   });
   return command;
-}
-
-export interface RunningWebhook {
-  server: WebhookServer;
-  logger: Logger;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Build everything from parsed flags and listen. Throws with a message naming the flag or file on bad input. */
-export async function startWebhook(
-  options: WebhookBaseOptions & Record<string, unknown>,
-  contributors: readonly WebhookContributor[] = webhookContributors,
-  logger: Logger = createLogger({ level: options.logLevel as LogLevel }),
-): Promise<RunningWebhook> {
-  const kubeConfig = loadKubeConfig(options.kubeconfig);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const namespaceLabels = startNamespaceInformer({ kubeConfig, logger });
-  const context: WebhookContext = {
-    options,
-    kubeConfig,
-    logger,
-    registry,
-    getSecret: createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }),
-    namespaceLabels,
-  };
-  const stopParts = async (): Promise<void> => {
-    await Promise.allSettled([namespaceLabels.stop(), ...contributors.map((c) => c.stop?.() ?? Promise.resolve())]);
-  };
-  try {
-    const routes = (await Promise.all(contributors.map((c) => c.routes(context)))).flat();
-    const readiness = [
-      { name: 'namespace informer', ready: () => namespaceLabels.synced() },
-      ...contributors.flatMap((c) => c.readiness?.(context) ?? []),
-    ];
-    const server = await createWebhookServer({
-      tls: { certFile: options.tlsCertFile, keyFile: options.tlsKeyFile },
-      tlsReloadIntervalMs: options.tlsReloadInterval,
-      logger,
-      routes,
-      readiness,
-      registry,
-    });
-    const address = await server.listen(options.listen);
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `https://${host}:${address.port}`;
-    logger.info(
-      { url, routes: routes.map((r) => r.path), mode: options.mode as Mode, secretLookupTimeoutMs: options.secretLookupTimeout },
-      `webhook listening on ${url}`,
-    );
-    return {
-      server,
-      logger,
-      url,
-      async stop() {
-        await server.close();
-        await stopParts();
-      },
-    };
-  } catch (error: unknown) {
-    await stopParts();
-    throw error;
-  }
 }

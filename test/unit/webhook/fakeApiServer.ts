@@ -35,6 +35,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const secrets = new Map<string, SecretBehaviour>();
   const namespaces = new Map<string, Record<string, string>>();
   const watchers = new Set<ServerResponse>();
+  const idleWatchers = new Set<ServerResponse>();
   const requests: string[] = [];
   let resourceVersion = 1;
 
@@ -87,6 +88,17 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
         items: [...namespaces.keys()].map(namespaceObject),
       });
     }
+    // Other collections (e.g. toolhive.stacklok.dev lists other webhook parts watch): empty, watch held open.
+    if (req.method === 'GET' && /^\/apis\/[^/]+\/[^/]+\/(namespaces\/[^/]+\/)?[a-z]+$/.test(url.pathname)) {
+      if (url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+        idleWatchers.add(res);
+        res.on('close', () => idleWatchers.delete(res));
+        return;
+      }
+      return json(res, 200, { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: String(resourceVersion) }, items: [] });
+    }
     status(res, 404, `the stand-in API server does not serve ${req.method} ${url.pathname}`);
   };
 
@@ -116,7 +128,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       for (const watcher of watchers) watcher.write(`${JSON.stringify({ type, object: namespaceObject(name) })}\n`);
     },
     async close() {
-      for (const watcher of watchers) watcher.destroy();
+      for (const watcher of [...watchers, ...idleWatchers]) watcher.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

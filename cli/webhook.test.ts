@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admissionReview, entryObject } from '../test/unit/webhook/admissionReviews.js';
+import { secretWith, startFakeApiServer, type FakeApiServer } from '../test/unit/webhook/fakeApiServer.js';
+import { send } from '../test/unit/webhook/httpsClient.js';
+import { captureLogs } from '../test/unit/webhook/logCapture.js';
+import { loopbackTls, type LoopbackTls } from '../test/unit/webhook/loopbackTls.js';
+import { allow } from '../webhook/admission/response.js';
+import { webhookCommand } from './webhook.js';
+import type { WebhookContributor } from './webhookContributor.js';
+import { validateContributor } from './webhookValidate.js';
+import { startWebhook } from './webhookStart.js';
+import { runValidate } from './validate.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const MAIN = join(ROOT, 'dist/cli/main.js');
+
+describe('webhook CLI', () => {
+  let api: FakeApiServer;
+  let tls: LoopbackTls;
+  let dir: string;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    api = await startFakeApiServer();
+    api.setNamespace('team-a', {});
+    api.setSecret('team-a', 'github-token', secretWith({ token: 'ghp_good' }));
+    tls = await loopbackTls();
+    dir = await mkdtemp(join(tmpdir(), 'mhf-webhook-cli-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, api.kubeConfig.exportConfig());
+  });
+  afterAll(async () => {
+    await api?.close();
+    await tls?.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const flags = (): string[] => ['--listen', '127.0.0.1:0', '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig];
+
+  it('lets a contributor add its own flags and routes without touching the webhook command', async () => {
+    const greeter: WebhookContributor = {
+      name: 'greeter',
+      addOptions: (command) => command.option('--greeting <text>', 'what to say', 'hello'),
+      routes: ({ options }) => [{ path: '/greet', name: 'greet', review: async () => allow({ warnings: [String(options.greeting)] }) }],
+    };
+    const command = webhookCommand([validateContributor, greeter]);
+    expect(command.helpInformation()).toContain('--greeting <text>');
+    command.parseOptions([...flags(), '--greeting', 'hi there', '--mode', 'warn']);
+    const options = command.opts() as Parameters<typeof startWebhook>[0];
+    expect(options).toMatchObject({ mode: 'warn', secretLookupTimeout: 2_000, listen: { host: '127.0.0.1', port: 0 }, greeting: 'hi there' });
+
+    const logs = captureLogs('info');
+    const running = await startWebhook(options, [validateContributor, greeter], logs.logger);
+    try {
+      const greet = await send(`${running.url}/greet`, JSON.stringify(admissionReview({})), { ca: tls.ca.certPem });
+      expect(greet.json()).toMatchObject({ response: { allowed: true, warnings: ['hi there'] } });
+      const validate = await send(`${running.url}/validate`, JSON.stringify(admissionReview({ object: entryObject() })), { ca: tls.ca.certPem });
+      expect(validate.json()).toMatchObject({ response: { allowed: true } });
+      expect(logs.lines.filter((l) => l.includes('webhook listening on https://127.0.0.1:'))).toHaveLength(1);
+      await expect.poll(async () => (await send(`${running.url}/readyz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('validate --kubeconfig reads Secrets from the cluster by name', async () => {
+    let stdout = '';
+    const code = await runValidate(
+      { filename: [join(ROOT, 'examples/good-entry.yaml')], kubeconfig, output: 'json', secretLookupTimeout: 2_000 },
+      { stdout: (t) => (stdout += t), stderr: () => undefined, readStdin: async () => '' },
+    );
+    expect(code).toBe(1); // the stand-in has github-token with key `token`, the example wants `authorization`
+    expect(JSON.parse(stdout)[0].violations).toEqual([
+      { field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key', message: 'key "authorization" not found in Secret "github-token" (it has keys: token)' },
+    ]);
+    expect(api.requests).toContain('GET /api/v1/namespaces/team-a/secrets/github-token');
+  });
+
+  describe('built dist: node dist/cli/main.js webhook', () => {
+    const start = (args: string[]): ChildProcess => spawn(process.execPath, [MAIN, 'webhook', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const finish = async (child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return { code, stdout, stderr };
+    };
+
+    it('logs one listening line, serves /validate, and exits 0 on SIGTERM', async () => {
+      const child = start([...flags(), '--log-level', 'info']);
+      const done = finish(child);
+      let output = '';
+      child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toMatch(/webhook listening on https:\/\/127\.0\.0\.1:\d+/);
+      const url = /webhook listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+      const res = await send(`${url}/validate`, JSON.stringify(admissionReview({ object: entryObject() })), { ca: tls.ca.certPem });
+      expect(res.json()).toMatchObject({ response: { allowed: true } });
+      child.kill('SIGTERM');
+      const { code } = await done;
+      expect(code).toBe(0);
+    }, 60_000);
+
+    it.each([
+      [['--mode', 'block'], /--mode <mode>' argument 'block' is invalid. Allowed choices are enforce, warn, audit/],
+      [['--listen', 'nowhere'], /--listen must be HOST:PORT/],
+      [['--secret-lookup-timeout', '0'], /--secret-lookup-timeout must be a whole number of milliseconds/],
+    ])('exits 2 on bad flags %j', async (extra, message) => {
+      const { code, stderr } = await finish(start([...flags(), ...extra]));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+    }, 60_000);
+
+    it('exits 2 naming the flag and file when the cert cannot be read', async () => {
+      const { code, stderr } = await finish(start(['--tls-cert-file', join(dir, 'nope.crt'), '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig]));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/mcp-header-forward webhook: cannot read --tls-cert-file .*nope\.crt: ENOENT/);
+    }, 60_000);
+
+    it('exits 2 when the tls flags are missing', async () => {
+      const { code, stderr } = await finish(start(['--kubeconfig', kubeconfig]));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/required option '--tls-cert-file <path>' not specified/);
+    }, 60_000);
+  });
+});
