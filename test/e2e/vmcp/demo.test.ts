@@ -1,13 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runGatewayDemo } from './demo.js';
 import { resolveVmcp } from './vmcpBinary.js';
 
+// The demo never builds vMCP; the test does, once, in a hook (hooks may take the first build's minutes).
+beforeAll(async () => {
+  await resolveVmcp({ log: (line) => console.log(`[vmcp e2e] ${line}`) });
+});
+
 describe('the real-gateway leg of make demo', () => {
   it('narrates one request through vMCP and the sidecar, the Secret value never printed', async () => {
-    await resolveVmcp();
     const lines: string[] = [];
     const result = await runGatewayDemo({ log: (line) => lines.push(line) });
     expect(result).toEqual({ ran: true });
