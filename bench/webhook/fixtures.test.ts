@@ -15,8 +15,8 @@ describe('webhook bench fixtures', () => {
     const entry = mcpServerEntrySchema.parse(admissionReviewRequestSchema.parse(validateReview()).request.object);
     const { secrets } = standInFixtures();
     for (const ref of entry.spec.headerForward!.addHeadersFromSecret ?? []) {
-      const secret = secrets[`tools/${ref.valueSecretRef.name}`] as { data: Record<string, string> } | undefined;
-      expect(secret?.data[ref.valueSecretRef.key]).toBeTruthy();
+      const secret = secrets[`tools/${ref.valueSecretRef!.name}`] as { data: Record<string, string> } | undefined;
+      expect(secret?.data[ref.valueSecretRef!.key]).toBeTruthy();
     }
   });
 
