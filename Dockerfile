@@ -8,14 +8,14 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.image.json ./
 COPY contract ./contract
 COPY certs ./certs
 COPY cli ./cli
 COPY webhook ./webhook
 COPY sidecar ./sidecar
-COPY test/e2e/harness ./test/e2e/harness
-RUN npx tsc -p tsconfig.build.json
+# Only what the CLI runs (tsconfig.image.json): no test harness or benches in the image.
+RUN npx tsc -p tsconfig.image.json
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

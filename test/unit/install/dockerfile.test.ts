@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findTool } from './lintTools.js';
 
@@ -39,6 +40,22 @@ function ignoredBy(patterns: string[], path: string): string | undefined {
   return patterns.find((pattern) => !pattern.includes('*') && (path === pattern || path.startsWith(`${pattern}/`)));
 }
 
+/** Non-test TypeScript files under the given folders. */
+function runtimeFiles(dirs: string[]): string[] {
+  return dirs.flatMap((dir) =>
+    (readdirSync(join(root, dir), { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('testdata'))
+      .map((file) => join(root, dir, file)),
+  );
+}
+
+/** Relative module specifiers a file imports (static and dynamic), as written. */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
+}
+
+const imageDirs = (JSON.parse(readFileSync(`${root}tsconfig.image.json`, 'utf8')) as { include: string[] }).include;
 const list = instructions(dockerfile);
 const dockerignore = readFileSync(`${root}.dockerignore`, 'utf8')
   .split('\n')
@@ -51,10 +68,19 @@ describe('Dockerfile', () => {
     expect(ignoredBy(dockerignore, source), `${source} is COPYed but excluded by .dockerignore`).toBeUndefined();
   });
 
-  it('copies every folder tsconfig.build.json compiles, so the in-image build sees the same sources', () => {
-    const build = JSON.parse(readFileSync(`${root}tsconfig.build.json`, 'utf8')) as { include: string[] };
+  it('copies every folder tsconfig.image.json compiles', () => {
     const sources = contextCopySources(list);
-    expect(build.include.filter((dir) => !sources.includes(dir))).toEqual([]);
+    expect(imageDirs.filter((dir) => !sources.includes(dir))).toEqual([]);
+  });
+
+  it('needs nothing outside those folders at run time (no import of test/ or bench/ code)', () => {
+    const outside = runtimeFiles(imageDirs).flatMap((file) =>
+      relativeImports(file)
+        .map((specifier) => relative(root, resolve(dirname(file), specifier)))
+        .filter((target) => !imageDirs.some((dir) => target.startsWith(`${dir}/`)) && target !== 'package.json')
+        .map((target) => `${relative(root, file)} -> ${target}`),
+    );
+    expect(outside).toEqual([]);
   });
 
   it('installs with npm ci, production dependencies only in the final image', () => {
