@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_VERSIONS, GOOD_SECRETS, entry, foundSecret, headerForward, lookups } from './testEntries.js';
-import { DEFAULT_RULES, validateEntry } from './validateEntry.js';
+import { DEFAULT_RULES, formatFinding, validateEntry } from './validateEntry.js';
 import type { Rule } from './types.js';
 
 const BAD_SPEC = {
@@ -100,5 +100,13 @@ describe('validateEntry', () => {
     };
     const result = validateEntry({ entry: entry(), operation: 'CREATE', namespace: 'team-a', secrets: GOOD_SECRETS }, [...DEFAULT_RULES, annotationRule]);
     expect(result.violations).toEqual([{ field: 'metadata.annotations.owner', message: 'is required' }]);
+  });
+});
+
+describe('formatFinding', () => {
+  it('escapes control characters from user-chosen names, so the API server keeps the warning', () => {
+    const line = formatFinding({ field: 'spec.x', message: 'Secret "a\\nb"', hint: 'create a\nb or a\rb' });
+    expect(line).toBe('spec.x: Secret "a\\nb" (fix: create a\\u000ab or a\\u000db)');
+    expect(line).not.toMatch(/[\r\n]/);
   });
 });

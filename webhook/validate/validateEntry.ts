@@ -59,5 +59,11 @@ function toViolation(finding: Finding): Violation {
 
 /** `field: message (fix: hint)`: one line a person can act on. */
 export function formatFinding(finding: Violation): string {
-  return `${finding.field}: ${finding.message}${finding.hint === undefined ? '' : ` (fix: ${finding.hint})`}`;
+  return printable(`${finding.field}: ${finding.message}${finding.hint === undefined ? '' : ` (fix: ${finding.hint})`}`);
+}
+
+/** Escape control characters: user-chosen names end up in hints, and the API server drops warnings that hold any. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
