@@ -55,6 +55,15 @@ function relativeImports(file: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
 }
 
+/** Packages a file imports at run time (type-only imports are erased by tsc and do not count). */
+function packageImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^'.][^']*)'|import\s*\(\s*'([^'.][^']*)'\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
+  return specifiers
+    .filter((specifier) => !specifier.startsWith('node:'))
+    .map((specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!));
+}
+
 const imageDirs = (JSON.parse(readFileSync(`${root}tsconfig.image.json`, 'utf8')) as { include: string[] }).include;
 const list = instructions(dockerfile);
 const dockerignore = readFileSync(`${root}.dockerignore`, 'utf8')
@@ -81,6 +90,16 @@ describe('Dockerfile', () => {
         .map((target) => `${relative(root, file)} -> ${target}`),
     );
     expect(outside).toEqual([]);
+  });
+
+  it('needs only production dependencies at run time (the image has no devDependencies)', () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { dependencies: Record<string, string> };
+    const missing = runtimeFiles(imageDirs).flatMap((file) =>
+      packageImports(file)
+        .filter((name) => !(name in pkg.dependencies))
+        .map((name) => `${relative(root, file)} imports ${name}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('installs with npm ci, production dependencies only in the final image', () => {
