@@ -23,3 +23,11 @@ describe('ToolHive env naming', () => {
     expect(secretEnvVarName('e', 'X-Api.Key')).toBe(secretEnvVarName('e', 'X-Api-Key'));
   });
 });
+
+describe('ToolHive examples (pkg/vmcp/headerforward/transport_test.go)', () => {
+  // The operator stores this identifier; vMCP reads TOOLHIVE_SECRET_<identifier> from its env.
+  it('X-API-Key on backend-a is HEADER_FORWARD_X_API_KEY_BACKEND_A', () => {
+    expect(secretIdentifier('backend-a', 'X-API-Key')).toBe('HEADER_FORWARD_X_API_KEY_BACKEND_A');
+    expect(secretEnvVarName('backend-a', 'X-API-Key')).toBe('TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_BACKEND_A');
+  });
+});

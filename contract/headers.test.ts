@@ -63,3 +63,20 @@ describe('header grammar', () => {
     expect(looksLikeCredentialHeader(n)).toBe(false),
   );
 });
+
+describe('ToolHive examples (pkg/vmcp/headerforward/transport_test.go)', () => {
+  // vMCP canonicalises every configured name with http.CanonicalHeaderKey before setting it.
+  it.each([
+    ['X-API-Key', 'X-Api-Key'],
+    ['x-api-key', 'X-Api-Key'],
+    ['X-MCP-Toolsets', 'X-Mcp-Toolsets'],
+    ['X-Forwarded-For', 'X-Forwarded-For'],
+  ])('canonicalHeaderName(%s) = %s', (name, canonical) => {
+    expect(canonicalHeaderName(name)).toBe(canonical);
+  });
+
+  it('restricts X-Forwarded-For, the header its forwarded-header merge drops', () => {
+    expect(isRestrictedHeader('X-Forwarded-For')).toBe(true);
+    expect(isRestrictedHeader('X-Api-Key')).toBe(false);
+  });
+});
