@@ -25,6 +25,10 @@ describe('planRequestHeaders', () => {
     );
     expect(plan.headers).toEqual(['X-Stay', 'y']);
   });
+
+  it('drops Expect: the proxy already answered 100-continue to the client', () => {
+    expect(planRequestHeaders(['Expect', '100-continue', 'Content-Length', '3'], []).headers).toEqual(['Content-Length', '3']);
+  });
 });
 
 describe('responseHeaders', () => {
