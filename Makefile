@@ -40,7 +40,7 @@ e2e-kind: build
 
 ## demo: local control plane + webhook, narrated; Ctrl-C cleans up
 demo: build
-	@echo "make demo: not implemented yet (issue 4 adds the local control plane demo)" >&2; exit 1
+	node dist/test/e2e/harness/demo.js
 
 ## bench: sidecar vs nginx/squid/mitmproxy and webhook review rates, side by side (< 10 min; not part of test)
 bench: build

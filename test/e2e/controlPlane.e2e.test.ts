@@ -40,10 +40,14 @@ describe('the e2e control plane', () => {
   });
 
   it('serves the ToolHive CRDs in both versions', async () => {
+    const namespace = `crds-${Date.now()}`;
+    await cluster.admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     const custom = cluster.admin.makeApiClient(CustomObjectsApi);
     for (const version of ['v1alpha1', 'v1beta1']) {
-      const list = (await custom.listClusterCustomObject({ group: 'toolhive.stacklok.dev', version, plural: 'mcpserverentries' })) as { items: unknown[] };
-      expect(list.items).toEqual([]);
+      for (const plural of ['mcpserverentries', 'virtualmcpservers', 'mcpgroups']) {
+        const list = (await custom.listNamespacedCustomObject({ group: 'toolhive.stacklok.dev', version, namespace, plural })) as { items: unknown[] };
+        expect(list.items).toEqual([]);
+      }
     }
   });
 

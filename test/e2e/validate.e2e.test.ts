@@ -20,6 +20,7 @@ let cluster: Cluster;
 let core: CoreV1Api;
 let webhook: WebhookProcess;
 let registration: Registration;
+let rbac: { remove(): Promise<void> };
 let entries: EntriesApi;
 
 async function createSecret(namespace: string, name: string, data: Record<string, string>): Promise<void> {
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: NS.warn, labels: { [MODE_LABEL]: 'warn' } } } });
   await core.createNamespace({ body: { metadata: { name: NS.audit, labels: { [MODE_LABEL]: 'audit' } } } });
   await core.createNamespace({ body: { metadata: { name: NS.other } } });
-  await applyWebhookRbac(cluster.admin);
+  rbac = await applyWebhookRbac(cluster.admin);
   webhook = await startWebhookProcess(cluster);
   registration = await registerValidatingWebhook(cluster.admin, webhook, { probeNamespace: NS.other });
   entries = entriesApi(cluster.admin, NS.enforce);
@@ -48,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registration?.remove();
   await webhook?.stop();
+  await rbac?.remove();
 });
 
 describe('enforce mode, through the real API server', () => {

@@ -31,6 +31,8 @@ export interface WebhookProcess {
   restart(extraArgs?: readonly string[]): Promise<void>;
   /** Everything the webhook wrote to stdout and stderr so far (across restarts). */
   readLog(): Promise<string>;
+  /** Whether the webhook logged an admission review of an object named `name`. */
+  reviewed(name: string): Promise<boolean>;
 }
 
 export interface WebhookProcessOptions {
@@ -101,5 +103,6 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
       await launch();
     },
     readLog: () => readFile(logFile, 'utf8'),
+    reviewed: async (name) => (await readFile(logFile, 'utf8')).includes(`"name":${JSON.stringify(name)}`),
   };
 }

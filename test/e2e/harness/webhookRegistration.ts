@@ -21,9 +21,10 @@ import type { WebhookProcess } from './webhookProcess.js';
 
 /**
  * Apply the webhook's shipped RBAC (manifests/base/rbac.yaml) so the local webhook process, authenticated as
- * the manifests' ServiceAccount, has exactly the permissions a real install gives it. Idempotent.
+ * the manifests' ServiceAccount, has exactly the permissions a real install gives it. Idempotent; `remove()`
+ * deletes it again so later tests on the shared control plane see a cluster without our install.
  */
-export async function applyWebhookRbac(admin: KubeConfig): Promise<void> {
+export async function applyWebhookRbac(admin: KubeConfig): Promise<{ remove(): Promise<void> }> {
   const objects = parseAllDocuments(await readFile(join(PROJECT_ROOT, 'manifests', 'base', 'rbac.yaml'), 'utf8'))
     .map((doc) => doc.toJS() as KubernetesObject | null)
     .filter((object): object is KubernetesObject => object !== null);
@@ -36,6 +37,15 @@ export async function applyWebhookRbac(admin: KubeConfig): Promise<void> {
       await api.replace(await withResourceVersion(api, object));
     }
   }
+  return {
+    async remove(): Promise<void> {
+      for (const object of [...objects].reverse()) {
+        await api.delete(object).catch((error: { code?: number }) => {
+          if (error.code !== 404) throw error;
+        });
+      }
+    },
+  };
 }
 
 async function withResourceVersion(api: KubernetesObjectApi, object: KubernetesObject): Promise<KubernetesObject> {
@@ -56,7 +66,7 @@ export interface Registration {
  */
 export async function registerValidatingWebhook(
   admin: KubeConfig,
-  webhook: Pick<WebhookProcess, 'url' | 'caBundle' | 'readLog'>,
+  webhook: Pick<WebhookProcess, 'url' | 'caBundle' | 'reviewed'>,
   options: { name?: string; probeNamespace?: string } = {},
 ): Promise<Registration> {
   const name = options.name ?? 'mcp-header-forward-e2e';
@@ -75,8 +85,8 @@ export async function registerValidatingWebhook(
   };
 }
 
-/** Dry-run creates of a probe entry until the webhook's log shows it reviewed one: the registration is live. */
-async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 'readLog'>, namespace: string): Promise<void> {
+/** Dry-run creates of a probe entry until the webhook says it reviewed one: the registration is live. */
+async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 'reviewed'>, namespace: string): Promise<void> {
   const custom = admin.makeApiClient(CustomObjectsApi);
   const probe = `webhook-probe-${randomBytes(4).toString('hex')}`;
   const version = MCPSERVERENTRY_VERSIONS[MCPSERVERENTRY_VERSIONS.length - 1]!;
@@ -97,7 +107,7 @@ async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 
         },
       })
       .catch(() => undefined);
-    if ((await webhook.readLog()).includes(`"name":"${probe}"`)) return;
+    if (await webhook.reviewed(probe)) return;
     await sleep(200);
   }
   throw new Error(`the API server did not call the webhook within 30s (probe ${probe}); check the webhook log and the configuration's url/caBundle`);
