@@ -1,5 +1,5 @@
 // A small stand-in for the Kubernetes API server on 127.0.0.1 (HTTPS with its own test CA, verified by the
-// client): Secret GETs by name and the namespace list + watch the informer needs. Everything else is 404,
+// client): Secret GETs by name, SubjectAccessReviews, and the namespace list + watch the informer needs. Everything else is 404,
 // and every request is recorded.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -19,8 +19,12 @@ export interface FakeApiServer {
   /** `METHOD path?query` of every request, in order. */
   requests: string[];
   setSecret(namespace: string, name: string, behaviour: SecretBehaviour): void;
+  /** Answer the next `count` namespace lists with HTTP 500 (informer recovery). */
+  failNamespaceLists(count: number): void;
   /** Create or relabel a namespace; open watches get the event. */
   setNamespace(name: string, labels: Record<string, string>): void;
+  /** SubjectAccessReviews allow everything unless the user is listed here (issue 10's read check). */
+  forbidSecretReads(user: string): void;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const watchers = new Set<ServerResponse>();
   const idleWatchers = new Set<ServerResponse>();
   const requests: string[] = [];
+  const forbiddenReaders = new Set<string>();
   let resourceVersion = 1;
+  let failingLists = 0;
 
   const namespaceObject = (name: string): Record<string, unknown> => ({
     apiVersion: 'v1',
@@ -81,6 +87,10 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
         res.on('close', () => watchers.delete(res));
         return;
       }
+      if (failingLists > 0) {
+        failingLists -= 1;
+        return status(res, 500, 'etcdserver: leader changed');
+      }
       return json(res, 200, {
         apiVersion: 'v1',
         kind: 'NamespaceList',
@@ -98,6 +108,15 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
         return;
       }
       return json(res, 200, { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: String(resourceVersion) }, items: [] });
+    }
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/subjectaccessreviews') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const review = JSON.parse(body) as { spec?: { user?: string } };
+        json(res, 201, { ...review, status: { allowed: !forbiddenReaders.has(review.spec?.user ?? '') } });
+      });
+      return;
     }
     status(res, 404, `the stand-in API server does not serve ${req.method} ${url.pathname}`);
   };
@@ -121,6 +140,10 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     kubeConfig,
     requests,
     setSecret: (namespace, name, behaviour) => secrets.set(`${namespace}/${name}`, behaviour),
+    failNamespaceLists: (count) => {
+      failingLists = count;
+    },
+    forbidSecretReads: (user) => void forbiddenReaders.add(user),
     setNamespace(name, labels) {
       const type = namespaces.has(name) ? 'MODIFIED' : 'ADDED';
       namespaces.set(name, labels);

@@ -1,0 +1,56 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeConfig } from '@kubernetes/client-node';
+import { secretWith, startFakeApiServer, type FakeApiServer } from '../../test/unit/webhook/fakeApiServer.js';
+import { createSecretGetter } from './secrets.js';
+
+describe('Secret GETs', () => {
+  let api: FakeApiServer;
+  beforeAll(async () => {
+    api = await startFakeApiServer();
+  });
+  afterAll(() => api.close());
+
+  it('returns facts about each key, annotations included, and no value', async () => {
+    api.setSecret('ns', 's', secretWith({ token: 'value-123', empty: '' }, { 'mcp-header-forward.dev/allowed-hosts': 'api.example.com' }));
+    const lookup = await createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 1_000 })('ns', 's');
+    expect(lookup).toEqual({
+      status: 'found',
+      secret: {
+        namespace: 'ns',
+        name: 's',
+        annotations: { 'mcp-header-forward.dev/allowed-hosts': 'api.example.com' },
+        keys: { token: { empty: false, trailingNewline: false }, empty: { empty: true, trailingNewline: false } },
+      },
+    });
+    expect(JSON.stringify(lookup)).not.toContain('value-123');
+  });
+
+  it.each([
+    [{ kind: 'status', code: 404, message: 'secrets "s" not found' } as const, { status: 'not-found' }],
+    [{ kind: 'status', code: 401, message: 'Unauthorized' } as const, { status: 'error', reason: 'the API server answered HTTP 401' }],
+    [{ kind: 'status', code: 429, message: 'too many requests' } as const, { status: 'error', reason: 'the API server answered HTTP 429: too many requests' }],
+    [{ kind: 'slow', delayMs: 2_000 } as const, { status: 'error', reason: 'no answer from the API server within 100 ms' }],
+  ])('maps %j', async (behaviour, expected) => {
+    api.setSecret('ns', 'x', behaviour);
+    expect(await createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 100 })('ns', 'x')).toEqual(expected);
+  });
+
+  it('says it cannot reach the API server when nothing listens', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: api.kubeConfig.getCurrentCluster()!.caData }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+      currentContext: 'c',
+    });
+    const lookup = await createSecretGetter({ kubeConfig, timeoutMs: 1_000 })('ns', 'x');
+    expect(lookup).toMatchObject({ status: 'error', reason: expect.stringMatching(/^cannot reach the API server: .*ECONNREFUSED/) });
+  });
+});
