@@ -1,10 +1,12 @@
 import { validateRoute } from '../webhook/routes/validate.js';
+import { addSecretPolicyOptions, secretPolicyRouteOptions } from './secretPolicyFlags.js';
 import type { WebhookContributor } from './webhookContributor.js';
 
-/** `/validate` for MCPServerEntry: uses the shared --mode and --secret-lookup-timeout flags. */
+/** `/validate` for MCPServerEntry: the shared --mode and --secret-lookup-timeout flags, plus the Secret policy flags. */
 export const validateContributor: WebhookContributor = {
   name: 'validate',
-  routes: ({ options, getSecret, namespaceLabels, registry }) => [
-    validateRoute({ getSecret, mode: options.mode, namespaceLabels, registry }),
+  addOptions: addSecretPolicyOptions,
+  routes: ({ options, kubeConfig, logger, getSecret, namespaceLabels, registry }) => [
+    validateRoute({ getSecret, mode: options.mode, namespaceLabels, registry, ...secretPolicyRouteOptions({ options, kubeConfig, logger }) }),
   ],
 };

@@ -7,6 +7,7 @@ import type { AdmissionRoute } from '../admission/route.js';
 import { VALIDATE_PATH } from '../config/webhookConfigurations.js';
 import { decide, effectiveMode } from '../validate/decide.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
+import { lookupReadableSecrets, requesterFrom, type CanReadSecret } from '../validate/readableLookup.js';
 import type { Rule } from '../validate/types.js';
 import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
 
@@ -14,6 +15,8 @@ export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_t
 
 export interface ValidateRouteOptions {
   getSecret: GetSecret;
+  /** --authorize-secret-refs: ask whether the requesting user may read each Secret before looking it up. */
+  canReadSecret?: CanReadSecret;
   /** The global mode (--mode). */
   mode: Mode;
   /** Namespace labels (the informer); absent offline or in tests that do not need overrides. */
@@ -47,7 +50,13 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       if (entry.metadata.deletionTimestamp !== undefined) return allow({ mode });
 
       const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
-      const secrets = await lookupSecrets(entry, namespace, options.getSecret);
+      const secrets =
+        options.canReadSecret === undefined
+          ? await lookupSecrets(entry, namespace, options.getSecret)
+          : await lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), {
+              getSecret: options.getSecret,
+              canReadSecret: options.canReadSecret,
+            });
       const result = validateEntry(
         { entry, ...(oldEntry !== undefined ? { oldEntry } : {}), operation: request.operation as 'CREATE' | 'UPDATE', namespace, secrets },
         rules,
