@@ -1,18 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isProcessAlive } from './harness/liveness.js';
 import { PROJECT_ROOT } from './harness/paths.js';
 
 const DEMO = join(PROJECT_ROOT, 'dist', 'test', 'e2e', 'harness', 'demo.js');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('make demo', () => {
   it('narrates the rejection and the admission, waits for Ctrl-C, then leaves no process behind', async () => {
@@ -34,11 +26,11 @@ describe('make demo', () => {
     expect(output).toMatch(/export KUBECONFIG=\S+admin\.kubeconfig/);
     const pids = [...output.matchAll(/(?:etcd|kube-apiserver|kube-controller-manager)=(\d+)/g)].map((match) => Number(match[1]));
     expect(pids).toHaveLength(3);
-    expect(pids.every(isAlive)).toBe(true);
+    expect(pids.every(isProcessAlive)).toBe(true);
 
     demo.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('Done. Nothing left running.');
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ export interface WebhookProcessOptions {
   args?: readonly string[];
   /** Run as this user instead of the manifests' ServiceAccount identity (its RBAC comes from manifests/base/rbac.yaml). */
   user?: { name: string; groups: string[] };
+  /** Serve these files (signed by caPem) instead of a fresh CA + cert: rotation tests rewrite them under the running webhook. */
+  tls?: { certFile: string; keyFile: string; caPem: string };
 }
 
 /**
@@ -49,14 +51,20 @@ export interface WebhookProcessOptions {
 export async function startWebhookProcess(cluster: Cluster, options: WebhookProcessOptions = {}): Promise<WebhookProcess> {
   if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`make build\` (npm run build) before the e2e suite`);
   const dir = await mkdtemp(join(cluster.info.workDir, 'webhook-'));
-  const ca = await createCa({ commonName: 'mcp-header-forward e2e webhook CA', validForMs: 24 * HOUR });
-  const serving = await issueLeaf(ca, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], validForMs: 24 * HOUR });
-  const certFile = join(dir, 'tls.crt');
-  const keyFile = join(dir, 'tls.key');
+  const certFile = options.tls?.certFile ?? join(dir, 'tls.crt');
+  const keyFile = options.tls?.keyFile ?? join(dir, 'tls.key');
+  let ca: { certPem: string };
+  if (options.tls) {
+    ca = { certPem: options.tls.caPem };
+  } else {
+    const issuer = await createCa({ commonName: 'mcp-header-forward e2e webhook CA', validForMs: 24 * HOUR });
+    const serving = await issueLeaf(issuer, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], validForMs: 24 * HOUR });
+    await writeFile(certFile, serving.certPem, { mode: 0o600 });
+    await writeFile(keyFile, serving.keyPem, { mode: 0o600 });
+    ca = issuer;
+  }
   const kubeconfigFile = join(dir, 'kubeconfig');
   const user = options.user ?? { name: WEBHOOK_USER, groups: WEBHOOK_GROUPS };
-  await writeFile(certFile, serving.certPem, { mode: 0o600 });
-  await writeFile(keyFile, serving.keyPem, { mode: 0o600 });
   await writeFile(kubeconfigFile, await cluster.userKubeconfigYaml(user.name, user.groups), { mode: 0o600 });
   const port = await freeLoopbackPort();
   const url = `https://127.0.0.1:${port}`;
