@@ -3,9 +3,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { endpointSniffer } from './endpointSniffer.js';
 import { planRequestHeaders, responseHeaders } from './forwardHeaders.js';
 import { UNROUTED, type Outcome, type SidecarMetrics } from './metrics.js';
-import { matchRoute, originKey, type RouteHeader, type RouteTable } from './routeTable.js';
+import { matchRoute, originKey, type CompiledRoute, type RouteHeader, type RouteTable } from './routeTable.js';
+import { learnEndpoint } from './sseEndpoint.js';
 import type { Target } from './target.js';
 import type { Upstreams } from './upstream.js';
 import { describeUpstreamError } from './upstreamErrors.js';
@@ -34,6 +36,16 @@ export function sendError(res: ServerResponse, status: 400 | 502, reason: string
   const body = `${status === 400 ? 'Bad Request' : 'Bad Gateway'}: ${reason}\n`;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-mcp-header-forward-error': reason });
   res.end(body);
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream');
+}
+
+function onEndpoint(ctx: ProxyContext, route: CompiledRoute, streamUrl: string, endpoint: string): void {
+  const path = learnEndpoint(ctx.table, route, streamUrl, endpoint);
+  if (path === undefined) ctx.log.warn({ route: route.entry }, 'ignored an SSE endpoint event pointing to another origin');
+  else ctx.log.debug({ route: route.entry, path }, 'learned the SSE message endpoint of the route');
 }
 
 export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, target: Target): void {
@@ -74,6 +86,9 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
         res.writeHead(statusCode, outgoing);
         // Streams must show their headers now, not with the first event.
         if (outgoing['content-length'] === undefined) res.flushHeaders();
+        if (route !== undefined && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
+          return endpointSniffer(res, (endpoint) => onEndpoint(ctx, route, `${origin}${target.path}`, endpoint));
+        }
         return res;
       },
     )

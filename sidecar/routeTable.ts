@@ -32,6 +32,8 @@ export interface RouteTable {
   /** origin key -> routes on that origin, longest prefix first. */
   readonly byOrigin: ReadonlyMap<string, readonly CompiledRoute[]>;
   readonly routes: readonly CompiledRoute[];
+  /** origin key -> exact paths announced by SSE `endpoint` events of a route's stream (see sseEndpoint.ts). */
+  readonly endpoints: Map<string, Map<string, CompiledRoute>>;
 }
 
 const DEFAULT_PORT: Record<Scheme, number> = { http: 80, https: 443 };
@@ -64,7 +66,7 @@ export function compileRouteTable(routes: readonly ResolvedRoute[]): RouteTable 
     byOrigin.set(route.origin, list);
   }
   for (const list of byOrigin.values()) list.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
-  return { byOrigin, routes: compiled };
+  return { byOrigin, routes: compiled, endpoints: new Map() };
 }
 
 /** `/mcp` covers `/mcp`, `/mcp/` and `/mcp/x`, never `/mcpx`. */
@@ -86,11 +88,12 @@ export function normalizeRequestPath(target: string): string {
 }
 
 export function matchRoute(table: RouteTable, scheme: Scheme, host: string, port: number, path: string): CompiledRoute | undefined {
-  const candidates = table.byOrigin.get(originKey(scheme, host, port));
+  const origin = originKey(scheme, host, port);
+  const candidates = table.byOrigin.get(origin);
   if (candidates === undefined) return undefined;
   const normalized = normalizeRequestPath(path);
   for (const route of candidates) if (pathUnderPrefix(normalized, route.pathPrefix)) return route;
-  return undefined;
+  return table.endpoints.get(origin)?.get(normalized);
 }
 
 /** Whether any route lives on this origin: decides MITM (yes) or blind tunnel (no) for CONNECT. */

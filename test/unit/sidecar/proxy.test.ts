@@ -44,6 +44,13 @@ beforeAll(async () => {
   [pki, goclient] = await Promise.all([createTestPki(temp.path), buildGoClient()]);
   const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     if (req.url?.startsWith('/mcp/sse')) return sseHandler(req, res);
+    if (req.url === '/sse' || req.url === '/sse/foreign') {
+      // MCP's SSE transport: the first event names the message endpoint, outside the remoteUrl's path.
+      const endpoint = req.url === '/sse' ? '/messages?sessionId=abc' : `http://other.test:${plain.port}/messages?sessionId=abc`;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`event: endpoint\ndata: ${endpoint}\n\n`);
+      return;
+    }
     if (req.url === '/mcp/hang') {
       // Never answers: only a cancelled upstream request ends it.
       res.once('close', () => upstreamAborts.push(req.url ?? ''));
@@ -60,6 +67,7 @@ beforeAll(async () => {
     version: 1,
     routes: [
       { entry: 'tools/plain', remoteUrl: `http://mcp.test:${plain.port}/mcp`, plaintextHeaders: { 'X-Tenant': 'acme' }, secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') } },
+      { entry: 'tools/sse', remoteUrl: `http://mcp.test:${plain.port}/sse`, plaintextHeaders: { 'X-Tenant': 'acme-sse' }, secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') } },
       { entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: { 'X-Tenant': 'acme-tls' }, secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') }, caBundleFile: pki.caFile },
       { entry: 'tools/bad-cert', remoteUrl: `https://mcp.test:${badCert.port}/mcp`, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') }, caBundleFile: pki.caFile },
     ],
@@ -310,6 +318,28 @@ describe('streaming', () => {
     } finally {
       await many.close();
     }
+  });
+});
+
+describe('MCP SSE transport', () => {
+  it('adds the route headers to the message endpoint the SSE stream announced (as ToolHive does), not elsewhere', async () => {
+    await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/messages?sessionId=abc`, { method: 'POST', body: '{}' });
+    expect(lastSeen(plain).headers['x-tenant']).toBeUndefined();
+    const stream = await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/sse`);
+    expect(stream.body).toBe('event: endpoint\ndata: /messages?sessionId=abc\n\n');
+    await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/messages?sessionId=abc`, { method: 'POST', body: '{}' });
+    expect(lastSeen(plain).headers['x-tenant']).toBe('acme-sse');
+    expect(lastSeen(plain).headers.authorization).toBe(SECRET_TOKEN);
+    await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/messagesx`, { method: 'POST', body: '{}' });
+    expect(lastSeen(plain).headers['x-tenant']).toBeUndefined();
+  });
+
+  it('never learns an endpoint on another host', async () => {
+    await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/sse/foreign`);
+    expect(run.logs.some((line) => line.includes('ignored an SSE endpoint event pointing to another origin'))).toBe(true);
+    await proxyRequest(run.proxyUrl, `http://other.test:${plain.port}/messages?sessionId=abc`, { method: 'POST', body: '{}' });
+    expect(lastSeen(plain).headers['x-tenant']).toBeUndefined();
+    expect(lastSeen(plain).headers.authorization).toBeUndefined();
   });
 });
 
