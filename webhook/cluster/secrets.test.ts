@@ -54,3 +54,30 @@ describe('Secret GETs', () => {
     expect(lookup).toMatchObject({ status: 'error', reason: expect.stringMatching(/^cannot reach the API server: .*ECONNREFUSED/) });
   });
 });
+
+describe('Secret GET connections', () => {
+  it('reuses one keep-alive connection instead of a TLS handshake per GET', async () => {
+    const api = await startFakeApiServer();
+    try {
+      api.setSecret('ns', 's', secretWith({ token: 'v' }));
+      const getSecret = createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 1_000 });
+      for (let i = 0; i < 20; i++) expect((await getSecret('ns', 's')).status).toBe('found');
+      // undici may open a second one while the first is still finishing; never one per GET.
+      expect(api.connections()).toBeLessThanOrEqual(2);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('adopts a fresh pool once the old one is older than poolMaxAgeMs', async () => {
+    const api = await startFakeApiServer();
+    try {
+      api.setSecret('ns', 's', secretWith({ token: 'v' }));
+      const getSecret = createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 1_000, poolMaxAgeMs: -1 });
+      for (let i = 0; i < 5; i++) await getSecret('ns', 's');
+      expect(api.connections()).toBe(5);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -18,6 +18,8 @@ export interface FakeApiServer {
   kubeConfig: KubeConfig;
   /** `METHOD path?query` of every request, in order. */
   requests: string[];
+  /** TLS connections accepted so far. */
+  connections(): number;
   setSecret(namespace: string, name: string, behaviour: SecretBehaviour): void;
   /** Answer the next `count` namespace lists with HTTP 500 (informer recovery). */
   failNamespaceLists(count: number): void;
@@ -124,6 +126,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const ca = await createCa({ commonName: 'stand-in API server CA', validForMs: 3_600_000 });
   const leaf = await issueLeaf(ca, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], validForMs: 3_600_000 });
   const server: Server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, handle);
+  let connections = 0;
+  server.on('secureConnection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeConfig = new KubeConfig();
@@ -139,6 +143,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     caPem: ca.certPem,
     kubeConfig,
     requests,
+    connections: () => connections,
     setSecret: (namespace, name, behaviour) => secrets.set(`${namespace}/${name}`, behaviour),
     failNamespaceLists: (count) => {
       failingLists = count;
