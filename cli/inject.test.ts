@@ -84,6 +84,15 @@ describe('mcp-header-forward inject', () => {
     expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '128Mi' } });
   });
 
+  it('writes resource quantities in canonical form', () => {
+    const { stdout } = run([
+      '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
+      '--sidecar-cpu-request', '0.25', '--sidecar-memory-limit', '1024Mi', ...image,
+    ]);
+    const sidecar = (JSON.parse(stdout) as V1Pod).spec!.initContainers![0]!;
+    expect(sidecar.resources).toEqual({ requests: { cpu: '250m', memory: '32Mi' }, limits: { memory: '1Gi' } });
+  });
+
   it('says why a pod is not injected and prints it unchanged', () => {
     const { code, stdout, stderr } = run(['-f', `${testdata}opted-out/pod.yaml`, '--objects', `${testdata}opted-out/objects.yaml`, '-n', 'tools']);
     expect(code).toBe(0);

@@ -9,6 +9,7 @@ import {
   type PullPolicy,
   type SidecarMode,
 } from '../webhook/mutate/settings.js';
+import { canonicalQuantity } from '../webhook/mutate/quantity.js';
 import { version } from './version.js';
 
 // The injector's flags, shared by `webhook` (the /mutate route) and `inject` (offline), so both build the
@@ -32,15 +33,15 @@ export interface SidecarFlagValues {
   excludeNamespace?: string[];
 }
 
-// A Kubernetes resource.Quantity as written in manifests: 100m, 0.5, 64Mi, 1G, 1e3.
-const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
-
+/** A Kubernetes quantity, returned in the canonical form the API server stores (so re-planning finds no diff). */
 function quantity(flag: string): (value: string) => string {
   return (value) => {
-    if (value !== '' && !QUANTITY.test(value)) {
+    if (value === '') return '';
+    const canonical = canonicalQuantity(value);
+    if (canonical === undefined) {
       throw new InvalidArgumentError(`${flag} must be a Kubernetes quantity like 10m, 0.5, 64Mi or "" for none, got "${value}"`);
     }
-    return value;
+    return canonical;
   };
 }
 

@@ -314,15 +314,26 @@ describe('pods that are left alone', () => {
   });
 });
 
-describe('--sidecar-mode container', () => {
-  it('adds the sidecar as the last regular container instead', async () => {
-    await webhook.restart([...webhook.args(), '--sidecar-mode', 'container']);
-    const pod = await waitFor('a pod injected in container mode', async () => {
-      const created = await core.createNamespacedPod({ namespace: NS, body: vmcpPod(`container-mode-${randomBytes(2).toString('hex')}`), dryRun: 'All' });
-      return created.spec!.containers.at(-1)?.name === SIDECAR_CONTAINER_NAME ? created : undefined;
-    });
+describe('--sidecar-mode container and resource flags', () => {
+  it('adds the sidecar as the last regular container, with the resources in the form the API server stores', async () => {
+    await webhook.restart([...webhook.args(), '--sidecar-mode', 'container', '--sidecar-cpu-request', '0.1', '--sidecar-memory-limit', '0.5Gi']);
+    const pod = asJson(
+      await waitFor('a pod injected in container mode', async () => {
+        const created = await core.createNamespacedPod({ namespace: NS, body: vmcpPod(`container-mode-${randomBytes(2).toString('hex')}`), dryRun: 'All' });
+        return created.spec!.containers.at(-1)?.name === SIDECAR_CONTAINER_NAME ? created : undefined;
+      }),
+    );
     expect(pod.spec!.initContainers ?? []).toEqual([]);
     expect(pod.spec!.containers.map((c) => c.name)).toEqual([VMCP_CONTAINER_NAME, 'log-shipper', SIDECAR_CONTAINER_NAME]);
-    expect(pod.spec!.containers.at(-1)!.restartPolicy).toBeUndefined();
+    const sidecar = pod.spec!.containers.at(-1)!;
+    expect(sidecar.restartPolicy).toBeUndefined();
+    expect(sidecar.resources).toEqual({ requests: { cpu: '100m', memory: '32Mi' }, limits: { memory: '512Mi' } });
+    const settings: InjectSettings = {
+      ...SETTINGS,
+      mode: 'container',
+      resources: { requests: { cpu: '100m', memory: '32Mi' }, limits: { memory: '512Mi' } },
+    };
+    const { vmcp, entries } = await clusterObjects();
+    expect(patchFor(pod, planPod(pod, { vmcp, entries, settings }).pod)).toEqual([]);
   });
 });
