@@ -1,9 +1,8 @@
-import { ApiException, CoreV1Api, Observable, type KubeConfig } from '@kubernetes/client-node';
-import type { RequestContext } from '@kubernetes/client-node';
-import type { Dispatcher } from 'undici';
+import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { secretFacts } from '../validate/secretFacts.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { SecretLookup } from '../validate/types.js';
+import { boundedCalls } from './requestOptions.js';
 
 // Secrets are read one by one with GET by name (RBAC: `get` on secrets, never list/watch), each bounded by
 // a timeout well below the webhook's, so a slow API server yields a clear denial instead of a timed-out webhook.
@@ -17,55 +16,17 @@ export interface SecretGetterOptions {
 
 export function createSecretGetter(options: SecretGetterOptions): GetSecret {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
-  const pool = new SharedDispatcher(options.poolMaxAgeMs ?? 5 * 60_000);
+  const nextCall = boundedCalls(options);
   return async (namespace, name) => {
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    const abortAfterTimeout = {
-      pre: (context: RequestContext) => {
-        context.setSignal(signal);
-        pool.apply(context);
-        return new Observable(Promise.resolve(context));
-      },
-      post: <T>(context: T) => new Observable(Promise.resolve(context)),
-    };
+    const call = nextCall();
     try {
-      const secret = await core.readNamespacedSecret(
-        { name, namespace },
-        { middleware: [abortAfterTimeout], middlewareMergeStrategy: 'append' },
-      );
+      const secret = await core.readNamespacedSecret({ name, namespace }, call.options);
       // Values are reduced to facts right here; the V1Secret goes out of scope with this frame.
       return { status: 'found', secret: secretFacts(secret, namespace) };
     } catch (error: unknown) {
-      return lookupFailure(error, signal, options.timeoutMs);
+      return lookupFailure(error, call.signal, options.timeoutMs);
     }
   };
-}
-
-/**
- * client-node 2.0 builds a new undici Agent, so a new TLS connection, for every request. One admission with
- * three Secrets would cost three handshakes. Reuse one Agent (keep-alive pool) and renew it now and then.
- */
-class SharedDispatcher {
-  private shared: Dispatcher | undefined;
-  private adoptedAt = 0;
-
-  constructor(private readonly maxAgeMs: number) {}
-
-  apply(context: RequestContext): void {
-    const fresh = context.getDispatcher();
-    if (fresh === undefined) return;
-    if (this.shared === undefined || Date.now() - this.adoptedAt > this.maxAgeMs) {
-      const previous = this.shared;
-      this.shared = fresh;
-      this.adoptedAt = Date.now();
-      // close() lets in-flight requests finish, then drops the idle connections.
-      previous?.close().catch(() => undefined);
-      return;
-    }
-    context.setDispatcher(this.shared);
-    // The per-request Agent never connected; release it.
-    fresh.close().catch(() => undefined);
-  }
 }
 
 /** 404 is an answer ("not found"); anything else means the check could not run, and says why. */
