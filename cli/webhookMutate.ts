@@ -17,12 +17,14 @@ export function mutateContributor(): WebhookContributor {
           .default(DEFAULT_TOOLHIVE_VERSION),
       );
     },
-    routes({ options, kubeConfig, logger, registry, namespaceLabels }) {
+    routes({ options, kubeConfig, logger, registry, namespaceLabels, getSecret }) {
       const settings = injectSettingsFrom(options as unknown as SidecarFlagValues);
       informers = startToolhiveInformers({ kubeConfig, logger, version: String(options.toolhiveApiVersion) });
       logger.info({ sidecar: { image: settings.image, mode: settings.mode }, apiServerHosts: settings.apiServerHosts }, 'injector settings');
       const lookup = informers;
-      return [mutateRoute({ lookup, synced: () => lookup.synced(), settings, namespaceLabels, registry })];
+      // Host binding (issue 10): read the referenced Secrets' allowed-hosts annotations; --require-host-binding is the validate flag.
+      const hostBinding = { getSecret, requireHostBinding: options.requireHostBinding === true };
+      return [mutateRoute({ lookup, synced: () => lookup.synced(), settings, namespaceLabels, hostBinding, registry })];
     },
     readiness: () => [{ name: 'VirtualMCPServer and MCPServerEntry informers', ready: () => informers?.synced() ?? false }],
     async stop() {

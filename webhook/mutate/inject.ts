@@ -3,6 +3,7 @@ import type { Operation } from 'fast-json-patch';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { decide, vmcpNameOf, type Decision } from './decide.js';
 import { forwardingEntriesFor } from './entries.js';
+import type { SecretBindings } from './hostBindings.js';
 import { patchFor } from './patch.js';
 import { planPod, type Plan } from './plan.js';
 import type { InjectSettings } from './settings.js';
@@ -16,6 +17,8 @@ export interface InjectContext {
   findVmcp(namespace: string, name: string): VirtualMCPServer | undefined;
   entriesIn(namespace: string): readonly MCPServerEntry[];
   settings: InjectSettings;
+  /** Secret name -> allowed host patterns (the edge read the Secrets' annotations); absent: none bound. */
+  secretBindings?: SecretBindings;
 }
 
 export interface InjectResult {
@@ -39,7 +42,7 @@ export function injectPod(pod: V1Pod, ctx: InjectContext): InjectResult {
     excludedNamespaces: ctx.settings.excludedNamespaces,
   });
   if (!decision.inject || vmcp === undefined) return { decision, patch: [] };
-  const plan = planPod(pod, { vmcp, entries, settings: ctx.settings });
+  const plan = planPod(pod, { vmcp, entries, settings: ctx.settings, ...(ctx.secretBindings ? { secretBindings: ctx.secretBindings } : {}) });
   return { decision, plan, patch: patchFor(pod, plan.pod) };
 }
 

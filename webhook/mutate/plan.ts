@@ -12,6 +12,7 @@ import { CA_VOLUME_NAME } from '../../contract/sidecar.js';
 import { stableStringify } from '../../contract/stableJson.js';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { forwardingEntriesFor } from './entries.js';
+import type { SecretBindings } from './hostBindings.js';
 import { buildNoProxy } from './noProxy.js';
 import { CA_BUNDLE_VOLUME_PREFIX, planRoutes } from './routes.js';
 import type { InjectSettings } from './settings.js';
@@ -26,6 +27,8 @@ export interface PlanInput {
   /** Entries of the pod's namespace; those in the vmcp's group with headerForward are used. */
   entries: readonly MCPServerEntry[];
   settings: InjectSettings;
+  /** Secret name -> allowed host patterns, from the Secrets' allowed-hosts annotations (hostBindings.ts). */
+  secretBindings?: SecretBindings;
 }
 
 export interface Plan {
@@ -37,14 +40,14 @@ export interface Plan {
   routeCount: number;
 }
 
-export function planPod(pod: V1Pod, { vmcp, entries, settings }: PlanInput): Plan {
+export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }: PlanInput): Plan {
   const desired = structuredClone(pod);
   const spec = desired.spec;
   const vmcpIndex = spec?.containers.findIndex((c) => c.name === VMCP_CONTAINER_NAME) ?? -1;
   if (spec === undefined || vmcpIndex < 0) {
     throw new PlanError(`spec.containers: the pod has no container named "${VMCP_CONTAINER_NAME}"`, 'spec.containers');
   }
-  const routePlan = planRoutes(forwardingEntriesFor(vmcp, entries));
+  const routePlan = planRoutes(forwardingEntriesFor(vmcp, entries), secretBindings);
   if (routePlan.routes.length === 0) return { pod: desired, statusHash: '', warnings: routePlan.warnings, routeCount: 0 };
 
   const sidecarUrl = `http://127.0.0.1:${settings.proxyPort}`;

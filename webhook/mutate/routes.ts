@@ -5,6 +5,7 @@ import { hasControlChar, isHeaderToken, isRestrictedHeader } from '../../contrac
 import { routeSchema, type Route } from '../../contract/routes.js';
 import { CA_BUNDLES_DIR } from '../../contract/sidecar.js';
 import { DEFAULT_CA_BUNDLE_KEY, type HeaderFromSecret, type MCPServerEntry } from '../../contract/toolhive.js';
+import { routeBinding, type SecretBindings } from './hostBindings.js';
 
 // Entries -> the sidecar's routes, its secretKeyRef env vars and the CA bundle ConfigMaps it mounts.
 // An entry that cannot be served whole is left out with a warning: a half-configured route would send
@@ -32,13 +33,13 @@ interface EntryRoute {
   caBundle?: CaBundleMount;
 }
 
-export function planRoutes(entries: readonly MCPServerEntry[]): RoutePlan {
+export function planRoutes(entries: readonly MCPServerEntry[], secretBindings: SecretBindings = new Map()): RoutePlan {
   const routes: Route[] = [];
   const envByName = new Map<string, V1EnvVar>();
   const caBundles = new Map<string, CaBundleMount>();
   const warnings: string[] = [];
   for (const entry of entries) {
-    const built = routeFor(entry);
+    const built = routeFor(entry, secretBindings);
     if (typeof built === 'string') {
       warnings.push(built);
       continue;
@@ -63,7 +64,7 @@ export function planRoutes(entries: readonly MCPServerEntry[]): RoutePlan {
   };
 }
 
-function routeFor(entry: MCPServerEntry): EntryRoute | string {
+function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings): EntryRoute | string {
   const name = entry.metadata.name ?? '';
   const where = describe(entry);
   const hf = entry.spec.headerForward ?? {};
@@ -76,6 +77,8 @@ function routeFor(entry: MCPServerEntry): EntryRoute | string {
   if (problem !== undefined) return `${where} skipped: ${problem}`;
   const secrets = secretEnvFor(name, fromSecret);
   if (typeof secrets === 'string') return `${where} skipped: ${secrets}`;
+  const binding = routeBinding(entry, fromSecret, secretBindings);
+  if ('problem' in binding) return `${where} skipped: ${binding.problem}`;
   const caBundle = caBundleFor(entry);
   const parsed = routeSchema.safeParse({
     entry: `${entry.metadata.namespace ?? ''}/${name}`,
@@ -83,6 +86,7 @@ function routeFor(entry: MCPServerEntry): EntryRoute | string {
     plaintextHeaders: { ...(hf.addPlaintextHeaders ?? {}) },
     secretHeaders: secrets.secretHeaders,
     caBundleFile: caBundle?.file,
+    allowedHosts: binding.allowedHosts,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

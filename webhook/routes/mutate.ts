@@ -4,11 +4,14 @@ import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
+import { readSecretBindings, type BindingsLookup } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
 import { MUTATE_PATH } from '../config/webhookConfigurations.js';
+import { referencedSecretsFor, type SecretBindings } from '../mutate/hostBindings.js';
 import { injectPod, type InjectResult } from '../mutate/inject.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import { PlanError } from '../mutate/vmcpContainer.js';
+import type { GetSecret } from '../validate/lookup.js';
 
 export const INJECTIONS_METRIC = 'mcp_header_forward_pod_injections_total';
 
@@ -18,6 +21,8 @@ export interface MutateRouteOptions {
   synced: () => boolean;
   settings: InjectSettings;
   namespaceLabels?: { label(namespace: string, key: string): string | undefined };
+  /** Read the referenced Secrets' allowed-hosts annotations (issue 10); absent: routes carry no binding. */
+  hostBinding?: { getSecret: GetSecret; requireHostBinding: boolean };
   registry?: Registry;
   path?: string;
 }
@@ -29,7 +34,7 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
   return {
     path: options.path ?? MUTATE_PATH,
     name: 'mutate',
-    review(request, { logger }): Promise<AdmissionVerdict> {
+    async review(request, { logger }): Promise<AdmissionVerdict> {
       const pod = podOf(request);
       if (pod === undefined) return Promise.resolve(allow({ mode: 'skipped' }));
       const namespace = request.namespace ?? pod.metadata?.namespace ?? 'default';
@@ -44,7 +49,16 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
           ),
         );
       }
-      const result = tryInject(pod, namespace, options);
+      const bindings = await bindingsFor(pod, namespace, options);
+      if ('error' in bindings) {
+        count('error', 'secret-lookup');
+        logger.warn({ error: bindings.error }, 'cannot read the host binding of the referenced Secrets');
+        return deny(`${where}: ${bindings.error}; refused rather than started without its host binding (the controller retries)`, {
+          code: 503,
+          mode: 'error',
+        });
+      }
+      const result = tryInject(pod, namespace, options, bindings.bindings);
       if (result instanceof PlanError) {
         count('error', 'plan-error');
         logger.warn({ field: result.field, error: result.message }, 'cannot inject the header-forwarding sidecar');
@@ -67,7 +81,14 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
   };
 }
 
-function tryInject(pod: V1Pod, namespace: string, options: MutateRouteOptions): InjectResult | PlanError {
+function bindingsFor(pod: V1Pod, namespace: string, options: MutateRouteOptions): Promise<BindingsLookup> {
+  if (options.hostBinding === undefined) return Promise.resolve({ bindings: new Map() });
+  const names = referencedSecretsFor(pod, { namespace, findVmcp: (ns, n) => options.lookup.vmcp(ns, n), entriesIn: (ns) => options.lookup.entries(ns) });
+  if (names.length === 0) return Promise.resolve({ bindings: new Map() });
+  return readSecretBindings(pod.metadata?.namespace || namespace, names, options.hostBinding);
+}
+
+function tryInject(pod: V1Pod, namespace: string, options: MutateRouteOptions, secretBindings: SecretBindings): InjectResult | PlanError {
   const injectLabel = options.namespaceLabels?.label(namespace, INJECT_NAMESPACE_LABEL);
   try {
     return injectPod(pod, {
@@ -76,6 +97,7 @@ function tryInject(pod: V1Pod, namespace: string, options: MutateRouteOptions): 
       findVmcp: (ns, name) => options.lookup.vmcp(ns, name),
       entriesIn: (ns) => options.lookup.entries(ns),
       settings: options.settings,
+      secretBindings,
     });
   } catch (error: unknown) {
     if (error instanceof PlanError) return error;
