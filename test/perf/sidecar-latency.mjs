@@ -1,6 +1,6 @@
 /* global process, console, Buffer */
 // Quick added-latency check of the sidecar (the full comparison with nginx & co. is `make bench`):
-// N sequential keep-alive requests direct vs through the sidecar, plain HTTP and intercepted HTTPS.
+// N sequential keep-alive requests direct vs through the sidecar (alternating), plain HTTP and intercepted HTTPS.
 // Usage: make build && node test/perf/sidecar-latency.mjs [N=2000]
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -53,18 +53,31 @@ const proxyAddress = await new Promise((ok, fail) => {
 });
 const sidecarCa = await readFile(join(caDir, 'ca.crt'), 'utf8');
 
-async function measure(dispatcher, url) {
-  const samples = [];
+async function once(dispatcher, url) {
+  const start = performance.now();
+  const res = await request(url, { dispatcher });
+  await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+  return performance.now() - start;
+}
+
+// Direct and proxied requests alternate, so both see the same background load on a shared machine.
+async function measure(direct, proxied, url) {
+  const samples = { direct: [], proxied: [] };
   for (let i = 0; i < WARMUP + N; i++) {
-    const start = performance.now();
-    const res = await request(url, { dispatcher });
-    await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
-    if (i >= WARMUP) samples.push(performance.now() - start);
+    const d = await once(direct, url);
+    const p = await once(proxied, url);
+    if (i >= WARMUP) {
+      samples.direct.push(d);
+      samples.proxied.push(p);
+    }
   }
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { p50: at(0.5), p99: at(0.99) };
+  const stats = (list) => {
+    list.sort((a, b) => a - b);
+    const at = (q) => list[Math.min(list.length - 1, Math.floor(q * list.length))];
+    return { p50: at(0.5), p99: at(0.99) };
+  };
+  return { direct: stats(samples.direct), proxied: stats(samples.proxied) };
 }
 
 const proxy = `http://${proxyAddress}`;
@@ -75,8 +88,7 @@ const cases = [
 const fmt = (ms) => `${(ms * 1000).toFixed(0)} µs`;
 console.log(`${N} sequential keep-alive requests each (after ${WARMUP} warm-up), loopback, node ${process.version}`);
 for (const [name, direct, proxied, url] of cases) {
-  const d = await measure(direct, url);
-  const p = await measure(proxied, url);
+  const { direct: d, proxied: p } = await measure(direct, proxied, url);
   console.log(`${name.padEnd(20)} direct p50 ${fmt(d.p50)} p99 ${fmt(d.p99)} | via sidecar p50 ${fmt(p.p50)} p99 ${fmt(p.p99)} | added p50 ${fmt(p.p50 - d.p50)} p99 ${fmt(p.p99 - d.p99)}`);
   await Promise.all([direct.close(), proxied.close()]);
 }
