@@ -42,7 +42,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * the pipe closes and the reaper kills the process group: no leaked apiservers holding ports.
  */
 function startReaper(pgid: number): ChildProcess {
-  const script = 'while read -r _; do :; done; kill -TERM -- "-$1" 2>/dev/null || exit 0; sleep 3; kill -KILL -- "-$1" 2>/dev/null; exit 0';
+  // POSIX sh (dash) kill takes no `--`: `-PGID` after the signal names the group.
+  const script = 'while read -r _; do :; done; kill -TERM -"$1" 2>/dev/null || exit 0; sleep 3; kill -KILL -"$1" 2>/dev/null; exit 0';
   const reaper = spawn('sh', ['-c', script, 'reaper', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
   reaper.unref();
   (reaper.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
