@@ -84,6 +84,14 @@ describe('mcp-header-forward inject', () => {
     expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '128Mi' } });
   });
 
+  it('reads objects from a kubectl List (kubectl get ... -o yaml)', () => {
+    const { vmcps, entries } = loadFixture('basic-native');
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...vmcps, ...entries] });
+    const { code, stdout } = run(['-f', 'd.yaml', '--objects', 'list.json', '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT, 'list.json': list });
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { path: string }[]).map((op) => op.path)).toContain('/spec/template/spec/initContainers');
+  });
+
   it('writes resource quantities in canonical form', () => {
     const { stdout } = run([
       '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
