@@ -93,7 +93,7 @@ describe('webhook CLI', () => {
     };
 
     it('logs one listening line, serves /validate, and exits 0 on SIGTERM', async () => {
-      const child = start([...flags(), '--log-level', 'info']);
+      const child = start([...flags(), '--log-level', 'info', '--secret-lookup-timeout', '5000']);
       const done = finish(child);
       let output = '';
       child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

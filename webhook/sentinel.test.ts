@@ -53,7 +53,7 @@ describe('Secret values never leave the check (sentinel)', () => {
       tls: { certFile: tls.certFile, keyFile: tls.keyFile },
       logger: logs.logger,
       registry,
-      routes: [validateRoute({ getSecret: createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 1_000 }), mode: 'enforce', namespaceLabels: namespaces, registry })],
+      routes: [validateRoute({ getSecret: createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 5_000 }), mode: 'enforce', namespaceLabels: namespaces, registry })],
     });
     base = `https://127.0.0.1:${(await server.listen({ host: '127.0.0.1', port: 0 })).port}`;
   });
