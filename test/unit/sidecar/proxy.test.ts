@@ -2,6 +2,7 @@
 // configured exactly like vMCP (HTTP(S)_PROXY + SSL_CERT_DIR), plus the secret sentinel check.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../../contract/envNames.js';
 import { serializeRouteConfig, type RouteConfig } from '../../../contract/routes.js';
@@ -318,6 +319,38 @@ describe('streaming', () => {
     } finally {
       await many.close();
     }
+  });
+});
+
+describe('bad clients', () => {
+  function rawExchange(payload: string | Buffer, connectFirst?: string): Promise<string> {
+    const proxy = new URL(run.proxyUrl);
+    return new Promise((resolve) => {
+      const socket = connect(Number(proxy.port), proxy.hostname);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        if (connectFirst !== undefined && received.includes('200 Connection Established\r\n\r\n') && !received.includes('@sent')) {
+          received += '@sent';
+          socket.write(payload);
+        }
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(received));
+      socket.setTimeout(5_000, () => socket.destroy());
+      socket.write(connectFirst !== undefined ? `CONNECT ${connectFirst} HTTP/1.1\r\nHost: ${connectFirst}\r\n\r\n` : payload);
+    });
+  }
+
+  it('answers 400 to garbage and keeps serving', async () => {
+    expect(await rawExchange('NOT HTTP AT ALL\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect((await curl(run.proxyUrl, `http://mcp.test:${plain.port}/mcp`)).status).toBe(200);
+  });
+
+  it('survives a client that speaks garbage instead of TLS inside an intercepted tunnel', async () => {
+    const received = await rawExchange(Buffer.from('this is not a TLS ClientHello\r\n\r\n'), `mcp.test:${secure.port}`);
+    expect(received).toMatch(/^HTTP\/1\.1 200 Connection Established/);
+    expect((await curl(run.proxyUrl, `https://mcp.test:${secure.port}/mcp`, ['--cacert', `${run.caDir}/ca.crt`])).status).toBe(200);
   });
 });
 
