@@ -48,8 +48,9 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
     https: { cert: material.cert, key: material.key },
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    // Default 72 s; the API server reuses connections, so keep them comfortably long.
-    keepAliveTimeout: 75_000,
+    // Longer than the API server's idle timeout for webhook connections (Go's 90 s): if we closed first, a
+    // POST racing the close would fail the admission instead of being retried.
+    keepAliveTimeout: 120_000,
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
