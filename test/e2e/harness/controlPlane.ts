@@ -8,7 +8,7 @@ import { kubeconfigYaml } from './kubeconfig.js';
 import { ADMIN_USER, CONTROLLER_MANAGER_USER, createControlPlanePki, type ControlPlanePki } from './pki.js';
 import { freeLoopbackPort, isPortOpen } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
-import { waitForHttpOk, waitForApiServerReady } from './readiness.js';
+import { waitForApiServerReady, waitForHttpOk, waitForOk } from './readiness.js';
 import { toolhiveCrdsDir } from './paths.js';
 import type { ControlPlaneVersions } from './versions.js';
 
@@ -153,6 +153,12 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
         logFile: join(logs, 'kube-controller-manager.log'),
         env,
       }),
+    );
+    // The controller manager is up and authorised when its serviceaccount controller has created "default".
+    await waitForOk(
+      { url: `${server}/api/v1/namespaces/default/serviceaccounts/default`, tls: { caPem: pki.serverCa.certPem, client: pki.admin } },
+      processes[2]!,
+      60_000,
     );
     log(`control plane processes: ${processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
     return { processes, ports };
