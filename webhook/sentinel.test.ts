@@ -89,6 +89,12 @@ describe('Secret values never leave the check (sentinel)', () => {
     // A caller that puts a Secret into the review: the 400 must not echo it.
     await post({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { data: { token: SENTINEL }, operation: SENTINEL } });
     await post({ apiVersion: 'v1', kind: 'Secret', data: { token: SENTINEL } });
+    // Bodies that are not JSON at all: the parser's error must not quote them.
+    for (const [body, contentType] of [[SENTINEL, 'application/json'], [`{"token":"${SENTINEL}"`, 'application/json'], [SENTINEL, 'text/plain']] as const) {
+      const res = await send(`${base}/validate`, body, { ca: tls.ca.certPem, contentType });
+      expect(res.status).toBe(400);
+      bodies.push(res.body);
+    }
   });
 
   it('leaves no trace in any log line, response body or metric', async () => {
