@@ -84,6 +84,15 @@ describe('validateEntry', () => {
       expect(result.warnings).toHaveLength(1);
     });
 
+    it('keeps ratcheting a duplicate whose message names an array position that shifted', () => {
+      const secretHeader = (headerName: string) => ({ headerName, valueSecretRef: { name: 'github-token', key: 'token' } });
+      const old = entry({ spec: headerForward({ addHeadersFromSecret: [secretHeader('X-Gone'), secretHeader('X-Dup'), secretHeader('x-dup')] }) });
+      const updated = entry({ spec: headerForward({ addHeadersFromSecret: [secretHeader('X-Dup'), secretHeader('x-dup')] }) });
+      const result = validateEntry({ entry: updated, oldEntry: old, operation: 'UPDATE', namespace: 'team-a', secrets: GOOD_SECRETS });
+      expect(result.violations).toEqual([]);
+      expect(result.warnings).toEqual([expect.stringMatching(/duplicates "X-Dup" at spec\.headerForward\.addHeadersFromSecret\[0\]\.headerName.*unchanged by this update/)]);
+    });
+
     it('does not ratchet on CREATE even when an old object is passed', () => {
       const result = validateEntry({ entry: entry(), oldEntry: entry(), operation: 'CREATE', namespace: 'team-a', secrets: missing });
       expect(result.violations).toHaveLength(1);

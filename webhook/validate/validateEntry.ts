@@ -48,7 +48,8 @@ export function runRules(rules: readonly Rule[], input: RuleInput): Finding[] {
 }
 
 function identity(finding: Finding): string {
-  return JSON.stringify([finding.rule, finding.subject, finding.message]);
+  // Array positions in messages ("duplicates ... at addHeadersFromSecret[0]") shift when an earlier item is removed.
+  return JSON.stringify([finding.rule, finding.subject, finding.message.replace(/\[\d+\]/g, '[]')]);
 }
 
 function toViolation(finding: Finding): Violation {
