@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCa, issueLeaf } from '../../../certs/x509.js';
 import type { Cluster } from './cluster.js';
+import { inClusterWebhook, inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
 import { CLI_ENTRY } from './paths.js';
 import { freeLoopbackPort } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
@@ -49,6 +50,8 @@ export interface WebhookProcessOptions {
  * certs/x509), authenticated to the API server as the webhook's ServiceAccount; waits for /readyz.
  */
 export async function startWebhookProcess(cluster: Cluster, options: WebhookProcessOptions = {}): Promise<WebhookProcess> {
+  // kind (test/e2e/kind/run.sh): the installed Deployment stands in for the local process.
+  if (inClusterWebhookRequested()) return inClusterWebhook(cluster, options);
   if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`make build\` (npm run build) before the e2e suite`);
   const dir = await mkdtemp(join(cluster.info.workDir, 'webhook-'));
   const certFile = options.tls?.certFile ?? join(dir, 'tls.crt');

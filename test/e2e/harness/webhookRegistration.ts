@@ -12,10 +12,12 @@ import {
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import {
+  DEFAULT_CONFIGURATION_NAME,
   MCPSERVERENTRY_VERSIONS,
   TOOLHIVE_GROUP,
   validatingWebhookConfiguration,
 } from '../../../webhook/config/webhookConfigurations.js';
+import { inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
 import { PROJECT_ROOT } from './paths.js';
 import type { WebhookProcess } from './webhookProcess.js';
 
@@ -69,6 +71,11 @@ export async function registerValidatingWebhook(
   webhook: Pick<WebhookProcess, 'url' | 'caBundle' | 'reviewed'>,
   options: { name?: string; probeNamespace?: string } = {},
 ): Promise<Registration> {
+  if (inClusterWebhookRequested()) {
+    // kind: the manifests registered the webhook already (Service clientConfig); a second one would review twice.
+    await waitUntilCalled(admin, webhook, options.probeNamespace ?? 'default');
+    return { name: DEFAULT_CONFIGURATION_NAME, remove: async () => undefined };
+  }
   const name = options.name ?? 'mcp-header-forward-e2e';
   const api = admin.makeApiClient(AdmissionregistrationV1Api);
   const body = validatingWebhookConfiguration({ name, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1ValidatingWebhookConfiguration;
