@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { certsCommand } from './certs.js';
 import { injectCommand } from './inject.js';
+import { reportCommand } from './report.js';
 import { sidecarCommand } from './sidecar.js';
 import { validateCommand } from './validate.js';
 import { webhookCommand } from './webhook.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(validateCommand());
   program.addCommand(sidecarCommand());
   program.addCommand(injectCommand());
+  program.addCommand(reportCommand());
 }

@@ -1,9 +1,10 @@
 import { Option } from 'commander';
 import { API_VERSIONS } from '../contract/toolhive.js';
-import { DEFAULT_TOOLHIVE_VERSION, startToolhiveInformers, type ToolhiveInformers } from '../webhook/cluster/toolhiveInformers.js';
+import { DEFAULT_TOOLHIVE_VERSION, type ToolhiveInformers } from '../webhook/cluster/toolhiveInformers.js';
 import { mutateRoute } from '../webhook/routes/mutate.js';
 import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
 import type { WebhookContributor } from './webhookContributor.js';
+import { sharedToolhiveInformers } from './webhookToolhive.js';
 
 /** `/mutate`: injects the header-forwarding sidecar into vMCP pods, from informer-fed VirtualMCPServers and entries. */
 export function mutateContributor(): WebhookContributor {
@@ -17,9 +18,10 @@ export function mutateContributor(): WebhookContributor {
           .default(DEFAULT_TOOLHIVE_VERSION),
       );
     },
-    routes({ options, kubeConfig, logger, registry, namespaceLabels, getSecret }) {
+    routes(context) {
+      const { options, logger, registry, namespaceLabels, getSecret } = context;
       const settings = injectSettingsFrom(options as unknown as SidecarFlagValues);
-      informers = startToolhiveInformers({ kubeConfig, logger, version: String(options.toolhiveApiVersion) });
+      informers = sharedToolhiveInformers(context);
       logger.info({ sidecar: { image: settings.image, mode: settings.mode }, apiServerHosts: settings.apiServerHosts }, 'injector settings');
       const lookup = informers;
       // Host binding (issue 10): read the referenced Secrets' allowed-hosts annotations; --require-host-binding is the validate flag.

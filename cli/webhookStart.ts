@@ -3,6 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Mode } from '../contract/labels.js';
 import { loadKubeConfig } from '../webhook/cluster/kubeConfig.js';
 import { startNamespaceInformer } from '../webhook/cluster/namespaceModes.js';
+import { countingSecretErrors } from '../webhook/cluster/lookupMetrics.js';
 import { createSecretGetter } from '../webhook/cluster/secrets.js';
 import { createLogger, type LogLevel } from '../webhook/logging.js';
 import { createWebhookServer, type WebhookServer } from '../webhook/server.js';
@@ -33,7 +34,7 @@ export async function startWebhook(
     kubeConfig,
     logger,
     registry,
-    getSecret: createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }),
+    getSecret: countingSecretErrors(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }), registry),
     namespaceLabels,
   };
   const stopParts = async (): Promise<void> => {

@@ -56,6 +56,8 @@ describe('the webhook ServiceAccount', () => {
     ['list Namespaces (mode labels)', true, { verb: 'list', resource: 'namespaces' }],
     ['watch Namespaces', true, { verb: 'watch', resource: 'namespaces' }],
     ['ask the authorizer whether the requesting user may read a Secret', true, { verb: 'create', resource: 'subjectaccessreviews', group: 'authorization.k8s.io' }],
+    ['create Events (background scan findings on entries)', true, { verb: 'create', resource: 'events', namespace: 'team-a' }],
+    ['update or delete Events', false, { verb: 'update', resource: 'events', namespace: 'team-a' }],
     ['create Pods', false, { verb: 'create', resource: 'pods', namespace: 'team-a' }],
     ['read ConfigMaps', false, { verb: 'get', resource: 'configmaps', namespace: 'team-a' }],
     ['patch its own webhook configuration', false, { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],

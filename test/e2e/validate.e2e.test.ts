@@ -156,7 +156,11 @@ describe('ratcheting on UPDATE', () => {
     const entry = { ...entryManifest('ratchet', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'short-lived', 'key')] }) };
     entry.metadata = { ...entry.metadata, finalizers: ['e2e.mcp-header-forward.dev/hold'] };
     expect(await entries.create(entry)).toMatchObject({ admitted: true });
+    // The Secret guard would refuse to delete a Secret an entry still uses; its failurePolicy is Ignore, so the
+    // Secret disappears while the webhook is down, the way it can in a real cluster.
+    await webhook.stop();
     await core.deleteNamespacedSecret({ namespace: NS.enforce, name: 'short-lived' });
+    await webhook.restart();
 
     const relabelled = await entries.patch('ratchet', { metadata: { labels: { team: 'blue' } } });
     expect(relabelled).toMatchObject({ admitted: true });

@@ -30,7 +30,10 @@ export function mountAdmissionRoute(app: FastifyInstance, route: AdmissionRoute,
     const started = process.hrtime.bigint();
     const verdict = await reviewFailingClosed(route, admission, logger);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    deps.metrics.observe({ route: route.name, operation: admission.operation, allowed: verdict.allowed, mode: verdict.mode }, seconds);
+    deps.metrics.observe(
+      { route: route.name, operation: admission.operation, allowed: verdict.allowed, mode: verdict.mode, warnings: verdict.warnings?.length ?? 0 },
+      seconds,
+    );
     logger.info(
       { allowed: verdict.allowed, mode: verdict.mode, warnings: verdict.warnings?.length ?? 0, ms: Math.round(seconds * 1000) },
       'admission review',

@@ -1,13 +1,24 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 // Kyverno-style name and labels (DESIGN.md conventions).
 export const ADMISSION_DURATION_METRIC = 'mcp_header_forward_admission_review_duration_seconds';
+export const ADMISSION_REVIEWS_METRIC = 'mcp_header_forward_admission_reviews_total';
 
 export interface AdmissionObservation {
   route: string;
   operation: string;
   allowed: boolean;
   mode: string | undefined;
+  /** Warnings sent back to the client (warn mode, ratchet, ...). */
+  warnings?: number;
+}
+
+/** error: the route could not decide (fail closed); denied; warned: allowed with warnings; allowed. */
+export type ReviewOutcome = 'error' | 'denied' | 'warned' | 'allowed';
+
+export function reviewOutcome(o: AdmissionObservation): ReviewOutcome {
+  if (!o.allowed) return o.mode === 'error' ? 'error' : 'denied';
+  return (o.warnings ?? 0) > 0 ? 'warned' : 'allowed';
 }
 
 export interface AdmissionMetrics {
@@ -25,12 +36,19 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
+  const reviews =
+    (registry.getSingleMetric(ADMISSION_REVIEWS_METRIC) as Counter<'route' | 'operation' | 'outcome' | 'mode'> | undefined) ??
+    new Counter({
+      name: ADMISSION_REVIEWS_METRIC,
+      help: 'AdmissionReviews answered, by route, operation, outcome (allowed, warned, denied, error) and effective mode.',
+      labelNames: ['route', 'operation', 'outcome', 'mode'] as const,
+      registers: [registry],
+    });
   return {
     observe(o, seconds) {
-      histogram.observe(
-        { route: o.route, operation: o.operation, allowed: String(o.allowed), mode: o.mode ?? 'none' },
-        seconds,
-      );
+      const mode = o.mode ?? 'none';
+      histogram.observe({ route: o.route, operation: o.operation, allowed: String(o.allowed), mode }, seconds);
+      reviews.inc({ route: o.route, operation: o.operation, outcome: reviewOutcome(o), mode });
     },
   };
 }

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 export interface NamespaceLabels {
   /** The namespace's label value, or undefined (label absent, namespace unknown, cache not yet filled). */
   label(namespace: string, key: string): string | undefined;
+  /** The namespace is being deleted (deletionTimestamp set or phase Terminating): guards must not stand in the way. */
+  terminating(namespace: string): boolean;
   /** True once the first list has filled the cache. */
   synced(): boolean;
   stop(): Promise<void>;
@@ -55,6 +57,10 @@ export function startNamespaceInformer(options: NamespaceInformerOptions): Names
   return {
     label(namespace, key) {
       return informer.get(namespace)?.metadata?.labels?.[key];
+    },
+    terminating(namespace) {
+      const object = informer.get(namespace);
+      return object?.metadata?.deletionTimestamp !== undefined || object?.status?.phase === 'Terminating';
     },
     synced: () => listed,
     async stop() {

@@ -34,6 +34,11 @@ export class ToolhiveIndex implements ToolhiveLookup {
     return [...entries.keys()].sort().map((name) => entries.get(name)!);
   }
 
+  /** Every entry, all namespaces, in namespace then name order. */
+  allEntries(): MCPServerEntry[] {
+    return [...this.namespaces.keys()].sort().flatMap((namespace) => [...this.entries(namespace)]);
+  }
+
   /** Counts for logs and the readiness message. */
   size(): { vmcps: number; entries: number } {
     let vmcps = 0;

@@ -1,6 +1,6 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
+import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, type MCPServerEntry } from '../../contract/toolhive.js';
 import { ToolhiveIndex, type Parsed, type ToolhiveLookup } from './toolhiveIndex.js';
 
 // List + watch VirtualMCPServers and MCPServerEntries cluster-wide into a ToolhiveIndex. One version is
@@ -12,8 +12,16 @@ export const DEFAULT_TOOLHIVE_VERSION = 'v1beta1';
 export interface ToolhiveInformers extends ToolhiveLookup {
   /** True once both first lists have filled the index. */
   synced(): boolean;
+  /** Every indexed entry, all namespaces, in namespace/name order (background scan). */
+  allEntries(): MCPServerEntry[];
+  /** Called after each entry add/update/delete has reached the index; returns an unsubscribe function. */
+  onEntryChange(listener: EntryListener): () => void;
+  /** Idempotent: several contributors share one instance. */
   stop(): Promise<void>;
 }
+
+export type EntryChange = { type: 'upsert'; entry: MCPServerEntry } | { type: 'delete'; namespace: string; name: string };
+export type EntryListener = (change: EntryChange) => void;
 
 export interface ToolhiveInformerOptions {
   kubeConfig: KubeConfig;
@@ -29,19 +37,52 @@ interface Feed {
   remove(raw: unknown): void;
 }
 
+function metadataOf(raw: unknown): { namespace: string; name: string } {
+  const metadata = (raw as { metadata?: { namespace?: unknown; name?: unknown } } | undefined)?.metadata;
+  return { namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '', name: typeof metadata?.name === 'string' ? metadata.name : '' };
+}
+
 export function startToolhiveInformers(options: ToolhiveInformerOptions): ToolhiveInformers {
   const index = new ToolhiveIndex();
+  const listeners = new Set<EntryListener>();
+  const notify = (change: EntryChange): void => {
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch (error: unknown) {
+        options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'entry change listener failed');
+      }
+    }
+  };
   const feeds: Feed[] = [
     { plural: VMCP_PLURAL, upsert: (o) => index.upsertVmcp(o), remove: (o) => index.deleteVmcp(o) },
-    { plural: ENTRY_PLURAL, upsert: (o) => index.upsertEntry(o), remove: (o) => index.deleteEntry(o) },
+    {
+      plural: ENTRY_PLURAL,
+      upsert: (o) => {
+        const parsed = index.upsertEntry(o);
+        notify(parsed.ok ? { type: 'upsert', entry: parsed.object } : { type: 'delete', ...metadataOf(o) });
+        return parsed;
+      },
+      remove: (o) => {
+        index.deleteEntry(o);
+        notify({ type: 'delete', ...metadataOf(o) });
+      },
+    },
   ];
   const watchers = feeds.map((feed) => watch(feed, options));
+  let stopping: Promise<void> | undefined;
   return {
     vmcp: (namespace, name) => index.vmcp(namespace, name),
     entries: (namespace) => index.entries(namespace),
+    allEntries: () => index.allEntries(),
+    onEntryChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     synced: () => watchers.every((w) => w.listed()),
-    async stop() {
-      await Promise.allSettled(watchers.map((w) => w.stop()));
+    stop() {
+      stopping ??= Promise.allSettled(watchers.map((w) => w.stop())).then(() => undefined);
+      return stopping;
     },
   };
 }

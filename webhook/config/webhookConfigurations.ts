@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS } from '../mutate/settings.js';
 
 export const VALIDATE_PATH = '/validate';
 export const MUTATE_PATH = '/mutate';
+export const VALIDATE_SECRETS_PATH = '/validate-secrets';
 export const DEFAULT_CONFIGURATION_NAME = 'mcp-header-forward';
 export const DEFAULT_NAMESPACE = 'mcp-header-forward';
 export const DEFAULT_SERVICE_NAME = 'mcp-header-forward';
@@ -28,6 +29,16 @@ export const MCPSERVERENTRY_VERSIONS = ['v1alpha1', 'v1beta1'] as const;
 
 export const VALIDATING_WEBHOOK_NAME = `validate.mcpserverentries.${DOMAIN}`;
 export const MUTATING_WEBHOOK_NAME = `inject.pods.${DOMAIN}`;
+export const SECRET_GUARD_WEBHOOK_NAME = `guard.secrets.${DOMAIN}`;
+/**
+ * CEL, evaluated by the API server: only Secret DELETEs and UPDATEs that drop a key reach the guard, so the
+ * many unrelated Secret writes (token refreshes, Helm releases) cost no webhook call at all.
+ */
+export const SECRET_GUARD_MATCH_CONDITION = {
+  name: 'delete-or-key-removed',
+  expression:
+    "request.operation == 'DELETE' || (has(oldObject.data) && oldObject.data.exists(k, !has(object.data) || !(k in object.data)))",
+};
 
 export type FailurePolicy = 'Fail' | 'Ignore';
 
@@ -78,6 +89,7 @@ export interface WebhookCommon {
   namespaceSelector?: LabelSelector;
   objectSelector?: LabelSelector;
   rules: RuleWithOperations[];
+  matchConditions?: { name: string; expression: string }[];
   sideEffects: 'None';
   timeoutSeconds: number;
 }
@@ -174,7 +186,25 @@ export function validatingWebhookConfiguration(options: WebhookConfigOptions = {
           },
         ],
       },
+      secretGuardWebhook(resolved),
     ],
+  };
+}
+
+/**
+ * The Secret-deletion guard: a safety net, not a security boundary, so failurePolicy Ignore. With Fail, a webhook
+ * outage would block every Secret delete in the cluster; the background scan reports what slips through.
+ */
+function secretGuardWebhook(resolved: Resolved): WebhookCommon {
+  return {
+    name: SECRET_GUARD_WEBHOOK_NAME,
+    ...common(resolved, VALIDATE_SECRETS_PATH),
+    failurePolicy: 'Ignore',
+    namespaceSelector: {
+      matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, 'kube-node-lease', resolved.namespace] }],
+    },
+    matchConditions: [SECRET_GUARD_MATCH_CONDITION],
+    rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE', 'UPDATE'], resources: ['secrets'], scope: 'Namespaced' }],
   };
 }
 

@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import { reportJson, reportText } from '../webhook/report/format.js';
+import type { ReportItem } from '../webhook/report/types.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { millis } from './webhookFlags.js';
+
+// `mcp-header-forward report`: every stored MCPServerEntry through the webhook's rules, against the live cluster.
+// Exit 0 all pass, 1 any fails (or could not be checked), 2 usage error or the cluster could not be read.
+
+export interface ReportOptions {
+  kubeconfig?: string;
+  allNamespaces?: boolean;
+  namespace?: string;
+  output: 'text' | 'json';
+  secretLookupTimeout: number;
+}
+
+export interface ReportIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS = 5_000;
+
+export function reportCommand(io: ReportIo = processIo()): Command {
+  return new Command('report')
+    .description(
+      'Check every MCPServerEntry in the cluster with the webhook rules (read as v1beta1; the API server converts v1alpha1 ones); exit 0 all pass, 1 any fails, 2 usage or cluster error',
+    )
+    .option('--kubeconfig <path>', 'cluster to read (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
+    .option('-A, --all-namespaces', 'every namespace')
+    .option('-n, --namespace <namespace>', "one namespace (default: the kubeconfig context's, else default)")
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--secret-lookup-timeout <ms>', 'bound for each Secret GET')
+        .default(DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS)
+        .argParser(millis('--secret-lookup-timeout', 50, 60_000)),
+    )
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
+    .action(async (options: ReportOptions) => {
+      process.exitCode = await runReport(options, io);
+    });
+}
+
+export async function runReport(options: ReportOptions, io: ReportIo): Promise<number> {
+  if (options.allNamespaces === true && options.namespace !== undefined) {
+    io.stderr('report: -A/--all-namespaces and -n/--namespace exclude each other; pass one\n');
+    return EXIT_USAGE;
+  }
+  let items: ReportItem[];
+  try {
+    items = await collect(options);
+  } catch (error: unknown) {
+    io.stderr(`report: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_USAGE;
+  }
+  io.stdout(options.output === 'json' ? reportJson(items) : reportText(items));
+  return items.every((item) => item.status === 'pass') ? EXIT_OK : EXIT_FAILED;
+}
+
+// The Kubernetes client loads only when the command runs.
+async function collect(options: ReportOptions): Promise<ReportItem[]> {
+  const [{ loadKubeConfig }, { createSecretGetter }, { listEntries }, { memoizeLookups, scanRawEntry }] = await Promise.all([
+    import('../webhook/cluster/kubeConfig.js'),
+    import('../webhook/cluster/secrets.js'),
+    import('../webhook/cluster/entryList.js'),
+    import('../webhook/report/scanEntry.js'),
+  ]);
+  const kubeConfig = loadKubeConfig(options.kubeconfig);
+  const namespace = options.allNamespaces === true ? undefined : (options.namespace ?? contextNamespace(kubeConfig) ?? 'default');
+  const raw = await listEntries(kubeConfig, namespace).catch((error: unknown) => {
+    const where = namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(namespace)}`;
+    throw new Error(`cannot list MCPServerEntries ${where}: ${describeApiError(error)} (check the kubeconfig and that you may list mcpserverentries.toolhive.stacklok.dev)`);
+  });
+  // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
+  const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
+  const items: ReportItem[] = [];
+  for (const object of raw) items.push(await scanRawEntry(object, getSecret));
+  return items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function contextNamespace(kubeConfig: { getCurrentContext(): string; getContextObject(name: string): { namespace?: string } | null }): string | undefined {
+  const namespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+  return namespace === undefined || namespace === '' ? undefined : namespace;
+}
+
+function describeApiError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number') return `the API server answered HTTP ${code}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function processIo(): ReportIo {
+  return { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
+}

@@ -1,0 +1,32 @@
+import { Gauge, type Registry } from 'prom-client';
+import { invalidCounts } from './scanState.js';
+import type { ReportItem } from './types.js';
+
+export const ENTRIES_INVALID_METRIC = 'mcp_header_forward_entries_invalid';
+export const SCAN_COMPLETED_METRIC = 'mcp_header_forward_background_scan_last_completed_timestamp_seconds';
+
+export interface ScanMetrics {
+  /** Replace the invalid-entry counts with those of `items` (series of fixed problems disappear). */
+  setInvalid(items: Iterable<ReportItem>): void;
+  scanCompleted(at: Date): void;
+}
+
+export function createScanMetrics(registry: Registry): ScanMetrics {
+  const invalid = gauge(registry, ENTRIES_INVALID_METRIC, 'MCPServerEntries failing the headerForward rules right now (background scan), by namespace and reason.', ['namespace', 'reason']);
+  const completed = gauge(registry, SCAN_COMPLETED_METRIC, 'When the last full background scan of MCPServerEntries finished (Unix seconds): alert when it stops moving.', []);
+  return {
+    setInvalid(items) {
+      invalid.reset();
+      for (const { namespace, reason, count } of invalidCounts(items).values()) invalid.set({ namespace, reason }, count);
+    },
+    scanCompleted(at) {
+      completed.set(at.getTime() / 1000);
+    },
+  };
+}
+
+function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Gauge) return existing;
+  return new Gauge({ name, help, labelNames, registers: [registry] });
+}
