@@ -17,7 +17,7 @@ import {
   TOOLHIVE_GROUP,
   validatingWebhookConfiguration,
 } from '../../../webhook/config/webhookConfigurations.js';
-import { inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
+import { IN_CLUSTER_WEBHOOK_URL, inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
 import { PROJECT_ROOT } from './paths.js';
 import type { WebhookProcess } from './webhookProcess.js';
 
@@ -71,7 +71,7 @@ export async function registerValidatingWebhook(
   webhook: Pick<WebhookProcess, 'url' | 'caBundle' | 'reviewed'>,
   options: { name?: string; probeNamespace?: string } = {},
 ): Promise<Registration> {
-  if (inClusterWebhookRequested()) {
+  if (inClusterWebhookRequested() && webhook.url === IN_CLUSTER_WEBHOOK_URL) {
     // kind: the manifests registered the webhook already (Service clientConfig); a second one would review twice.
     await waitUntilCalled(admin, webhook, options.probeNamespace ?? 'default');
     return { name: DEFAULT_CONFIGURATION_NAME, remove: async () => undefined };

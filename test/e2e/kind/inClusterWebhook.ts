@@ -18,6 +18,9 @@ const REPLICAS = 2;
 const BASE_ARGS_ANNOTATION = 'e2e.mcp-header-forward.dev/base-args';
 const run = promisify(execFile);
 
+/** What the in-cluster stand-in reports as its URL: the Service the manifests' webhook configurations call. */
+export const IN_CLUSTER_WEBHOOK_URL = `https://${DEFAULT_SERVICE_NAME}.${DEFAULT_NAMESPACE}.svc:443`;
+
 export function inClusterWebhookRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[IN_CLUSTER_WEBHOOK_ENV] === 'in-cluster';
 }
@@ -70,7 +73,7 @@ export async function inClusterWebhook(cluster: Cluster, options: WebhookProcess
   await rollout(REPLICAS);
   running = true;
   return {
-    url: `https://${DEFAULT_SERVICE_NAME}.${DEFAULT_NAMESPACE}.svc:443`,
+    url: IN_CLUSTER_WEBHOOK_URL,
     caBundle,
     caPem: Buffer.from(caBundle, 'base64').toString('utf8'),
     logFile: `kubectl -n ${target.namespace} logs deployment/${target.name}`,
