@@ -78,7 +78,8 @@ describe('mcp-header-forward certs --apply', () => {
     const cert = new X509Certificate(secret['tls.crt']!);
     expect(cert.checkIssued(new X509Certificate(secret['ca.crt']!))).toBe(true);
     expect(cert.checkHost(`${SERVICE}.${NS}.svc`)).toBe(`${SERVICE}.${NS}.svc`);
-    expect(bundles.map(pems)).toEqual([[secret['ca.crt']!.trim()], [secret['ca.crt']!.trim()]]);
+    expect(bundles.length).toBeGreaterThanOrEqual(2);
+    expect(bundles.map(pems)).toEqual(bundles.map(() => [secret['ca.crt']!.trim()]));
   });
 
   it('second run: keeps a valid certificate and touches nothing', async () => {
