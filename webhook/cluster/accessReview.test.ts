@@ -13,6 +13,7 @@ type Answer = { code: 200; allowed: boolean; denied?: boolean } | { code: number
 let answer: (spec: Record<string, unknown>) => Answer = () => ({ code: 200, allowed: true });
 const reviews: Record<string, unknown>[] = [];
 let server: Server;
+let handshakes = 0;
 let kubeConfig: KubeConfig;
 
 const alice: Requester = { username: 'alice', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] } };
@@ -43,6 +44,7 @@ beforeAll(async () => {
   const ca = await createCa({ commonName: 'stand-in authorizer CA', validForMs: 3_600_000 });
   const leaf = await issueLeaf(ca, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], validForMs: 3_600_000 });
   server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, handle);
+  server.on('secureConnection', () => (handshakes += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
@@ -96,6 +98,16 @@ describe('createSecretReadCheck (SubjectAccessReview)', () => {
     expect(reviews).toHaveLength(3);
     await check({ ...alice, username: 'mallory' }, 'team-a', 's');
     expect(reviews).toHaveLength(4);
+  });
+
+  it('reuses a keep-alive connection for successive reviews (no TLS handshake per admission)', async () => {
+    const check = createSecretReadCheck({ kubeConfig, timeoutMs: 2_000, cache: createAccessCache({ ttlMs: 0 }) });
+    await check(alice, 'team-a', 'warm-up');
+    const before = handshakes;
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await check(alice, 'team-a', name);
+    expect(reviews).toHaveLength(6);
+    // One handshake per review would be 5; the pool is adopted from an early call, so at most one more.
+    expect(handshakes - before).toBeLessThanOrEqual(1);
   });
 
   it('turns an API error into a reason that says the review failed and why', async () => {

@@ -1,10 +1,12 @@
-import { AuthorizationV1Api, Observable, type KubeConfig, type RequestContext, type V1SubjectAccessReview } from '@kubernetes/client-node';
+import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from '@kubernetes/client-node';
 import type { AccessAnswer, CanReadSecret, Requester } from '../validate/readableLookup.js';
 import { createAccessCache, type AccessCache } from './accessCache.js';
+import { boundedCalls } from './requestOptions.js';
 import { lookupFailure } from './secrets.js';
 
 // "May this user get this Secret?" asked of the API server's authorizer (authorization.k8s.io/v1
-// SubjectAccessReview, RBAC: create subjectaccessreviews). Bounded by a timeout; positive answers cached briefly.
+// SubjectAccessReview, RBAC: create subjectaccessreviews). Bounded by a timeout, over one keep-alive pool (no TLS
+// handshake per review); positive answers cached briefly.
 
 export interface AccessReviewOptions {
   kubeConfig: KubeConfig;
@@ -15,24 +17,18 @@ export interface AccessReviewOptions {
 export function createSecretReadCheck(options: AccessReviewOptions): CanReadSecret {
   const authorization = options.kubeConfig.makeApiClient(AuthorizationV1Api);
   const cache = options.cache ?? createAccessCache();
+  const nextCall = boundedCalls({ timeoutMs: options.timeoutMs });
   return async (requester, namespace, name): Promise<AccessAnswer> => {
     if (cache.allowed(requester, namespace, name)) return { allowed: true };
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    const abortAfterTimeout = {
-      pre: (context: RequestContext) => {
-        context.setSignal(signal);
-        return new Observable(Promise.resolve(context));
-      },
-      post: <T>(context: T) => new Observable(Promise.resolve(context)),
-    };
+    const call = nextCall();
     let review: V1SubjectAccessReview;
     try {
       review = await authorization.createSubjectAccessReview(
         { body: secretReadReview(requester, namespace, name) },
-        { middleware: [abortAfterTimeout], middlewareMergeStrategy: 'append' },
+        call.options,
       );
     } catch (error: unknown) {
-      return { error: reviewFailure(error, signal, options.timeoutMs) };
+      return { error: reviewFailure(error, call.signal, options.timeoutMs) };
     }
     const allowed = review.status?.allowed === true && review.status.denied !== true;
     if (allowed) cache.rememberAllowed(requester, namespace, name);
