@@ -102,6 +102,16 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 describe('the webhook Deployment', () => {
   const deployment = (): KubeObject => only(rendered['self-signed'], 'Deployment');
 
+  it('would be flagged by Pod Security without its securityContext (so the dry run above can fail)', async () => {
+    const original = deployment();
+    const spec = structuredClone(podSpec(original));
+    delete spec.securityContext;
+    for (const container of spec.containers) delete container.securityContext;
+    const insecure = { ...original, spec: { ...(original['spec'] as object), template: { ...(original['spec'] as { template: object }).template, spec } } };
+    const { stderr } = await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], JSON.stringify(insecure));
+    expect(stderr).toMatch(/would violate PodSecurity "restricted:latest".*allowPrivilegeEscalation != false/);
+  });
+
   it('runs two replicas spread across nodes, kept up by a PodDisruptionBudget', () => {
     const spec = deployment()['spec'] as { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: { affinity: unknown } } };
     expect(spec.replicas).toBe(2);
