@@ -32,6 +32,8 @@ export function startNamespaceInformer(options: NamespaceInformerOptions): Names
 
   const informer = makeInformer<V1Namespace>(options.kubeConfig, '/api/v1/namespaces', async () => {
     const list = await core.listNamespace();
+    // Stopped while listing: fail this round so ListWatch does not open a watch nobody will close.
+    if (stopped) throw new Error('namespace informer stopped');
     listed = true;
     delay = firstDelay;
     return list;

@@ -3,7 +3,7 @@
 // and every request is recorded.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCa, issueLeaf } from '../../../certs/x509.js';
 
@@ -128,6 +128,12 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const server: Server = createServer({ cert: leaf.certPem, key: leaf.keyPem }, handle);
   let connections = 0;
   server.on('secureConnection', () => (connections += 1));
+  // Every socket, also those still in their TLS handshake (closeAllConnections only knows HTTP ones).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeConfig = new KubeConfig();
@@ -157,8 +163,9 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     },
     async close() {
       for (const watcher of [...watchers, ...idleWatchers]) watcher.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
     },
   };
 }
