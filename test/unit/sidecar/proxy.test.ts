@@ -131,6 +131,19 @@ describe('plain HTTP (absolute-form)', () => {
     expect(lastSeen(plain).headers['content-length']).toBe(String(body.length));
   });
 
+  it('forwards an absolute-form https:// request over verified TLS, with the route headers', async () => {
+    const response = await proxyRequest(run.proxyUrl, `https://mcp.test:${secure.port}/mcp`);
+    expect(response.status).toBe(200);
+    expect(lastSeen(secure).headers['x-api-key']).toBe(SECRET_KEY);
+  });
+
+  it('passes a HEAD response through without a body', async () => {
+    const head = await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/mcp`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(lastSeen(plain).method).toBe('HEAD');
+  });
+
   it('answers 400 to an origin-form request (not a proxy request)', async () => {
     const response = await proxyRequest(run.proxyUrl, '/mcp');
     errorBodies.push(response.body);
