@@ -1,12 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+  type V1MutatingWebhookConfiguration,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../contract/envNames.js';
-import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
-import { serializeRouteConfig } from '../../contract/routes.js';
-import { TOOLHIVE_GROUP, VALIDATING_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
+import { ALLOWED_HOSTS_ANNOTATION, SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME, VMCP_INSTANCE_LABEL, VMCP_NAME_LABEL, VMCP_NAME_VALUE } from '../../contract/labels.js';
+import { routeConfigSchema, serializeRouteConfig } from '../../contract/routes.js';
+import { VMCP_PLURAL } from '../../contract/toolhive.js';
+import { mutatingWebhookConfiguration, TOOLHIVE_GROUP, VALIDATING_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { ENTRY_PLURAL, entriesApi, entryManifest, type AdmissionOutcome, type EntryManifest } from './harness/entries.js';
 import { CLI_ENTRY } from './harness/paths.js';
@@ -242,5 +252,45 @@ describe('the sidecar enforces the binding at start', () => {
       await sidecar.stop();
     }
     expect(await output()).not.toContain(SENTINEL);
+  });
+});
+
+describe('a vMCP pod whose entry slipped past the validating webhook', () => {
+  const configName = `mcp-header-forward-authz-mutate-${NS}`;
+  let admission: AdmissionregistrationV1Api;
+
+  afterAll(async () => {
+    await admission?.deleteMutatingWebhookConfiguration({ name: configName }).catch(() => undefined);
+  });
+
+  it('gets a sidecar whose routes carry the binding, without the entry that would send the bound Secret elsewhere', async () => {
+    // The validating webhook is out of the way (an outage with failurePolicy Ignore, a deleted configuration).
+    await registration.remove();
+    const custom = cluster.admin.makeApiClient(CustomObjectsApi);
+    const create = (plural: string, body: object) => custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural, body });
+    await create(VMCP_PLURAL, { apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'VirtualMCPServer', metadata: { name: 'gateway' }, spec: { groupRef: { name: 'bound' }, incomingAuth: { type: 'anonymous' } } });
+    for (const [name, remoteUrl] of [['honest', 'https://mcp.example.org/mcp'], ['leaky', 'https://attacker.test/mcp']] as const) {
+      const entry = forwarding(name, 'bound-token', remoteUrl);
+      expect(await admin.create({ ...entry, spec: { ...entry.spec, groupRef: { name: 'bound' } } })).toMatchObject({ admitted: true });
+    }
+    admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
+    const body = mutatingWebhookConfiguration({ name: configName, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1MutatingWebhookConfiguration;
+    await admission.createMutatingWebhookConfiguration({ body });
+
+    const pod: V1Pod = {
+      metadata: { generateName: 'gateway-', labels: { [VMCP_NAME_LABEL]: VMCP_NAME_VALUE, [VMCP_INSTANCE_LABEL]: 'gateway' } },
+      spec: { automountServiceAccountToken: false, containers: [{ name: VMCP_CONTAINER_NAME, image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0' }] },
+    };
+    const core = cluster.admin.makeApiClient(CoreV1Api);
+    // The API server's webhook cache and our informers lag the creates a little: dry-run until the sidecar shows.
+    let routes: ReturnType<typeof routeConfigSchema.parse>['routes'] | undefined;
+    for (const deadline = Date.now() + 30_000; routes === undefined && Date.now() < deadline; await sleep(300)) {
+      const created = await core.createNamespacedPod({ namespace: NS, body: pod, dryRun: 'All' }).catch(() => undefined);
+      const sidecar = [...(created?.spec?.initContainers ?? []), ...(created?.spec?.containers ?? [])].find((c) => c.name === SIDECAR_CONTAINER_NAME);
+      const raw = sidecar?.env?.find((e) => e.name === ROUTES_ENV_VAR)?.value;
+      if (raw !== undefined) routes = routeConfigSchema.parse(JSON.parse(raw)).routes;
+    }
+    expect(routes?.map((r) => [r.entry, r.allowedHosts])).toEqual([[`${NS}/honest`, { 'X-Api-Key': ['api.example.com', '*.example.org'] }]]);
+    expect(await webhook.readLog()).toContain(`MCPServerEntry ${NS}/leaky skipped: spec.remoteUrl host attacker.test is not allowed`);
   });
 });
