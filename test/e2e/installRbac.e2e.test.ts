@@ -1,7 +1,8 @@
 import { AuthorizationV1Api } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Cluster } from './harness/cluster.js';
 import { MANIFESTS_DIR, kubectl, kustomize } from './install/render.js';
+import { existingClusterRequested } from './kind/existingCluster.js';
 
 // The RBAC the overlays install, applied for real and asked through SubjectAccessReviews: the README's RBAC
 // table, verb by verb, including what each identity must NOT be able to do.
@@ -10,12 +11,20 @@ const info = inject('controlPlane');
 const NS = 'mcp-header-forward';
 const RBAC_KINDS = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
 let cluster: Cluster;
+let applied = '';
 
 beforeAll(async () => {
   cluster = connect(info);
   const { objects } = await kustomize(info.kubectlPath, `${MANIFESTS_DIR}overlays/self-signed`);
   const rbac = objects.filter((o) => RBAC_KINDS.has(o.kind));
   await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '-f', '-'], rbac.map((o) => JSON.stringify(o)).join('\n---\n'));
+  applied = rbac.filter((o) => o.kind !== 'Namespace').map((o) => JSON.stringify(o)).join('\n---\n');
+});
+
+// Other files start the webhook with exactly the RBAC they apply themselves: leave none behind. On kind the
+// RBAC belongs to the installed webhook and stays.
+afterAll(async () => {
+  if (applied && !existingClusterRequested()) await kubectl(info.kubectlPath, info.kubeconfigPath, ['delete', '--ignore-not-found', '-f', '-'], applied);
 });
 
 interface Ask {
