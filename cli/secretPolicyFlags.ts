@@ -51,7 +51,7 @@ export function secretPolicyFlags(options: Record<string, unknown>): SecretPolic
 }
 
 /** The /validate route's rules and access check for these flags; the review shares the Secret GET timeout. */
-export function secretPolicyRouteOptions(context: Pick<WebhookContext, 'options' | 'kubeConfig' | 'logger'>): Pick<ValidateRouteOptions, 'rules' | 'canReadSecret'> {
+export function secretPolicyRouteOptions(context: Pick<WebhookContext, 'options' | 'kubeConfig' | 'logger' | 'registry'>): Pick<ValidateRouteOptions, 'rules' | 'canReadSecret'> {
   const flags = secretPolicyFlags(context.options);
   context.logger.info(
     {
@@ -68,6 +68,7 @@ export function secretPolicyRouteOptions(context: Pick<WebhookContext, 'options'
     kubeConfig: context.kubeConfig,
     timeoutMs: context.options.secretLookupTimeout,
     cache: createAccessCache({ ttlMs: flags.accessReviewCacheTtl }),
+    registry: context.registry,
   });
   return { rules, canReadSecret };
 }

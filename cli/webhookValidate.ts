@@ -7,6 +7,6 @@ export const validateContributor: WebhookContributor = {
   name: 'validate',
   addOptions: addSecretPolicyOptions,
   routes: ({ options, kubeConfig, logger, getSecret, namespaceLabels, registry }) => [
-    validateRoute({ getSecret, mode: options.mode, namespaceLabels, registry, ...secretPolicyRouteOptions({ options, kubeConfig, logger }) }),
+    validateRoute({ getSecret, mode: options.mode, namespaceLabels, registry, ...secretPolicyRouteOptions({ options, kubeConfig, logger, registry }) }),
   ],
 };

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCa, issueLeaf } from '../../certs/x509.js';
 import type { Requester } from '../validate/readableLookup.js';
 import { createAccessCache } from './accessCache.js';
-import { createSecretReadCheck } from './accessReview.js';
+import { Registry } from 'prom-client';
+import { ACCESS_REVIEWS_METRIC, createSecretReadCheck } from './accessReview.js';
 
 // A stand-in authorizer on 127.0.0.1 (HTTPS, verified): answers SubjectAccessReviews with `answer(spec)`.
 type Answer = { code: 200; allowed: boolean; denied?: boolean } | { code: number; message: string } | { code: 'hang' };
@@ -108,6 +109,19 @@ describe('createSecretReadCheck (SubjectAccessReview)', () => {
     expect(reviews).toHaveLength(6);
     // One handshake per review would be 5; the pool is adopted from an early call, so at most one more.
     expect(handshakes - before).toBeLessThanOrEqual(1);
+  });
+
+  it('counts reviews by outcome', async () => {
+    const registry = new Registry();
+    const check = createSecretReadCheck({ kubeConfig, timeoutMs: 2_000, registry, cache: createAccessCache({ ttlMs: 60_000 }) });
+    await check(alice, 'team-a', 'ok');
+    await check(alice, 'team-a', 'ok');
+    answer = () => ({ code: 200, allowed: false });
+    await check(alice, 'team-a', 'no');
+    answer = () => ({ code: 500, message: 'boom' });
+    await check(alice, 'team-a', 'broken');
+    const metric = await registry.getSingleMetric(ACCESS_REVIEWS_METRIC)!.get();
+    expect(Object.fromEntries(metric.values.map((v) => [v.labels.outcome, v.value]))).toEqual({ allowed: 1, cached: 1, denied: 1, error: 1 });
   });
 
   it('turns an API error into a reason that says the review failed and why', async () => {

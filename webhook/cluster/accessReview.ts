@@ -1,4 +1,5 @@
 import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from '@kubernetes/client-node';
+import { Counter, type Registry } from 'prom-client';
 import type { AccessAnswer, CanReadSecret, Requester } from '../validate/readableLookup.js';
 import { createAccessCache, type AccessCache } from './accessCache.js';
 import { boundedCalls } from './requestOptions.js';
@@ -12,14 +13,24 @@ export interface AccessReviewOptions {
   kubeConfig: KubeConfig;
   timeoutMs: number;
   cache?: AccessCache;
+  /** Counts reviews by outcome in ACCESS_REVIEWS_METRIC. */
+  registry?: Registry;
 }
+
+export const ACCESS_REVIEWS_METRIC = 'mcp_header_forward_secret_access_reviews_total';
+type Outcome = 'allowed' | 'denied' | 'cached' | 'error';
 
 export function createSecretReadCheck(options: AccessReviewOptions): CanReadSecret {
   const authorization = options.kubeConfig.makeApiClient(AuthorizationV1Api);
   const cache = options.cache ?? createAccessCache();
   const nextCall = boundedCalls({ timeoutMs: options.timeoutMs });
+  const reviews = options.registry === undefined ? undefined : reviewsCounter(options.registry);
+  const count = (outcome: Outcome): void => reviews?.inc({ outcome });
   return async (requester, namespace, name): Promise<AccessAnswer> => {
-    if (cache.allowed(requester, namespace, name)) return { allowed: true };
+    if (cache.allowed(requester, namespace, name)) {
+      count('cached');
+      return { allowed: true };
+    }
     const call = nextCall();
     let review: V1SubjectAccessReview;
     try {
@@ -28,9 +39,11 @@ export function createSecretReadCheck(options: AccessReviewOptions): CanReadSecr
         call.options,
       );
     } catch (error: unknown) {
+      count('error');
       return { error: reviewFailure(error, call.signal, options.timeoutMs) };
     }
     const allowed = review.status?.allowed === true && review.status.denied !== true;
+    count(allowed ? 'allowed' : 'denied');
     if (allowed) cache.rememberAllowed(requester, namespace, name);
     return { allowed };
   };
@@ -55,4 +68,15 @@ function reviewFailure(error: unknown, signal: AbortSignal, timeoutMs: number): 
   const failure = lookupFailure(error, signal, timeoutMs);
   const reason = failure.status === 'error' ? failure.reason : 'the API server does not serve authorization.k8s.io/v1 subjectaccessreviews (HTTP 404)';
   return `the SubjectAccessReview failed: ${reason}`;
+}
+
+function reviewsCounter(registry: Registry): Counter<'outcome'> {
+  const existing = registry.getSingleMetric(ACCESS_REVIEWS_METRIC);
+  if (existing instanceof Counter) return existing as Counter<'outcome'>;
+  return new Counter({
+    name: ACCESS_REVIEWS_METRIC,
+    help: 'Checks whether an entry author may get a referenced Secret, by outcome: allowed, denied, cached (a recent allowed answer reused), error (the SubjectAccessReview failed; denied).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
 }
