@@ -1,0 +1,97 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MCPServerEntry } from '../../contract/toolhive.js';
+import type { EntryChange } from '../cluster/toolhiveInformers.js';
+import { entry, foundSecret } from '../validate/testEntries.js';
+import type { SecretLookup } from '../validate/types.js';
+import { DEFAULT_RULES } from '../validate/validateEntry.js';
+import { startBackgroundScan, type BackgroundScan } from './backgroundScan.js';
+import { ENTRIES_INVALID_METRIC, createScanMetrics } from './metrics.js';
+import type { ObjectEvent } from './scanState.js';
+
+function harness() {
+  const entries = new Map<string, MCPServerEntry>([['team-a/github', entry()]]);
+  const secrets = new Map<string, SecretLookup>();
+  const events: ObjectEvent[] = [];
+  const gets: string[] = [];
+  let listener: ((change: EntryChange) => void) | undefined;
+  const registry = new Registry();
+  const scan = startBackgroundScan({
+    entries: () => [...entries.values()],
+    onEntryChange: (l) => {
+      listener = l;
+      return () => (listener = undefined);
+    },
+    synced: () => true,
+    getSecret: async (namespace, name) => {
+      gets.push(`${namespace}/${name}`);
+      return secrets.get(name) ?? { status: 'not-found' };
+    },
+    rules: DEFAULT_RULES,
+    intervalMs: 3_600_000,
+    changeDelayMs: 5,
+    emit: async (event) => void events.push(event),
+    metrics: createScanMetrics(registry),
+    logger: pino({ level: 'silent' }),
+  });
+  const invalid = async (): Promise<string> =>
+    (await registry.getSingleMetricAsString(ENTRIES_INVALID_METRIC)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+  return { entries, secrets, events, gets, scan, invalid, change: (c: EntryChange) => listener?.(c) };
+}
+
+let running: BackgroundScan | undefined;
+afterEach(async () => {
+  await running?.stop();
+});
+
+describe('background scan', () => {
+  it('reports a broken entry once (gauge + one Event), and clears both when it is fixed', async () => {
+    const h = harness();
+    running = h.scan;
+    await h.scan.scanAll();
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(h.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'HeaderSecretNotFound', regarding: expect.objectContaining({ name: 'github' }) })]);
+
+    await h.scan.scanAll();
+    expect(h.events).toHaveLength(1);
+
+    h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));
+    await h.scan.scanAll();
+    expect(await h.invalid()).toBe('');
+    expect(h.events.at(-1)).toMatchObject({ type: 'Normal', reason: 'HeaderForwardValid' });
+  });
+
+  it('keeps the last verdict when a Secret could not be read (no flapping, no Event)', async () => {
+    const h = harness();
+    running = h.scan;
+    await h.scan.scanAll();
+    h.secrets.set('github-token', { status: 'error', reason: 'HTTP 503' });
+    await h.scan.scanAll();
+    expect(await h.invalid()).toContain('reason="HeaderSecretNotFound"} 1');
+    expect(h.events).toHaveLength(1);
+  });
+
+  it('re-checks an entry whose spec changed, skips status-only updates, and drops deleted entries', async () => {
+    const h = harness();
+    running = h.scan;
+    h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));
+    await h.scan.scanAll();
+    expect(h.gets).toHaveLength(1);
+
+    // Same spec (a status update): no new GET.
+    h.change({ type: 'upsert', entry: entry() });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(h.gets).toHaveLength(1);
+
+    const restricted = entry({ spec: { headerForward: { addPlaintextHeaders: { Host: 'x' } } } });
+    h.entries.set('team-a/github', restricted);
+    h.change({ type: 'upsert', entry: restricted });
+    await expect.poll(() => h.events.map((e) => e.reason)).toEqual(['RestrictedHeader']);
+    await expect.poll(() => h.invalid()).toContain('reason="RestrictedHeader"} 1');
+
+    h.entries.delete('team-a/github');
+    h.change({ type: 'delete', namespace: 'team-a', name: 'github' });
+    expect(await h.invalid()).toBe('');
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { GetSecret } from '../validate/lookup.js';
+import { entry, foundSecret, headerForward } from '../validate/testEntries.js';
+import type { SecretLookup } from '../validate/types.js';
+import { REASONS } from './reasons.js';
+import { memoizeLookups, scanEntry, scanRawEntry } from './scanEntry.js';
+
+function secretsFrom(table: Record<string, SecretLookup>, calls: string[] = []): GetSecret {
+  return async (namespace, name) => {
+    calls.push(`${namespace}/${name}`);
+    return table[name] ?? { status: 'not-found' };
+  };
+}
+
+describe('scanEntry', () => {
+  it('passes a valid entry, keeping uid and apiVersion for Events', async () => {
+    const e = entry();
+    e.metadata.uid = 'uid-1';
+    const item = await scanEntry(e, secretsFrom({ 'github-token': foundSecret('github-token', { token: 'v' }) }));
+    expect(item).toMatchObject({ kind: 'MCPServerEntry', apiVersion: 'toolhive.stacklok.dev/v1beta1', namespace: 'team-a', name: 'github', uid: 'uid-1', status: 'pass', findings: [] });
+  });
+
+  it('fails with the webhook field path, message and a reason', async () => {
+    const item = await scanEntry(entry(), secretsFrom({}));
+    expect(item.status).toBe('fail');
+    expect(item.findings).toEqual([
+      expect.objectContaining({
+        reason: REASONS.headerSecretNotFound,
+        field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name',
+        message: 'Secret "github-token" not found in namespace "team-a"',
+      }),
+    ]);
+  });
+
+  it('reports an entry it could not check as error, not as failing', async () => {
+    const item = await scanEntry(entry(), secretsFrom({ 'github-token': { status: 'error', reason: 'no answer within 50 ms' } }));
+    expect(item.status).toBe('error');
+  });
+
+  it('keeps warnings (credential in plaintext) apart from failures', async () => {
+    const e = entry({ spec: headerForward({ addPlaintextHeaders: { Authorization: 'Bearer x' } }) });
+    const item = await scanEntry(e, secretsFrom({}));
+    expect(item.status).toBe('pass');
+    expect(item.warnings.join('\n')).toContain('looks like a credential');
+  });
+
+  it('passes an entry that is being deleted without looking anything up', async () => {
+    const calls: string[] = [];
+    const item = await scanEntry(entry({ deletionTimestamp: '2026-01-01T00:00:00Z' }), secretsFrom({}, calls));
+    expect(item.status).toBe('pass');
+    expect(calls).toEqual([]);
+  });
+
+  it('reports an object the schema cannot read as failing, with the field path', async () => {
+    const item = await scanRawEntry({ apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', metadata: { name: 'odd', namespace: 'ns' }, spec: { headerForward: { addHeadersFromSecret: 'nope' } } }, secretsFrom({}));
+    expect(item).toMatchObject({ name: 'odd', namespace: 'ns', status: 'fail', findings: [{ reason: REASONS.unreadableObject, field: 'spec.headerForward.addHeadersFromSecret' }] });
+  });
+});
+
+describe('memoizeLookups', () => {
+  it('GETs each Secret once however many entries reference it', async () => {
+    const calls: string[] = [];
+    const getSecret = memoizeLookups(secretsFrom({}, calls));
+    await Promise.all([scanEntry(entry({ name: 'a' }), getSecret), scanEntry(entry({ name: 'b' }), getSecret)]);
+    expect(calls).toEqual(['team-a/github-token']);
+  });
+});
