@@ -109,6 +109,15 @@ describe('Secret-deletion guard', () => {
     expect(await replace({ token: 'rotated' })).toMatchObject({ ok: true });
   });
 
+  it('enforce: deletecollection (kubectl delete secrets --all) is guarded too', async () => {
+    await createSecret(NS.enforce, 'bulk', { token: 'v' });
+    expect(await entriesApi(cluster.admin, NS.enforce).create(entryManifest('bulk', uses('bulk')))).toMatchObject({ admitted: true });
+    await expect.poll(async () => (await deleteSecret(NS.enforce, 'bulk', true)).ok, { timeout: 10_000 }).toBe(false);
+    const refused = await attempt(core.deleteCollectionNamespacedSecretWithHttpInfo({ namespace: NS.enforce }));
+    expect(refused.ok ? '' : refused.message).toContain('bulk (key "token")');
+    expect(await core.readNamespacedSecret({ namespace: NS.enforce, name: 'bulk' })).toMatchObject({ metadata: { name: 'bulk' } });
+  });
+
   it('warn: deletes the Secret and tells the client which entries break', async () => {
     await createSecret(NS.warn, 'shared', { token: 'v' });
     expect(await entriesApi(cluster.admin, NS.warn).create(entryManifest('linear', uses('shared')))).toMatchObject({ admitted: true });
@@ -126,6 +135,8 @@ describe('Secret-deletion guard', () => {
     await expect
       .poll(async () => core.readNamespace({ name: NS.doomed }).then(() => 'present', (error: unknown) => (error instanceof ApiException && error.code === 404 ? 'gone' : 'error')), { timeout: 90_000, interval: 1_000 })
       .toBe('gone');
+    // The guard did see the namespace controller delete the Secret, and stepped aside.
+    expect(await metrics()).toMatch(/mcp_header_forward_secret_guard_total\{mode="enforce",outcome="namespace-terminating"\} [1-9]/);
   });
 });
 
@@ -196,5 +207,16 @@ describe('report and background scan over an entry admitted in audit mode', () =
     expect(text).toMatch(/mcp_header_forward_admission_reviews_total\{route="validate-secrets",operation="DELETE",outcome="denied",mode="enforce"\} [1-9]/);
     expect(text).toMatch(/mcp_header_forward_admission_review_duration_seconds_count\{route="validate-secrets",operation="DELETE",allowed="false",mode="enforce"\} [1-9]/);
     expect(text).toContain('mcp_header_forward_background_scan_last_completed_timestamp_seconds');
+  });
+
+  it('audit: a Secret deleted under a working entry is only counted by the guard, and the next scan tick reports the entry', async () => {
+    expect(await deleteSecret(NS.audit, 'fine')).toMatchObject({ ok: true, warnings: [] });
+    expect(await metrics()).toMatch(/mcp_header_forward_secret_guard_total\{mode="audit",outcome="audited"\} 1/);
+    // No Secret watch: the timer (--scan-interval 2000 here) finds it.
+    await expect.poll(metrics, { timeout: 20_000, interval: 500 }).toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 2`);
+    const reasons = async () =>
+      (await core.listNamespacedEvent({ namespace: NS.audit, fieldSelector: 'involvedObject.name=healthy' })).items.map((e) => e.reason);
+    await expect.poll(reasons, { timeout: 10_000, interval: 500 }).toContain('HeaderSecretNotFound');
+    expect(await webhook.readLog()).not.toContain('could not record Event');
   });
 });

@@ -49,6 +49,12 @@ describe('POST /validate-secrets', () => {
     expect(await registry.getSingleMetricAsString(SECRET_GUARD_METRIC)).toContain('mcp_header_forward_secret_guard_total{mode="enforce",outcome="denied"} 1');
   });
 
+  it('finds the Secret in oldObject when a deletecollection sends no request name', async () => {
+    const { route } = setup();
+    const { name: _name, ...withoutName } = secretRequest('DELETE');
+    expect(await route.review(withoutName, { logger })).toMatchObject({ allowed: false });
+  });
+
   it('warn (namespace label): allows with a warning', async () => {
     const { route } = setup({ labels: { 'team-a': 'warn' } });
     const verdict = await route.review(secretRequest('DELETE'), { logger });

@@ -36,7 +36,9 @@ export function validateSecretsRoute(options: ValidateSecretsRouteOptions): Admi
     async review(request, { logger }): Promise<AdmissionVerdict> {
       if (!isSecretChange(request)) return allow({ mode: 'skipped' });
       const namespace = request.namespace ?? '';
-      const secret = request.name ?? '';
+      // DELETE through deletecollection (`kubectl delete secrets --all`, the namespace controller) carries no
+      // request.name: the Secret is named only in oldObject.
+      const secret = request.name !== undefined && request.name !== '' ? request.name : nameOf(request.oldObject);
       const users = options.users(namespace, secret);
       if (users.length === 0) {
         // Until the first list the index is empty, which would wave everything through: say so in the log.
@@ -75,6 +77,11 @@ function isSecretChange(request: AdmissionRequest): boolean {
     // A Secret with finalizers being deleted gets UPDATEs while it drains; those remove nothing on purpose.
     !(request.operation === 'UPDATE' && hasDeletionTimestamp(request.object))
   );
+}
+
+function nameOf(object: unknown): string {
+  const name = (object as { metadata?: { name?: unknown } } | null | undefined)?.metadata?.name;
+  return typeof name === 'string' ? name : '';
 }
 
 function hasDeletionTimestamp(object: unknown): boolean {
