@@ -23,8 +23,9 @@ type StandInFixtures struct {
 
 var secretPath = regexp.MustCompile(`^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$`)
 
-// runAPIStandIn serves just enough of the Kubernetes API for the webhook: Secret GETs after a fixed delay
-// (the cost of a real API server round trip), and list + watch for its informers (watches stay silent).
+// runAPIStandIn serves just enough of the Kubernetes API for the webhook: Secret GETs and SubjectAccessReviews
+// after a fixed delay (the cost of a real API server round trip), and list + watch for its informers (watches
+// stay silent).
 func runAPIStandIn(args []string) error {
 	fs := flag.NewFlagSet("apistandin", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:0", "HTTPS listen address")
@@ -56,6 +57,11 @@ func runAPIStandIn(args []string) error {
 			notFound(w, "secrets \""+m[2]+"\" not found")
 			return
 		}
+		if r.Method == http.MethodPost && r.URL.Path == accessReviewPath {
+			time.Sleep(*secretLatency)
+			answerAccessReview(w, r)
+			return
+		}
 		body, ok := fixtures.Lists[strings.TrimSuffix(r.URL.Path, "/")]
 		if !ok || r.Method != http.MethodGet {
 			notFound(w, "the bench stand-in does not serve "+r.Method+" "+r.URL.Path)
@@ -85,6 +91,21 @@ func runAPIStandIn(args []string) error {
 	case err := <-errs:
 		return err
 	}
+}
+
+const accessReviewPath = "/apis/authorization.k8s.io/v1/subjectaccessreviews"
+
+// answerAccessReview allows every SubjectAccessReview (the bench's author may read its Secrets), echoing the
+// spec back as the API server does.
+func answerAccessReview(w http.ResponseWriter, r *http.Request) {
+	var review map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&review); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	review["status"] = map[string]any{"allowed": true, "reason": "bench stand-in allows"}
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(review)
 }
 
 func notFound(w http.ResponseWriter, message string) {

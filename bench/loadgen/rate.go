@@ -24,7 +24,7 @@ func runFixedRate(args []string) error {
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	client := &http.Client{Transport: transport, Timeout: 5 * time.Second}
 	// Warm connections and code paths first.
 	runWorkers(&c, client, 8, 200, 10*time.Second)
 

@@ -10,7 +10,7 @@ import { clientArgs } from './target.js';
 // When a target is missed: rerun our process under `node --cpu-prof` on the same traffic and name the
 // functions that take the CPU.
 
-export const SIDECAR_PROFILE_SCENARIO = 'HTTP then HTTPS, c=16, 5000 requests each';
+export const SIDECAR_PROFILE_SCENARIO = 'HTTP then HTTPS, c=16, 3000 requests each';
 
 export function cpuProfFlags(dir: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
@@ -29,7 +29,7 @@ export async function profileSidecar(loadgen: string, ctx: PeerContext): Promise
   try {
     for (const protocol of ['http', 'https'] as const) {
       const route = protocol === 'http' ? sidecar.http : sidecar.https;
-      await runClient<LoadSummary>(loadgen, 'load', [...clientArgs(ctx, protocol, route), '-c', '16', '-n', '5000', '-warmup', '200'], 90_000);
+      await runClient<LoadSummary>(loadgen, 'load', [...clientArgs(ctx, protocol, route), '-c', '16', '-n', '3000', '-warmup', '200'], 90_000);
     }
   } finally {
     // SIGTERM lets node exit normally, which is when it writes the profile.

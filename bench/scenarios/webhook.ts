@@ -16,10 +16,10 @@ import { startStandIn, writeServingCert } from '../webhook/standIn.js';
 // from the stand-in API server; then closed loop for the most reviews per second it sustains.
 
 export const WEBHOOK_RATES = [500, 1000, 2000] as const;
-const RATE_SECONDS = 3;
+const RATE_SECONDS = 2;
 const MAX_RATE_CONCURRENCY = 32;
-const MAX_RATE_REQUESTS = 8000;
-const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 3000 reviews each';
+const MAX_RATE_REQUESTS = 4000;
+const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 1000 reviews each';
 /** A review only counts when the webhook really decided: allowed with (for /mutate) a patch. */
 const EXPECT = { validate: '"allowed":true', mutate: '"patch":' } as const;
 
@@ -63,7 +63,7 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
         measurement.rateRuns.push({ route, rate, load });
         o.log(`webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`);
       }
-      const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '500', '-max-seconds', '20'];
+      const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '300', '-max-seconds', '10'];
       const load = await runClient<LoadSummary>(o.loadgen, 'load', args, 60_000);
       measurement.maxRate.push({ route, concurrency: MAX_RATE_CONCURRENCY, load });
       o.log(`webhook /${route} closed loop c=${MAX_RATE_CONCURRENCY}: ${Math.round(load.rps)}/s p99 ${Math.round(load.p99us)} µs errors ${load.errors}`);
@@ -75,7 +75,7 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
       const profileDir = join(dir, 'cpu-profile');
       webhook = await startWebhook(dir, standIn.kubeconfigFile, cpuProfFlags(profileDir));
       for (const route of ['validate', 'mutate'] as const) {
-        const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-c', '16', '-n', '3000', '-warmup', '100'];
+        const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-c', '16', '-n', '1000', '-warmup', '100', '-max-seconds', '15'];
         await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
       }
       await webhook.process.stop(10_000);

@@ -25,7 +25,7 @@ function secret(name: string, keys: string[]): Json {
 }
 
 /** 4 plaintext headers and 6 from Secrets (3 Secrets, 2 keys each): what /validate checks per review. */
-export function entryWithTenHeaders(name = 'analytics'): Json {
+export function entryWithTenHeaders(name = 'analytics', group = GROUP): Json {
   return {
     apiVersion: V1BETA1,
     kind: 'MCPServerEntry',
@@ -33,7 +33,7 @@ export function entryWithTenHeaders(name = 'analytics'): Json {
     spec: {
       remoteUrl: 'https://mcp.analytics.example.com/mcp',
       transport: 'streamable-http',
-      groupRef: { name: GROUP },
+      groupRef: { name: group },
       headerForward: {
         addPlaintextHeaders: { 'X-MCP-Toolsets': 'repos,issues', 'X-Tenant': 'acme', 'X-Region': 'eu-west-1', 'X-Client': 'vmcp' },
         addHeadersFromSecret: [0, 1, 2].flatMap((s) =>
@@ -42,6 +42,11 @@ export function entryWithTenHeaders(name = 'analytics'): Json {
       },
     },
   };
+}
+
+/** The 20 entries the vMCP's group selects, each with a plaintext and a secret header. */
+export function routedEntries(): Json[] {
+  return Array.from({ length: MUTATE_ENTRIES }, (_, i) => routedEntry(i + 1));
 }
 
 function routedEntry(i: number): Json {
@@ -140,19 +145,30 @@ function list(kind: string, apiVersion: string, items: Json[]): Json {
   return { apiVersion, kind, metadata: { resourceVersion: '1' }, items };
 }
 
+export function secrets(): Json[] {
+  return [
+    ...[0, 1, 2].map((s) => secret(`creds-${s}`, ['token', 'signature'])),
+    ...Array.from({ length: MUTATE_ENTRIES }, (_, i) => secret(`server-${i + 1}-token`, ['header'])),
+  ];
+}
+
 /** What the stand-in API server serves: informer lists by path and Secrets by namespace/name. */
 export function standInFixtures(): { lists: Record<string, Json>; secrets: Record<string, Json> } {
-  const entries = Array.from({ length: MUTATE_ENTRIES }, (_, i) => routedEntry(i + 1));
+  const entries = routedEntries();
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'kubernetes.io/metadata.name': NAMESPACE }, resourceVersion: '1' } };
-  const secrets: Record<string, Json> = {};
-  for (const s of [0, 1, 2]) secrets[`${NAMESPACE}/creds-${s}`] = secret(`creds-${s}`, ['token', 'signature']);
-  for (let i = 1; i <= MUTATE_ENTRIES; i++) secrets[`${NAMESPACE}/server-${i}-token`] = secret(`server-${i}-token`, ['header']);
+  const byName = Object.fromEntries(secrets().map((s) => [`${NAMESPACE}/${(s.metadata as { name: string }).name}`, s]));
   return {
     lists: {
       '/api/v1/namespaces': list('NamespaceList', 'v1', [namespace]),
       [`/apis/${TOOLHIVE_GROUP}/v1beta1/${ENTRY_PLURAL}`]: list('MCPServerEntryList', V1BETA1, entries),
       [`/apis/${TOOLHIVE_GROUP}/v1beta1/${VMCP_PLURAL}`]: list('VirtualMCPServerList', V1BETA1, [virtualMcpServer()]),
     },
-    secrets,
+    secrets: byName,
   };
+}
+
+/** The same object as a client would create it: no uid or resourceVersion. */
+export function forCreate(object: Json): Json {
+  const { uid: _uid, resourceVersion: _rv, ...metadata } = object.metadata as Record<string, unknown>;
+  return { ...object, metadata };
 }
