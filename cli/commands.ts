@@ -1,17 +1,21 @@
 import type { Command } from 'commander';
-import { certsCommand } from './certs.js';
-import { injectCommand } from './inject.js';
-import { reportCommand } from './report.js';
-import { sidecarCommand } from './sidecar.js';
-import { validateCommand } from './validate.js';
-import { webhookCommand } from './webhook.js';
 
-// Each subcommand lives in its own file and registers itself here.
-export function registerCommands(program: Command): void {
-  program.addCommand(certsCommand());
-  program.addCommand(webhookCommand());
-  program.addCommand(validateCommand());
-  program.addCommand(sidecarCommand());
-  program.addCommand(injectCommand());
-  program.addCommand(reportCommand());
+// Each subcommand lives in its own file and registers itself here. Only the subcommand being run is imported:
+// `sidecar` must not load the webhook's graph (fastify, @kubernetes/client-node): idle RSS and start time.
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Command>]> = [
+  ['certs', async () => (await import('./certs.js')).certsCommand()],
+  ['webhook', async () => (await import('./webhook.js')).webhookCommand()],
+  ['validate', async () => (await import('./validate.js')).validateCommand()],
+  ['sidecar', async () => (await import('./sidecar.js')).sidecarCommand()],
+  ['inject', async () => (await import('./inject.js')).injectCommand()],
+  ['report', async () => (await import('./report.js')).reportCommand()],
+];
+
+/**
+ * Registers the one subcommand named by `argv[2]` when it names one; otherwise all of them, so top-level help,
+ * `help <command>` and unknown-command suggestions see the full list.
+ */
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const chosen = COMMANDS.filter(([name]) => name === argv[2]);
+  for (const [, load] of chosen.length === 1 ? chosen : COMMANDS) program.addCommand(await load());
 }

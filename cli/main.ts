@@ -11,9 +11,9 @@ const program = new Command()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-registerCommands(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`mcp-header-forward: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
-});
+registerCommands(program, process.argv)
+  .then(() => program.parseAsync(process.argv))
+  .catch((error: unknown) => {
+    process.stderr.write(`mcp-header-forward: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  });
