@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { API_VERSIONS } from '../contract/toolhive.js';
+import { cachedForHostBinding } from '../webhook/cluster/bindingCache.js';
 import { DEFAULT_TOOLHIVE_VERSION, type ToolhiveInformers } from '../webhook/cluster/toolhiveInformers.js';
 import { mutateRoute } from '../webhook/routes/mutate.js';
 import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
@@ -25,7 +26,8 @@ export function mutateContributor(): WebhookContributor {
       logger.info({ sidecar: { image: settings.image, mode: settings.mode }, apiServerHosts: settings.apiServerHosts }, 'injector settings');
       const lookup = informers;
       // Host binding (issue 10): read the referenced Secrets' allowed-hosts annotations; --require-host-binding is the validate flag.
-      const hostBinding = { getSecret, requireHostBinding: options.requireHostBinding === true };
+      // Remembered a few seconds per Secret (see bindingCache.ts for why that window is safe).
+      const hostBinding = { getSecret: cachedForHostBinding(getSecret), requireHostBinding: options.requireHostBinding === true };
       return [mutateRoute({ lookup, synced: () => lookup.synced(), settings, namespaceLabels, hostBinding, registry })];
     },
     readiness: () => [{ name: 'VirtualMCPServer and MCPServerEntry informers', ready: () => informers?.synced() ?? false }],
