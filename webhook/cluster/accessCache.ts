@@ -51,13 +51,24 @@ export function createAccessCache(options: AccessCacheOptions = {}): AccessCache
 
 /** The whole identity (user, uid, groups, extra) and the Secret: two users never share an answer. */
 export function cacheKey(requester: Requester, namespace: string, name: string): string {
-  return stableStringify({
-    user: requester.username,
-    uid: requester.uid ?? '',
-    // Group order does not change what a user may do; sorted so equal identities share one key.
-    groups: [...requester.groups].sort(),
-    extra: Object.fromEntries(Object.entries(requester.extra).map(([k, v]) => [k, [...v].sort()])),
-    namespace,
-    name,
-  });
+  // JSON never holds a raw NUL and namespace names cannot: the three parts cannot run into each other.
+  return `${identityKey(requester)}\u0000${namespace}\u0000${name}`;
+}
+
+// One review asks about several Secrets for the same requester object: its identity is serialised once.
+const identityKeys = new WeakMap<Requester, string>();
+
+function identityKey(requester: Requester): string {
+  let key = identityKeys.get(requester);
+  if (key === undefined) {
+    key = stableStringify({
+      user: requester.username,
+      uid: requester.uid ?? '',
+      // Group order does not change what a user may do; sorted so equal identities share one key.
+      groups: [...requester.groups].sort(),
+      extra: Object.fromEntries(Object.entries(requester.extra).map(([k, v]) => [k, [...v].sort()])),
+    });
+    identityKeys.set(requester, key);
+  }
+  return key;
 }

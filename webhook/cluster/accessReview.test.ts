@@ -101,6 +101,15 @@ describe('createSecretReadCheck (SubjectAccessReview)', () => {
     expect(reviews).toHaveLength(4);
   });
 
+  it('sends one review for concurrent checks of the same identity and Secret', async () => {
+    const check = createSecretReadCheck({ kubeConfig, timeoutMs: 2_000, cache: createAccessCache({ ttlMs: 0 }) });
+    const answers = await Promise.all([check(alice, 'team-a', 's'), check({ ...alice }, 'team-a', 's'), check(alice, 'team-a', 't')]);
+    expect(answers).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    expect(reviews.map((r) => (r.resourceAttributes as { name: string }).name).sort()).toEqual(['s', 't']);
+    await check(alice, 'team-a', 's');
+    expect(reviews).toHaveLength(3);
+  });
+
   it('reuses a keep-alive connection for successive reviews (no TLS handshake per admission)', async () => {
     const check = createSecretReadCheck({ kubeConfig, timeoutMs: 2_000, cache: createAccessCache({ ttlMs: 0 }) });
     await check(alice, 'team-a', 'warm-up');

@@ -1,7 +1,7 @@
 import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from '@kubernetes/client-node';
 import { Counter, type Registry } from 'prom-client';
 import type { AccessAnswer, CanReadSecret, Requester } from '../validate/readableLookup.js';
-import { createAccessCache, type AccessCache } from './accessCache.js';
+import { cacheKey, createAccessCache, type AccessCache } from './accessCache.js';
 import { boundedCalls } from './requestOptions.js';
 import { lookupFailure } from './secrets.js';
 
@@ -26,28 +26,41 @@ export function createSecretReadCheck(options: AccessReviewOptions): CanReadSecr
   const nextCall = boundedCalls({ timeoutMs: options.timeoutMs });
   const reviews = options.registry === undefined ? undefined : reviewsCounter(options.registry);
   const count = (outcome: Outcome): void => reviews?.inc({ outcome });
-  return async (requester, namespace, name): Promise<AccessAnswer> => {
-    if (cache.allowed(requester, namespace, name)) {
-      count('cached');
-      return { allowed: true };
-    }
+  // Concurrent reviews asking the same (identity, Secret) share one SubjectAccessReview (a burst of applies);
+  // the metric counts reviews sent, so a shared one is counted once.
+  const inFlight = new Map<string, Promise<AccessAnswer>>();
+  const review = async (requester: Requester, namespace: string, name: string): Promise<AccessAnswer> => {
     const call = nextCall();
-    let review: V1SubjectAccessReview;
+    let answer: V1SubjectAccessReview;
     try {
-      review = await authorization.createSubjectAccessReview(
-        { body: secretReadReview(requester, namespace, name) },
-        call.options,
-      );
+      answer = await authorization.createSubjectAccessReview({ body: secretReadReview(requester, namespace, name) }, call.options);
     } catch (error: unknown) {
       count('error');
       return { error: reviewFailure(error, call.signal, options.timeoutMs) };
     }
-    const allowed = review.status?.allowed === true && review.status.denied !== true;
+    const allowed = answer.status?.allowed === true && answer.status.denied !== true;
     count(allowed ? 'allowed' : 'denied');
     if (allowed) cache.rememberAllowed(requester, namespace, name);
-    return { allowed };
+    return allowed ? ALLOWED : DENIED;
+  };
+  return (requester, namespace, name): Promise<AccessAnswer> => {
+    // The hit path allocates nothing beyond the key: one Map lookup and a shared answer.
+    if (cache.allowed(requester, namespace, name)) {
+      count('cached');
+      return CACHED_ALLOWED;
+    }
+    const key = cacheKey(requester, namespace, name);
+    const pending = inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const started = review(requester, namespace, name).finally(() => inFlight.delete(key));
+    inFlight.set(key, started);
+    return started;
   };
 }
+
+const ALLOWED: AccessAnswer = Object.freeze({ allowed: true });
+const DENIED: AccessAnswer = Object.freeze({ allowed: false });
+const CACHED_ALLOWED = Promise.resolve(ALLOWED);
 
 /** The review body: the requester's full identity (user, uid, groups, extra) and `get` on one Secret by name. */
 export function secretReadReview(requester: Requester, namespace: string, name: string): V1SubjectAccessReview {
