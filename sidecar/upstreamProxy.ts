@@ -2,12 +2,13 @@
 // tunnels to hosts not excluded by its noProxy go through it, as vmcp's own traffic did.
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { Agent, Dispatcher, ProxyAgent } from 'undici';
 import type { RouteConfig } from '../contract/routes.js';
 import { parseNoProxy, type NoProxyRule } from './noProxy.js';
 
 type Settings = NonNullable<RouteConfig['upstreamProxy']>;
-type TlsOptions = { ca?: string[]; lookup?: LookupFunction };
+type TlsOptions = { secureContext?: SecureContext; lookup?: LookupFunction };
 
 export interface UpstreamProxy {
   /** A dispatcher sending each request direct or through the upstream proxy, by its origin. */
