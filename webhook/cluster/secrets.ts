@@ -1,11 +1,14 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { secretFacts } from '../validate/secretFacts.js';
+import { secretFacts, type SecretObject } from '../validate/secretFacts.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { SecretLookup } from '../validate/types.js';
+import { createApiGet, isTimeout, type ApiAnswer, type ApiGet } from './apiGet.js';
 import { boundedCalls } from './requestOptions.js';
 
 // Secrets are read one by one with GET by name (RBAC: `get` on secrets, never list/watch), each bounded by
 // a timeout well below the webhook's, so a slow API server yields a clear denial instead of a timed-out webhook.
+// The hot path is a plain pooled GET (apiGet.ts); client-node only serves kubeconfigs with a proxy.
+// HTTP 401 carries no detail, as client-node reports it (its generated client drops that body).
 
 export interface SecretGetterOptions {
   kubeConfig: KubeConfig;
@@ -15,6 +18,33 @@ export interface SecretGetterOptions {
 }
 
 export function createSecretGetter(options: SecretGetterOptions): GetSecret {
+  const get = createApiGet(options);
+  return get === undefined ? clientNodeGetter(options) : plainGetter(get, options.timeoutMs);
+}
+
+function plainGetter(get: ApiGet, timeoutMs: number): GetSecret {
+  return async (namespace, name) => {
+    let answer: ApiAnswer;
+    try {
+      answer = await get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`);
+    } catch (error: unknown) {
+      return transportFailure(error, isTimeout(error), timeoutMs);
+    }
+    if (answer.statusCode === 404) return { status: 'not-found' };
+    if (answer.statusCode !== 200) return statusFailure(answer.statusCode, answer.statusCode === 401 ? undefined : answer.body);
+    let secret: SecretObject;
+    try {
+      secret = JSON.parse(answer.body) as SecretObject;
+    } catch {
+      return { status: 'error', reason: 'the API server answered HTTP 200 with a body that is not JSON' };
+    }
+    // Values are reduced to facts right here; the parsed Secret goes out of scope with this frame.
+    return { status: 'found', secret: secretFacts(secret, namespace) };
+  };
+}
+
+/** Through client-node (a kubeconfig with a proxy): one thrown ApiException per non-2xx answer. */
+function clientNodeGetter(options: SecretGetterOptions): GetSecret {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const nextCall = boundedCalls(options);
   return async (namespace, name) => {
@@ -33,10 +63,19 @@ export function createSecretGetter(options: SecretGetterOptions): GetSecret {
 export function lookupFailure(error: unknown, signal: AbortSignal, timeoutMs: number): SecretLookup {
   if (error instanceof ApiException) {
     if (error.code === 404) return { status: 'not-found' };
-    const detail = statusMessage(error.body);
-    return { status: 'error', reason: `the API server answered HTTP ${error.code}${detail === undefined ? '' : `: ${detail}`}` };
+    return statusFailure(error.code, error.body);
   }
-  if (signal.aborted) return { status: 'error', reason: `no answer from the API server within ${timeoutMs} ms` };
+  return transportFailure(error, signal.aborted, timeoutMs);
+}
+
+/** A non-2xx answer other than 404: the code and, when the body is a Status, its message. */
+function statusFailure(code: number, body: unknown): SecretLookup {
+  const detail = statusMessage(body);
+  return { status: 'error', reason: `the API server answered HTTP ${code}${detail === undefined ? '' : `: ${detail}`}` };
+}
+
+function transportFailure(error: unknown, timedOut: boolean, timeoutMs: number): SecretLookup {
+  if (timedOut) return { status: 'error', reason: `no answer from the API server within ${timeoutMs} ms` };
   const message = error instanceof Error ? (causeMessage(error) ?? error.message) : String(error);
   return { status: 'error', reason: `cannot reach the API server: ${message}` };
 }
