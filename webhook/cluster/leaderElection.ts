@@ -98,13 +98,13 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
       return true;
     }
     const holder = current.spec?.holderIdentity || undefined;
-    const key = `${holder ?? ''}|${current.spec?.renewTime?.valueOf() ?? ''}|${current.metadata?.resourceVersion ?? ''}`;
+    const key = recordKey(current);
     if (observed?.key !== key) observed = { key, at: now, holder };
     const durationMs = (current.spec?.leaseDurationSeconds ?? Math.ceil(config.leaseDurationMs / 1000)) * 1000;
     const heldByOther = holder !== undefined && holder !== config.identity && observed.at + durationMs > now;
     if (heldByOther) return false;
     const written = await api.replace(spec(current, now));
-    observed = { key: `${config.identity}|${written.spec?.renewTime?.valueOf() ?? ''}|${written.metadata?.resourceVersion ?? ''}`, at: now, holder: config.identity };
+    observed = { key: recordKey(written), at: now, holder: config.identity };
     return true;
   };
 
@@ -142,6 +142,11 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
       }
     },
   };
+}
+
+/** What identifies one write of the record: a renewal changes it, silence keeps it. */
+function recordKey(lease: V1Lease): string {
+  return `${lease.spec?.holderIdentity ?? ''}|${lease.spec?.renewTime?.valueOf() ?? ''}|${lease.metadata?.resourceVersion ?? ''}`;
 }
 
 /** Runs tick() every retryPeriod until stop(); stop releases the Lease. */
