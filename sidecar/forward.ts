@@ -1,14 +1,15 @@
 // Forwarding one HTTP request upstream (plain absolute-form, or decrypted from an intercepted CONNECT):
 // pick the route, add its headers, stream both bodies, count and time it. No buffering anywhere.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { endpointSniffer } from './endpointSniffer.js';
 import { planRequestHeaders, responseHeaders } from './forwardHeaders.js';
-import { UNROUTED, type Outcome, type SidecarMetrics } from './metrics.js';
+import { UNROUTED, type Outcome, type RouteMetrics, type SidecarMetrics } from './metrics.js';
 import { matchRoute, originKey, type CompiledRoute, type RouteHeader, type RouteTable } from './routeTable.js';
 import { learnEndpoint } from './sseEndpoint.js';
 import type { Target } from './target.js';
+import type { Dispatcher } from 'undici';
 import type { Upstreams } from './upstream.js';
 import { describeUpstreamError } from './upstreamErrors.js';
 
@@ -48,58 +49,128 @@ function onEndpoint(ctx: ProxyContext, route: CompiledRoute, streamUrl: string, 
   else ctx.log.debug({ route: route.entry, path }, 'learned the SSE message endpoint of the route');
 }
 
+/**
+ * One request's upstream exchange, driven by undici's dispatch handler API directly: no per-request
+ * AbortController, promise, AsyncResource or stream-finished watcher (undici's `stream()` adds all four).
+ */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  /** Set for SSE responses of a route: sees each chunk before the client does. */
+  private sniff: ((chunk: Buffer) => void) | undefined;
+  /** The client closed before the response ended: the upstream request is (being) aborted. */
+  clientGone = false;
+  /** undici is done with this request (ended or failed): nothing left to abort. */
+  private settled = false;
+  private abortReason: Error | undefined;
+
+  constructor(
+    private readonly ctx: ProxyContext,
+    private readonly exchange: Exchange,
+    private readonly started: number,
+  ) {}
+
+  /** Stops the upstream request: the client went away, or its request body failed (reported as upstream_error). */
+  abortUpstream(reason: Error, clientGone: boolean): void {
+    this.clientGone ||= clientGone;
+    this.abortReason ??= reason;
+    if (!this.settled) this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason !== undefined) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // 1xx: the final response follows
+    const { ctx, exchange } = this;
+    const { req, res, route, routeMetrics, origin, target } = exchange;
+    routeMetrics.upstreamSeconds.observe((performance.now() - this.started) / 1000);
+    const outgoing = responseHeaders(headers);
+    res.writeHead(statusCode, outgoing);
+    // Streams must show their headers now, not with the first event.
+    if (outgoing['content-length'] === undefined) res.flushHeaders();
+    if (route !== undefined && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
+      this.sniff = endpointSniffer((endpoint) => onEndpoint(ctx, route, `${origin}${target.path}`, endpoint));
+    }
+    res.on('drain', () => controller.resume());
+    if (res.writableNeedDrain) controller.pause();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.clientGone) return;
+    this.sniff?.(chunk);
+    if (!this.exchange.res.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.settled = true;
+    // Counted as forwarded on the response's 'finish' (see forward()).
+    if (!this.clientGone) this.exchange.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settled = true;
+    const { exchange } = this;
+    if (this.clientGone) return exchange.finish('client_aborted');
+    exchange.finish('upstream_error');
+    const reason = describeUpstreamError(error);
+    this.ctx.log.warn({ route: exchange.routeLabel, origin: exchange.origin, reason }, 'upstream request failed');
+    sendError(exchange.res, 502, reason);
+  }
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  target: Target;
+  route: CompiledRoute | undefined;
+  routeLabel: string;
+  routeMetrics: RouteMetrics;
+  origin: string;
+  finish(result: Outcome): void;
+}
+
 export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, target: Target): void {
   const route = matchRoute(ctx.table, target.scheme, target.host, target.port, target.path);
   const routeLabel = route?.entry ?? UNROUTED;
+  const routeMetrics = ctx.metrics.forRoute(routeLabel);
   const plan = planRequestHeaders(req.rawHeaders, route?.headers ?? NO_HEADERS);
   const origin = route?.origin ?? originKey(target.scheme, target.host, target.port);
-  const abort = new AbortController();
   let outcome: Outcome | undefined;
-  const finish = (result: Outcome): void => {
-    if (outcome !== undefined) return;
-    outcome = result;
-    ctx.metrics.requests.inc({ route: routeLabel, outcome: result });
+  const exchange: Exchange = {
+    req,
+    res,
+    target,
+    route,
+    routeLabel,
+    routeMetrics,
+    origin,
+    finish(result) {
+      if (outcome !== undefined) return;
+      outcome = result;
+      routeMetrics.requests[result].inc();
+    },
   };
+  const handler = new ForwardHandler(ctx, exchange, performance.now());
   ctx.metrics.openStreams.inc();
   ctx.inFlight.count++;
+  res.once('finish', () => exchange.finish('forwarded'));
   res.once('close', () => {
     ctx.metrics.openStreams.dec();
     ctx.inFlight.count--;
     // The client went away before the response ended: stop the upstream request too.
     if (!res.writableFinished) {
-      finish('client_aborted');
-      abort.abort();
+      exchange.finish('client_aborted');
+      handler.abortUpstream(new Error('client closed the connection'), true);
     }
   });
   if (ctx.log.isLevelEnabled('debug')) {
     const pathOnly = target.path.split('?', 1)[0];
     ctx.log.debug({ route: routeLabel, method: req.method, origin, path: pathOnly, added: plan.added, kept: plan.kept }, 'forwarding');
   }
-  const started = performance.now();
-  ctx.upstreams
-    .dispatcherFor(origin)
-    .stream(
-      { origin, path: target.path, method: req.method as 'GET', headers: plan.headers, body: hasBody(req) ? req : null, signal: abort.signal },
-      ({ statusCode, headers }) => {
-        ctx.metrics.upstreamSeconds.observe({ route: routeLabel }, (performance.now() - started) / 1000);
-        const outgoing = responseHeaders(headers);
-        res.writeHead(statusCode, outgoing);
-        // Streams must show their headers now, not with the first event.
-        if (outgoing['content-length'] === undefined) res.flushHeaders();
-        if (route !== undefined && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
-          return endpointSniffer(res, (endpoint) => onEndpoint(ctx, route, `${origin}${target.path}`, endpoint));
-        }
-        return res;
-      },
-    )
-    .then(
-      () => finish('forwarded'),
-      (error: unknown) => {
-        if (abort.signal.aborted) return finish('client_aborted');
-        finish('upstream_error');
-        const reason = describeUpstreamError(error);
-        ctx.log.warn({ route: routeLabel, origin, reason }, 'upstream request failed');
-        sendError(res, 502, reason);
-      },
-    );
+  const body = hasBody(req) ? req : null;
+  // undici's stream() listened for body errors from the start; undici core only once it writes the body.
+  body?.once('error', (error) => handler.abortUpstream(error, false));
+  ctx.upstreams.dispatcherFor(origin).dispatch({ origin, path: target.path, method: req.method as Dispatcher.HttpMethod, headers: plan.headers, body }, handler);
 }

@@ -6,8 +6,16 @@ export type Outcome = 'forwarded' | 'upstream_error' | 'client_aborted' | 'bad_r
 /** Label for requests that matched no route. */
 export const UNROUTED = '(none)';
 
+/** The labelled children of one route, looked up once (prom-client hashes the label object on every call). */
+export interface RouteMetrics {
+  requests: Record<Outcome, Counter.Internal>;
+  upstreamSeconds: Histogram.Internal<'route'>;
+}
+
 export interface SidecarMetrics {
   registry: Registry;
+  /** Cached per route label; labels are bounded (the configured entries plus UNROUTED). */
+  forRoute(route: string): RouteMetrics;
   requests: Counter<'route' | 'outcome'>;
   upstreamSeconds: Histogram<'route'>;
   openTunnels: Gauge<'kind'>;
@@ -18,8 +26,19 @@ export interface SidecarMetrics {
 export function createSidecarMetrics(): SidecarMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mcp_header_forward_sidecar_' });
-  return {
+  const byRoute = new Map<string, RouteMetrics>();
+  const metrics: SidecarMetrics = {
     registry,
+    forRoute(route) {
+      let cached = byRoute.get(route);
+      if (cached === undefined) {
+        const outcome = (o: Outcome): Counter.Internal => metrics.requests.labels({ route, outcome: o });
+        const requests = { forwarded: outcome('forwarded'), upstream_error: outcome('upstream_error'), client_aborted: outcome('client_aborted'), bad_request: outcome('bad_request') };
+        cached = { requests, upstreamSeconds: metrics.upstreamSeconds.labels({ route }) };
+        byRoute.set(route, cached);
+      }
+      return cached;
+    },
     requests: new Counter({
       name: 'mcp_header_forward_sidecar_requests_total',
       help: 'Proxied HTTP requests by matched route (MCPServerEntry namespace/name, or "(none)") and outcome',
@@ -50,4 +69,5 @@ export function createSidecarMetrics(): SidecarMetrics {
       registers: [registry],
     }),
   };
+  return metrics;
 }
