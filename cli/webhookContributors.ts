@@ -1,5 +1,6 @@
 import type { WebhookContributor } from './webhookContributor.js';
 import { backgroundScanContributor } from './webhookBackgroundScan.js';
+import { driftContributor } from './webhookDrift.js';
 import { mutateContributor } from './webhookMutate.js';
 import { secretGuardContributor } from './webhookSecretGuard.js';
 import { validateContributor } from './webhookValidate.js';
@@ -10,4 +11,5 @@ export const webhookContributors: readonly WebhookContributor[] = [
   mutateContributor(),
   secretGuardContributor(),
   backgroundScanContributor(),
+  driftContributor(),
 ];

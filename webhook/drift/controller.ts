@@ -1,0 +1,159 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
+import type { NamespaceLabels } from '../cluster/namespaceModes.js';
+import { readSecretBindings } from '../cluster/secretBindings.js';
+import { referencedSecretsFor } from '../mutate/hostBindings.js';
+import type { InjectContext } from '../mutate/inject.js';
+import type { InjectSettings } from '../mutate/settings.js';
+import type { GetSecret } from '../validate/lookup.js';
+import { nextEviction, type EvictionState, type RemediationPod } from './evictionPlan.js';
+import { podFinding, type FindingKind } from './finding.js';
+import type { DriftMetrics } from './metrics.js';
+import { driftPass, type PodEvent } from './state.js';
+import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
+
+// The drift loop's I/O edge: list vMCP pods, find each one's drift with the injector's engine, publish the
+// findings (gauge, Events), and with --remediate=evict take the one next step the eviction plan allows.
+
+export type EvictOutcome = 'evicted' | 'blocked' | 'gone';
+
+export interface DriftCluster {
+  /** Pods labelled app.kubernetes.io/name=virtualmcpserver, every namespace. */
+  listVmcpPods(): Promise<V1Pod[]>;
+  /** POST pods/eviction: 'blocked' when a PodDisruptionBudget says not now (429), 'gone' when already deleted (404). */
+  evict(namespace: string, name: string): Promise<EvictOutcome>;
+}
+
+export interface DriftOptions {
+  cluster: DriftCluster;
+  lookup: ToolhiveLookup;
+  synced(): boolean;
+  namespaceLabels: NamespaceLabels;
+  settings: InjectSettings;
+  hostBinding: { getSecret: GetSecret; requireHostBinding: boolean };
+  remediate: 'none' | 'evict';
+  dryRun: boolean;
+  evictionsPerMinute: number;
+  replacementTimeoutMs: number;
+  emit(event: PodEvent): Promise<void>;
+  metrics: DriftMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface DriftController {
+  /** One pass: list, find, publish, maybe evict one pod. */
+  pass(): Promise<void>;
+  /** The latest finding per pod (`namespace/name`). */
+  findings(): ReadonlyMap<string, FindingKind>;
+  /** Forget what this replica saw (it stopped leading: the next leader starts fresh). */
+  reset(): void;
+}
+
+export function createDriftController(options: DriftOptions): DriftController {
+  const now = options.now ?? Date.now;
+  let remembered = new Map<string, FindingKind>();
+  let latest = new Map<string, FindingKind>();
+  let eviction: EvictionState = { pending: undefined, lastEvictionAt: undefined };
+  const dryRunTold = new Set<string>();
+  const log = options.logger;
+
+  const check = async (pod: V1Pod): Promise<RemediationPod | undefined> => {
+    const namespace = pod.metadata?.namespace ?? '';
+    const ctxBase: Pick<InjectContext, 'namespace' | 'findVmcp' | 'entriesIn'> = {
+      namespace,
+      findVmcp: (ns, n) => options.lookup.vmcp(ns, n),
+      entriesIn: (ns) => options.lookup.entries(ns),
+    };
+    const names = referencedSecretsFor(pod, ctxBase);
+    const bindings = names.length === 0 ? { bindings: new Map() } : await readSecretBindings(namespace, names, options.hostBinding);
+    if ('error' in bindings) {
+      log.warn({ pod: `${namespace}/${pod.metadata?.name ?? ''}`, error: bindings.error }, 'drift check skipped this pod: cannot read its Secrets\' host binding');
+      return undefined;
+    }
+    const injectLabel = options.namespaceLabels.label(namespace, INJECT_NAMESPACE_LABEL);
+    const finding = podFinding(pod, {
+      ...ctxBase,
+      ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
+      settings: options.settings,
+      secretBindings: bindings.bindings,
+    });
+    return {
+      namespace,
+      name: pod.metadata?.name ?? '',
+      uid: pod.metadata?.uid ?? '',
+      finding,
+      ownerUid: pod.metadata?.ownerReferences?.find((o) => o.controller === true)?.uid,
+      ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      deleting: pod.metadata?.deletionTimestamp !== undefined,
+    };
+  };
+
+  const remediate = async (pods: RemediationPod[]): Promise<void> => {
+    const step = nextEviction(eviction, pods, now(), { perMinute: options.evictionsPerMinute, replacementTimeoutMs: options.replacementTimeoutMs });
+    if (step.action === 'none') {
+      eviction = { ...eviction, pending: undefined };
+      return;
+    }
+    if (step.action === 'wait') {
+      log.debug({ why: step.why }, 'remediation waiting');
+      return;
+    }
+    if (step.action === 'give-up-waiting') {
+      log.warn({ why: step.why }, 'remediation: stopped waiting for a replacement; going on with the next pod');
+      options.metrics.evictions.inc({ outcome: 'replacement-timeout' });
+      eviction = { ...eviction, pending: undefined };
+      return;
+    }
+    const { pod } = step;
+    const where = `${pod.namespace}/${pod.name}`;
+    if (options.dryRun) {
+      if (!dryRunTold.has(pod.uid)) {
+        dryRunTold.add(pod.uid);
+        options.metrics.evictions.inc({ outcome: 'dry-run' });
+        log.info({ pod: where, finding: pod.finding.finding }, 'remediation dry run: would evict this pod');
+      }
+      return;
+    }
+    const outcome = await options.cluster.evict(pod.namespace, pod.name);
+    options.metrics.evictions.inc({ outcome });
+    if (outcome === 'blocked') {
+      log.info({ pod: where }, 'remediation: eviction refused by a PodDisruptionBudget (429); retrying on a later pass');
+      return;
+    }
+    log.info({ pod: where, finding: pod.finding.finding, outcome }, 'remediation: evicted pod so its owner recreates it through the webhook');
+    eviction = {
+      pending: { evicted: pod, ownerUid: pod.ownerUid!, ownerPodsBefore: step.ownerPodsBefore, at: now() },
+      lastEvictionAt: now(),
+    };
+  };
+
+  return {
+    async pass() {
+      if (!options.synced()) return;
+      const listed = await options.cluster.listVmcpPods();
+      const pods = (await Promise.all(listed.map(check))).filter((p): p is RemediationPod => p !== undefined);
+      const result = driftPass(remembered, pods);
+      remembered = result.remembered;
+      latest = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p.finding.finding]));
+      for (const [finding, count] of Object.entries(result.counts)) options.metrics.pods.set({ finding }, count);
+      await Promise.all(
+        result.events.map((event) =>
+          options.emit(event).catch((error: unknown) => {
+            log.warn({ pod: `${event.pod.namespace}/${event.pod.name}`, reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not record Event');
+          }),
+        ),
+      );
+      for (const event of result.events) log.warn({ pod: `${event.pod.namespace}/${event.pod.name}`, reason: event.reason }, event.message);
+      if (options.remediate === 'evict') await remediate(pods);
+    },
+    findings: () => latest,
+    reset() {
+      remembered = new Map();
+      latest = new Map();
+      eviction = { pending: undefined, lastEvictionAt: undefined };
+      options.metrics.pods.reset();
+    },
+  };
+}
