@@ -3,11 +3,13 @@ import { Counter, type Registry } from 'prom-client';
 import type { AccessAnswer, CanReadSecret, Requester } from '../validate/readableLookup.js';
 import { cacheKey, createAccessCache, type AccessCache } from './accessCache.js';
 import { boundedCalls } from './requestOptions.js';
-import { lookupFailure } from './secrets.js';
+import type { SecretLookup } from '../validate/types.js';
+import { createApiRequest, isTimeout, type ApiAnswer } from './apiRequest.js';
+import { lookupFailure, statusFailure, transportFailure } from './secrets.js';
 
 // "May this user get this Secret?" asked of the API server's authorizer (authorization.k8s.io/v1
 // SubjectAccessReview, RBAC: create subjectaccessreviews). Bounded by a timeout, over one keep-alive pool (no TLS
-// handshake per review); positive answers cached briefly.
+// handshake per review, no client-node machinery per call); positive answers cached briefly.
 
 export interface AccessReviewOptions {
   kubeConfig: KubeConfig;
@@ -21,22 +23,18 @@ export const ACCESS_REVIEWS_METRIC = 'mcp_header_forward_secret_access_reviews_t
 type Outcome = 'allowed' | 'denied' | 'cached' | 'error';
 
 export function createSecretReadCheck(options: AccessReviewOptions): CanReadSecret {
-  const authorization = options.kubeConfig.makeApiClient(AuthorizationV1Api);
   const cache = options.cache ?? createAccessCache();
-  const nextCall = boundedCalls({ timeoutMs: options.timeoutMs });
   const reviews = options.registry === undefined ? undefined : reviewsCounter(options.registry);
   const count = (outcome: Outcome): void => reviews?.inc({ outcome });
+  const send = reviewSender(options);
   // Concurrent reviews asking the same (identity, Secret) share one SubjectAccessReview (a burst of applies);
   // the metric counts reviews sent, so a shared one is counted once.
   const inFlight = new Map<string, Promise<AccessAnswer>>();
   const review = async (requester: Requester, namespace: string, name: string): Promise<AccessAnswer> => {
-    const call = nextCall();
-    let answer: V1SubjectAccessReview;
-    try {
-      answer = await authorization.createSubjectAccessReview({ body: secretReadReview(requester, namespace, name) }, call.options);
-    } catch (error: unknown) {
+    const answer = await send(secretReadReview(requester, namespace, name));
+    if ('error' in answer) {
       count('error');
-      return { error: reviewFailure(error, call.signal, options.timeoutMs) };
+      return { error: `the SubjectAccessReview failed: ${answer.error}` };
     }
     const allowed = answer.status?.allowed === true && answer.status.denied !== true;
     count(allowed ? 'allowed' : 'denied');
@@ -77,10 +75,45 @@ export function secretReadReview(requester: Requester, namespace: string, name: 
   };
 }
 
-function reviewFailure(error: unknown, signal: AbortSignal, timeoutMs: number): string {
-  const failure = lookupFailure(error, signal, timeoutMs);
-  const reason = failure.status === 'error' ? failure.reason : 'the API server does not serve authorization.k8s.io/v1 subjectaccessreviews (HTTP 404)';
-  return `the SubjectAccessReview failed: ${reason}`;
+type Sent = V1SubjectAccessReview | { error: string };
+
+const REVIEWS_PATH = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+const NOT_SERVED = 'the API server does not serve authorization.k8s.io/v1 subjectaccessreviews (HTTP 404)';
+
+/** POST one review: a plain pooled request (apiRequest.ts), or client-node for a kubeconfig with a proxy. */
+function reviewSender(options: AccessReviewOptions): (body: V1SubjectAccessReview) => Promise<Sent> {
+  const post = createApiRequest(options);
+  if (post !== undefined) {
+    return async (body) => {
+      let answer: ApiAnswer;
+      try {
+        answer = await post(REVIEWS_PATH, body);
+      } catch (error: unknown) {
+        return { error: reasonOf(transportFailure(error, isTimeout(error), options.timeoutMs)) };
+      }
+      if (answer.statusCode === 404) return { error: NOT_SERVED };
+      if (answer.statusCode < 200 || answer.statusCode > 202) return { error: reasonOf(statusFailure(answer.statusCode, answer.statusCode === 401 ? undefined : answer.body)) };
+      try {
+        return JSON.parse(answer.body) as V1SubjectAccessReview;
+      } catch {
+        return { error: `the API server answered HTTP ${answer.statusCode} with a body that is not JSON` };
+      }
+    };
+  }
+  const authorization = options.kubeConfig.makeApiClient(AuthorizationV1Api);
+  const nextCall = boundedCalls({ timeoutMs: options.timeoutMs });
+  return async (body) => {
+    const call = nextCall();
+    try {
+      return await authorization.createSubjectAccessReview({ body }, call.options);
+    } catch (error: unknown) {
+      return { error: reasonOf(lookupFailure(error, call.signal, options.timeoutMs)) };
+    }
+  };
+}
+
+function reasonOf(failure: SecretLookup): string {
+  return failure.status === 'error' ? failure.reason : NOT_SERVED;
 }
 
 function reviewsCounter(registry: Registry): Counter<'outcome'> {

@@ -2,12 +2,12 @@ import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-nod
 import { secretFacts, type SecretObject } from '../validate/secretFacts.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { SecretLookup } from '../validate/types.js';
-import { createApiGet, isTimeout, type ApiAnswer, type ApiGet } from './apiGet.js';
+import { createApiRequest, isTimeout, type ApiAnswer, type ApiRequest } from './apiRequest.js';
 import { boundedCalls } from './requestOptions.js';
 
 // Secrets are read one by one with GET by name (RBAC: `get` on secrets, never list/watch), each bounded by
 // a timeout well below the webhook's, so a slow API server yields a clear denial instead of a timed-out webhook.
-// The hot path is a plain pooled GET (apiGet.ts); client-node only serves kubeconfigs with a proxy.
+// The hot path is a plain pooled GET (apiRequest.ts); client-node only serves kubeconfigs with a proxy.
 // HTTP 401 carries no detail, as client-node reports it (its generated client drops that body).
 
 export interface SecretGetterOptions {
@@ -18,11 +18,11 @@ export interface SecretGetterOptions {
 }
 
 export function createSecretGetter(options: SecretGetterOptions): GetSecret {
-  const get = createApiGet(options);
+  const get = createApiRequest(options);
   return get === undefined ? clientNodeGetter(options) : plainGetter(get, options.timeoutMs);
 }
 
-function plainGetter(get: ApiGet, timeoutMs: number): GetSecret {
+function plainGetter(get: ApiRequest, timeoutMs: number): GetSecret {
   return async (namespace, name) => {
     let answer: ApiAnswer;
     try {
@@ -69,12 +69,12 @@ export function lookupFailure(error: unknown, signal: AbortSignal, timeoutMs: nu
 }
 
 /** A non-2xx answer other than 404: the code and, when the body is a Status, its message. */
-function statusFailure(code: number, body: unknown): SecretLookup {
+export function statusFailure(code: number, body: unknown): SecretLookup {
   const detail = statusMessage(body);
   return { status: 'error', reason: `the API server answered HTTP ${code}${detail === undefined ? '' : `: ${detail}`}` };
 }
 
-function transportFailure(error: unknown, timedOut: boolean, timeoutMs: number): SecretLookup {
+export function transportFailure(error: unknown, timedOut: boolean, timeoutMs: number): SecretLookup {
   if (timedOut) return { status: 'error', reason: `no answer from the API server within ${timeoutMs} ms` };
   const message = error instanceof Error ? (causeMessage(error) ?? error.message) : String(error);
   return { status: 'error', reason: `cannot reach the API server: ${message}` };

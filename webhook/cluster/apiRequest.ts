@@ -2,7 +2,7 @@ import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
 
-// A plain authenticated GET against the API server for the admission hot path (Secret GETs). client-node 2.x
+// A plain authenticated request to the API server for the admission hot path (Secret GETs, SubjectAccessReviews). client-node 2.x
 // re-reads credentials, builds a fresh undici Agent and runs its middleware chain for every call, and reports
 // every non-2xx answer (404 included) as a thrown ApiException; here one pool and one set of headers are reused
 // and the status code is returned as data. The deadline stays one AbortSignal.timeout per call: undici's
@@ -15,10 +15,13 @@ export interface ApiAnswer {
   body: string;
 }
 
-/** GET `path` (e.g. /api/v1/namespaces/ns/secrets/name); throws only when no answer arrived (see isTimeout). */
-export type ApiGet = (path: string) => Promise<ApiAnswer>;
+/**
+ * GET `path` (e.g. /api/v1/namespaces/ns/secrets/name), or POST `body` as JSON to it; throws only when no answer
+ * arrived (see isTimeout).
+ */
+export type ApiRequest = (path: string, body?: unknown) => Promise<ApiAnswer>;
 
-export interface ApiGetOptions {
+export interface ApiRequestOptions {
   kubeConfig: KubeConfig;
   /** Bounds the wait for the answer's headers, and each gap in its body. */
   timeoutMs: number;
@@ -36,8 +39,8 @@ interface Session {
   dispatcher: Agent;
 }
 
-/** Undefined when the kubeconfig needs what this GET does not do (a proxy): callers then keep client-node. */
-export function createApiGet(options: ApiGetOptions): ApiGet | undefined {
+/** Undefined when the kubeconfig needs what this client does not do (a proxy): callers then keep client-node. */
+export function createApiRequest(options: ApiRequestOptions): ApiRequest | undefined {
   const cluster = options.kubeConfig.getCurrentCluster();
   if (cluster === null || cluster.proxyUrl !== undefined) return undefined;
   const maxAgeMs = Math.min(options.poolMaxAgeMs ?? 5 * 60_000, MAX_CREDENTIALS_AGE_MS);
@@ -54,11 +57,15 @@ export function createApiGet(options: ApiGetOptions): ApiGet | undefined {
     void previous?.then((old) => old.dispatcher.close()).catch(() => undefined);
     return session;
   };
-  return async (path) => {
+  return async (path, body) => {
     const { origin, basePath, headers, dispatcher } = await current();
     const signal = AbortSignal.timeout(options.timeoutMs);
+    const url = `${origin}${basePath}${path}`;
     try {
-      const answer = await request(`${origin}${basePath}${path}`, { method: 'GET', headers, dispatcher, signal });
+      const answer =
+        body === undefined
+          ? await request(url, { method: 'GET', headers, dispatcher, signal })
+          : await request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher, signal });
       return { statusCode: answer.statusCode, body: await answer.body.text() };
     } catch (error: unknown) {
       throw signal.aborted ? new ApiTimeout(options.timeoutMs) : error;
