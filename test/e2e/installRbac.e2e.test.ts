@@ -33,6 +33,7 @@ interface Ask {
   group?: string;
   namespace?: string;
   name?: string;
+  subresource?: string;
 }
 
 async function allowed(serviceAccount: string, ask: Ask): Promise<boolean> {
@@ -68,6 +69,13 @@ describe('the webhook ServiceAccount', () => {
     ['create Events (background scan findings on entries)', true, { verb: 'create', resource: 'events', namespace: 'team-a' }],
     ['update or delete Events', false, { verb: 'update', resource: 'events', namespace: 'team-a' }],
     ['create Pods', false, { verb: 'create', resource: 'pods', namespace: 'team-a' }],
+    ['list Pods (drift check, vMCP label selector)', true, { verb: 'list', resource: 'pods', namespace: 'team-a' }],
+    ['watch, delete or update Pods', false, { verb: 'delete', resource: 'pods', namespace: 'team-a', name: 'x' }],
+    ['evict Pods (--remediate=evict, PDBs decide)', true, { verb: 'create', resource: 'pods', subresource: 'eviction', namespace: 'team-a', name: 'x' }],
+    ['get and update its drift Lease', true, { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'mcp-header-forward-drift' }],
+    ['create a Lease in its namespace', true, { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: NS }],
+    ['update another Lease', false, { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'kube-scheduler' }],
+    ['create Leases elsewhere', false, { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: 'kube-system' }],
     ['read ConfigMaps', false, { verb: 'get', resource: 'configmaps', namespace: 'team-a' }],
     ['patch its own webhook configuration', false, { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],
   ])('%s: allowed=%s', async (_what, expected, ask) => {
