@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Cluster } from './cluster.js';
 import { entryManifest } from './entries.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
+import type { RecordedRequest } from '../vmcp/upstream.js';
 import type { WebhookProcess } from './webhookProcess.js';
 
 /** What every demo step can use; later issues (injection, sidecar) add their steps against the same context. */
@@ -14,6 +15,10 @@ export interface DemoContext {
   /** Where the step writes the YAML it applies, so a person can re-run the same commands. */
   filesDir: string;
   out: (text: string) => void;
+  /** The local MCP server the demo entry points at; it records the headers of every request. */
+  upstream: { remoteUrl: string; requests: readonly RecordedRequest[] };
+  /** Register something a step started (a process, a server) to stop on Ctrl-C, before the control plane. */
+  onCleanUp(stop: () => Promise<void>): void;
 }
 
 export interface DemoStep {
@@ -50,36 +55,41 @@ function expectExit(step: string, result: KubectlResult, wanted: 'success' | 'fa
   }
 }
 
-const ENTRY = entryManifest('github', {
-  addPlaintextHeaders: { 'X-Team': 'platform' },
-  addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 'github-token', key: 'token' } }],
-});
+/** The demo Secret's value: shown masked at most, so the demo test can prove it is never printed. */
+export const DEMO_SECRET_VALUE = 'Bearer demo-not-a-real-token';
+export const DEMO_ENTRY_NAME = 'github';
+export const DEMO_GROUP = 'tools';
+
+function demoEntry(context: DemoContext) {
+  const entry = entryManifest(DEMO_ENTRY_NAME, {
+    addPlaintextHeaders: { 'X-Team': 'platform' },
+    addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 'github-token', key: 'token' } }],
+  });
+  return { ...entry, spec: { ...entry.spec, remoteUrl: context.upstream.remoteUrl, groupRef: { name: DEMO_GROUP } } };
+}
 
 /** Issue 4: the validating webhook at apply time. */
 export const validationSteps: DemoStep[] = [
   {
     title: 'An MCPServerEntry whose header value comes from a Secret that does not exist yet',
     explain:
-      'The entry forwards an Authorization header from Secret "github-token". That Secret is missing, so the\n' +
+      'The entry forwards an Authorization header from Secret "github-token" (and a plaintext X-Team header) to\n' +
+      'its remoteUrl, a small MCP server this demo runs on this machine. The Secret is missing, so the\n' +
       'validating webhook rejects the entry at apply time, naming the field path and how to fix it.',
     async run(context) {
-      const result = await narrateKubectl(context, ['apply', '-n', context.namespace], { file: 'entry.yaml', yaml: stringify(ENTRY) });
+      const result = await narrateKubectl(context, ['apply', '-n', context.namespace], { file: 'entry.yaml', yaml: stringify(demoEntry(context)) });
       expectExit(this.title, result, 'failure');
     },
   },
   {
     title: 'Create the Secret',
-    explain: 'The value is never printed, logged or returned by the webhook: it only checks that the key exists and is a valid header value.',
+    explain:
+      'The value comes from a file, so it is not on the command line either. It is never printed, logged or\n' +
+      'returned by the webhook: it only checks that the key exists and is a valid header value.',
     async run(context) {
-      const result = await narrateKubectl(context, [
-        'create',
-        'secret',
-        'generic',
-        'github-token',
-        '-n',
-        context.namespace,
-        '--from-literal=token=Bearer demo-not-a-real-token',
-      ]);
+      const valueFile = join(context.filesDir, 'github-token.value');
+      await writeFile(valueFile, DEMO_SECRET_VALUE, { mode: 0o600 });
+      const result = await narrateKubectl(context, ['create', 'secret', 'generic', 'github-token', '-n', context.namespace, `--from-file=token=${valueFile}`]);
       expectExit(this.title, result, 'success');
     },
   },
@@ -103,5 +113,15 @@ export const validationSteps: DemoStep[] = [
   },
 ];
 
-/** The steps `make demo` runs, in order. */
-export const demoSteps: DemoStep[] = [...validationSteps];
+/** Narrate kubectl and fail the demo (with the step's title) unless it exited as wanted. */
+export async function narrateKubectlExpecting(
+  context: DemoContext,
+  step: string,
+  wanted: 'success' | 'failure',
+  args: string[],
+  input?: { file: string; yaml: string },
+): Promise<KubectlResult> {
+  const result = await narrateKubectl(context, args, input);
+  expectExit(step, result, wanted);
+  return result;
+}

@@ -50,7 +50,8 @@ export function loopbackListen(address: string): string {
   return address.replace(/^(0\.0\.0\.0|\[::\]|):/, '127.0.0.1:');
 }
 
-async function materialize(spec: ContainerProcess): Promise<void> {
+/** Create the host directories of a container's volumes and write their files. */
+export async function materialize(spec: ContainerProcess): Promise<void> {
   for (const volume of spec.volumes) {
     await mkdir(volume.hostDir, { recursive: true });
     for (const [file, content] of Object.entries(volume.files)) await writeFile(join(volume.hostDir, file), content);
