@@ -28,6 +28,7 @@ export function driftContributor(): WebhookContributor {
       command
         .addOption(new Option('--drift-check <true|false>', 'compare every vMCP pod with the sidecar it would get now: metric mcp_header_forward_pods{finding}, Events on the pod').choices(['true', 'false']).default('true'))
         .addOption(new Option('--drift-interval <ms>', 'how often the drift check lists vMCP pods').default(DEFAULT_DRIFT_INTERVAL_MS).argParser(millis('--drift-interval', 1_000, 24 * 60 * 60_000)))
+        .addOption(new Option('--drift-selector <labels>', 'extra label selector ANDed with app.kubernetes.io/name=virtualmcpserver (e.g. tier=canary): check and remediate only those pods').default(''))
         .addOption(new Option('--remediate <none|evict>', 'evict missing/stale/orphaned pods one at a time through the Eviction API so their owner recreates them').choices(['none', 'evict']).default('none'))
         .addOption(new Option('--remediate-dry-run', 'with --remediate=evict: log the pods that would be evicted, evict none'))
         .addOption(new Option('--remediate-rate <per-minute>', 'at most this many evictions a minute').default(DEFAULT_REMEDIATE_RATE).argParser(perMinute))
@@ -49,7 +50,7 @@ export function driftContributor(): WebhookContributor {
       const metrics = createDriftMetrics(registry);
       const record = createEventRecorder({ kubeConfig });
       const controller = createDriftController({
-        cluster: driftCluster(kubeConfig),
+        cluster: driftCluster(kubeConfig, String(options.driftSelector)),
         lookup: informers,
         synced: () => informers.synced(),
         namespaceLabels: context.namespaceLabels,

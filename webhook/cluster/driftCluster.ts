@@ -7,11 +7,13 @@ import type { DriftCluster, EvictOutcome } from '../drift/controller.js';
 
 export const VMCP_POD_SELECTOR = `${VMCP_NAME_LABEL}=${VMCP_NAME_VALUE}`;
 
-export function driftCluster(kubeConfig: KubeConfig): DriftCluster {
+/** `extraSelector` (e.g. `tier=canary`) narrows the vMCP pods further; it can never widen the selection. */
+export function driftCluster(kubeConfig: KubeConfig, extraSelector = ''): DriftCluster {
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const labelSelector = extraSelector === '' ? VMCP_POD_SELECTOR : `${VMCP_POD_SELECTOR},${extraSelector}`;
   return {
     async listVmcpPods(): Promise<V1Pod[]> {
-      const list = await core.listPodForAllNamespaces({ labelSelector: VMCP_POD_SELECTOR });
+      const list = await core.listPodForAllNamespaces({ labelSelector });
       return list.items;
     },
     async evict(namespace, name): Promise<EvictOutcome> {
