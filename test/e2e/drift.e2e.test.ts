@@ -193,6 +193,16 @@ describe('drift check', () => {
       120_000,
     );
     expect(replaced).toHaveLength(2);
+    // One at a time: the second eviction came after the first replacement was Ready.
+    const evictedAt = (await webhooks.map((w) => w.readLog()).reduce(async (a, b) => (await a) + (await b)))
+      .split('\n')
+      .filter((line) => line.includes('remediation: evicted pod'))
+      .map((line) => Date.parse((JSON.parse(line) as { time: string }).time))
+      .sort((a, b) => a - b);
+    expect(evictedAt).toHaveLength(2);
+    const first = [...replaced].sort((a, b) => a.metadata!.creationTimestamp!.valueOf() - b.metadata!.creationTimestamp!.valueOf())[0]!;
+    const readyAt = first.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!.valueOf();
+    expect(readyAt).toBeLessThanOrEqual(evictedAt[1]!);
     const holder = await leaderIndex();
     const text = await metrics(webhooks[holder]!);
     expect(text).toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\} 2\b/);
