@@ -29,6 +29,7 @@ describe('make demo', () => {
     expect(output).toMatch(/TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB {2}\{"key":"token","name":"github-token"\}/);
     expect(output).toMatch(/^\s+HTTP_PROXY=http:\/\/127\.0\.0\.1:15080$/m);
     expect(output).toMatch(/^\s+SSL_CERT_DIR=\S+$/m);
+    expect(output).toMatch(/^\s+mcp-header-forward\.dev\/status=[0-9a-f]{16}$/m);
     expect(output).toMatch(/Authorization: Bea… \(28 chars\) {2}\(the Secret's value, exactly once\)/);
     expect(output).toMatch(/X-Team: platform\n/);
     expect(output).toContain('=> header arrived upstream');

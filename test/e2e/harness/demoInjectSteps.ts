@@ -93,7 +93,8 @@ export const injectionSteps: DemoStep[] = [
       await get('{range .spec.initContainers[*]}{.name}{"  restartPolicy="}{.restartPolicy}{"  args="}{.args}{"\\n"}{end}');
       await get(`{range .spec.initContainers[?(@.name=="${SIDECAR_CONTAINER_NAME}")].env[*]}{.name}{"  "}{.valueFrom.secretKeyRef}{"\\n"}{end}`);
       await get(`{range .spec.containers[?(@.name=="${VMCP_CONTAINER_NAME}")].env[*]}{.name}{"="}{.value}{"\\n"}{end}`);
-      await get('{.metadata.annotations}{"\\n"}');
+      // Dots in an annotation key are escaped in kubectl's JSONPath.
+      await get(`{"${STATUS_ANNOTATION}="}{.metadata.annotations.${STATUS_ANNOTATION.replaceAll('.', '\\.')}}{"\\n"}`);
       const stored = await context.cluster.admin.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: context.namespace, name: POD });
       if (sidecarsOf(stored).length !== 1) throw new Error(`make demo: pod ${context.namespace}/${POD} was stored without the ${SIDECAR_CONTAINER_NAME} sidecar; see ${context.webhook.logFile}`);
       context.out(`  => pod ${context.namespace}/${POD} mutated: sidecar ${SIDECAR_CONTAINER_NAME} injected, status ${stored.metadata?.annotations?.[STATUS_ANNOTATION] ?? '(none)'}\n`);

@@ -95,7 +95,9 @@ export const validationSteps: DemoStep[] = [
   },
   {
     title: 'Apply the same entry again',
-    explain: 'Same YAML, now admitted.',
+    explain:
+      'Same YAML, now admitted. The warning is about the demo\'s upstream: plain http on this machine; a real\n' +
+      'remoteUrl would be https://.',
     async run(context) {
       const result = await narrateKubectl(context, ['apply', '-n', context.namespace, '-f', join(context.filesDir, 'entry.yaml')]);
       expectExit(this.title, result, 'success');
