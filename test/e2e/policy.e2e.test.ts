@@ -131,12 +131,19 @@ describe('Secret-deletion guard', () => {
     expect(await entriesApi(cluster.admin, NS.doomed).create(entryManifest('doomed', uses('creds')))).toMatchObject({ admitted: true });
     await expect.poll(async () => (await deleteSecret(NS.doomed, 'creds', true)).ok, { timeout: 10_000 }).toBe(false);
 
+    const deniedInDoomed = async (): Promise<number> =>
+      (await webhook.readLog())
+        .split('\n')
+        .filter((line) => line.includes(`"namespace":"${NS.doomed}"`) && line.includes('"outcome":"denied"')).length;
+    const deniedBefore = await deniedInDoomed();
+
     await core.deleteNamespace({ name: NS.doomed });
     await expect
       .poll(async () => core.readNamespace({ name: NS.doomed }).then(() => 'present', (error: unknown) => (error instanceof ApiException && error.code === 404 ? 'gone' : 'error')), { timeout: 90_000, interval: 1_000 })
       .toBe('gone');
-    // The guard did see the namespace controller delete the Secret, and stepped aside.
-    expect(await metrics()).toMatch(/mcp_header_forward_secret_guard_total\{mode="enforce",outcome="namespace-terminating"\} [1-9]/);
+    // The namespace controller removes entries and Secrets in no fixed order: when the Secret goes first the guard
+    // steps aside (namespace-terminating), when the entry goes first nothing references it. Either way: no denial.
+    expect(await deniedInDoomed()).toBe(deniedBefore);
   });
 });
 
@@ -217,6 +224,8 @@ describe('report and background scan over an entry admitted in audit mode', () =
     const reasons = async () =>
       (await core.listNamespacedEvent({ namespace: NS.audit, fieldSelector: 'involvedObject.name=healthy' })).items.map((e) => e.reason);
     await expect.poll(reasons, { timeout: 10_000, interval: 500 }).toContain('HeaderSecretNotFound');
-    expect(await webhook.readLog()).not.toContain('could not record Event');
+    // Only this file's namespace: the scan also sees other files' entries, whose namespaces may be terminating.
+    const failedEvents = (await webhook.readLog()).split('\n').filter((line) => line.includes('could not record Event') && line.includes(NS.audit));
+    expect(failedEvents).toEqual([]);
   });
 });
