@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withFileLock } from './fileLock.js';
+import { buildIntoCache, hasStamp, runGoBuild } from './goBuild.js';
 import { binaryCacheRoot, GOBUILD_DIR } from './paths.js';
 import { parseGoModVersions, versionLdflags, type ControlPlaneVersions } from './versions.js';
 
@@ -25,7 +24,6 @@ const GO_PACKAGES: Record<BinaryName, string> = {
   'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
   kubectl: 'k8s.io/kubernetes/cmd/kubectl',
 };
-const STAMP = '.complete';
 
 function isExecutable(path: string): boolean {
   try {
@@ -89,53 +87,22 @@ async function ensureBuilt(
   const dir = cacheDirFor(versions, env);
   const ldflags = ['-s', '-w', ...versionLdflags(versions.kubernetes)];
   const stamp = buildStamp(goMod, await readFile(join(GOBUILD_DIR, 'go.sum'), 'utf8'), ldflags);
-  const isComplete = async (): Promise<boolean> =>
-    existsSync(join(dir, STAMP)) && (await readFile(join(dir, STAMP), 'utf8')).trim() === stamp;
-  if (await isComplete()) return { dir, built: false };
+  if (await hasStamp(dir, stamp)) return { dir, built: false };
   await mkdir(binaryCacheRoot(env), { recursive: true });
-  // Parallel runs (two terminals, vitest + demo) wait for one build instead of building twice.
-  return withFileLock(`${dir}.lock`, log, async () => {
-    if (await isComplete()) return { dir, built: false };
-    log(`building Kubernetes ${versions.kubernetes} and etcd ${versions.etcd} from Go modules into ${dir} (first run only; several minutes)`);
-    const started = Date.now();
-    const staging = `${dir}.partial-${process.pid}`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    await runGoBuild(staging, ldflags, env, log);
-    await writeFile(join(staging, STAMP), `${stamp}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    const seconds = Math.round((Date.now() - started) / 1000);
-    log(`built control-plane binaries in ${seconds}s`);
-    return { dir, built: true, seconds };
-  });
+  log(`building Kubernetes ${versions.kubernetes} and etcd ${versions.etcd} from Go modules into ${dir} (first run only; several minutes)`);
+  const seconds = await buildIntoCache(dir, stamp, log, (staging) =>
+    runGoBuild(
+      {
+        cwd: GOBUILD_DIR,
+        args: ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', `${staging}/`, ...BINARY_NAMES.map((name) => GO_PACKAGES[name])],
+        missingGo: '`go` is not on PATH: install Go (see go.mod for the version) or set KUBEBUILDER_ASSETS to prebuilt etcd, kube-apiserver and kubectl',
+      },
+      env,
+      log,
+    ),
+  );
+  if (seconds === undefined) return { dir, built: false };
+  log(`built control-plane binaries in ${seconds}s`);
+  return { dir, built: true, seconds };
 }
 
-function runGoBuild(outDir: string, ldflags: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  const args = ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', `${outDir}/`, ...BINARY_NAMES.map((name) => GO_PACKAGES[name])];
-  return new Promise((resolve, reject) => {
-    const child = spawn('go', args, {
-      cwd: GOBUILD_DIR,
-      env: { ...env, CGO_ENABLED: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('`go` is not on PATH: install Go (see go.mod for the version) or set KUBEBUILDER_ASSETS to prebuilt etcd, kube-apiserver and kubectl')
-          : error,
-      );
-    });
-    child.on('exit', (code, signal) => {
-      if (code === 0) return resolve();
-      log(output);
-      reject(new Error(`go ${args.join(' ')} in ${GOBUILD_DIR} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
-    });
-  });
-}

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildStamp } from '../harness/binaries.js';
-import { withFileLock } from '../harness/fileLock.js';
+import { buildIntoCache, hasStamp, runGoBuild } from '../harness/goBuild.js';
 import { binaryCacheRoot, PROJECT_ROOT } from '../harness/paths.js';
 
 // ToolHive's vMCP gateway built from its published Go module (pinned in gobuild/go.mod), cached per version
@@ -17,7 +16,6 @@ const VMCP_PACKAGE = `${TOOLHIVE_MODULE}/cmd/vmcp`;
 export const VMCP_BUILD_ARGS = ['build', '-trimpath', '-tags', 'netgo', '-ldflags', '-s -w'] as const;
 /** Points at a prebuilt vmcp binary (CI images, offline machines); skips the Go build. */
 export const VMCP_BIN_ENV = 'MCP_HF_VMCP_BIN';
-const STAMP = '.complete';
 
 export interface ResolvedVmcp {
   path: string;
@@ -61,7 +59,7 @@ async function pinned(env: NodeJS.ProcessEnv): Promise<Pinned> {
   const path = join(dir, 'vmcp');
   const stamp = buildStamp(goMod, await readFile(join(VMCP_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
   const isComplete = async (): Promise<boolean> =>
-    isExecutable(path) && existsSync(join(dir, STAMP)) && (await readFile(join(dir, STAMP), 'utf8')).trim() === stamp;
+    isExecutable(path) && (await hasStamp(dir, stamp));
   return { version, dir, path, stamp, isComplete };
 }
 
@@ -90,45 +88,20 @@ export async function resolveVmcp(
   const { version, dir, path, stamp } = pin;
   if (await pin.isComplete()) return { path, version, source: 'cache' };
   await mkdir(binaryCacheRoot(env), { recursive: true });
-  // Parallel runs (vitest + make demo) wait for one build instead of building twice.
-  return withFileLock(`${dir}.lock`, log, async () => {
-    if (await pin.isComplete()) return { path, version, source: 'cache' as const };
-    log(`building ToolHive vMCP ${version} from its Go module into ${dir} (first run only; about 7 minutes on 2 cores)`);
-    const started = Date.now();
-    const staging = `${dir}.partial-${process.pid}`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    await runGoBuild(join(staging, 'vmcp'), env, log);
-    await writeFile(join(staging, STAMP), `${stamp}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
-    const buildSeconds = Math.round((Date.now() - started) / 1000);
-    log(`built vmcp ${version} in ${buildSeconds}s`);
-    return { path, version, source: 'built' as const, buildSeconds };
-  });
+  log(`building ToolHive vMCP ${version} from its Go module into ${dir} (first run only; about 7 minutes on 2 cores)`);
+  const buildSeconds = await buildIntoCache(dir, stamp, log, (staging) =>
+    runGoBuild(
+      {
+        cwd: VMCP_GOBUILD_DIR,
+        args: [...VMCP_BUILD_ARGS, '-o', join(staging, 'vmcp'), VMCP_PACKAGE],
+        missingGo: `\`go\` is not on PATH: the vMCP e2e builds ToolHive's vmcp from ${VMCP_GOBUILD_DIR}/go.mod; install Go (version in that go.mod) or set ${VMCP_BIN_ENV} to a prebuilt vmcp binary`,
+      },
+      env,
+      log,
+    ),
+  );
+  if (buildSeconds === undefined) return { path, version, source: 'cache' };
+  log(`built vmcp ${version} in ${buildSeconds}s`);
+  return { path, version, source: 'built', buildSeconds };
 }
 
-function runGoBuild(output: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  const args = [...VMCP_BUILD_ARGS, '-o', output, VMCP_PACKAGE];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('go', args, { cwd: VMCP_GOBUILD_DIR, env: { ...env, CGO_ENABLED: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(`\`go\` is not on PATH: the vMCP e2e builds ToolHive's vmcp from ${VMCP_GOBUILD_DIR}/go.mod; install Go (version in that go.mod) or set ${VMCP_BIN_ENV} to a prebuilt vmcp binary`)
-          : error,
-      );
-    });
-    child.on('exit', (code, signal) => {
-      if (code === 0) return resolvePromise();
-      log(output);
-      reject(new Error(`go ${args.join(' ')} in ${VMCP_GOBUILD_DIR} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
-    });
-  });
-}
