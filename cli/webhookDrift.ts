@@ -19,6 +19,8 @@ export const DEFAULT_DRIFT_INTERVAL_MS = 60_000;
 export const DEFAULT_REMEDIATE_RATE = 6;
 export const DEFAULT_LEASE_ID = 'mcp-header-forward-drift';
 const REPLACEMENT_TIMEOUT_MS = 10 * 60_000;
+/** With the 2 s retry period, once a minute. */
+const LOG_EVERY_NTH_FAILURE = 30;
 
 export function driftContributor(): WebhookContributor {
   let stopLoop: (() => Promise<void>) | undefined;
@@ -30,6 +32,7 @@ export function driftContributor(): WebhookContributor {
         .addOption(new Option('--drift-interval <ms>', 'how often the drift check lists vMCP pods').default(DEFAULT_DRIFT_INTERVAL_MS).argParser(millis('--drift-interval', 1_000, 24 * 60 * 60_000)))
         .addOption(new Option('--drift-selector <labels>', 'extra label selector ANDed with app.kubernetes.io/name=virtualmcpserver (e.g. tier=canary): check and remediate only those pods').default(''))
         .addOption(new Option('--remediate <none|evict>', 'evict missing/stale/orphaned pods one at a time through the Eviction API so their owner recreates them').choices(['none', 'evict']).default('none'))
+        .addOption(new Option('--follow-secrets', 'also mark pods stale whose sidecar started before a referenced Secret\'s data changed (GET by name each pass, no watch); with --remediate=evict they are restarted to pick the new value up'))
         .addOption(new Option('--remediate-dry-run', 'with --remediate=evict: log the pods that would be evicted, evict none'))
         .addOption(new Option('--remediate-rate <per-minute>', 'at most this many evictions a minute').default(DEFAULT_REMEDIATE_RATE).argParser(perMinute))
         .addOption(new Option('--leader-election <true|false>', 'only the replica holding a coordination.k8s.io Lease runs the drift check').choices(['true', 'false']).default('true'))
@@ -57,6 +60,7 @@ export function driftContributor(): WebhookContributor {
         settings: injectSettingsFrom(options as unknown as SidecarFlagValues),
         hostBinding: { getSecret: cachedForHostBinding(context.getSecret), requireHostBinding: options.requireHostBinding === true },
         remediate: options.remediate === 'evict' ? 'evict' : 'none',
+        followSecrets: options.followSecrets === true,
         dryRun: options.remediateDryRun === true,
         evictionsPerMinute: Number(options.remediateRate),
         replacementTimeoutMs: REPLACEMENT_TIMEOUT_MS,
@@ -81,7 +85,15 @@ export function driftContributor(): WebhookContributor {
             controller.reset();
             logger.info({ lease: `${namespace}/${name}`, identity }, 'stopped leading: drift check paused in this replica');
           },
-          onError: (error) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'leader election: Lease request failed'),
+          // A lasting failure (say, no RBAC for Leases) is logged on the first try and then about once a minute.
+          onError: (error, consecutive) => {
+            if (consecutive !== 1 && consecutive % LOG_EVERY_NTH_FAILURE !== 0) return;
+            logger.warn(
+              { lease: `${namespace}/${name}`, error: error instanceof Error ? error.message : String(error), failedTries: consecutive },
+              'leader election: Lease request failed; the drift check waits until this replica holds the Lease (RBAC: get/create/update leases in that namespace)',
+            );
+          },
+          onRecovered: (failures) => logger.info({ lease: `${namespace}/${name}`, failedTries: failures }, 'leader election: Lease requests work again'),
         });
         const election = runElection(elector, config, systemClock);
         stopLoop = () => election.stop();
@@ -102,7 +114,7 @@ export function driftContributor(): WebhookContributor {
         clearInterval(timer);
         await previousStop?.();
       };
-      logger.info({ intervalMs, remediate: options.remediate, dryRun: options.remediateDryRun === true, leaderElection: options.leaderElection }, 'drift check on');
+      logger.info({ intervalMs, remediate: options.remediate, followSecrets: options.followSecrets === true, dryRun: options.remediateDryRun === true, leaderElection: options.leaderElection }, 'drift check on');
       return [];
     },
     async stop() {

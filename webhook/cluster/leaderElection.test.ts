@@ -92,15 +92,22 @@ describe('Lease leader election', () => {
   it('keeps leading through API errors until renewDeadline, then stops', async () => {
     const store = new Store();
     const clock = manualClock();
-    const errors: unknown[] = [];
-    const a = createElector(config('a'), store.api(), clock, { onError: (e) => errors.push(e) });
+    const errors: number[] = [];
+    const recovered: number[] = [];
+    const a = createElector(config('a'), store.api(), clock, { onError: (_e, consecutive) => errors.push(consecutive), onRecovered: (n) => recovered.push(n) });
     await a.tick();
     store.failing = true;
     clock.advance(9_999);
     expect(await a.tick()).toBe(true);
     clock.advance(1);
     expect(await a.tick()).toBe(false);
-    expect(errors.length).toBe(2);
+    expect(errors).toEqual([1, 2]);
+    store.failing = false;
+    expect(await a.tick()).toBe(true);
+    expect(recovered).toEqual([2]);
+    store.failing = true;
+    await a.tick();
+    expect(errors).toEqual([1, 2, 1]);
   });
 
   it('release empties holderIdentity so the next candidate need not wait', async () => {

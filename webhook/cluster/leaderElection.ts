@@ -56,13 +56,17 @@ export interface Elector {
 export interface ElectorHooks {
   onStartedLeading?(): void;
   onStoppedLeading?(): void;
-  onError?(error: unknown): void;
+  /** `consecutive` counts failed ticks in a row (1 on the first), so callers can log a lasting failure once in a while. */
+  onError?(error: unknown, consecutive: number): void;
+  /** A tick succeeded after `failures` failed ones. */
+  onRecovered?(failures: number): void;
 }
 
 export function createElector(config: ElectionConfig, api: LeaseApi, clock: Clock, hooks: ElectorHooks = {}): Elector {
   validateTiming(config);
   let leading = false;
   let lastRenew = 0;
+  let failures = 0;
   let observed: { key: string; at: number; holder: string | undefined } | undefined;
 
   const setLeading = (value: boolean): void => {
@@ -113,8 +117,10 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
       let outcome: 'held' | 'other' | 'error';
       try {
         outcome = (await attempt()) ? 'held' : 'other';
+        if (failures > 0) hooks.onRecovered?.(failures);
+        failures = 0;
       } catch (error: unknown) {
-        if (!(error instanceof LeaseConflict)) hooks.onError?.(error);
+        if (!(error instanceof LeaseConflict)) hooks.onError?.(error, (failures += 1));
         outcome = 'error';
       }
       const now = clock.now();
@@ -138,7 +144,7 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
         const now = clock.now();
         await api.replace({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(now) } });
       } catch (error: unknown) {
-        hooks.onError?.(error);
+        hooks.onError?.(error, 1);
       }
     },
   };

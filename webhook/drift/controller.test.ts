@@ -2,7 +2,9 @@ import type { V1Pod } from '@kubernetes/client-node';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { contextFromObjects } from '../mutate/inject.js';
+import { contextFromObjects, injectPod } from '../mutate/inject.js';
+import { secretFacts } from '../validate/secretFacts.js';
+import type { GetSecret } from '../validate/lookup.js';
 import { loadFixture, TEST_NAMESPACE } from '../mutate/testFixtures.js';
 import { createDriftController, type DriftCluster } from './controller.js';
 import { createDriftMetrics } from './metrics.js';
@@ -13,18 +15,20 @@ import type { PodEvent } from './state.js';
 const fx = loadFixture('basic-native');
 const ctx = contextFromObjects({ vmcps: fx.vmcps, entries: fx.entries }, { namespace: TEST_NAMESPACE, settings: fx.settings });
 
-function ownedPod(name: string): V1Pod {
-  const pod = structuredClone(fx.pod);
-  pod.metadata = { ...pod.metadata, name, namespace: TEST_NAMESPACE, uid: `uid-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }] };
+const injected = injectPod(structuredClone(fx.pod), { ...ctx, secretBindings: new Map() }).plan!.pod;
+
+function ownedPod(name: string, from: V1Pod = fx.pod): V1Pod {
+  const pod = structuredClone(from);
+  pod.metadata = { ...pod.metadata, name, creationTimestamp: new Date('2026-11-27T10:00:00Z'), namespace: TEST_NAMESPACE, uid: `uid-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }] };
   return pod;
 }
 
-function setup(dryRun: boolean) {
+function setup(dryRun: boolean, options: { pods?: V1Pod[]; getSecret?: GetSecret; followSecrets?: boolean; now?: () => number } = {}) {
   const evicted: string[] = [];
   const events: PodEvent[] = [];
   const lines: string[] = [];
   const cluster: DriftCluster = {
-    listVmcpPods: () => Promise.resolve([ownedPod('a'), ownedPod('b')]),
+    listVmcpPods: () => Promise.resolve(options.pods ?? [ownedPod('a'), ownedPod('b')]),
     evict: (_ns, name) => {
       evicted.push(name);
       return Promise.resolve('evicted');
@@ -37,8 +41,10 @@ function setup(dryRun: boolean) {
     synced: () => true,
     namespaceLabels: { label: () => undefined, terminating: () => false } as never,
     settings: fx.settings,
-    hostBinding: { getSecret: () => Promise.resolve({ status: 'not-found' }), requireHostBinding: false } as never,
+    hostBinding: { getSecret: options.getSecret ?? (() => Promise.resolve({ status: 'not-found' })), requireHostBinding: false },
     remediate: 'evict',
+    followSecrets: options.followSecrets ?? false,
+    ...(options.now !== undefined ? { now: options.now } : {}),
     dryRun,
     evictionsPerMinute: 600,
     replacementTimeoutMs: 60_000,
@@ -68,5 +74,39 @@ describe('drift controller', () => {
     await controller.pass();
     expect(evicted).toEqual([]);
     expect(lines.filter((l) => l.includes('would evict'))).toHaveLength(1);
+  });
+
+  it('--follow-secrets: data changed after the sidecar started makes injected pods stale; a label edit does not', async () => {
+    let data = 'first-value';
+    let resourceVersion = 1;
+    const getSecret: GetSecret = (namespace, name) =>
+      Promise.resolve({ status: 'found', secret: secretFacts({ metadata: { name, namespace, resourceVersion: String(resourceVersion) }, data: { token: Buffer.from(data).toString('base64') } }, namespace) });
+    const clock = { now: Date.parse('2026-11-27T11:00:00Z') };
+    const { controller, evicted, events } = setup(false, { pods: [ownedPod('a', injected), ownedPod('b', injected)], getSecret, followSecrets: true, now: () => clock.now });
+    await controller.pass();
+    expect([...controller.findings().values()]).toEqual(['ok', 'ok']);
+    resourceVersion = 2; // a label edit: same data
+    await controller.pass();
+    expect([...controller.findings().values()]).toEqual(['ok', 'ok']);
+    data = 'rotated-value';
+    resourceVersion = 3;
+    clock.now += 60_000;
+    await controller.pass();
+    expect([...controller.findings().values()]).toEqual(['stale', 'stale']);
+    expect(events.map((e) => `${e.pod.name}:${e.reason}`)).toEqual(['a:SidecarStale', 'b:SidecarStale']);
+    expect(events[0]!.message).toContain('data changed (resourceVersion 2 -> 3) at 2026-11-27T11:01:00Z');
+    expect(evicted).toEqual(['a']);
+  });
+
+  it('without --follow-secrets a rotation is not a finding', async () => {
+    let data = 'first-value';
+    const getSecret: GetSecret = (namespace, name) =>
+      Promise.resolve({ status: 'found', secret: secretFacts({ metadata: { name, namespace, resourceVersion: data }, data: { token: Buffer.from(data).toString('base64') } }, namespace) });
+    const { controller, evicted } = setup(false, { pods: [ownedPod('a', injected)], getSecret });
+    await controller.pass();
+    data = 'rotated-value';
+    await controller.pass();
+    expect([...controller.findings().values()]).toEqual(['ok']);
+    expect(evicted).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import type { InjectSettings } from '../mutate/settings.js';
 import type { GetSecret } from '../validate/lookup.js';
 import { nextEviction, type EvictionState, type RemediationPod } from './evictionPlan.js';
 import { podFinding, type FindingKind } from './finding.js';
+import { followSecret, rotationFinding, type FollowedSecret } from './secretRotation.js';
 import type { DriftMetrics } from './metrics.js';
 import { driftPass, type PodEvent } from './state.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
@@ -33,6 +34,8 @@ export interface DriftOptions {
   settings: InjectSettings;
   hostBinding: { getSecret: GetSecret; requireHostBinding: boolean };
   remediate: 'none' | 'evict';
+  /** --follow-secrets: a referenced Secret whose data changed after the sidecar started makes the pod stale. */
+  followSecrets: boolean;
   dryRun: boolean;
   evictionsPerMinute: number;
   replacementTimeoutMs: number;
@@ -56,6 +59,9 @@ export function createDriftController(options: DriftOptions): DriftController {
   let remembered = new Map<string, FindingKind>();
   let latest = new Map<string, FindingKind>();
   let eviction: EvictionState = { pending: undefined, lastEvictionAt: undefined };
+  // Keyed `namespace/name`; rebuilt every pass from the Secrets the pods' host-binding lookups read anyway.
+  let followed = new Map<string, FollowedSecret>();
+  let askedThisPass = new Set<string>();
   const dryRunTold = new Set<string>();
   const log = options.logger;
 
@@ -67,18 +73,21 @@ export function createDriftController(options: DriftOptions): DriftController {
       entriesIn: (ns) => options.lookup.entries(ns),
     };
     const names = referencedSecretsFor(pod, ctxBase);
-    const bindings = names.length === 0 ? { bindings: new Map() } : await readSecretBindings(namespace, names, options.hostBinding);
+    const getSecret = options.followSecrets ? following(options.hostBinding.getSecret) : options.hostBinding.getSecret;
+    const bindings = names.length === 0 ? { bindings: new Map() } : await readSecretBindings(namespace, names, { ...options.hostBinding, getSecret });
     if ('error' in bindings) {
       log.warn({ pod: `${namespace}/${pod.metadata?.name ?? ''}`, error: bindings.error }, 'drift check skipped this pod: cannot read its Secrets\' host binding');
       return undefined;
     }
     const injectLabel = options.namespaceLabels.label(namespace, INJECT_NAMESPACE_LABEL);
-    const finding = podFinding(pod, {
+    const planned = podFinding(pod, {
       ...ctxBase,
       ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
       settings: options.settings,
       secretBindings: bindings.bindings,
     });
+    const rotated = options.followSecrets && planned.finding === 'ok' ? rotationFinding(pod, (name) => followed.get(`${namespace}/${name}`), planned.actualHash) : undefined;
+    const finding = rotated ?? planned;
     return {
       namespace,
       name: pod.metadata?.name ?? '',
@@ -89,6 +98,21 @@ export function createDriftController(options: DriftOptions): DriftController {
       deleting: pod.metadata?.deletionTimestamp !== undefined,
     };
   };
+
+  /** The same GETs, remembered: each Secret's revision feeds the followed map as it is read. */
+  const following =
+    (getSecret: GetSecret): GetSecret =>
+    async (namespace, name) => {
+      const lookup = await getSecret(namespace, name);
+      const key = `${namespace}/${name}`;
+      askedThisPass.add(key);
+      if (lookup.status === 'found' && lookup.secret.revision !== undefined) {
+        followed.set(key, followSecret(followed.get(key), lookup.secret.revision, now()));
+      } else if (lookup.status === 'not-found') {
+        followed.delete(key);
+      }
+      return lookup;
+    };
 
   const remediate = async (pods: RemediationPod[]): Promise<void> => {
     const step = nextEviction(eviction, pods, now(), { perMinute: options.evictionsPerMinute, replacementTimeoutMs: options.replacementTimeoutMs });
@@ -133,7 +157,10 @@ export function createDriftController(options: DriftOptions): DriftController {
     async pass() {
       if (!options.synced()) return;
       const listed = await options.cluster.listVmcpPods();
+      askedThisPass = new Set();
       const pods = (await Promise.all(listed.map(check))).filter((p): p is RemediationPod => p !== undefined);
+      // Secrets no pod references any more are forgotten; a failed GET keeps what we knew.
+      for (const key of followed.keys()) if (!askedThisPass.has(key)) followed.delete(key);
       const result = driftPass(remembered, pods);
       remembered = result.remembered;
       latest = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p.finding.finding]));
@@ -152,6 +179,7 @@ export function createDriftController(options: DriftOptions): DriftController {
     reset() {
       remembered = new Map();
       latest = new Map();
+      followed = new Map();
       eviction = { pending: undefined, lastEvictionAt: undefined };
       options.metrics.pods.reset();
     },

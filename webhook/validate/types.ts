@@ -38,6 +38,17 @@ export interface SecretFacts {
   name: string;
   annotations: Record<string, string>;
   keys: Record<string, SecretValueFacts>;
+  /** Which version of the data this is (the drift loop's --follow-secrets); absent for Secrets from files. */
+  revision?: SecretRevision;
+}
+
+/** Enough to tell that a Secret's data changed, and when, without keeping any value. */
+export interface SecretRevision {
+  resourceVersion: string;
+  /** Keyed digest of every key and value (key is random per process: not comparable across processes, no oracle). */
+  dataDigest: string;
+  /** Latest managedFields time of a manager that owns data fields (RFC 3339, seconds): when the data last changed. */
+  dataLastModified?: string;
 }
 
 /** The outcome of looking one Secret up (GET by name, a --secrets file, ...). */
