@@ -2,15 +2,13 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
 import type { NamespaceLabels } from '../cluster/namespaceModes.js';
-import { readSecretBindings } from '../cluster/secretBindings.js';
-import { referencedSecretsFor } from '../mutate/hostBindings.js';
-import type { InjectContext } from '../mutate/inject.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import type { GetSecret } from '../validate/lookup.js';
+import { checkPod, type PodCheckDeps } from './checkPod.js';
 import { nextEviction, type EvictionState, type RemediationPod } from './evictionPlan.js';
-import { podFinding, type FindingKind } from './finding.js';
-import { followSecret, rotationFinding, type FollowedSecret } from './secretRotation.js';
+import type { FindingKind } from './finding.js';
 import type { DriftMetrics } from './metrics.js';
+import { createSecretFollower } from './secretFollower.js';
 import { driftPass, type PodEvent } from './state.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
 
@@ -59,60 +57,34 @@ export function createDriftController(options: DriftOptions): DriftController {
   let remembered = new Map<string, FindingKind>();
   let latest = new Map<string, FindingKind>();
   let eviction: EvictionState = { pending: undefined, lastEvictionAt: undefined };
-  // Keyed `namespace/name`; rebuilt every pass from the Secrets the pods' host-binding lookups read anyway.
-  let followed = new Map<string, FollowedSecret>();
-  let askedThisPass = new Set<string>();
+  const follower = options.followSecrets ? createSecretFollower(now) : undefined;
+  const deps: PodCheckDeps = {
+    lookup: options.lookup,
+    injectLabel: (namespace) => options.namespaceLabels.label(namespace, INJECT_NAMESPACE_LABEL),
+    settings: options.settings,
+    hostBinding: options.hostBinding,
+    ...(follower !== undefined ? { follower } : {}),
+  };
   const dryRunTold = new Set<string>();
   const log = options.logger;
 
   const check = async (pod: V1Pod): Promise<RemediationPod | undefined> => {
+    const checked = await checkPod(pod, deps);
     const namespace = pod.metadata?.namespace ?? '';
-    const ctxBase: Pick<InjectContext, 'namespace' | 'findVmcp' | 'entriesIn'> = {
-      namespace,
-      findVmcp: (ns, n) => options.lookup.vmcp(ns, n),
-      entriesIn: (ns) => options.lookup.entries(ns),
-    };
-    const names = referencedSecretsFor(pod, ctxBase);
-    const getSecret = options.followSecrets ? following(options.hostBinding.getSecret) : options.hostBinding.getSecret;
-    const bindings = names.length === 0 ? { bindings: new Map() } : await readSecretBindings(namespace, names, { ...options.hostBinding, getSecret });
-    if ('error' in bindings) {
-      log.warn({ pod: `${namespace}/${pod.metadata?.name ?? ''}`, error: bindings.error }, 'drift check skipped this pod: cannot read its Secrets\' host binding');
+    if ('error' in checked) {
+      log.warn({ pod: `${namespace}/${pod.metadata?.name ?? ''}`, error: checked.error }, 'drift check skipped this pod');
       return undefined;
     }
-    const injectLabel = options.namespaceLabels.label(namespace, INJECT_NAMESPACE_LABEL);
-    const planned = podFinding(pod, {
-      ...ctxBase,
-      ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
-      settings: options.settings,
-      secretBindings: bindings.bindings,
-    });
-    const rotated = options.followSecrets && planned.finding === 'ok' ? rotationFinding(pod, (name) => followed.get(`${namespace}/${name}`), planned.actualHash) : undefined;
-    const finding = rotated ?? planned;
     return {
       namespace,
       name: pod.metadata?.name ?? '',
       uid: pod.metadata?.uid ?? '',
-      finding,
+      finding: checked.finding,
       ownerUid: pod.metadata?.ownerReferences?.find((o) => o.controller === true)?.uid,
       ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       deleting: pod.metadata?.deletionTimestamp !== undefined,
     };
   };
-
-  /** The same GETs, remembered: each Secret's revision feeds the followed map as it is read. */
-  const following =
-    (getSecret: GetSecret): GetSecret =>
-    async (namespace, name) => {
-      const lookup = await getSecret(namespace, name);
-      const key = `${namespace}/${name}`;
-      askedThisPass.add(key);
-      if (lookup.status === 'found' && lookup.secret.revision !== undefined) {
-        followed.set(key, followSecret(followed.get(key), lookup.secret.revision, now()));
-      } else if (lookup.status === 'not-found') {
-        followed.delete(key);
-      }
-      return lookup;
-    };
 
   const remediate = async (pods: RemediationPod[]): Promise<void> => {
     const step = nextEviction(eviction, pods, now(), { perMinute: options.evictionsPerMinute, replacementTimeoutMs: options.replacementTimeoutMs });
@@ -157,10 +129,8 @@ export function createDriftController(options: DriftOptions): DriftController {
     async pass() {
       if (!options.synced()) return;
       const listed = await options.cluster.listVmcpPods();
-      askedThisPass = new Set();
       const pods = (await Promise.all(listed.map(check))).filter((p): p is RemediationPod => p !== undefined);
-      // Secrets no pod references any more are forgotten; a failed GET keeps what we knew.
-      for (const key of followed.keys()) if (!askedThisPass.has(key)) followed.delete(key);
+      follower?.endPass();
       const result = driftPass(remembered, pods);
       remembered = result.remembered;
       latest = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p.finding.finding]));
@@ -179,7 +149,7 @@ export function createDriftController(options: DriftOptions): DriftController {
     reset() {
       remembered = new Map();
       latest = new Map();
-      followed = new Map();
+      follower?.reset();
       eviction = { pending: undefined, lastEvictionAt: undefined };
       options.metrics.pods.reset();
     },

@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION } from '../../contract/labels.js';
 import { injectPod, type InjectContext } from '../mutate/inject.js';
 import { PlanError } from '../mutate/vmcpContainer.js';
@@ -18,9 +18,13 @@ export interface PodFinding {
   desiredHash: string;
 }
 
-export function hasSidecar(pod: V1Pod): boolean {
+export function sidecarContainer(pod: V1Pod): V1Container | undefined {
   const spec = pod.spec;
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].some((c) => c.name === SIDECAR_CONTAINER_NAME);
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].find((c) => c.name === SIDECAR_CONTAINER_NAME);
+}
+
+export function hasSidecar(pod: V1Pod): boolean {
+  return sidecarContainer(pod) !== undefined;
 }
 
 export function podFinding(pod: V1Pod, ctx: InjectContext): PodFinding {

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { SIDECAR_CONTAINER_NAME } from '../../contract/labels.js';
 import type { SecretRevision } from '../validate/types.js';
-import type { PodFinding } from './finding.js';
+import { sidecarContainer, type PodFinding } from './finding.js';
 
 // --follow-secrets (pure): env from secretKeyRef is resolved when the sidecar container starts, so a Secret whose
 // data changed after that start leaves the pod sending the old value. The loop remembers each followed Secret's
@@ -94,8 +94,4 @@ function wholeSeconds(time: Date | string): number | undefined {
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function sidecarContainer(pod: V1Pod) {
-  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === SIDECAR_CONTAINER_NAME);
 }
