@@ -9,7 +9,9 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
+  PatchStrategy,
   PolicyV1Api,
+  setHeaderOptions,
   type KubernetesObject,
   type V1MutatingWebhookConfiguration,
   type V1Pod,
@@ -217,4 +219,40 @@ describe('drift check', () => {
     await custom.replaceNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools', body: entry });
     await expect.poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => current.includes(n)).sort(), { timeout: 30_000, interval: 500 }).toEqual(current);
   }, 60_000);
+
+  it('--follow-secrets: rotating a Secret the sidecars read makes them stale, and remediation replaces them', async () => {
+    await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'tools-token' }, stringData: { token: 'first-token' } } });
+    const entry = (await custom.getNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools' })) as { spec: { headerForward: unknown } };
+    entry.spec.headerForward = { addPlaintextHeaders: { 'X-Team': 'two' }, addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'tools-token', key: 'token' } }] };
+    await custom.replaceNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools', body: entry });
+    await Promise.all(webhooks.map((w) => w.restart([...baseArgs, '--remediate', 'evict', '--remediate-rate', '600', '--follow-secrets'])));
+    const readsToken = (p: V1Pod): boolean => (p.spec?.initContainers ?? []).some((c) => c.name === SIDECAR_CONTAINER_NAME && (c.env ?? []).some((e) => e.valueFrom?.secretKeyRef?.name === 'tools-token'));
+    // The entry edit made the pods stale: remediation replaces them with sidecars reading the Secret.
+    const withToken = await waitFor(
+      'both pods replaced by ones whose sidecar reads tools-token',
+      async () => {
+        const pods = await livePods();
+        return pods.length === 2 && pods.every((p) => readsToken(p) && isReady(p)) ? pods.map((p) => p.metadata!.name!).sort() : undefined;
+      },
+      120_000,
+    );
+    const staleBefore = await eventsFor('SidecarStale');
+    expect(withToken.filter((n) => staleBefore.has(n))).toEqual([]);
+    await sleep(1_100); // a later second than the pods' creation: times compare in whole seconds
+    await core.patchNamespacedSecret({ namespace: NS, name: 'tools-token', body: { stringData: { token: 'rotated-token' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await expect.poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => withToken.includes(n)).sort(), { timeout: 30_000, interval: 500 }).toEqual(withToken);
+    const messages = (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=SidecarStale' })).items.filter((e) => withToken.includes(e.involvedObject.name!)).map((e) => e.message ?? '');
+    for (const message of messages) expect(message).toMatch(/old values of Secret "tools-token": data changed \(resourceVersion \d+ -> \d+\)/);
+    await waitFor(
+      'the rotated pods replaced by fresh ones',
+      async () => {
+        const pods = await livePods();
+        return pods.length === 2 && pods.every((p) => !withToken.includes(p.metadata!.name!) && readsToken(p) && isReady(p)) ? true : undefined;
+      },
+      120_000,
+    );
+    const logs = (await Promise.all(webhooks.map((w) => w.readLog()))).join('');
+    expect(logs).not.toContain('first-token');
+    expect(logs).not.toContain('rotated-token');
+  }, 240_000);
 });
