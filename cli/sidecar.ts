@@ -10,6 +10,7 @@ interface SidecarFlags {
   proxyListen: ListenAddress;
   adminListen: ListenAddress;
   caDir: string;
+  caKeyDir?: string;
   shutdownGrace: number;
   logLevel: string;
 }
@@ -37,6 +38,7 @@ export function sidecarCommand(): Command {
         .argParser((v) => parseListenAddress(v, '--admin-listen')),
     )
     .option('--ca-dir <dir>', 'where the per-pod CA certificate is written (ca.crt and <hash>.0)', CA_DIR)
+    .option('--ca-key-dir <dir>', 'sidecar-only dir keeping the CA key and cert across restarts (reused if valid); default: a new CA each start, key in memory only')
     .addOption(new Option('--shutdown-grace <ms>', 'on SIGTERM, how long in-flight requests may finish').default(10_000).argParser(millis))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
@@ -45,7 +47,7 @@ export function sidecarCommand(): Command {
       let sidecar: Sidecar;
       try {
         const config = loadSidecarConfig(process.env);
-        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, log, shutdownGraceMs: flags.shutdownGrace });
+        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, ...(flags.caKeyDir ? { caKeyDir: flags.caKeyDir } : {}), log, shutdownGraceMs: flags.shutdownGrace });
       } catch (error: unknown) {
         // One line naming the problem; never the value of a secret (config errors only name env vars).
         process.stderr.write(`mcp-header-forward sidecar: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -61,6 +61,15 @@ describe('PodCa', () => {
     expect(written).not.toContain('PRIVATE KEY');
   });
 
+  it('removes another CA\'s <hash>.N file on rewrite, so the dir names only the current CA', async () => {
+    const caDir = join(dir, 'ca-stale');
+    await PodCa.create('an earlier CA').then((old) => old.writeTo(caDir));
+    await writeFile(join(caDir, 'unrelated.pem'), 'kept');
+    const ca = await PodCa.create();
+    await ca.writeTo(caDir);
+    expect((await readdir(caDir)).sort()).toEqual([`${ca.subjectHash}.0`, 'ca.crt', 'unrelated.pem'].sort());
+  });
+
   it('caches leaf contexts per host, case-insensitively', async () => {
     const ca = await PodCa.create();
     const first = await ca.secureContextFor('api.example.com');

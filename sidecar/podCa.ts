@@ -1,7 +1,8 @@
-// The per-pod CA: generated at start, key only in memory, certificate published to the shared CA dir so
-// the vmcp container trusts it (SSL_CERT_DIR). Leaf certs for intercepted hosts are issued once and cached.
+// The per-pod CA: generated at start (or reused from the sidecar-only key dir after a restart, caKeyStore.ts),
+// certificate published to the shared CA dir so the vmcp container trusts it (SSL_CERT_DIR). Leaf certs for
+// intercepted hosts are issued once and cached.
 import { isIP } from 'node:net';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCa, issueLeaf, type Issuer } from '../certs/x509.js';
@@ -14,6 +15,14 @@ export const CA_VALIDITY_MS = 365 * 24 * HOUR;
 export const LEAF_VALIDITY_MS = 24 * HOUR;
 /** Reissue a cached leaf this long before it expires. */
 const LEAF_RENEW_BEFORE_MS = HOUR;
+export const CA_COMMON_NAME = 'mcp-header-forward sidecar CA';
+/** `openssl rehash` file names (`<8 hex>.<n>`): a CA dir holds exactly one, the current CA's. */
+const HASH_LINK = /^[0-9a-f]{8}\.\d+$/;
+
+/** A fresh CA key pair and self-signed certificate, shaped as every per-pod CA is. */
+export function createPodCaIssuer(commonName = CA_COMMON_NAME): Promise<Issuer> {
+  return createCa({ commonName, validForMs: CA_VALIDITY_MS });
+}
 
 interface CachedLeaf {
   context: Promise<SecureContext>;
@@ -30,17 +39,26 @@ export class PodCa {
     readonly notAfter: Date,
   ) {}
 
-  static async create(commonName = 'mcp-header-forward sidecar CA'): Promise<PodCa> {
-    const issuer = await createCa({ commonName, validForMs: CA_VALIDITY_MS });
+  static async create(commonName = CA_COMMON_NAME): Promise<PodCa> {
+    return PodCa.fromIssuer(await createPodCaIssuer(commonName));
+  }
+
+  /** A CA from existing material (the key dir's, after checks in caKeyStore.ts). */
+  static fromIssuer(issuer: Issuer): PodCa {
     const hash = opensslSubjectHash(new Uint8Array(issuer.certificate.subjectName.toArrayBuffer()));
     return new PodCa(issuer, issuer.certPem, hash, issuer.certificate.notAfter);
   }
 
-  /** Writes `ca.crt` and `<hash>.0` (atomically: write then rename), returns the paths written. */
+  /**
+   * Writes `ca.crt` and `<hash>.0` (atomically: write then rename) and removes other `<hash>.<n>` files, so the
+   * dir names exactly this CA after a restart; returns the paths written.
+   */
   async writeTo(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
+    const own = `${this.subjectHash}.0`;
+    for (const name of await readdir(dir)) if (HASH_LINK.test(name) && name !== own) await rm(join(dir, name), { force: true });
     const paths: string[] = [];
-    for (const name of [CA_CERT_FILE, `${this.subjectHash}.0`]) {
+    for (const name of [CA_CERT_FILE, own]) {
       const path = join(dir, name);
       const temp = `${path}.tmp-${process.pid}`;
       await writeFile(temp, this.certPem, { mode: 0o644 });

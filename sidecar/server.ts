@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createAdminServer } from './admin.js';
+import { loadOrCreatePodCa } from './caKeyStore.js';
 import type { SidecarConfig } from './config.js';
 import { handleConnect, type ConnectContext } from './connect.js';
 import { forward, sendError } from './forward.js';
@@ -19,6 +20,8 @@ export interface SidecarOptions {
   proxyListen: ListenAddress;
   adminListen: ListenAddress;
   caDir: string;
+  /** Sidecar-only dir keeping the CA key + cert across restarts (caKeyStore.ts); absent: a new CA each start, key in memory only. */
+  caKeyDir?: string;
   log: Logger;
   /** How long shutdown waits for in-flight requests (streams included) before cutting them. */
   shutdownGraceMs?: number;
@@ -63,7 +66,8 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const admin = createAdminServer(metrics, { ready: () => ready });
   const adminAddress = await listen(admin, options.adminListen);
 
-  const ca = await PodCa.create();
+  // Stored before the public copy is written and before serving: a restart finds the CA vmcp trusts.
+  const ca = options.caKeyDir === undefined ? await PodCa.create() : await loadOrCreatePodCa({ keyDir: options.caKeyDir, log });
   await ca.writeTo(options.caDir);
   metrics.caExpiry.set(Math.floor(ca.notAfter.getTime() / 1000));
 
@@ -117,7 +121,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const proxyAddress = await listen(proxy, options.proxyListen);
   ready = true;
   log.info(
-    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name) })) },
+    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name) })) },
     'sidecar ready',
   );
 
