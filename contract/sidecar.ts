@@ -7,6 +7,12 @@ export const DEFAULT_ADMIN_LISTEN = `0.0.0.0:${DEFAULT_ADMIN_PORT}`;
 /** emptyDir shared by sidecar (writes its CA here) and vmcp (trusts it through SSL_CERT_DIR). */
 export const CA_DIR = '/var/run/mcp-header-forward/ca';
 export const CA_VOLUME_NAME = 'mcp-header-forward-ca';
+/**
+ * emptyDir mounted ONLY into the sidecar (never vmcp: the gateway must not read the key): the CA's key and cert,
+ * so a restarted sidecar keeps the CA vmcp loaded at its start (`--ca-key-dir`).
+ */
+export const CA_KEY_DIR = '/var/run/mcp-header-forward/ca-key';
+export const CA_KEY_VOLUME_NAME = 'mcp-header-forward-ca-key';
 /** Where entries' caBundleRef ConfigMaps are mounted in the sidecar, one sub-directory per ConfigMap. */
 export const CA_BUNDLES_DIR = '/etc/mcp-header-forward/ca-bundles';
 export const CA_CERT_FILE = 'ca.crt';

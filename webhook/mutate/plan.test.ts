@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
+import { CA_KEY_DIR, CA_KEY_VOLUME_NAME } from '../../contract/sidecar.js';
 import { contextFromObjects, injectPod } from './inject.js';
 import { noProxyMatches, splitNoProxy } from './noProxy.js';
 import { patchFor } from './patch.js';
@@ -107,8 +108,21 @@ describe('planPod is idempotent', () => {
     const withBundles = planned('ca-bundles');
     const { vmcp, entries, settings } = fixture('basic-native');
     const after = planPod(withBundles, { vmcp, entries, settings }).pod;
-    expect(after.spec!.volumes!.map((v) => v.name)).toEqual(['vmcp-config', 'mcp-header-forward-ca']);
-    expect(sidecarOf(after)[0]!.volumeMounts!.map((m) => m.name)).toEqual(['mcp-header-forward-ca']);
+    expect(after.spec!.volumes!.map((v) => v.name)).toEqual(['vmcp-config', 'mcp-header-forward-ca', 'mcp-header-forward-ca-key']);
+    expect(sidecarOf(after)[0]!.volumeMounts!.map((m) => m.name)).toEqual(['mcp-header-forward-ca', 'mcp-header-forward-ca-key']);
+  });
+
+  it('adds the CA key volume to a pod injected before it existed, once', () => {
+    const current = planned('basic-native');
+    const older = structuredClone(current);
+    older.spec!.volumes = older.spec!.volumes!.filter((v) => v.name !== CA_KEY_VOLUME_NAME);
+    const oldSidecar = sidecarOf(older)[0]!;
+    oldSidecar.volumeMounts = oldSidecar.volumeMounts!.filter((m) => m.name !== CA_KEY_VOLUME_NAME);
+    oldSidecar.args = oldSidecar.args!.slice(0, oldSidecar.args!.indexOf('--ca-key-dir'));
+    const { vmcp, entries, settings } = fixture('basic-native');
+    const replanned = planPod(older, { vmcp, entries, settings }).pod;
+    expect(replanned).toEqual(current);
+    expect(patchFor(replanned, planPod(replanned, { vmcp, entries, settings }).pod)).toEqual([]);
   });
 });
 
@@ -157,6 +171,24 @@ describe('least privilege and routing', () => {
       expect(e.valueFrom?.secretKeyRef).toBeUndefined();
     }
     expect(vmcp.volumeMounts!.find((m) => m.name === 'mcp-header-forward-ca')!.readOnly).toBe(true);
+  });
+
+  it.each(INJECTED)('%s: the CA key volume is mounted into the sidecar and no other container', (name) => {
+    const pod = planned(name);
+    const mounting = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers].filter((c) => (c.volumeMounts ?? []).some((m) => m.name === CA_KEY_VOLUME_NAME));
+    expect(mounting.map((c) => c.name)).toEqual([SIDECAR_CONTAINER_NAME]);
+    const sidecar = sidecarOf(pod)[0]!;
+    expect(sidecar.volumeMounts).toContainEqual({ name: CA_KEY_VOLUME_NAME, mountPath: CA_KEY_DIR });
+    expect(sidecar.args!.slice(sidecar.args!.indexOf('--ca-key-dir'))).toEqual(['--ca-key-dir', CA_KEY_DIR]);
+    expect(pod.spec!.volumes).toContainEqual({ name: CA_KEY_VOLUME_NAME, emptyDir: { medium: 'Memory', sizeLimit: '64Ki' } });
+  });
+
+  it('takes a CA key mount out of the vmcp container (the gateway must not read the key)', () => {
+    const { pod, vmcp, entries, settings } = fixture('basic-native');
+    const container = vmcpOf(pod);
+    container.volumeMounts = [{ name: CA_KEY_VOLUME_NAME, mountPath: '/peek' }, ...(container.volumeMounts ?? [])];
+    const after = vmcpOf(planPod(pod, { vmcp, entries, settings }).pod);
+    expect(after.volumeMounts!.map((m) => m.name)).toEqual([...(vmcpOf(fixture('basic-native').pod).volumeMounts ?? []).map((m) => m.name), 'mcp-header-forward-ca']);
   });
 
   it.each(INJECTED)('%s: NO_PROXY never matches a routed host and always holds loopback and the API server', (name) => {
@@ -208,7 +240,7 @@ describe('the injected pod passes Kubernetes validation rules', () => {
     pod.spec!.containers[0]!.env!.push({ name: '1BAD', value: 'x' });
     pod.spec!.containers.push({ name: SIDECAR_CONTAINER_NAME, image: 'x', ports: [{ containerPort: 70000 }] });
     expect(podRuleViolations(pod)).toEqual([
-      'spec.volumes[2].name: "Bad_Name" is not a DNS label of at most 63 characters',
+      'spec.volumes[3].name: "Bad_Name" is not a DNS label of at most 63 characters',
       'spec.containers[0].env[9].name: "1BAD" is not a C identifier',
       'spec.containers[1].name: "header-forward-proxy" is duplicated',
       'spec.containers[1].ports[0].containerPort: 70000 is not in 1-65535',

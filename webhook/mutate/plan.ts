@@ -8,7 +8,7 @@ import {
   serializeRouteConfig,
   type RouteConfig,
 } from '../../contract/routes.js';
-import { CA_VOLUME_NAME } from '../../contract/sidecar.js';
+import { CA_KEY_VOLUME_NAME, CA_VOLUME_NAME } from '../../contract/sidecar.js';
 import { stableStringify } from '../../contract/stableJson.js';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { forwardingEntriesFor } from './entries.js';
@@ -134,7 +134,7 @@ function placeSidecar(pod: V1Pod, sidecar: V1Container, mode: InjectSettings['mo
 }
 
 function isOurVolume(name: string): boolean {
-  return name === CA_VOLUME_NAME || name.startsWith(CA_BUNDLE_VOLUME_PREFIX);
+  return name === CA_VOLUME_NAME || name === CA_KEY_VOLUME_NAME || name.startsWith(CA_BUNDLE_VOLUME_PREFIX);
 }
 
 /** Ours replaced in place, stale ones of ours removed, new ones appended; everyone else's untouched. */

@@ -1,6 +1,6 @@
 import type { V1Container, V1EnvVar, V1Probe, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { SIDECAR_CONTAINER_NAME } from '../../contract/labels.js';
-import { CA_DIR, CA_VOLUME_NAME, HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
+import { CA_DIR, CA_KEY_DIR, CA_KEY_VOLUME_NAME, CA_VOLUME_NAME, HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
 import type { CaBundleMount } from './routes.js';
 import type { InjectSettings } from './settings.js';
 
@@ -19,6 +19,7 @@ export interface SidecarInput {
 export function sidecarContainer({ settings, env, caBundles }: SidecarInput): V1Container {
   const mounts: V1VolumeMount[] = [
     { name: CA_VOLUME_NAME, mountPath: CA_DIR },
+    { name: CA_KEY_VOLUME_NAME, mountPath: CA_KEY_DIR },
     ...caBundles.map((b) => ({ name: b.volumeName, mountPath: b.mountPath, readOnly: true })),
   ];
   return {
@@ -33,6 +34,8 @@ export function sidecarContainer({ settings, env, caBundles }: SidecarInput): V1
       `0.0.0.0:${settings.adminPort}`,
       '--ca-dir',
       CA_DIR,
+      '--ca-key-dir',
+      CA_KEY_DIR,
     ],
     env,
     ports: [{ name: ADMIN_PORT_NAME, containerPort: settings.adminPort, protocol: 'TCP' }],
@@ -61,6 +64,8 @@ export function sidecarVolumes(caBundles: readonly CaBundleMount[]): V1Volume[] 
   return [
     // Memory-backed: the CA certificate is small and must not outlive the pod.
     { name: CA_VOLUME_NAME, emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+    // The CA key (+ cert) for sidecar restarts: memory-backed, pod-lived, a few hundred bytes; sidecar-only.
+    { name: CA_KEY_VOLUME_NAME, emptyDir: { medium: 'Memory', sizeLimit: '64Ki' } },
     ...caBundles.map((b) => ({ name: b.volumeName, configMap: { name: b.configMap, defaultMode: 0o644 } })),
   ];
 }

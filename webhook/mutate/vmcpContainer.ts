@@ -1,6 +1,6 @@
 import type { V1Container, V1EnvVar } from '@kubernetes/client-node';
 import type { RouteConfig } from '../../contract/routes.js';
-import { CA_DIR, CA_VOLUME_NAME, SYSTEM_CERT_DIR } from '../../contract/sidecar.js';
+import { CA_DIR, CA_KEY_VOLUME_NAME, CA_VOLUME_NAME, SYSTEM_CERT_DIR } from '../../contract/sidecar.js';
 
 // What the vmcp container gets: proxy env pointing at the sidecar, a complete NO_PROXY, the sidecar's CA
 // directory in SSL_CERT_DIR. Never a secret, never TOOLHIVE_HEADER_FORWARD_* (vMCP would add headers too).
@@ -84,9 +84,11 @@ export function withProxyEnv(container: V1Container, input: VmcpEnvInput): V1Con
     .filter((n) => !present.has(n))
     .sort()
     .map((name) => ({ name, value: ours.get(name)! }));
-  const mounts = (container.volumeMounts ?? []).filter((m) => m.name !== CA_VOLUME_NAME);
+  // The CA key volume is the sidecar's alone: a mount of it in vmcp (copied from somewhere) is removed.
+  const kept = (container.volumeMounts ?? []).filter((m) => m.name !== CA_KEY_VOLUME_NAME);
+  const mounts = kept.filter((m) => m.name !== CA_VOLUME_NAME);
   const caMount = { name: CA_VOLUME_NAME, mountPath: CA_DIR, readOnly: true };
-  const at = (container.volumeMounts ?? []).findIndex((m) => m.name === CA_VOLUME_NAME);
+  const at = kept.findIndex((m) => m.name === CA_VOLUME_NAME);
   if (at >= 0) mounts.splice(at, 0, caMount);
   else mounts.push(caMount);
   return { ...container, env: [...updated, ...added], volumeMounts: mounts };
