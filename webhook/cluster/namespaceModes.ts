@@ -1,8 +1,9 @@
-import { CoreV1Api, makeInformer, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { startRestartingInformer } from './restartingInformer.js';
 
 // Namespace labels through a cached informer (list + watch on namespaces): the per-namespace mode override
-// costs no API call per admission. client-node's ListWatch stops on a non-410 error; we restart it with backoff.
+// costs no API call per admission; restarted with backoff after errors (restartingInformer.ts).
 
 export interface NamespaceLabels {
   /** The namespace's label value, or undefined (label absent, namespace unknown, cache not yet filled). */
@@ -24,37 +25,15 @@ export interface NamespaceInformerOptions {
 
 export function startNamespaceInformer(options: NamespaceInformerOptions): NamespaceLabels {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
-  let listed = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const firstDelay = options.restartDelayMs ?? 1_000;
-  let delay = firstDelay;
-
-  const informer = makeInformer<V1Namespace>(options.kubeConfig, '/api/v1/namespaces', async () => {
-    const list = await core.listNamespace();
-    // Stopped while listing: fail this round so ListWatch does not open a watch nobody will close.
-    if (stopped) throw new Error('namespace informer stopped');
-    listed = true;
-    delay = firstDelay;
-    return list;
+  const { informer, listed, stop } = startRestartingInformer<V1Namespace>({
+    kubeConfig: options.kubeConfig,
+    path: '/api/v1/namespaces',
+    list: () => core.listNamespace(),
+    logger: options.logger,
+    failureMessage: 'namespace informer failed; mode overrides use the cached labels (or the global mode) until it recovers',
+    restartDelayMs: options.restartDelayMs,
+    maxRestartDelayMs: options.maxRestartDelayMs,
   });
-
-  const start = (): void => {
-    informer.start().catch((error: unknown) => restart(error));
-  };
-  const restart = (error: unknown): void => {
-    if (stopped) return;
-    options.logger.warn(
-      { error: error instanceof Error ? error.message : String(error), retryInMs: delay },
-      'namespace informer failed; mode overrides use the cached labels (or the global mode) until it recovers',
-    );
-    clearTimeout(timer);
-    timer = setTimeout(start, delay);
-    timer.unref();
-    delay = Math.min(delay * 2, options.maxRestartDelayMs ?? 30_000);
-  };
-  informer.on('error', restart);
-  start();
 
   return {
     label(namespace, key) {
@@ -64,11 +43,7 @@ export function startNamespaceInformer(options: NamespaceInformerOptions): Names
       const object = informer.get(namespace);
       return object?.metadata?.deletionTimestamp !== undefined || object?.status?.phase === 'Terminating';
     },
-    synced: () => listed,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await informer.stop();
-    },
+    synced: listed,
+    stop,
   };
 }

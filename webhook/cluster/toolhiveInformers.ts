@@ -1,11 +1,12 @@
-import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, type MCPServerEntry } from '../../contract/toolhive.js';
+import { startRestartingInformer } from './restartingInformer.js';
 import { ToolhiveIndex, type Parsed, type ToolhiveLookup } from './toolhiveIndex.js';
 
 // List + watch VirtualMCPServers and MCPServerEntries cluster-wide into a ToolhiveIndex. One version is
 // watched (v1beta1, the storage version, by default): the API server converts objects written as v1alpha1.
-// client-node's ListWatch re-lists on 410 but stops on other errors, so it is restarted with backoff.
+// Each is restarted with backoff after errors (restartingInformer.ts).
 
 export const DEFAULT_TOOLHIVE_VERSION = 'v1beta1';
 
@@ -91,56 +92,19 @@ function watch(feed: Feed, options: ToolhiveInformerOptions): { listed(): boolea
   const version = options.version ?? DEFAULT_TOOLHIVE_VERSION;
   const api = options.kubeConfig.makeApiClient(CustomObjectsApi);
   const logger = options.logger.child({ informer: `${feed.plural}.${TOOLHIVE_GROUP}/${version}` });
-  const firstDelay = options.restartDelayMs ?? 1_000;
-  let delay = firstDelay;
-  let listed = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-
-  const informer = makeInformer<KubernetesObject>(
-    options.kubeConfig,
-    `/apis/${TOOLHIVE_GROUP}/${version}/${feed.plural}`,
-    async () => {
-      const list = (await api.listClusterCustomObject({ group: TOOLHIVE_GROUP, version, plural: feed.plural })) as {
-        items: KubernetesObject[];
-        metadata?: { resourceVersion?: string };
-      };
-      listed = true;
-      delay = firstDelay;
-      return list;
-    },
-  );
   const upsert = (object: KubernetesObject): void => {
     const result = feed.upsert(object);
     if (!result.ok) logger.warn({ problem: result.problem }, 'object left out of the injector index: it does not match the contract schema');
   };
-  informer.on('add', upsert);
-  informer.on('update', upsert);
-  informer.on('delete', (object) => feed.remove(object));
-
-  const start = (): void => {
-    informer.start().catch((error: unknown) => restart(error));
-  };
-  const restart = (error: unknown): void => {
-    if (stopped) return;
-    logger.warn(
-      { error: error instanceof Error ? error.message : String(error), retryInMs: delay },
-      'informer failed; injection uses the cached objects until it recovers',
-    );
-    clearTimeout(timer);
-    timer = setTimeout(start, delay);
-    timer.unref();
-    delay = Math.min(delay * 2, options.maxRestartDelayMs ?? 30_000);
-  };
-  informer.on('error', restart);
-  start();
-
-  return {
-    listed: () => listed,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await informer.stop();
-    },
-  };
+  return startRestartingInformer<KubernetesObject>({
+    kubeConfig: options.kubeConfig,
+    path: `/apis/${TOOLHIVE_GROUP}/${version}/${feed.plural}`,
+    list: async () =>
+      (await api.listClusterCustomObject({ group: TOOLHIVE_GROUP, version, plural: feed.plural })) as KubernetesListObject<KubernetesObject>,
+    logger,
+    failureMessage: 'informer failed; injection uses the cached objects until it recovers',
+    handlers: { add: upsert, update: upsert, delete: (object) => feed.remove(object) },
+    restartDelayMs: options.restartDelayMs,
+    maxRestartDelayMs: options.maxRestartDelayMs,
+  });
 }
