@@ -1,18 +1,25 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
 import { millis } from './webhookFlags.js';
 
 // `mcp-header-forward report`: every stored MCPServerEntry through the webhook's rules, against the live cluster.
 // Exit 0 all pass, 1 any fails (or could not be checked), 2 usage error or the cluster could not be read.
 
-export interface ReportOptions {
+export interface ReportOptions extends Partial<SidecarFlagValues> {
   kubeconfig?: string;
   allNamespaces?: boolean;
   namespace?: string;
   output: 'text' | 'json';
   secretLookupTimeout: number;
+  /** Also check vMCP pods against the sidecar the injector would give them now. */
+  pods?: boolean;
+  followSecrets?: boolean;
+  webhookNamespace?: string;
+  requireHostBinding?: boolean;
 }
 
 export interface ReportIo {
@@ -23,7 +30,7 @@ export interface ReportIo {
 export const DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS = 5_000;
 
 export function reportCommand(io: ReportIo = processIo()): Command {
-  return new Command('report')
+  const command = new Command('report')
     .description(
       'Check every MCPServerEntry in the cluster with the webhook rules (read as v1beta1; the API server converts v1alpha1 ones); exit 0 all pass, 1 any fails, 2 usage or cluster error',
     )
@@ -36,15 +43,24 @@ export function reportCommand(io: ReportIo = processIo()): Command {
         .default(DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS)
         .argParser(millis('--secret-lookup-timeout', 50, 60_000)),
     )
+    .option('--pods', 'also check vMCP pods: missing, stale or orphaned sidecar, as the webhook\'s drift check sees them (give the webhook\'s injector flags below when they are not the defaults)')
+    .option('--follow-secrets', 'with --pods: a pod whose sidecar started before a referenced Secret\'s data was last written is stale')
+    .option('--webhook-namespace <namespace>', 'with --pods: the webhook\'s namespace (never injected)', DEFAULT_WEBHOOK_NAMESPACE)
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options, io);
     });
+  // The injector's flags, as `webhook` and `inject` take them: --pods plans each pod with the same settings.
+  return addSidecarOptions(command);
 }
 
 export async function runReport(options: ReportOptions, io: ReportIo): Promise<number> {
   if (options.allNamespaces === true && options.namespace !== undefined) {
     io.stderr('report: -A/--all-namespaces and -n/--namespace exclude each other; pass one\n');
+    return EXIT_USAGE;
+  }
+  if (options.followSecrets === true && options.pods !== true) {
+    io.stderr('report: --follow-secrets checks pods; add --pods\n');
     return EXIT_USAGE;
   }
   let items: ReportItem[];
@@ -76,7 +92,25 @@ async function collect(options: ReportOptions): Promise<ReportItem[]> {
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
   const items: ReportItem[] = [];
   for (const object of raw) items.push(await scanRawEntry(object, getSecret));
-  return items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  if (options.pods === true) {
+    const { collectPodItems } = await import('./reportPods.js');
+    items.push(
+      ...(await collectPodItems(kubeConfig, raw, {
+        namespace,
+        sidecar: options as SidecarFlagValues,
+        webhookNamespace: options.webhookNamespace ?? DEFAULT_WEBHOOK_NAMESPACE,
+        followSecrets: options.followSecrets === true,
+        requireHostBinding: options.requireHostBinding === true,
+        getSecret,
+      })),
+    );
+  }
+  // Entries first, then pods; each by namespace and name.
+  return items.sort((a, b) => kindOrder(a) - kindOrder(b) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+function kindOrder(item: ReportItem): number {
+  return item.kind === 'Pod' ? 1 : 0;
 }
 
 function contextNamespace(kubeConfig: { getCurrentContext(): string; getContextObject(name: string): { namespace?: string } | null }): string | undefined {

@@ -24,6 +24,7 @@ import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhi
 import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { PROJECT_ROOT } from './harness/paths.js';
+import { runCli } from './harness/runCli.js';
 import { startWebhookProcess, WEBHOOK_NAMESPACE, type WebhookProcess } from './harness/webhookProcess.js';
 import { applyWebhookRbac } from './harness/webhookRegistration.js';
 
@@ -179,6 +180,24 @@ describe('drift check', () => {
     expect(await metrics(webhooks[leader]!)).toMatch(/mcp_header_forward_pods\{finding="missing"\} [2-9]/);
   }, 60_000);
 
+  it('report --pods lists the same pods as failing with the finding, its field and the fix (exit 1)', async () => {
+    // The webhook's own injector flags, so report plans exactly as /mutate would.
+    const result = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '-o', 'json', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as { items: { kind: string; name: string; status: string; findings: { reason: string; field: string; message: string }[] }[] };
+    const pods = report.items.filter((i) => i.kind === 'Pod');
+    expect(pods.map((p) => p.name).sort()).toEqual(original);
+    for (const pod of pods) {
+      expect(pod.status).toBe('fail');
+      expect(pod.findings).toEqual([expect.objectContaining({ reason: 'SidecarMissing', field: 'spec.initContainers' })]);
+    }
+    expect(report.items.find((i) => i.kind === 'MCPServerEntry')?.status).toBe('pass');
+    const text = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    expect(text.stdout).toContain(`Pod ${NS}/${original[0]}: FAIL (1 problem)`);
+    expect(text.stdout).toContain('fix: recreate the pod');
+    expect(await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--follow-secrets'])).toMatchObject({ code: 2, stderr: expect.stringContaining('add --pods') });
+  }, 60_000);
+
   it('remediation evicts exactly those pods, one at a time, and their replacements get the sidecar', async () => {
     const leader = await leaderIndex();
     const body = mutatingWebhookConfiguration({ name: CONFIG_NAME, endpoint: { url: webhooks[leader]!.url }, caBundle: webhooks[leader]!.caBundle }) as V1MutatingWebhookConfiguration;
@@ -210,6 +229,10 @@ describe('drift check', () => {
     expect(text).toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\} 2\b/);
     const other = await metrics(webhooks[1 - holder]!);
     expect(other).not.toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\}/);
+    // The replacements are what the injector plans now: report --pods passes them (exit 0).
+    const report = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    expect(report.stdout).toContain('3 checked: 3 pass');
+    expect(report.code, report.stdout + report.stderr).toBe(0);
   }, 180_000);
 
   it('an entry edit makes the injected pods stale', async () => {
@@ -254,5 +277,20 @@ describe('drift check', () => {
     const logs = (await Promise.all(webhooks.map((w) => w.readLog()))).join('');
     expect(logs).not.toContain('first-token');
     expect(logs).not.toContain('rotated-token');
+
+    // report --pods --follow-secrets has no memory: it compares the API server's data-write time (managedFields)
+    // with each sidecar's start. Fresh pods pass; after one more rotation (nobody remediating) they fail.
+    const reportArgs = ['-n', NS, '--pods', '--follow-secrets', '-o', 'json', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS];
+    const fresh = await runCli(cluster.info.kubeconfigPath, 'report', reportArgs);
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    await Promise.all(webhooks.map((w) => w.restart(baseArgs)));
+    await sleep(1_100);
+    await core.patchNamespacedSecret({ namespace: NS, name: 'tools-token', body: { stringData: { token: 'third-token' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const rotated = await runCli(cluster.info.kubeconfigPath, 'report', reportArgs);
+    expect(rotated.code, rotated.stderr).toBe(1);
+    const pods = (JSON.parse(rotated.stdout) as { items: { kind: string; findings: { reason: string; message: string }[] }[] }).items.filter((i) => i.kind === 'Pod');
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) expect(pod.findings[0]).toMatchObject({ reason: 'SidecarStale', message: expect.stringContaining('Secret "tools-token": data last written at') });
+    expect(rotated.stdout).not.toContain('third-token');
   }, 240_000);
 });

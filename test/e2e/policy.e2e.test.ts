@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { Agent, fetch } from 'undici';
@@ -7,7 +6,7 @@ import { MODE_LABEL } from '../../contract/labels.js';
 import { SECRET_GUARD_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { entriesApi, entryManifest, parseWarningHeader } from './harness/entries.js';
-import { CLI_ENTRY } from './harness/paths.js';
+import { runCli, type CliRun } from './harness/runCli.js';
 import { startWebhookProcess, type WebhookProcess } from './harness/webhookProcess.js';
 import { applyWebhookRbac, registerValidatingWebhook, type Registration } from './harness/webhookRegistration.js';
 
@@ -46,13 +45,7 @@ async function attempt(call: Promise<{ headers: Record<string, string> }>): Prom
 const deleteSecret = (namespace: string, name: string, dryRun = false): Promise<Attempt> =>
   attempt(core.deleteNamespacedSecretWithHttpInfo({ namespace, name, ...(dryRun ? { dryRun: 'All' } : {}) }));
 
-function runReport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI_ENTRY, 'report', '--kubeconfig', cluster.info.kubeconfigPath, ...args], (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
-}
+const runReport = (args: string[]): Promise<CliRun> => runCli(cluster.info.kubeconfigPath, 'report', args);
 
 async function metrics(): Promise<string> {
   const response = await fetch(`${webhook.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook.caPem } }) });
