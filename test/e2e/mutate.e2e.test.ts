@@ -185,7 +185,7 @@ describe('a vMCP pod created through the API server', () => {
     expect(sidecar.name).toBe(SIDECAR_CONTAINER_NAME);
     expect(sidecar.restartPolicy).toBe('Always');
     expect(sidecar.image).toBe(IMAGE);
-    expect(sidecar.args).toEqual(['sidecar', '--proxy-listen', '127.0.0.1:15080', '--admin-listen', '0.0.0.0:15090', '--ca-dir', '/var/run/mcp-header-forward/ca']);
+    expect(sidecar.args).toEqual(['sidecar', '--proxy-listen', '127.0.0.1:15080', '--admin-listen', '0.0.0.0:15090', '--ca-dir', '/var/run/mcp-header-forward/ca', '--ca-key-dir', '/var/run/mcp-header-forward/ca-key']);
     expect(sidecar.startupProbe?.httpGet).toMatchObject({ path: '/readyz', port: 15090 });
     expect(sidecar.securityContext).toMatchObject({
       runAsNonRoot: true,
@@ -229,9 +229,11 @@ describe('a vMCP pod created through the API server', () => {
     expect(vmcp.volumeMounts).toEqual([{ name: 'mcp-header-forward-ca', mountPath: '/var/run/mcp-header-forward/ca', readOnly: true }]);
   });
 
-  it('mounts the CA emptyDir and the entry CA bundle ConfigMap, and records the status hash', () => {
-    expect(stored.spec!.volumes!.map((v) => v.name)).toEqual(['mcp-header-forward-ca', 'mcp-header-forward-cab-analytics-ca']);
-    expect(stored.spec!.volumes![1]!.configMap?.name).toBe('analytics-ca');
+  it('mounts the CA emptyDir, the sidecar-only CA key emptyDir and the entry CA bundle ConfigMap, and records the status hash', () => {
+    expect(stored.spec!.volumes!.map((v) => v.name)).toEqual(['mcp-header-forward-ca', 'mcp-header-forward-ca-key', 'mcp-header-forward-cab-analytics-ca']);
+    expect(stored.spec!.volumes![1]!.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '64Ki' });
+    expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({ name: 'mcp-header-forward-ca-key', mountPath: '/var/run/mcp-header-forward/ca-key' });
+    expect(stored.spec!.volumes![2]!.configMap?.name).toBe('analytics-ca');
     expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({ name: 'mcp-header-forward-cab-analytics-ca', mountPath: '/etc/mcp-header-forward/ca-bundles/analytics-ca', readOnly: true });
     expect(stored.metadata!.annotations![STATUS_ANNOTATION]).toMatch(/^[0-9a-f]{16}$/);
   });
