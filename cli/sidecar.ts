@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
-import { loadSidecarConfig } from '../sidecar/config.js';
 import { parseListenAddress, type ListenAddress } from '../sidecar/listen.js';
-import { createSidecarLogger } from '../sidecar/logger.js';
-import { startSidecar, type Sidecar } from '../sidecar/server.js';
+import type { Sidecar } from '../sidecar/server.js';
 import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
 
 interface SidecarFlags {
@@ -43,6 +41,12 @@ export function sidecarCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (flags: SidecarFlags) => {
+      // The proxy, its config and pino load only when it runs: `sidecar --help` stays cheap.
+      const [{ loadSidecarConfig }, { createSidecarLogger }, { startSidecar }] = await Promise.all([
+        import('../sidecar/config.js'),
+        import('../sidecar/logger.js'),
+        import('../sidecar/server.js'),
+      ]);
       const log = createSidecarLogger(flags.logLevel);
       let sidecar: Sidecar;
       try {
