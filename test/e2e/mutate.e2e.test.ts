@@ -21,6 +21,7 @@ import { planPod } from '../../webhook/mutate/plan.js';
 import { podRuleViolations } from '../../webhook/mutate/podRules.js';
 import { DEFAULT_SETTINGS, type InjectSettings } from '../../webhook/mutate/settings.js';
 import { connect, type Cluster } from './harness/cluster.js';
+import { parseWarningHeader } from './harness/entries.js';
 import { startWebhookProcess, type WebhookProcess } from './harness/webhookProcess.js';
 import { applyWebhookRbac } from './harness/webhookRegistration.js';
 
@@ -261,6 +262,15 @@ describe('a vMCP pod created through the API server', () => {
     expect(again.spec!.containers).toEqual(stored.spec!.containers);
     expect(again.spec!.volumes).toEqual(stored.spec!.volumes);
     expect(again.metadata!.annotations).toEqual(stored.metadata!.annotations);
+  });
+  it('warns the client about envFrom on the vmcp container (proxy settings it cannot chain) and still injects', async () => {
+    const body = vmcpPod(`env-from-${suffix}`);
+    body.spec!.containers[0]!.envFrom = [{ configMapRef: { name: 'corp-proxy' } }, { prefix: 'OIDC_', secretRef: { name: 'gateway-oidc' } }];
+    const response = await core.createNamespacedPodWithHttpInfo({ namespace: NS, body, dryRun: 'All' });
+    const warnings = parseWarningHeader(response.headers.warning);
+    expect(warnings).toEqual([expect.stringMatching(/^container "vmcp": envFrom\[0\] \(ConfigMap "corp-proxy"\) may define HTTP_PROXY, http_proxy, https_proxy, NO_PROXY, no_proxy, SSL_CERT_DIR; .* Fix: set them under env of container "vmcp"/)]);
+    expect(sidecarsOf(response.data)).toHaveLength(1);
+    expect(vmcpOf(response.data).envFrom).toEqual(body.spec!.containers[0]!.envFrom);
   });
 });
 

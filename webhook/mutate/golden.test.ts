@@ -18,9 +18,9 @@ function run(name: string): { reasons: string[]; warnings: string[]; patch: unkn
 }
 
 describe('golden fixtures', () => {
-  it('covers injection, chaining, routed .svc, CA bundles, other containers, a stale sidecar and skips', () => {
+  it('covers injection, chaining, envFrom, routed .svc, CA bundles, other containers, a stale sidecar and skips', () => {
     expect(cases).toEqual([
-      'basic-native', 'ca-bundles', 'container-mode', 'existing-proxy', 'no-entries', 'opted-out', 'other-containers', 'routed-svc', 'stale-sidecar',
+      'basic-native', 'ca-bundles', 'container-mode', 'env-from', 'existing-proxy', 'no-entries', 'opted-out', 'other-containers', 'routed-svc', 'stale-sidecar',
     ]);
   });
 

@@ -15,7 +15,7 @@ import type { InjectSettings } from './settings.js';
 import { loadFixture, TEST_SETTINGS } from './testFixtures.js';
 import { PlanError } from './vmcpContainer.js';
 
-const INJECTED = ['basic-native', 'container-mode', 'existing-proxy', 'routed-svc', 'ca-bundles', 'other-containers', 'stale-sidecar'];
+const INJECTED = ['basic-native', 'container-mode', 'env-from', 'existing-proxy', 'routed-svc', 'ca-bundles', 'other-containers', 'stale-sidecar'];
 
 function fixture(name: string, settings?: InjectSettings) {
   const loaded = loadFixture(name);

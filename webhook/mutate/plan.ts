@@ -12,6 +12,7 @@ import { CA_KEY_VOLUME_NAME, CA_VOLUME_NAME } from '../../contract/sidecar.js';
 import { stableStringify } from '../../contract/stableJson.js';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { forwardingEntriesFor } from './entries.js';
+import { envFromWarnings } from './envFrom.js';
 import type { SecretBindings } from './hostBindings.js';
 import { buildNoProxy } from './noProxy.js';
 import { CA_BUNDLE_VOLUME_PREFIX, planRoutes } from './routes.js';
@@ -35,7 +36,7 @@ export interface Plan {
   pod: V1Pod;
   /** Hash of the sidecar container and volumes, also written to the status annotation ('' when nothing to do). */
   statusHash: string;
-  /** Entries left out and NO_PROXY elements dropped, for AdmissionResponse warnings and logs. */
+  /** Entries left out, envFrom sources whose proxy settings get overridden, NO_PROXY elements dropped: AdmissionResponse warnings and logs. */
   warnings: string[];
   routeCount: number;
 }
@@ -52,7 +53,8 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
 
   const sidecarUrl = `http://127.0.0.1:${settings.proxyPort}`;
   const vmcpField = `spec.containers[${vmcpIndex}]`;
-  const proxyEnv = readProxyEnv(spec.containers[vmcpIndex]!, sidecarUrl, vmcpField);
+  const vmcpBefore = spec.containers[vmcpIndex]!;
+  const proxyEnv = readProxyEnv(vmcpBefore, sidecarUrl, vmcpField);
   const previous = findSidecar(desired);
   const upstream = proxyEnv.upstream ?? previousUpstream(previous?.container);
 
@@ -80,7 +82,7 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
     ...desired.metadata,
     annotations: { ...desired.metadata?.annotations, [STATUS_ANNOTATION]: statusHash },
   };
-  const warnings = [...routePlan.warnings];
+  const warnings = [...routePlan.warnings, ...envFromWarnings(vmcpBefore, sidecarUrl)];
   if (noProxy.dropped.length > 0) {
     warnings.push(`NO_PROXY of container "${VMCP_CONTAINER_NAME}" leaves out ${noProxy.dropped.join(', ')}: they match a routed host`);
   }
