@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { createAccessCache, DEFAULT_ACCESS_CACHE_TTL_MS } from '../webhook/cluster/accessCache.js';
 import { createSecretReadCheck } from '../webhook/cluster/accessReview.js';
 import type { ValidateRouteOptions } from '../webhook/routes/validate.js';
-import { MISSING_SECRET_POLICIES, rulesFor, type MissingSecretPolicy } from '../webhook/validate/secretPolicy.js';
+import { rulesFor, type MissingSecretPolicy } from '../webhook/validate/secretPolicy.js';
+import { missingSecretOption, requireHostBindingOption, secretRuleFlags } from './secretRuleFlags.js';
 import type { WebhookContext } from './webhookContributor.js';
 import { millis } from './webhookFlags.js';
 
@@ -25,14 +26,8 @@ export function addSecretPolicyOptions(command: Command): void {
         .choices(['true', 'false'])
         .default('true'),
     )
-    .addOption(
-      new Option('--missing-secret <policy>', 'a referenced Secret or key that does not exist: deny, or warn (admit with a warning; for GitOps ordering)')
-        .choices(MISSING_SECRET_POLICIES)
-        .default('deny'),
-    )
-    .addOption(
-      new Option('--require-host-binding', 'every forwarded Secret must carry the mcp-header-forward.dev/allowed-hosts annotation').default(false),
-    )
+    .addOption(missingSecretOption())
+    .addOption(requireHostBindingOption())
     .addOption(
       new Option('--access-review-cache-ttl <ms>', 'how long a positive SubjectAccessReview answer is reused (per user identity and Secret; 0 = never)')
         .default(DEFAULT_ACCESS_CACHE_TTL_MS)
@@ -44,8 +39,7 @@ export function addSecretPolicyOptions(command: Command): void {
 export function secretPolicyFlags(options: Record<string, unknown>): SecretPolicyFlags {
   return {
     authorizeSecretRefs: options.authorizeSecretRefs !== 'false' && options.authorizeSecretRefs !== false,
-    missingSecret: options.missingSecret === 'warn' ? 'warn' : 'deny',
-    requireHostBinding: options.requireHostBinding === true,
+    ...secretRuleFlags(options),
     accessReviewCacheTtl: typeof options.accessReviewCacheTtl === 'number' ? options.accessReviewCacheTtl : DEFAULT_ACCESS_CACHE_TTL_MS,
   };
 }

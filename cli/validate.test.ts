@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runValidate, type ValidateOptions } from './validate.js';
+import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
+import { MISSING_SECRET_ADMITTED } from '../webhook/validate/secretPolicy.js';
+import { runValidate, validateCommand, type ValidateOptions } from './validate.js';
 
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 const GOOD = join(EXAMPLES, 'good-entry.yaml');
@@ -147,6 +149,85 @@ describe('validate CLI (through runValidate)', () => {
   });
 });
 
+/** Through the command, as a user types it: proves the flags are defined and reach the rules. */
+async function runCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  process.exitCode = undefined;
+  const command = validateCommand({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => '' });
+  await command.parseAsync(args, { from: 'user' });
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+describe('validate: the webhook\'s Secret rule flags', () => {
+  let dir: string;
+  let otherSecret: string;
+  const secretFile = async (name: string, annotations: Record<string, string>): Promise<string> => {
+    const path = join(dir, name);
+    const metadata = { name: 'github-token', namespace: 'team-a', annotations };
+    await writeFile(path, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata, stringData: { authorization: 'Bearer x' } }));
+    return path;
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mhf-validate-flags-'));
+    otherSecret = join(dir, 'other.yaml');
+    await writeFile(otherSecret, 'apiVersion: v1\nkind: Secret\nmetadata: {name: unrelated, namespace: team-a}\nstringData: {k: v}\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('a missing Secret is denied by default and with --missing-secret=deny (exit 1)', async () => {
+    for (const args of [[], ['--missing-secret=deny']]) {
+      const result = await runCommand(['-f', GOOD, '--secrets', otherSecret, ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/- spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found/);
+    }
+  });
+
+  it('--missing-secret=warn admits it with a warning (exit 0), as the webhook does', async () => {
+    const result = await runCommand(['-f', GOOD, '--secrets', otherSecret, '--missing-secret', 'warn']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ALLOWED');
+    expect(result.stdout).toMatch(/warning: .*Secret "github-token" not found/);
+    expect(result.stdout).toContain(MISSING_SECRET_ADMITTED);
+  });
+
+  it('--missing-secret=warn does not soften a Secret value that cannot be sent', async () => {
+    const echo = join(dir, 'echo.yaml');
+    await writeFile(echo, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'github-token', namespace: 'team-a' }, stringData: { authorization: 'Bearer x\n' } }));
+    const result = await runCommand(['-f', GOOD, '--secrets', echo, '--missing-secret', 'warn']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('trailing newline');
+  });
+
+  it('--require-host-binding denies a forwarded Secret without the allowed-hosts annotation (exit 1); without it, exit 0', async () => {
+    const unannotated = await secretFile('unannotated.yaml', {});
+    expect((await runCommand(['-f', GOOD, '--secrets', unannotated])).code).toBe(0);
+    const required = await runCommand(['-f', GOOD, '--secrets', unannotated, '--require-host-binding']);
+    expect(required.code).toBe(1);
+    expect(required.stdout).toContain(`Secret "github-token" has no ${ALLOWED_HOSTS_ANNOTATION} annotation, and --require-host-binding`);
+    expect(required.stdout).toContain(`fix: have the Secret's owner run: kubectl annotate secret github-token -n team-a ${ALLOWED_HOSTS_ANNOTATION}=api.githubcopilot.com`);
+  });
+
+  it('--require-host-binding passes a Secret bound to the entry\'s host, and any binding to another host is denied with or without it', async () => {
+    const bound = await secretFile('bound.yaml', { [ALLOWED_HOSTS_ANNOTATION]: 'api.githubcopilot.com' });
+    expect((await runCommand(['-f', GOOD, '--secrets', bound, '--require-host-binding'])).code).toBe(0);
+    const elsewhere = await secretFile('elsewhere.yaml', { [ALLOWED_HOSTS_ANNOTATION]: '*.example.org' });
+    for (const args of [[], ['--require-host-binding']]) {
+      const result = await runCommand(['-f', GOOD, '--secrets', elsewhere, ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('may only be sent to *.example.org');
+    }
+  });
+
+  it('lists both flags in --help', () => {
+    const help = validateCommand().helpInformation();
+    expect(help).toContain('--missing-secret <policy>');
+    expect(help).toContain('--require-host-binding');
+  });
+});
+
 describe('validate CLI (built dist)', () => {
   const main = new URL('../dist/cli/main.js', import.meta.url).pathname;
   const exec = promisify(execFile);
@@ -170,6 +251,7 @@ describe('validate CLI (built dist)', () => {
     [['-f', 'examples/nope.yaml'], 2, /cannot read examples\/nope\.yaml/],
     [[], 2, /required option '-f, --filename/],
     [['-f', 'examples/good-entry.yaml', '-o', 'xml'], 2, /Allowed choices are text, json/],
+    [['-f', 'examples/good-entry.yaml', '--missing-secret', 'ignore'], 2, /Allowed choices are deny, warn/],
   ])('mcp-header-forward validate %j exits %i', async (args, code, output) => {
     const result = await cli('validate', ...args);
     expect(result.code).toBe(code);

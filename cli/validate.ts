@@ -2,8 +2,10 @@ import { Command, Option } from 'commander';
 import { mcpServerEntrySchema } from '../contract/toolhive.js';
 import { checkEntry } from '../webhook/validate/checkEntry.js';
 import type { GetSecret } from '../webhook/validate/lookup.js';
-import type { SecretLookup } from '../webhook/validate/types.js';
+import { rulesFor } from '../webhook/validate/secretPolicy.js';
+import type { Rule, SecretLookup } from '../webhook/validate/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { missingSecretOption, requireHostBindingOption, secretRuleFlags } from './secretRuleFlags.js';
 import { millis } from './webhookFlags.js';
 import {
   DEFAULT_NAMESPACE,
@@ -24,6 +26,9 @@ export interface ValidateOptions {
   kubeconfig?: string;
   output: 'text' | 'json';
   secretLookupTimeout: number;
+  /** As the webhook's flags (secretRuleFlags.ts); absent: the webhook's defaults. */
+  missingSecret?: 'deny' | 'warn';
+  requireHostBinding?: boolean;
 }
 
 export interface ValidateIo {
@@ -46,6 +51,8 @@ export function validateCommand(io: ValidateIo = processIo()): Command {
         .default(DEFAULT_CLI_SECRET_LOOKUP_TIMEOUT_MS)
         .argParser(millis('--secret-lookup-timeout', 50, 60_000)),
     )
+    .addOption(missingSecretOption())
+    .addOption(requireHostBindingOption())
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (options: ValidateOptions) => {
       process.exitCode = await runValidate(options, io);
@@ -64,8 +71,9 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
       throw new InputError(`no MCPServerEntry (apiVersion ${'toolhive.stacklok.dev/*'}) found in ${options.filename.join(', ')}`);
     }
     const getSecret = await secretSource(options, io);
+    const rules = rulesFor(secretRuleFlags({ ...options }));
     const reports: SourcedReport[] = [];
-    for (const document of entries) reports.push(await reportFor(document, getSecret));
+    for (const document of entries) reports.push(await reportFor(document, getSecret, rules));
     io.stdout(options.output === 'json' ? jsonReport(reports) : textReport(reports));
     return reports.every((r) => r.allowed) ? EXIT_OK : EXIT_FAILED;
   } catch (error: unknown) {
@@ -74,7 +82,7 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
   }
 }
 
-async function reportFor(document: SourcedDocument, getSecret: GetSecret): Promise<SourcedReport> {
+async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules: readonly Rule[]): Promise<SourcedReport> {
   const parsed = mcpServerEntrySchema.safeParse(document.object);
   const metadata = (document.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
@@ -88,7 +96,7 @@ async function reportFor(document: SourcedDocument, getSecret: GetSecret): Promi
       warnings: [],
     };
   }
-  return { source: document.source, ...(await checkEntry(parsed.data, namespace, getSecret)) };
+  return { source: document.source, ...(await checkEntry(parsed.data, namespace, getSecret, rules)) };
 }
 
 /** --secrets files first, then the cluster with --kubeconfig; with neither, Secret refs cannot be checked. */
