@@ -3,6 +3,7 @@ import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/confi
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { requireHostBindingOption } from './secretRuleFlags.js';
 import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
 import { millis } from './webhookFlags.js';
 
@@ -46,6 +47,7 @@ export function reportCommand(io: ReportIo = processIo()): Command {
     .option('--pods', 'also check vMCP pods: missing, stale or orphaned sidecar, as the webhook\'s drift check sees them (give the webhook\'s injector flags below when they are not the defaults)')
     .option('--follow-secrets', 'with --pods: a pod whose sidecar started before a referenced Secret\'s data was last written is stale')
     .option('--webhook-namespace <namespace>', 'with --pods: the webhook\'s namespace (never injected)', DEFAULT_WEBHOOK_NAMESPACE)
+    .addOption(requireHostBindingOption())
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options, io);
@@ -76,11 +78,12 @@ export async function runReport(options: ReportOptions, io: ReportIo): Promise<n
 
 // The Kubernetes client loads only when the command runs.
 async function collect(options: ReportOptions): Promise<ReportItem[]> {
-  const [{ loadKubeConfig }, { createSecretGetter }, { listEntries }, { memoizeLookups, scanRawEntry }] = await Promise.all([
+  const [{ loadKubeConfig }, { createSecretGetter }, { listEntries }, { memoizeLookups, scanRawEntry }, { rulesFor }] = await Promise.all([
     import('../webhook/cluster/kubeConfig.js'),
     import('../webhook/cluster/secrets.js'),
     import('../webhook/cluster/entryList.js'),
     import('../webhook/report/scanEntry.js'),
+    import('../webhook/validate/secretPolicy.js'),
   ]);
   const kubeConfig = loadKubeConfig(options.kubeconfig);
   const namespace = options.allNamespaces === true ? undefined : (options.namespace ?? contextNamespace(kubeConfig) ?? 'default');
@@ -90,8 +93,10 @@ async function collect(options: ReportOptions): Promise<ReportItem[]> {
   });
   // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
+  // As the webhook's background scan: a missing Secret always counts (--missing-secret=warn is for admission only).
+  const rules = rulesFor({ missingSecret: 'deny', requireHostBinding: options.requireHostBinding === true });
   const items: ReportItem[] = [];
-  for (const object of raw) items.push(await scanRawEntry(object, getSecret));
+  for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules));
   if (options.pods === true) {
     const { collectPodItems } = await import('./reportPods.js');
     items.push(
