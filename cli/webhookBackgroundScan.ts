@@ -7,6 +7,7 @@ import { TokenBucket } from '../webhook/report/tokenBucket.js';
 import { rulesFor } from '../webhook/validate/secretPolicy.js';
 import type { WebhookContributor } from './webhookContributor.js';
 import { millis } from './webhookFlags.js';
+import { sharedLeadership } from './webhookLeader.js';
 import { sharedToolhiveInformers } from './webhookToolhive.js';
 
 export const DEFAULT_SCAN_INTERVAL_MS = 5 * 60_000;
@@ -42,6 +43,7 @@ export function backgroundScanContributor(): WebhookContributor {
         return [];
       }
       const informers = sharedToolhiveInformers(context);
+      const leadership = sharedLeadership(context);
       const perSecond = Number(options.scanRate);
       const bucket = new TokenBucket({ ratePerSecond: perSecond, burst: Math.max(1, Math.ceil(perSecond * 2)) });
       scan = startBackgroundScan({
@@ -53,6 +55,7 @@ export function backgroundScanContributor(): WebhookContributor {
         rules: rulesFor({ missingSecret: 'deny', requireHostBinding: options.requireHostBinding === true }),
         intervalMs: Number(options.scanInterval),
         emit: createEventRecorder({ kubeConfig: context.kubeConfig }),
+        leading: () => leadership.isLeader(),
         metrics: createScanMetrics(registry),
         logger: logger.child({ component: 'background-scan' }),
       });

@@ -1,6 +1,7 @@
 import type { WebhookContributor } from './webhookContributor.js';
 import { backgroundScanContributor } from './webhookBackgroundScan.js';
 import { driftContributor } from './webhookDrift.js';
+import { leaderElectionContributor } from './webhookLeader.js';
 import { mutateContributor } from './webhookMutate.js';
 import { secretGuardContributor } from './webhookSecretGuard.js';
 import { validateContributor } from './webhookValidate.js';
@@ -12,4 +13,5 @@ export const webhookContributors: readonly WebhookContributor[] = [
   secretGuardContributor(),
   backgroundScanContributor(),
   driftContributor(),
+  leaderElectionContributor(),
 ];

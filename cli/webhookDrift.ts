@@ -1,26 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { cachedForHostBinding } from '../webhook/cluster/bindingCache.js';
 import { driftCluster } from '../webhook/cluster/driftCluster.js';
 import { createEventRecorder } from '../webhook/cluster/events.js';
-import { createElector, DEFAULT_TIMING, runElection, systemClock, type Elector } from '../webhook/cluster/leaderElection.js';
-import { leaseApi } from '../webhook/cluster/leaseApi.js';
 import { createDriftController } from '../webhook/drift/controller.js';
 import { createDriftMetrics } from '../webhook/drift/metrics.js';
 import { injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
 import type { WebhookContributor } from './webhookContributor.js';
 import { millis } from './webhookFlags.js';
+import { sharedLeadership } from './webhookLeader.js';
 import { sharedToolhiveInformers } from './webhookToolhive.js';
 
 // The drift loop (issue 11): no route of its own; a timer in the replica that holds the Lease.
 
 export const DEFAULT_DRIFT_INTERVAL_MS = 60_000;
 export const DEFAULT_REMEDIATE_RATE = 6;
-export const DEFAULT_LEASE_ID = 'mcp-header-forward-drift';
 const REPLACEMENT_TIMEOUT_MS = 10 * 60_000;
-/** With the 2 s retry period, once a minute. */
-const LOG_EVERY_NTH_FAILURE = 30;
 
 export function driftContributor(): WebhookContributor {
   let stopLoop: (() => Promise<void>) | undefined;
@@ -34,10 +28,7 @@ export function driftContributor(): WebhookContributor {
         .addOption(new Option('--remediate <none|evict>', 'evict missing/stale/orphaned pods one at a time through the Eviction API so their owner recreates them').choices(['none', 'evict']).default('none'))
         .addOption(new Option('--follow-secrets', 'also mark pods stale whose sidecar started before a referenced Secret\'s data changed (GET by name each pass, no watch); with --remediate=evict they are restarted to pick the new value up'))
         .addOption(new Option('--remediate-dry-run', 'with --remediate=evict: log the pods that would be evicted, evict none'))
-        .addOption(new Option('--remediate-rate <per-minute>', 'at most this many evictions a minute').default(DEFAULT_REMEDIATE_RATE).argParser(perMinute))
-        .addOption(new Option('--leader-election <true|false>', 'only the replica holding a coordination.k8s.io Lease runs the drift check').choices(['true', 'false']).default('true'))
-        .addOption(new Option('--leader-election-namespace <namespace>', 'namespace of the Lease (default: $POD_NAMESPACE, else mcp-header-forward)'))
-        .addOption(new Option('--leader-election-id <name>', 'name of the Lease').default(DEFAULT_LEASE_ID));
+        .addOption(new Option('--remediate-rate <per-minute>', 'at most this many evictions a minute').default(DEFAULT_REMEDIATE_RATE).argParser(perMinute));
     },
     routes(context) {
       const { options, logger: base, registry, kubeConfig } = context;
@@ -69,50 +60,23 @@ export function driftContributor(): WebhookContributor {
         logger,
       });
       const intervalMs = Number(options.driftInterval);
-      let elector: Elector | undefined;
-      if (options.leaderElection !== 'false') {
-        const namespace = typeof options.leaderElectionNamespace === 'string' ? options.leaderElectionNamespace : (process.env['POD_NAMESPACE'] ?? 'mcp-header-forward');
-        const name = String(options.leaderElectionId);
-        const identity = `${process.env['POD_NAME'] ?? hostname()}_${randomUUID()}`;
-        const config = { namespace, name, identity, ...DEFAULT_TIMING };
-        elector = createElector(config, leaseApi(kubeConfig, namespace, name), systemClock, {
-          onStartedLeading: () => {
-            metrics.leader.set(1);
-            logger.info({ lease: `${namespace}/${name}`, identity }, 'leading: drift check runs in this replica');
-          },
-          onStoppedLeading: () => {
-            metrics.leader.set(0);
-            controller.reset();
-            logger.info({ lease: `${namespace}/${name}`, identity }, 'stopped leading: drift check paused in this replica');
-          },
-          // A lasting failure (say, no RBAC for Leases) is logged on the first try and then about once a minute.
-          onError: (error, consecutive) => {
-            if (consecutive !== 1 && consecutive % LOG_EVERY_NTH_FAILURE !== 0) return;
-            logger.warn(
-              { lease: `${namespace}/${name}`, error: error instanceof Error ? error.message : String(error), failedTries: consecutive },
-              'leader election: Lease request failed; the drift check waits until this replica holds the Lease (RBAC: get/create/update leases in that namespace)',
-            );
-          },
-          onRecovered: (failures) => logger.info({ lease: `${namespace}/${name}`, failedTries: failures }, 'leader election: Lease requests work again'),
-        });
-        const election = runElection(elector, config, systemClock);
-        stopLoop = () => election.stop();
-      } else {
-        metrics.leader.set(1);
-      }
+      const leadership = sharedLeadership(context);
+      // A replica that stops leading forgets its findings: the next leader starts fresh.
+      leadership.onChange((leading) => {
+        if (!leading) controller.reset();
+      });
       let running = false;
       const timer = setInterval(() => {
-        if (running || (elector !== undefined && !elector.isLeader())) return;
+        if (running || !leadership.isLeader()) return;
         running = true;
         controller
           .pass()
           .catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drift check pass failed'))
           .finally(() => (running = false));
       }, intervalMs);
-      const previousStop = stopLoop;
-      stopLoop = async () => {
+      stopLoop = () => {
         clearInterval(timer);
-        await previousStop?.();
+        return Promise.resolve();
       };
       logger.info({ intervalMs, remediate: options.remediate, followSecrets: options.followSecrets === true, dryRun: options.remediateDryRun === true, leaderElection: options.leaderElection }, 'drift check on');
       return [];

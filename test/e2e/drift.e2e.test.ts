@@ -51,7 +51,7 @@ let webhooks: WebhookProcess[] = [];
 let rbac: { remove(): Promise<void> } | undefined;
 let markReady: { stop: boolean; done?: Promise<void> } = { stop: false };
 
-const baseArgs = ['--sidecar-image', IMAGE, '--api-server-host', API_HOSTS, '--drift-interval', '1000', '--leader-election-namespace', LEASE_NS, '--background-scan', 'false', '--drift-selector', `drift=${suffix}`];
+const baseArgs = ['--sidecar-image', IMAGE, '--api-server-host', API_HOSTS, '--drift-interval', '1000', '--leader-election-namespace', LEASE_NS, '--drift-selector', `drift=${suffix}`];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -120,6 +120,14 @@ beforeAll(async () => {
       spec: { remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'engineering' }, headerForward: { addPlaintextHeaders: { 'X-Team': 'one' } } },
     },
   });
+  // Broken on purpose: each webhook's background scan finds it, only the Lease holder may say so in an Event.
+  await custom.createNamespacedCustomObject({
+    group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL,
+    body: {
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPServerEntry', metadata: { name: 'broken' },
+      spec: { remoteUrl: 'https://mcp.example.com/other', transport: 'streamable-http', groupRef: { name: 'unused' }, headerForward: { addHeadersFromSecret: [{ headerName: 'X-Key', valueSecretRef: { name: 'never-created', key: 'k' } }] } },
+    },
+  });
   rbac = await applyWebhookRbac(cluster.admin);
   await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ namespace: NS, name: 'default' })) ?? undefined);
   // Created with no mutating webhook registered for us: the pods start without the sidecar.
@@ -175,9 +183,21 @@ describe('drift check', () => {
     await expect.poll(async () => [...(await eventsFor('SidecarMissing'))].sort(), { timeout: 30_000, interval: 500 }).toEqual(original);
     const leader = await leaderIndex();
     const follower = webhooks[1 - leader]!;
-    expect(await follower.readLog()).not.toContain('leading: drift check runs');
+    expect(await webhooks[leader]!.readLog()).toContain('leading: drift check and background-scan Events run in this replica');
+    expect(await follower.readLog()).not.toContain('leading: drift check and background-scan Events run');
     expect(await metrics(follower)).not.toMatch(/mcp_header_forward_pods\{finding="missing"\} [1-9]/);
     expect(await metrics(webhooks[leader]!)).toMatch(/mcp_header_forward_pods\{finding="missing"\} [2-9]/);
+  }, 60_000);
+
+  it('both replicas scan the broken entry, only the Lease holder sends its Event', async () => {
+    const eventsOnBroken = async () => (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=HeaderSecretNotFound' })).items.filter((e) => e.involvedObject.name === 'broken');
+    await expect.poll(async () => (await eventsOnBroken()).length, { timeout: 30_000, interval: 500 }).toBe(1);
+    for (const webhook of webhooks) {
+      await expect.poll(async () => metrics(webhook), { timeout: 30_000, interval: 500 }).toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
+    }
+    await sleep(2_000);
+    expect(await eventsOnBroken()).toHaveLength(1);
+    await custom.deleteNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'broken' });
   }, 60_000);
 
   it('report --pods lists the same pods as failing with the finding, its field and the fix (exit 1)', async () => {

@@ -10,7 +10,7 @@ import { startBackgroundScan, type BackgroundScan } from './backgroundScan.js';
 import { ENTRIES_INVALID_METRIC, createScanMetrics } from './metrics.js';
 import type { ObjectEvent } from './scanState.js';
 
-function harness() {
+function harness(leader = { leading: true }) {
   const entries = new Map<string, MCPServerEntry>([['team-a/github', entry()]]);
   const secrets = new Map<string, SecretLookup>();
   const events: ObjectEvent[] = [];
@@ -32,6 +32,7 @@ function harness() {
     intervalMs: 3_600_000,
     changeDelayMs: 5,
     emit: async (event) => void events.push(event),
+    leading: () => leader.leading,
     metrics: createScanMetrics(registry),
     logger: pino({ level: 'silent' }),
   });
@@ -46,6 +47,24 @@ afterEach(async () => {
 });
 
 describe('background scan', () => {
+  it('a replica that does not hold the Lease serves the gauge but sends no Event; once leading it tells each problem once', async () => {
+    const leader = { leading: false };
+    const h = harness(leader);
+    running = h.scan;
+    await h.scan.scanAll();
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(h.events).toEqual([]);
+    leader.leading = true;
+    await h.scan.scanAll();
+    await h.scan.scanAll();
+    expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound']);
+    leader.leading = false;
+    await h.scan.scanAll();
+    leader.leading = true;
+    await h.scan.scanAll();
+    expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound', 'HeaderSecretNotFound']);
+  });
+
   it('reports a broken entry once (gauge + one Event), and clears both when it is fixed', async () => {
     const h = harness();
     running = h.scan;

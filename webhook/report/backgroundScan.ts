@@ -25,6 +25,8 @@ export interface BackgroundScanOptions {
   /** Coalesces bursts of changes to one entry (apply, then the controller's status update). */
   changeDelayMs?: number;
   emit(event: ObjectEvent): Promise<void>;
+  /** Only the Lease holder sends Events (every replica scans and serves the gauge); default: always. */
+  leading?: () => boolean;
   metrics: ScanMetrics;
   logger: Logger;
 }
@@ -39,6 +41,8 @@ export interface BackgroundScan {
 
 export function startBackgroundScan(options: BackgroundScanOptions): BackgroundScan {
   const results = new Map<string, ReportItem>();
+  /** The verdict each entry's Events told, while leading: a replica that starts leading tells each problem once more. */
+  const reported = new Map<string, ReportItem>();
   /** What each entry looked like when last checked: status-only updates need no new GETs. */
   const checkedSpec = new Map<string, string>();
   const pendingChanges = new Map<string, NodeJS.Timeout>();
@@ -57,8 +61,11 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       options.logger.warn({ entry: id, findings: item.findings.map((f) => `${f.field}: ${f.message}`) }, 'background scan could not check entry');
       return;
     }
-    const events = eventsFor(results.get(id), item);
     results.set(id, item);
+    const leading = options.leading?.() ?? true;
+    const events = leading ? eventsFor(reported.get(id), item) : [];
+    if (leading) reported.set(id, item);
+    else reported.delete(id);
     for (const event of events) {
       const sending = options.emit(event).catch((error: unknown) => {
         options.logger.warn({ entry: id, reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not record Event');
@@ -82,6 +89,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       const entries = options.entries();
       const present = new Set(entries.map((e) => key(e.metadata.namespace ?? '', e.metadata.name ?? '')));
       for (const id of results.keys()) if (!present.has(id)) results.delete(id);
+      for (const id of reported.keys()) if (!present.has(id)) reported.delete(id);
       const getSecret = memoizeLookups(options.getSecret);
       for (const entry of entries) {
         if (stopped) return;
@@ -103,6 +111,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       clearTimeout(pendingChanges.get(id));
       pendingChanges.delete(id);
       checkedSpec.delete(id);
+      reported.delete(id);
       if (results.delete(id)) options.metrics.setInvalid(results.values());
       return;
     }

@@ -90,6 +90,8 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
         keyFile,
         '--kubeconfig',
         kubeconfigFile,
+        // One process per test needs no Lease (the shared control plane has no Lease Role for it): it leads.
+        ...(extraArgs.some((a) => a.startsWith('--leader-election')) ? [] : ['--leader-election', 'false']),
         ...extraArgs,
       ],
       logFile,
