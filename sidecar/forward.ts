@@ -93,19 +93,24 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     if (route !== undefined && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
       this.sniff = endpointSniffer((endpoint) => onEndpoint(ctx, route, `${origin}${target.path}`, endpoint));
     }
-    res.on('drain', () => controller.resume());
-    if (res.writableNeedDrain) controller.pause();
+    if (res.writableNeedDrain) this.pauseUntilDrained(controller);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.clientGone) return;
     this.sniff?.(chunk);
-    if (!this.exchange.res.write(chunk)) controller.pause();
+    if (!this.exchange.res.write(chunk)) this.pauseUntilDrained(controller);
+  }
+
+  /** Backpressure: the client reads slower than upstream sends. A listener only then, not on every response. */
+  private pauseUntilDrained(controller: Dispatcher.DispatchController): void {
+    controller.pause();
+    this.exchange.res.once('drain', () => controller.resume());
   }
 
   onResponseEnd(): void {
     this.settled = true;
-    // Counted as forwarded on the response's 'finish' (see forward()).
+    // Counted as forwarded when the response closes after it was sent whole (see forward()).
     if (!this.clientGone) this.exchange.res.end();
   }
 
@@ -153,17 +158,16 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
     },
   };
   const handler = new ForwardHandler(ctx, exchange, performance.now());
-  ctx.metrics.openStreams.inc();
+  ctx.metrics.openStreams.count++;
   ctx.inFlight.count++;
-  res.once('finish', () => exchange.finish('forwarded'));
+  // 'close' follows 'finish' when the response was sent whole; without 'finish' the client went away first.
   res.once('close', () => {
-    ctx.metrics.openStreams.dec();
+    ctx.metrics.openStreams.count--;
     ctx.inFlight.count--;
-    // The client went away before the response ended: stop the upstream request too.
-    if (!res.writableFinished) {
-      exchange.finish('client_aborted');
-      handler.abortUpstream(new Error('client closed the connection'), true);
-    }
+    if (res.writableFinished) return exchange.finish('forwarded');
+    exchange.finish('client_aborted');
+    // Stop the upstream request too.
+    handler.abortUpstream(new Error('client closed the connection'), true);
   });
   if (ctx.log.isLevelEnabled('debug')) {
     const pathOnly = target.path.split('?', 1)[0];

@@ -19,7 +19,8 @@ export interface SidecarMetrics {
   requests: Counter<'route' | 'outcome'>;
   upstreamSeconds: Histogram<'route'>;
   openTunnels: Gauge<'kind'>;
-  openStreams: Gauge;
+  /** Requests being forwarded now: a plain count, read by the open_streams gauge at scrape time (no metric call per request). */
+  openStreams: { count: number };
   caExpiry: Gauge;
 }
 
@@ -27,6 +28,15 @@ export function createSidecarMetrics(): SidecarMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mcp_header_forward_sidecar_' });
   const byRoute = new Map<string, RouteMetrics>();
+  const openStreams = { count: 0 };
+  new Gauge({
+    name: 'mcp_header_forward_sidecar_open_streams',
+    help: 'Requests currently being forwarded (includes long-lived SSE streams)',
+    registers: [registry],
+    collect() {
+      this.set(openStreams.count);
+    },
+  });
   const metrics: SidecarMetrics = {
     registry,
     forRoute(route) {
@@ -58,11 +68,7 @@ export function createSidecarMetrics(): SidecarMetrics {
       labelNames: ['kind'],
       registers: [registry],
     }),
-    openStreams: new Gauge({
-      name: 'mcp_header_forward_sidecar_open_streams',
-      help: 'Requests currently being forwarded (includes long-lived SSE streams)',
-      registers: [registry],
-    }),
+    openStreams,
     caExpiry: new Gauge({
       name: 'mcp_header_forward_sidecar_ca_expiry_timestamp_seconds',
       help: 'Expiry of the per-pod CA certificate (unix seconds)',

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LookupFunction } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SidecarConfigError } from './config.js';
 import type { RouteTable } from './routeTable.js';
+import { Agent } from './undiciCore.js';
 import type { UpstreamProxy } from './upstreamProxy.js';
 
 export interface Upstreams {

@@ -3,28 +3,29 @@
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import { Agent, Dispatcher, ProxyAgent } from 'undici';
+import type { Agent as AgentType, Dispatcher as DispatcherType } from 'undici';
 import type { RouteConfig } from '../contract/routes.js';
 import { parseNoProxy, type NoProxyRule } from './noProxy.js';
+import { Agent, Dispatcher, ProxyAgent } from './undiciCore.js';
 
 type Settings = NonNullable<RouteConfig['upstreamProxy']>;
 type TlsOptions = { secureContext?: SecureContext; lookup?: LookupFunction };
 
 export interface UpstreamProxy {
   /** A dispatcher sending each request direct or through the upstream proxy, by its origin. */
-  dispatcher(agentOptions: Agent.Options, tls: TlsOptions): Dispatcher;
+  dispatcher(agentOptions: AgentType.Options, tls: TlsOptions): DispatcherType;
   /** The proxy URL to CONNECT through for a blind tunnel to host:port, or undefined for direct. */
   proxyFor(scheme: 'http' | 'https', host: string, port: number): URL | undefined;
 }
 
 class SelectingDispatcher extends Dispatcher {
   constructor(
-    private readonly pick: (origin: URL) => Dispatcher,
-    private readonly all: Dispatcher[],
+    private readonly pick: (origin: URL) => DispatcherType,
+    private readonly all: DispatcherType[],
   ) {
     super();
   }
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  override dispatch(options: DispatcherType.DispatchOptions, handler: DispatcherType.DispatchHandler): boolean {
     return this.pick(new URL(String(options.origin))).dispatch(options, handler);
   }
   override async close(): Promise<void> {
@@ -47,11 +48,11 @@ export function createUpstreamProxy(settings: Settings): UpstreamProxy {
     dispatcher(agentOptions, tls) {
       const direct = new Agent({ ...agentOptions, connect: tls });
       // proxyTunnel: plain-http targets are sent as absolute-form requests, as Go's transport does.
-      const through = (url: URL | undefined, tunnel: boolean): Dispatcher | undefined =>
+      const through = (url: URL | undefined, tunnel: boolean): DispatcherType | undefined =>
         url && new ProxyAgent({ ...agentOptions, uri: url.href, requestTls: tls, proxyTunnel: tunnel });
       const viaHttp = through(urls.http, false);
       const viaHttps = through(urls.https, true);
-      const pick = (origin: URL): Dispatcher => {
+      const pick = (origin: URL): DispatcherType => {
         const scheme = origin.protocol === 'https:' ? 'https' : 'http';
         const port = Number(origin.port) || (scheme === 'https' ? 443 : 80);
         const chosen = proxyFor(scheme, origin.hostname, port) ? (scheme === 'https' ? viaHttps : viaHttp) : undefined;

@@ -40,6 +40,8 @@ export interface SidecarStartOptions {
   /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=...` for the profiling rerun. */
   nodeFlags?: string[];
   name?: string;
+  /** The CLI to run (default: this build's); the probe compares builds with it. */
+  entry?: string;
 }
 
 export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOptions = {}): Promise<RunningPeer> {
@@ -50,7 +52,7 @@ export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOpt
   const [proxyPort, adminPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const args = [
     ...(options.nodeFlags ?? []),
-    CLI_ENTRY,
+    options.entry ?? CLI_ENTRY,
     'sidecar',
     '--proxy-listen', `127.0.0.1:${proxyPort}`,
     '--admin-listen', `127.0.0.1:${adminPort}`,

@@ -31,13 +31,13 @@ export interface WebhookPhaseOptions {
   withinBudget: (part: string, needMs: number) => boolean;
 }
 
-async function startWebhook(dir: string, kubeconfigFile: string, nodeFlags: string[] = []): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
+export async function startWebhook(dir: string, kubeconfigFile: string, nodeFlags: string[] = [], entry = CLI_ENTRY): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
   const ca = await createCa({ commonName: 'mcp-header-forward bench webhook CA', validForMs: 86_400_000 });
   const caFile = join(dir, 'webhook-ca.pem');
   await writeFile(caFile, ca.certPem);
   const { certFile, keyFile } = await writeServingCert(ca, dir, 'webhook');
   const port = await freeLoopbackPort();
-  const args = [...nodeFlags, CLI_ENTRY, 'webhook', '--listen', `127.0.0.1:${port}`, '--tls-cert-file', certFile, '--tls-key-file', keyFile, '--kubeconfig', kubeconfigFile, '--log-level', 'warn', '--api-server-host', '127.0.0.1'];
+  const args = [...nodeFlags, entry, 'webhook', '--listen', `127.0.0.1:${port}`, '--tls-cert-file', certFile, '--tls-key-file', keyFile, '--kubeconfig', kubeconfigFile, '--log-level', 'warn', '--api-server-host', '127.0.0.1'];
   const managed = await startPinned('webhook', dir, PROXY_CPU, process.execPath, args, { ...process.env, NODE_ENV: 'production' });
   const url = `https://127.0.0.1:${port}`;
   await waitForOk({ url: `${url}/readyz`, tls: { caPem: ca.certPem } }, managed, 30_000);

@@ -1,0 +1,146 @@
+// `node dist/bench/probe.js sidecar|webhook [flags]`: one scenario of make bench alone, for before/after
+// measurements while working on performance. Besides the client's view (p50/p99, req/s) it reports the
+// CPU the process under test spent per request (from /proc, immune to the client sharing a busy core) and
+// its idle RSS. Nothing is written to bench/results or the README.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildLoadgen, runClient } from './lib/loadgen.js';
+import { groupCpuTicks, TICKS_PER_SECOND } from './lib/cpu.js';
+import { groupRssKb } from './lib/rss.js';
+import { startUpstream } from './lib/upstream.js';
+import { startNginx } from './peers/nginx.js';
+import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
+import { startOurSidecar } from './peers/sidecar.js';
+import type { LoadSummary } from './report/model.js';
+import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
+import { clientArgs } from './scenarios/target.js';
+import { startWebhook } from './scenarios/webhook.js';
+import { mutateReview, validateReview } from './webhook/fixtures.js';
+import { startStandIn } from './webhook/standIn.js';
+
+const HEADER = { name: 'X-Bench-Auth', value: 'bench-token-not-a-secret' };
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    c: { type: 'string', default: '1,16' },
+    n: { type: 'string', default: '3000' },
+    protocol: { type: 'string', default: 'http' },
+    nginx: { type: 'boolean', default: false },
+    route: { type: 'string', default: 'validate,mutate' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'node-flag': { type: 'string', multiple: true, default: [] },
+    keep: { type: 'boolean', default: false },
+    /** Another build's dist/cli/main.js, for before/after comparisons. */
+    entry: { type: 'string' },
+    /** Also report RSS after this many idle seconds (V8's memory reducer shrinks the heap after ~10 s idle). */
+    settle: { type: 'string', default: '0' },
+  },
+});
+const scenario = positionals[0];
+const concurrencies = values.c.split(',').map(Number);
+const requests = Number(values.n);
+
+function line(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function describe(load: LoadSummary): string {
+  return `p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs ${Math.round(load.rps)}/s errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`;
+}
+
+/** One closed-loop run; with a pid, also the CPU that process group spent per request. */
+async function measure(loadgen: string, label: string, args: string[], pid?: number): Promise<void> {
+  const before = pid === undefined ? 0 : await groupCpuTicks(pid);
+  const load = await runClient<LoadSummary>(loadgen, 'load', args, 120_000);
+  const cpu = pid === undefined ? '' : ` cpu ${Math.round((((await groupCpuTicks(pid)) - before) / TICKS_PER_SECOND / (requests + Math.min(500, requests))) * 1e6)} µs/req`;
+  line(`${label}: ${describe(load)}${cpu}`);
+}
+
+async function profiled(dir: string): Promise<string[]> {
+  return [...values['node-flag'], ...(values['cpu-prof'] ? cpuProfFlags(join(dir, 'cpu-profile')) : [])];
+}
+
+async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> } }, dir: string): Promise<void> {
+  await peer.process.stop(10_000);
+  if (!values['cpu-prof']) return;
+  line(`profile in ${join(dir, 'cpu-profile')}; hotspots (self time):`);
+  for (const h of await readHotspots(join(dir, 'cpu-profile'))) line(`  ${JSON.stringify(h)}`);
+}
+
+async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
+  const upstream = await startUpstream(loadgen, dir, HEADER.name);
+  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  const protocol = values.protocol === 'https' ? 'https' : 'http';
+  const peers: RunningPeer[] = [];
+  try {
+    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}) });
+    peers.push(sidecar);
+    if (values.nginx) peers.push(await startNginx(ctx));
+    await new Promise((r) => setTimeout(r, 1000));
+    line(`sidecar idle RSS ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
+    if (Number(values.settle) > 0) {
+      await new Promise((r) => setTimeout(r, Number(values.settle) * 1000));
+      line(`sidecar RSS after ${values.settle} s idle ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
+    }
+    for (const c of concurrencies) {
+      const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+      const targets: [string, ClientRoute | undefined, number | undefined][] = [['direct', undefined, undefined], ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid])];
+      for (const [name, route, pid] of targets) {
+        if (route === undefined && name !== 'direct') continue;
+        await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
+      }
+    }
+    line(`sidecar RSS after load ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
+    await stopAndReport(sidecar, dir);
+  } finally {
+    await Promise.all(peers.map((p) => p.process.stop(3000)));
+    await upstream.process.stop(2000);
+  }
+}
+
+async function webhookScenario(loadgen: string, dir: string): Promise<void> {
+  const standIn = await startStandIn(loadgen, dir);
+  try {
+    const webhook = await startWebhook(dir, standIn.kubeconfigFile, await profiled(dir), values.entry ? resolve(values.entry) : undefined);
+    try {
+      line(`webhook idle RSS ${(await groupRssKb(webhook.process.pid)) / 1024} MB`);
+      const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };
+      await writeFile(bodies.validate, JSON.stringify(validateReview()));
+      await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
+      const expect = { validate: '"allowed":true', mutate: '"patch":' } as const;
+      for (const route of values.route.split(',') as ('validate' | 'mutate')[]) {
+        for (const c of concurrencies) {
+          const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-expect-body', expect[route], '-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+          await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+        }
+      }
+      await stopAndReport(webhook, dir);
+    } finally {
+      await webhook.process.stop(3000);
+    }
+  } finally {
+    await standIn.process.stop(2000);
+  }
+}
+
+async function main(): Promise<void> {
+  if (scenario !== 'sidecar' && scenario !== 'webhook') throw new Error('usage: probe.js sidecar|webhook [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js]');
+  line(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const loadgen = await buildLoadgen();
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-probe-'));
+  await mkdir(dir, { recursive: true });
+  try {
+    await (scenario === 'sidecar' ? sidecarScenario(loadgen, dir) : webhookScenario(loadgen, dir));
+  } finally {
+    if (!values.keep) await rm(dir, { recursive: true, force: true });
+    else line(`kept ${dir}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`probe failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

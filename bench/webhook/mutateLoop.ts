@@ -1,0 +1,53 @@
+// `node dist/bench/webhook/mutateLoop.js [reviews]`: the /mutate review of make bench's webhook phase in
+// process, without HTTPS or the API server: body bytes -> JSON -> AdmissionReview parse -> mutate route ->
+// response bytes. CPU per review of the planning path alone, for before/after work on it (no network noise).
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { parseAdmissionReview } from '../../webhook/admission/review.js';
+import { toAdmissionReview } from '../../webhook/admission/response.js';
+import { ToolhiveIndex } from '../../webhook/cluster/toolhiveIndex.js';
+import { DEFAULT_SETTINGS } from '../../webhook/mutate/settings.js';
+import { mutateRoute } from '../../webhook/routes/mutate.js';
+import type { SecretLookup } from '../../webhook/validate/types.js';
+import { mutateReview, routedEntries, virtualMcpServer } from './fixtures.js';
+
+const reviews = Number(process.argv[2] ?? '5000');
+const index = new ToolhiveIndex();
+index.upsertVmcp(virtualMcpServer());
+for (const entry of routedEntries()) index.upsertEntry(entry);
+// Every referenced Secret exists without an allowed-hosts annotation, as in the stand-in API server.
+const found: SecretLookup = { status: 'found', secret: { name: 'x', namespace: 'tools', annotations: {}, keys: {} } };
+const route = mutateRoute({
+  lookup: index,
+  synced: () => true,
+  settings: DEFAULT_SETTINGS,
+  hostBinding: { getSecret: () => Promise.resolve(found), requireHostBinding: false },
+});
+const logger = pino({ level: 'warn' });
+const body = JSON.stringify(mutateReview());
+
+async function once(): Promise<number> {
+  const parsed = parseAdmissionReview(JSON.parse(body));
+  if (!parsed.ok) throw new Error(parsed.error);
+  const request = parsed.review.request;
+  const child = logger.child({ route: route.name, uid: request.uid, kind: request.kind.kind, namespace: request.namespace, name: request.name, operation: request.operation });
+  const verdict = await route.review(request, { logger: child });
+  if (verdict.patch === undefined || verdict.patch.length === 0) throw new Error(`no patch: ${JSON.stringify(verdict)}`);
+  return JSON.stringify(toAdmissionReview(request.uid, verdict)).length;
+}
+
+async function main(): Promise<void> {
+  const bytes = await once();
+  for (let i = 0; i < Math.min(500, reviews); i++) await once();
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < reviews; i++) await once();
+  const wallUs = ((performance.now() - started) * 1000) / reviews;
+  const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write(`/mutate in process: ${reviews} reviews, ${wallUs.toFixed(0)} µs wall and ${((cpu.user + cpu.system) / reviews).toFixed(0)} µs CPU per review, response ${bytes} bytes\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`mutateLoop failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
