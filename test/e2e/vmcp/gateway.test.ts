@@ -135,6 +135,26 @@ describe('vMCP behind the injected sidecar', () => {
     expect(doneAt - progressAt[0]!).toBeGreaterThanOrEqual(800);
   });
 
+  it('keeps serving the secured upstream (intercepted TLS) after the sidecar restarts: it reuses the CA vMCP loaded at start', async () => {
+    await gateway.stack.restartSidecar();
+    expect((await gateway.stack.logs()).sidecar).toContain('reusing the per-pod CA from the key dir');
+    const result = await client.callTool({ name: gatewayToolName(SECURE_ENTRY, 'echo'), arguments: { message: 'after a restart' } });
+    expect(textOf(result)).toBe('secure: after a restart');
+  });
+
+  it('control: a restart without --ca-key-dir makes a new CA, which the running vMCP does not trust', async () => {
+    const withoutKeyDir = (args: readonly string[]): string[] => args.filter((_, i) => args[i] !== '--ca-key-dir' && args[i - 1] !== '--ca-key-dir');
+    await gateway.stack.restartSidecar(withoutKeyDir);
+    const secureBefore = upstreams.secure.requests.length;
+    const outcome = await client.callTool({ name: gatewayToolName(SECURE_ENTRY, 'echo'), arguments: { message: 'new CA' } }).then(
+      (result) => (result.isError ? `tool error: ${textOf(result)}` : `unexpected success: ${textOf(result)}`),
+      (error: unknown) => `error: ${String(error)}`,
+    );
+    // vMCP's own words: Go's verifier rejects the new CA's leaf (it trusts the CA it loaded at start).
+    expect(outcome).toMatch(/^tool error: .*x509: certificate signed by unknown authority/);
+    expect(upstreams.secure.requests.length).toBe(secureBefore);
+  });
+
   it('never writes the Secret value to the sidecar or vMCP logs', async () => {
     const logs = await gateway.stack.logs();
     expect(logs.sidecar.length + logs.vmcp.length).toBeGreaterThan(0);

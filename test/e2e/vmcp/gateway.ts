@@ -33,8 +33,13 @@ export interface GatewayStack {
   mcpUrl: URL;
   sidecar: { process: ManagedProcess; spec: ContainerProcess };
   vmcp: { process: ManagedProcess; spec: ContainerProcess };
-  /** Both processes' output so far (for assertions and failure messages). */
+  /** Both processes' output so far (for assertions and failure messages); a restarted sidecar appends to its log. */
   logs(): Promise<{ sidecar: string; vmcp: string }>;
+  /**
+   * The kubelet restarting the native sidecar: stop it, start it again with the same env and args (or `args`
+   * changed), wait for /readyz. vmcp keeps running, with the roots it loaded at its start.
+   */
+  restartSidecar(args?: (args: readonly string[]) => string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,18 +96,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayStac
 
   const sidecarArgs = withFlagValue(sidecarSpec.args, '--admin-listen', loopbackListen);
   const adminAddress = sidecarArgs[sidecarArgs.indexOf('--admin-listen') + 1]!;
-  log(`sidecar: ${['mcp-header-forward', ...sidecarArgs].join(' ')}`);
-  const sidecar = await startProcess({
-    name: 'sidecar',
-    command: process.execPath,
-    args: [CLI_ENTRY, ...sidecarArgs],
-    env: { ...sidecarSpec.env },
-    logFile: join(options.workDir, 'sidecar.log'),
-  });
-  const stopAll: ManagedProcess[] = [sidecar];
-  const stop = async (): Promise<void> => {
-    for (const p of stopAll.reverse()) await p.stop();
+  const launchSidecar = (args: readonly string[]): Promise<ManagedProcess> => {
+    log(`sidecar: ${['mcp-header-forward', ...args].join(' ')}`);
+    return startProcess({
+      name: 'sidecar',
+      command: process.execPath,
+      args: [CLI_ENTRY, ...args],
+      env: { ...sidecarSpec.env },
+      logFile: join(options.workDir, 'sidecar.log'),
+    });
   };
+  const sidecarHandle = { process: await launchSidecar(sidecarArgs), spec: sidecarSpec };
+  let vmcpProcess: ManagedProcess | undefined;
+  const stop = async (): Promise<void> => {
+    await vmcpProcess?.stop();
+    await sidecarHandle.process.stop();
+  };
+  const sidecar = sidecarHandle.process;
   try {
     // The native sidecar's startupProbe: vmcp starts only once the proxy is up and its CA is written.
     await waitReady(`http://${adminAddress}${READYZ_PATH}`, sidecar, 'the sidecar', 20_000);
@@ -120,16 +130,21 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayStac
       env: vmcpEnv,
       logFile: join(options.workDir, 'vmcp.log'),
     });
-    stopAll.push(vmcp);
+    vmcpProcess = vmcp;
     await waitReady(`http://127.0.0.1:${port}/readyz`, vmcp, 'vmcp', 60_000);
     return {
       mcpUrl: new URL(`http://127.0.0.1:${port}/mcp`),
-      sidecar: { process: sidecar, spec: sidecarSpec },
+      sidecar: sidecarHandle,
       vmcp: { process: vmcp, spec: vmcpSpec },
       logs: async () => ({
-        sidecar: await readFile(sidecar.logFile, 'utf8').catch(() => ''),
+        sidecar: await readFile(sidecarHandle.process.logFile, 'utf8').catch(() => ''),
         vmcp: await readFile(vmcp.logFile, 'utf8').catch(() => ''),
       }),
+      restartSidecar: async (args) => {
+        await sidecarHandle.process.stop();
+        sidecarHandle.process = await launchSidecar(args ? args(sidecarArgs) : sidecarArgs);
+        await waitReady(`http://${adminAddress}${READYZ_PATH}`, sidecarHandle.process, 'the restarted sidecar', 20_000);
+      },
       stop,
     };
   } catch (error) {
