@@ -3,6 +3,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { Command } from 'commander';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { ROUTES_ENV_VAR } from '../contract/envNames.js';
+import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
 import { planPod } from '../webhook/mutate/plan.js';
 import { loadFixture } from '../webhook/mutate/testFixtures.js';
 import { injectCommand, type InjectIo } from './inject.js';
@@ -129,5 +131,79 @@ describe('mcp-header-forward inject', () => {
     const { pod, vmcps, entries, settings } = loadFixture('basic-native');
     const { stdout } = run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json', ...image]);
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(planPod(pod, { vmcp: vmcps[0]!, entries, settings }).pod)));
+  });
+});
+
+describe('mcp-header-forward inject: host binding from the Secrets in the files', () => {
+  // github-token is bound to the github entry's host; analytics carries no annotation.
+  const SECRETS = `
+apiVersion: v1
+kind: Secret
+metadata: {name: github-token, namespace: tools, annotations: {${ALLOWED_HOSTS_ANNOTATION}: api.githubcopilot.com}}
+data: {header: c2VudGluZWwtbmV2ZXItcHJpbnRlZA==}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: analytics, namespace: tools}
+`;
+  const base = ['-f', `${testdata}basic-native/pod.yaml`, '-n', 'tools', '-o', 'json', ...image];
+  const objects = `${testdata}basic-native/objects.yaml`;
+
+  interface Route {
+    entry: string;
+    allowedHosts?: Record<string, string[]>;
+  }
+  function routesOf(stdout: string): Route[] {
+    const pod = JSON.parse(stdout) as V1Pod;
+    const sidecar = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers].find((c) => c.name === 'header-forward-proxy')!;
+    const value = sidecar.env!.find((e) => e.name === ROUTES_ENV_VAR)!.value!;
+    return (JSON.parse(value) as { routes: Route[] }).routes;
+  }
+
+  it('without --require-host-binding: copies an annotated Secret\'s hosts into its route, as the webhook does; unannotated ones stay unbound', () => {
+    const { code, stdout, stderr } = run([...base, '--objects', objects, 'secrets.yaml'], { 'secrets.yaml': SECRETS });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(routesOf(stdout).map((r) => [r.entry, r.allowedHosts])).toEqual([
+      ['tools/analytics', undefined],
+      ['tools/github', { Authorization: ['api.githubcopilot.com'] }],
+    ]);
+    expect(stdout).not.toContain('c2VudGluZWwtbmV2ZXItcHJpbnRlZA==');
+  });
+
+  it('with --require-host-binding: leaves out the route whose Secret has no annotation, with a warning', () => {
+    const { code, stdout, stderr } = run([...base, '--objects', objects, 'secrets.yaml', '--require-host-binding'], { 'secrets.yaml': SECRETS });
+    expect(code).toBe(0);
+    expect(stderr).toContain(`warning: MCPServerEntry tools/analytics skipped: spec.remoteUrl host mcp.analytics.example.com is not allowed by the ${ALLOWED_HOSTS_ANNOTATION} annotation`);
+    expect(routesOf(stdout).map((r) => r.entry)).toEqual(['tools/github']);
+  });
+
+  it('Secrets in -f count too', () => {
+    const pod = readFileSync(`${testdata}basic-native/pod.yaml`, 'utf8');
+    const { code, stdout } = run(['-f', 'all.yaml', '-n', 'tools', '-o', 'json', ...image, '--objects', objects, '--require-host-binding'], { 'all.yaml': `${pod}\n---\n${SECRETS}` });
+    expect(code).toBe(0);
+    const pods = (JSON.parse(stdout) as { items: V1Pod[] }).items.filter((o) => o.kind === 'Pod');
+    expect(routesOf(JSON.stringify(pods[0])).map((r) => r.entry)).toEqual(['tools/github']);
+  });
+
+  it('with --require-host-binding and a referenced Secret not in the files: refuses the pod (exit 1) and says what to add', () => {
+    const { code, stdout, stderr } = run([...base, '--objects', objects, '--require-host-binding']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'cannot inject: --require-host-binding needs the allowed-hosts annotation of Secrets "analytics", "github-token" in namespace "tools": add them (metadata is enough) to --objects or -f',
+    );
+  });
+
+  it('exits 2 naming the file when a Secret\'s annotations are not strings', () => {
+    const { code, stderr } = run([...base, '--objects', objects, 'bad.yaml'], { 'bad.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {a: [1]}}\n' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('bad.yaml: Secret s: metadata.annotations must map keys to strings');
+  });
+
+  it('without --require-host-binding and no Secrets given: the webhook fixture\'s output, unchanged', () => {
+    const { code, stdout } = run([...base, '--objects', objects]);
+    expect(code).toBe(0);
+    expect(routesOf(stdout).every((r) => r.allowedHosts === undefined)).toBe(true);
   });
 });

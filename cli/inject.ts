@@ -8,6 +8,8 @@ import { PlanError } from '../webhook/mutate/vmcpContainer.js';
 import { injectObject, isPodLike, podOf, type KubeObject } from '../webhook/mutate/workload.js';
 import { podRuleViolations } from '../webhook/mutate/podRules.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
+import { bindingsForPod, givenSecretsFrom, type GivenSecrets } from './injectBindings.js';
+import { requireHostBindingOption } from './secretRuleFlags.js';
 import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
 
 // `mcp-header-forward inject`: the webhook's injection, offline (like `istioctl kube-inject`). Reads pods or
@@ -21,6 +23,7 @@ interface InjectFlags extends SidecarFlagValues {
   objects?: string[];
   output: Output;
   namespace: string;
+  requireHostBinding?: boolean;
 }
 
 export interface InjectIo {
@@ -39,9 +42,10 @@ export function injectCommand(io: InjectIo = realIo): Command {
   const command = new Command('inject')
     .description('Inject the header-forwarding sidecar into a Pod or a Deployment/ReplicaSet/StatefulSet/DaemonSet/Job/CronJob template, offline')
     .requiredOption('-f, --filename <file>', 'YAML with the pod or workload(s) ("-" for stdin); other objects pass through')
-    .option('--objects <files...>', 'YAML files with the VirtualMCPServer and MCPServerEntries (those in -f count too)')
+    .option('--objects <files...>', 'YAML files with the VirtualMCPServer, MCPServerEntries and referenced Secrets, for their allowed-hosts annotations (those in -f count too)')
     .addOption(new Option('-o, --output <format>', 'yaml or json: the mutated objects; patch: the JSON patch the webhook would send').choices(OUTPUTS).default('yaml'))
     .option('-n, --namespace <ns>', 'namespace for objects that name none (as the AdmissionRequest would)', 'default')
+    .addOption(requireHostBindingOption())
     .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE));
   addSidecarOptions(command);
   command.action((flags: InjectFlags) => {
@@ -62,7 +66,7 @@ export function runInject(flags: InjectFlags, io: InjectIo): number {
   const ctx = contextFromObjects(inputs.known, { namespace: flags.namespace, settings: inputs.settings });
   const outputs: Rendered[] = [];
   for (const document of inputs.documents) {
-    const done = isPodLike(document) ? injectDocument(document, ctx, io) : { object: document, patch: [] };
+    const done = isPodLike(document) ? injectDocument(document, ctx, inputs.secrets, flags.requireHostBinding === true, io) : { object: document, patch: [] };
     if (done === undefined) return EXIT_FAILED;
     outputs.push(done);
   }
@@ -73,6 +77,7 @@ export function runInject(flags: InjectFlags, io: InjectIo): number {
 interface Inputs {
   documents: KubeObject[];
   known: LoadedObjects;
+  secrets: GivenSecrets;
   settings: InjectSettings;
 }
 
@@ -86,19 +91,28 @@ function loadInputs(flags: InjectFlags, io: InjectIo): Inputs {
   const documents = parseYamlObjects(io.readFile(flags.filename), flags.filename);
   if (!documents.some(isPodLike)) throw new Error(`${flags.filename} holds no Pod or workload with a pod template`);
   const known = classify(documents, flags.namespace, flags.filename);
+  const secrets = givenSecretsFrom(documents, flags.namespace, flags.filename);
   for (const file of flags.objects ?? []) {
-    const more = classify(parseYamlObjects(io.readFile(file), file), flags.namespace, file);
+    const objects = parseYamlObjects(io.readFile(file), file);
+    const more = classify(objects, flags.namespace, file);
     known.vmcps.push(...more.vmcps);
     known.entries.push(...more.entries);
+    for (const [key, annotations] of givenSecretsFrom(objects, flags.namespace, file)) secrets.set(key, annotations);
   }
-  return { documents, known, settings };
+  return { documents, known, secrets, settings };
 }
 
 /** undefined: the object cannot be injected (reason already on stderr). */
-function injectDocument(document: KubeObject, ctx: InjectContext, io: InjectIo): Rendered | undefined {
+function injectDocument(document: KubeObject, ctx: InjectContext, secrets: GivenSecrets, requireHostBinding: boolean, io: InjectIo): Rendered | undefined {
   const label = `${document.kind ?? ''}/${document.metadata?.name ?? document.metadata?.generateName ?? ''}`;
+  // The webhook reads the Secrets' host bindings before planning; here they come from the files.
+  const binding = bindingsForPod(podOf(document)!, ctx, secrets, requireHostBinding);
+  if ('error' in binding) {
+    io.stderr(`${label}: cannot inject: ${binding.error}\n`);
+    return undefined;
+  }
   try {
-    const { object, patch, result } = injectObject(document, ctx);
+    const { object, patch, result } = injectObject(document, { ...ctx, secretBindings: binding.bindings });
     for (const reason of result.decision.reasons) io.stderr(`${label}: not injected: ${reason.message}\n`);
     for (const warning of result.plan?.warnings ?? []) io.stderr(`${label}: warning: ${warning}\n`);
     const problems = patch.length > 0 ? podRuleViolations(podOf(object)!) : [];
