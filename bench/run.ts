@@ -72,11 +72,26 @@ async function apiServerPart(results: BenchResults): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+function startResults(): BenchResults {
   const results: BenchResults = { startedAt: new Date(started).toISOString(), durationSeconds: 0, machine: machine(), peers: {}, skips: [], proxy: [], rss: [] };
   if (results.machine.loadAverageAtStart[0]! > results.machine.cpus) {
     log(`warning: load average ${results.machine.loadAverageAtStart[0]!.toFixed(2)} on ${results.machine.cpus} cores: other work is running, absolute numbers will be noisy`);
   }
+  return results;
+}
+
+type Loadgen = Awaited<ReturnType<typeof buildLoadgen>>;
+
+/** What the proxy, SSE and profile parts share: the load generator, the upstream and the running peers. */
+interface Stage {
+  loadgen: Loadgen;
+  dir: string;
+  upstream: Awaited<ReturnType<typeof startUpstream>>;
+  ctx: PeerContext;
+  peers: Awaited<ReturnType<typeof startPeers>>['peers'];
+}
+
+async function setUpStage(results: BenchResults): Promise<Stage> {
   const available = await ensurePeers(log);
   for (const peer of available) if (peer.available) results.peers[peer.peer] = peer.version;
   const loadgen = await buildLoadgen();
@@ -85,31 +100,46 @@ async function main(): Promise<void> {
   const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
   const { peers, skips } = await startPeers(ctx, available, log);
   results.skips.push(...skips);
-  try {
-    await new Promise((r) => setTimeout(r, 1000));
-    for (const protocol of ['http', 'https'] as const) {
-      if (!wanted(protocol) || !withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
-      const phase = await runProxyPhase({ loadgen, ctx, peers, requests: requestsPer, log }, protocol);
-      results.proxy.push(...phase.measurements);
-      results.rss.push({ protocol, readings: phase.rss });
-      results.skips.push(...phase.skips);
-    }
-    const sidecar = peers.find((p) => p.name === OURS);
-    if (sidecar && wanted('sse') && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(loadgen, ctx, sidecar, log);
-    await stopPeers(peers);
-    if (wanted('webhook')) await runWebhookPhases({ loadgen, dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
-    if (sidecar && wanted('profile') && missed(compare(results), 'sidecar').length > 0 && withinBudget('sidecar CPU profile', results, 40_000)) {
-      log('a sidecar target was missed: profiling it with node --cpu-prof');
-      const hotspots = await profileSidecar(loadgen, ctx);
-      results.profiles = [...(results.profiles ?? []), { target: 'sidecar', scenario: SIDECAR_PROFILE_SCENARIO, hotspots }];
-    }
-    if (wanted('apiserver') && withinBudget('API server', results, 120_000)) await apiServerPart(results);
-  } finally {
-    await stopPeers(peers);
-    await upstream.process.stop(2000);
-    if (process.env.BENCH_KEEP_TMP !== '1') await rm(dir, { recursive: true, force: true });
+  return { loadgen, dir, upstream, ctx, peers };
+}
+
+async function tearDownStage(stage: Stage): Promise<void> {
+  await stopPeers(stage.peers);
+  await stage.upstream.process.stop(2000);
+  if (process.env.BENCH_KEEP_TMP !== '1') await rm(stage.dir, { recursive: true, force: true });
+}
+
+async function proxyParts(stage: Stage, results: BenchResults): Promise<void> {
+  for (const protocol of ['http', 'https'] as const) {
+    if (!wanted(protocol) || !withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
+    const phase = await runProxyPhase({ loadgen: stage.loadgen, ctx: stage.ctx, peers: stage.peers, requests: requestsPer, log }, protocol);
+    results.proxy.push(...phase.measurements);
+    results.rss.push({ protocol, readings: phase.rss });
+    results.skips.push(...phase.skips);
   }
-  results.durationSeconds = (Date.now() - started) / 1000;
+}
+
+/** Only when a sidecar target was missed: where its CPU time goes. */
+async function sidecarProfilePart(stage: Stage, results: BenchResults): Promise<void> {
+  if (!wanted('profile') || missed(compare(results), 'sidecar').length === 0 || !withinBudget('sidecar CPU profile', results, 40_000)) return;
+  log('a sidecar target was missed: profiling it with node --cpu-prof');
+  const hotspots = await profileSidecar(stage.loadgen, stage.ctx);
+  results.profiles = [...(results.profiles ?? []), { target: 'sidecar', scenario: SIDECAR_PROFILE_SCENARIO, hotspots }];
+}
+
+async function runParts(stage: Stage, results: BenchResults): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1000));
+  await proxyParts(stage, results);
+  const sidecar = stage.peers.find((p) => p.name === OURS);
+  if (sidecar && wanted('sse') && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(stage.loadgen, stage.ctx, sidecar, log);
+  // The proxies are done: stop them before the webhook part (tearDownStage stops them too, for when a part throws first).
+  await stopPeers(stage.peers);
+  if (wanted('webhook')) await runWebhookPhases({ loadgen: stage.loadgen, dir: stage.dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
+  if (sidecar) await sidecarProfilePart(stage, results);
+  if (wanted('apiserver') && withinBudget('API server', results, 120_000)) await apiServerPart(results);
+}
+
+async function writeResults(results: BenchResults): Promise<void> {
   const report = renderReport(results);
   // Only a full run replaces the recorded results; a partial one prints and keeps its JSON beside them.
   const resultsFile = FULL_RUN ? RESULTS_FILE : RESULTS_FILE.replace(/latest\.json$/, 'partial.json');
@@ -117,6 +147,18 @@ async function main(): Promise<void> {
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   if (FULL_RUN) await writeFile(README_FILE, replaceBenchSection(await readFile(README_FILE, 'utf8'), report));
   process.stdout.write(`\n${report}\n\nraw results: ${resultsFile}\n`);
+}
+
+async function main(): Promise<void> {
+  const results = startResults();
+  const stage = await setUpStage(results);
+  try {
+    await runParts(stage, results);
+  } finally {
+    await tearDownStage(stage);
+  }
+  results.durationSeconds = (Date.now() - started) / 1000;
+  await writeResults(results);
 }
 
 main().catch((error: unknown) => {
