@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
+import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
@@ -96,7 +98,8 @@ async function collect(options: ReportOptions): Promise<ReportItem[]> {
   // As the webhook's background scan: a missing Secret always counts (--missing-secret=warn is for admission only).
   const rules = rulesFor({ missingSecret: 'deny', requireHostBinding: options.requireHostBinding === true });
   const items: ReportItem[] = [];
-  for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules));
+  const siblings = readableEntriesByNamespace(raw);
+  for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules, siblings.get(namespaceOf(object)) ?? []));
   if (options.pods === true) {
     const { collectPodItems } = await import('./reportPods.js');
     items.push(
@@ -112,6 +115,20 @@ async function collect(options: ReportOptions): Promise<ReportItem[]> {
   }
   // Entries first, then pods; each by namespace and name.
   return items.sort((a, b) => kindOrder(a) - kindOrder(b) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** Readable entries by namespace: the same-group env var collision rule compares each entry with these. */
+function readableEntriesByNamespace(raw: readonly unknown[]): Map<string, MCPServerEntry[]> {
+  const entries = raw.flatMap((object) => {
+    const parsed = mcpServerEntrySchema.safeParse(object);
+    return parsed.success ? [parsed.data] : [];
+  });
+  return entriesByNamespace(entries);
+}
+
+function namespaceOf(object: unknown): string {
+  const namespace = (object as { metadata?: { namespace?: unknown } } | null)?.metadata?.namespace;
+  return typeof namespace === 'string' ? namespace : '';
 }
 
 function kindOrder(item: ReportItem): number {

@@ -1,12 +1,25 @@
 import { validateRoute } from '../webhook/routes/validate.js';
 import { addSecretPolicyOptions, secretPolicyRouteOptions } from './secretPolicyFlags.js';
 import type { WebhookContributor } from './webhookContributor.js';
+import { sharedToolhiveInformers } from './webhookToolhive.js';
 
 /** `/validate` for MCPServerEntry: the shared --mode and --secret-lookup-timeout flags, plus the Secret policy flags. */
 export const validateContributor: WebhookContributor = {
   name: 'validate',
   addOptions: addSecretPolicyOptions,
-  routes: ({ options, kubeConfig, logger, getSecret, namespaceLabels, registry }) => [
-    validateRoute({ getSecret, mode: options.mode, namespaceLabels, registry, ...secretPolicyRouteOptions({ options, kubeConfig, logger, registry }) }),
-  ],
+  routes: (context) => {
+    const { options, kubeConfig, logger, getSecret, namespaceLabels, registry } = context;
+    const informers = sharedToolhiveInformers(context);
+    return [
+      validateRoute({
+        getSecret,
+        mode: options.mode,
+        namespaceLabels,
+        registry,
+        // Until the informer has listed, no collision can be found (the background scan catches up).
+        siblings: (namespace) => informers.entries(namespace),
+        ...secretPolicyRouteOptions({ options, kubeConfig, logger, registry }),
+      }),
+    ];
+  },
 };

@@ -107,6 +107,21 @@ describe('enforce mode, through the real API server', () => {
     expect(outcome.admitted ? '' : outcome.message).toMatch(/spec\.headerForward\.addHeadersFromSecret\[1\]\.headerName: header "X-Api-Key" and "X-Api\.Key" .* map to the same env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_COLLIDE/);
   });
 
+  it('rejects an entry whose secret header env var another entry of its group already uses (names differing only in "-" vs ".")', async () => {
+    // "missing-secrets" (admitted above) forwards X-Api-Key from a Secret; "missing.secrets" would get the same env var.
+    const twin = entryManifest('missing.secrets', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'upstream-key', 'key')] });
+    await expect
+      .poll(async () => {
+        const outcome = await entries.create(twin, { dryRun: true });
+        return outcome.admitted ? 'admitted' : outcome.message;
+      }, { timeout: 10_000, interval: 300 })
+      .toContain(
+        'spec.headerForward.addHeadersFromSecret[0].headerName: header "X-Api-Key" gets env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_MISSING_SECRETS, which MCPServerEntry "missing-secrets" (header "X-Api-Key", same group',
+      );
+    const distinct = entryManifest('missing-secrets-2', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'upstream-key', 'key')] });
+    expect(await entries.create(distinct, { dryRun: true })).toMatchObject({ admitted: true });
+  });
+
   it('validates v1alpha1 objects like v1beta1 ones: same denial, and an admitted v1alpha1 entry reads back as v1beta1', async () => {
     const bad = { addPlaintextHeaders: { Host: 'evil.example.com' } };
     const [alpha, beta] = await Promise.all([

@@ -5,6 +5,7 @@ import type { EntryChange } from '../cluster/toolhiveInformers.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { Rule } from '../validate/types.js';
 import type { ScanMetrics } from './metrics.js';
+import { entriesByNamespace } from '../validate/siblingEnvNames.js';
 import { memoizeLookups, scanEntry } from './scanEntry.js';
 import { eventsFor, type ObjectEvent } from './scanState.js';
 import type { ReportItem } from './types.js';
@@ -78,8 +79,9 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
     }
   };
 
-  const check = async (entry: MCPServerEntry, getSecret: GetSecret): Promise<void> => {
-    const item = await scanEntry(entry, getSecret, options.rules);
+  /** `siblings`: the entry's namespace-mates, for the same-group env var collision rule. */
+  const check = async (entry: MCPServerEntry, getSecret: GetSecret, siblings: readonly MCPServerEntry[]): Promise<void> => {
+    const item = await scanEntry(entry, getSecret, options.rules, siblings);
     checkedSpec.set(key(item.namespace, item.name), specOf(entry));
     record(item);
   };
@@ -91,9 +93,10 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       for (const id of results.keys()) if (!present.has(id)) results.delete(id);
       for (const id of reported.keys()) if (!present.has(id)) reported.delete(id);
       const getSecret = memoizeLookups(options.getSecret);
+      const byNamespace = entriesByNamespace(entries);
       for (const entry of entries) {
         if (stopped) return;
-        await check(entry, getSecret);
+        await check(entry, getSecret, byNamespace.get(entry.metadata.namespace ?? '') ?? []);
       }
       options.metrics.setInvalid(results.values());
       options.metrics.scanCompleted(new Date());
@@ -120,9 +123,10 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
     clearTimeout(pendingChanges.get(id));
     const timer = setTimeout(() => {
       pendingChanges.delete(id);
-      const current = options.entries().find((e) => key(e.metadata.namespace ?? '', e.metadata.name ?? '') === id);
+      const siblings = options.entries().filter((e) => (e.metadata.namespace ?? '') === (change.entry.metadata.namespace ?? ''));
+      const current = siblings.find((e) => key(e.metadata.namespace ?? '', e.metadata.name ?? '') === id);
       if (current === undefined) return;
-      check(current, options.getSecret)
+      check(current, options.getSecret, siblings)
         .then(() => options.metrics.setInvalid(results.values()))
         .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
     }, options.changeDelayMs ?? 1_000);

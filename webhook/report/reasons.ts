@@ -5,6 +5,7 @@ import { PLAINTEXT_VALUE_RULE } from '../validate/plaintextValues.js';
 import { REMOTE_URL_RULE } from '../validate/remoteUrl.js';
 import { SECRET_ACCESS_RULE } from '../validate/secretAccess.js';
 import { SECRET_MISSING_RULE, SECRET_REF_RULE } from '../validate/secretRefs.js';
+import { SIBLING_ENV_RULE } from '../validate/siblingEnvNames.js';
 import type { Finding } from '../validate/types.js';
 
 // Kubernetes-style reasons (Event reason, metric label) for rule findings. ToolHive's own condition reason where
@@ -21,6 +22,7 @@ export const REASONS = {
   restrictedHeader: 'RestrictedHeader',
   invalidHeaderName: 'InvalidHeaderName',
   duplicateHeaderName: 'DuplicateHeaderName',
+  headerEnvVarCollision: 'HeaderEnvVarCollision',
   privateEndpoint: 'PrivateEndpoint',
   invalidRemoteUrl: 'InvalidRemoteUrl',
   unreadableObject: 'UnreadableObject',
@@ -45,6 +47,8 @@ export function reasonFor(finding: Pick<Finding, 'rule' | 'subject' | 'field' | 
       return REASONS.invalidHeaderValue;
     case HEADER_NAME_RULE:
       return headerNameReason(finding.subject);
+    case SIBLING_ENV_RULE:
+      return REASONS.headerEnvVarCollision;
     case REMOTE_URL_RULE:
       return finding.message.startsWith('targets a private endpoint') ? REASONS.privateEndpoint : REASONS.invalidRemoteUrl;
     default:

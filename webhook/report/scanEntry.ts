@@ -12,13 +12,18 @@ export const ENTRY_KIND = 'MCPServerEntry';
  * no ratchet, since nothing is being changed. Secrets are looked up with the caller's identity; there is no
  * requesting user, so the SubjectAccessReview "may the author read it" check does not apply here.
  */
-export async function scanEntry(entry: MCPServerEntry, getSecret: GetSecret, rules: readonly Rule[] = DEFAULT_RULES): Promise<ReportItem> {
+export async function scanEntry(
+  entry: MCPServerEntry,
+  getSecret: GetSecret,
+  rules: readonly Rule[] = DEFAULT_RULES,
+  siblings: readonly MCPServerEntry[] = [],
+): Promise<ReportItem> {
   const namespace = entry.metadata.namespace ?? 'default';
   const base = itemBase(entry, namespace);
   // A deleting entry is on its way out; admission allows it too.
   if (entry.metadata.deletionTimestamp !== undefined) return { ...base, status: 'pass', findings: [], warnings: [] };
   const secrets = await lookupSecrets(entry, namespace, getSecret);
-  const found = runRules(rules, { entry, namespace, secrets });
+  const found = runRules(rules, { entry, namespace, secrets, siblings });
   const findings: ReportFinding[] = found
     .filter((f) => f.severity === 'violation')
     .map((f) => ({ reason: reasonFor(f), field: f.field, message: f.message, ...(f.hint !== undefined ? { hint: f.hint } : {}) }));
@@ -27,9 +32,14 @@ export async function scanEntry(entry: MCPServerEntry, getSecret: GetSecret, rul
 }
 
 /** An object the contract schema cannot read is reported as failing, with zod's field paths. */
-export function scanRawEntry(raw: unknown, getSecret: GetSecret, rules: readonly Rule[] = DEFAULT_RULES): Promise<ReportItem> {
+export function scanRawEntry(
+  raw: unknown,
+  getSecret: GetSecret,
+  rules: readonly Rule[] = DEFAULT_RULES,
+  siblings: readonly MCPServerEntry[] = [],
+): Promise<ReportItem> {
   const parsed = mcpServerEntrySchema.safeParse(raw);
-  if (parsed.success) return scanEntry(parsed.data, getSecret, rules);
+  if (parsed.success) return scanEntry(parsed.data, getSecret, rules, siblings);
   const metadata = ((raw as { metadata?: Record<string, unknown> } | null)?.metadata ?? {}) as Record<string, unknown>;
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   return Promise.resolve({

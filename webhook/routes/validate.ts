@@ -22,6 +22,8 @@ export interface ValidateRouteOptions {
   /** Namespace labels (the informer); absent offline or in tests that do not need overrides. */
   namespaceLabels?: { label(namespace: string, key: string): string | undefined };
   rules?: readonly Rule[];
+  /** Entries the webhook knows in a namespace (the informer): same-group env var collisions are checked against them. */
+  siblings?: (namespace: string) => readonly MCPServerEntry[];
   registry?: Registry;
   path?: string;
 }
@@ -58,7 +60,14 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
               canReadSecret: options.canReadSecret,
             });
       const result = validateEntry(
-        { entry, ...(oldEntry !== undefined ? { oldEntry } : {}), operation: request.operation as 'CREATE' | 'UPDATE', namespace, secrets },
+        {
+          entry,
+          ...(oldEntry !== undefined ? { oldEntry } : {}),
+          operation: request.operation as 'CREATE' | 'UPDATE',
+          namespace,
+          secrets,
+          ...(options.siblings !== undefined ? { siblings: options.siblings(namespace) } : {}),
+        },
         rules,
       );
       const object = `MCPServerEntry ${namespace}/${entry.metadata.name ?? `${entry.metadata.generateName ?? ''}*`}`;

@@ -75,13 +75,16 @@ export interface ValidationInput {
   /** The entry's namespace (from the AdmissionRequest, metadata, or `default` offline). */
   namespace: string;
   secrets: SecretLookupResults;
+  /** The other entries of the namespace as known (informer, listed, or the same file); absent: not checked. */
+  siblings?: readonly MCPServerEntry[];
 }
 
-/** What every rule gets: one entry (new or old) and the lookups. */
+/** What every rule gets: one entry (new or old), the lookups and the entry's namespace-mates. */
 export interface RuleInput {
   entry: MCPServerEntry;
   namespace: string;
   secrets: SecretLookupResults;
+  siblings?: readonly MCPServerEntry[];
 }
 
 /** A pure check. New rules (SubjectAccessReview, allowed-hosts binding, ...) are added to the list. */

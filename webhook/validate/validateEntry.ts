@@ -4,6 +4,7 @@ import { plaintextValueRule } from './plaintextValues.js';
 import { remoteUrlRule } from './remoteUrl.js';
 import { secretAccessRule } from './secretAccess.js';
 import { secretRefRule } from './secretRefs.js';
+import { siblingEnvNameRule } from './siblingEnvNames.js';
 import type { Finding, Rule, RuleInput, ValidationInput, ValidationResult, Violation } from './types.js';
 
 /** The rules, in the order their findings are reported. secretPolicy.ts configures the Secret ones from flags. */
@@ -14,6 +15,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
   hostBindingRule(),
   plaintextValueRule,
   remoteUrlRule,
+  siblingEnvNameRule,
 ];
 
 /**
@@ -23,10 +25,11 @@ export const DEFAULT_RULES: readonly Rule[] = [
  */
 export function validateEntry(input: ValidationInput, rules: readonly Rule[] = DEFAULT_RULES): ValidationResult {
   if (input.entry.metadata.deletionTimestamp !== undefined) return { violations: [], warnings: [] };
-  const findings = runRules(rules, { entry: input.entry, namespace: input.namespace, secrets: input.secrets });
+  const siblings = input.siblings !== undefined ? { siblings: input.siblings } : {};
+  const findings = runRules(rules, { entry: input.entry, namespace: input.namespace, secrets: input.secrets, ...siblings });
   const before =
     input.operation === 'UPDATE' && input.oldEntry !== undefined
-      ? new Set(runRules(rules, { entry: input.oldEntry, namespace: input.namespace, secrets: input.secrets }).map(identity))
+      ? new Set(runRules(rules, { entry: input.oldEntry, namespace: input.namespace, secrets: input.secrets, ...siblings }).map(identity))
       : new Set<string>();
 
   const violations: Violation[] = [];

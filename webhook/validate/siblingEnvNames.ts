@@ -1,0 +1,67 @@
+import { secretEnvVarName } from '../../contract/envNames.js';
+import type { MCPServerEntry } from '../../contract/toolhive.js';
+import { configuredHeaders } from './headers.js';
+import type { Finding, Rule, RuleInput } from './types.js';
+
+export const SIBLING_ENV_RULE = 'sibling-env-name';
+
+// Two entries of one group whose names differ only in what ToolHive's lossy normalize() erases (`my-entry` and
+// `my.entry`, `API` and `api`) give a secret header the same env var in the vMCP pod. Kubernetes keeps the last
+// of two same-named env vars, so one entry would send the other entry's Secret value to its own remoteUrl, and
+// the injector can route only one of them. Checked against the entries the webhook already knows (its informer),
+// so two entries created in the same instant can both pass: the background scan and `report` then list both.
+export const siblingEnvNameRule: Rule = {
+  id: SIBLING_ENV_RULE,
+  check({ entry, siblings }: RuleInput): Finding[] {
+    const name = entry.metadata.name;
+    if (name === undefined || siblings === undefined || siblings.length === 0) return [];
+    const taken = envVarsOfGroupmates(entry, siblings);
+    return configuredHeaders(entry).flatMap((header): Finding[] => {
+      if (header.kind !== 'secret') return [];
+      const envVar = secretEnvVarName(name, header.name);
+      const other = taken.get(envVar);
+      if (other === undefined) return [];
+      return [
+        {
+          severity: 'violation',
+          rule: SIBLING_ENV_RULE,
+          subject: `${header.subject}:${other.entry}`,
+          field: header.field,
+          message: `header ${JSON.stringify(header.name)} gets env var ${envVar}, which MCPServerEntry ${JSON.stringify(other.entry)} (header ${JSON.stringify(other.header)}, same group ${JSON.stringify(groupOf(entry))}) already uses: one entry would send the other's Secret value`,
+          hint: 'rename this entry so it differs from the other in more than case, "-", "." and other characters ToolHive turns into "_"',
+        },
+      ];
+    });
+  },
+};
+
+function envVarsOfGroupmates(entry: MCPServerEntry, siblings: readonly MCPServerEntry[]): Map<string, { entry: string; header: string }> {
+  const taken = new Map<string, { entry: string; header: string }>();
+  const group = groupOf(entry);
+  for (const sibling of siblings) {
+    const siblingName = sibling.metadata.name;
+    if (siblingName === undefined || siblingName === entry.metadata.name || groupOf(sibling) !== group) continue;
+    if (sibling.metadata.deletionTimestamp !== undefined) continue;
+    for (const header of sibling.spec.headerForward?.addHeadersFromSecret ?? []) {
+      const envVar = secretEnvVarName(siblingName, header.headerName);
+      if (!taken.has(envVar)) taken.set(envVar, { entry: siblingName, header: header.headerName });
+    }
+  }
+  return taken;
+}
+
+function groupOf(entry: MCPServerEntry): string {
+  return entry.spec.groupRef?.name ?? '';
+}
+
+/** Entries grouped by namespace (the rule's `siblings` for each of them); one pass, order kept. */
+export function entriesByNamespace(entries: readonly MCPServerEntry[]): Map<string, MCPServerEntry[]> {
+  const byNamespace = new Map<string, MCPServerEntry[]>();
+  for (const entry of entries) {
+    const namespace = entry.metadata.namespace ?? '';
+    const list = byNamespace.get(namespace);
+    if (list === undefined) byNamespace.set(namespace, [entry]);
+    else list.push(entry);
+  }
+  return byNamespace;
+}
