@@ -53,9 +53,14 @@ function describe(load: LoadSummary): string {
 
 /** One closed-loop run; with a pid, also the CPU that process group spent per request. */
 async function measure(loadgen: string, label: string, args: string[], pid?: number): Promise<void> {
-  const before = pid === undefined ? 0 : await groupCpuTicks(pid);
+  const before = pid === undefined ? undefined : await groupCpuTicks(pid);
   const load = await runClient<LoadSummary>(loadgen, 'load', args, 120_000);
-  const cpu = pid === undefined ? '' : ` cpu ${Math.round((((await groupCpuTicks(pid)) - before) / TICKS_PER_SECOND / (requests + Math.min(500, requests))) * 1e6)} µs/req`;
+  let cpu = '';
+  if (pid !== undefined && before !== undefined) {
+    const after = await groupCpuTicks(pid);
+    const perRequest = (ticks: number): number => Math.round((ticks / TICKS_PER_SECOND / (requests + Math.min(500, requests))) * 1e6);
+    cpu = ` cpu ${perRequest(after.user - before.user + after.system - before.system)} µs/req (user ${perRequest(after.user - before.user)}, kernel ${perRequest(after.system - before.system)})`;
+  }
   line(`${label}: ${describe(load)}${cpu}`);
 }
 
