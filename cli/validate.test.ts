@@ -85,6 +85,22 @@ describe('validate CLI (through runValidate)', () => {
     expect(result.stderr).toContain('skipped 1 document(s) that are not MCPServerEntry: ConfigMap unrelated');
   });
 
+  it('entries of one file, namespace and group whose secret header env vars collide are both denied; another namespace is not', async () => {
+    const entryDoc = (name: string, namespace?: string) =>
+      `apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: ${name}${namespace ? `, namespace: ${namespace}` : ''}}\nspec: {remoteUrl: "https://a.example.com", transport: sse, groupRef: {name: g}, headerForward: {addHeadersFromSecret: [{headerName: X-Key, valueSecretRef: {name: s, key: k}}]}}`;
+    const twins = await file('twins.yaml', [entryDoc('my-entry'), entryDoc('my.entry'), entryDoc('My.Entry', 'elsewhere')].join('\n---\n'));
+    const secrets = await file('twin-secrets.yaml', ['default', 'elsewhere'].map((ns) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ${ns}}\nstringData: {k: v}`).join('\n---\n'));
+    const result = await run({ filename: [twins], secrets: [secrets], output: 'json' });
+    expect(result.code).toBe(1);
+    const reports = JSON.parse(result.stdout) as Array<{ namespace: string; name: string; allowed: boolean; violations: { message: string }[] }>;
+    expect(reports.map((r) => [r.namespace, r.name, r.allowed])).toEqual([
+      ['default', 'my-entry', false],
+      ['default', 'my.entry', false],
+      ['elsewhere', 'My.Entry', true],
+    ]);
+    expect(reports[1]!.violations[0]!.message).toContain('env var TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_MY_ENTRY, which MCPServerEntry "my-entry"');
+  });
+
   it('reads JSON and stdin', async () => {
     const entry = { apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', metadata: { name: 'j' }, spec: { remoteUrl: 'https://a.example.com' } };
     expect((await run({ filename: ['-'] }, JSON.stringify(entry))).code).toBe(0);

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { mcpServerEntrySchema } from '../contract/toolhive.js';
+import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
 import { checkEntry } from '../webhook/validate/checkEntry.js';
 import type { GetSecret } from '../webhook/validate/lookup.js';
+import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { rulesFor } from '../webhook/validate/secretPolicy.js';
 import type { Rule, SecretLookup } from '../webhook/validate/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
@@ -73,7 +74,12 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
     const getSecret = await secretSource(options, io);
     const rules = rulesFor(secretRuleFlags({ ...options }));
     const reports: SourcedReport[] = [];
-    for (const document of entries) reports.push(await reportFor(document, getSecret, rules));
+    // The other entries of the same files and namespace: a same-group env var collision shows before apply.
+    const siblings = entriesByNamespace(entries.flatMap((d) => {
+      const parsed = mcpServerEntrySchema.safeParse(d.object);
+      return parsed.success ? [{ ...parsed.data, metadata: { ...parsed.data.metadata, namespace: namespaceOf(d) } }] : [];
+    }));
+    for (const document of entries) reports.push(await reportFor(document, getSecret, rules, siblings.get(namespaceOf(document)) ?? []));
     io.stdout(options.output === 'json' ? jsonReport(reports) : textReport(reports));
     return reports.every((r) => r.allowed) ? EXIT_OK : EXIT_FAILED;
   } catch (error: unknown) {
@@ -82,10 +88,15 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
   }
 }
 
-async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules: readonly Rule[]): Promise<SourcedReport> {
+function namespaceOf(document: SourcedDocument): string {
+  const namespace = (document.object.metadata as { namespace?: unknown } | undefined)?.namespace;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE;
+}
+
+async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules: readonly Rule[], siblings: readonly MCPServerEntry[]): Promise<SourcedReport> {
   const parsed = mcpServerEntrySchema.safeParse(document.object);
   const metadata = (document.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+  const namespace = namespaceOf(document);
   if (!parsed.success) {
     return {
       source: document.source,
@@ -96,7 +107,7 @@ async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules:
       warnings: [],
     };
   }
-  return { source: document.source, ...(await checkEntry(parsed.data, namespace, getSecret, rules)) };
+  return { source: document.source, ...(await checkEntry(parsed.data, namespace, getSecret, rules, siblings)) };
 }
 
 /** --secrets files first, then the cluster with --kubeconfig; with neither, Secret refs cannot be checked. */

@@ -17,9 +17,10 @@ export async function checkEntry(
   namespace: string,
   getSecret: GetSecret,
   rules: readonly Rule[] = DEFAULT_RULES,
+  siblings: readonly MCPServerEntry[] = [],
 ): Promise<EntryReport> {
   const secrets = await lookupSecrets(entry, namespace, getSecret);
-  const result = validateEntry({ entry, operation: 'CREATE', namespace, secrets }, rules);
+  const result = validateEntry({ entry, operation: 'CREATE', namespace, secrets, siblings }, rules);
   return {
     namespace,
     name: entry.metadata.name ?? '',
