@@ -21,8 +21,11 @@ export interface ReportOptions extends Partial<SidecarFlagValues> {
   /** Also check vMCP pods against the sidecar the injector would give them now. */
   pods?: boolean;
   followSecrets?: boolean;
-  webhookNamespace?: string;
+  /** `namespace/deployment` of the webhook: its namespace is never injected, its injector flags are read. */
+  webhook?: string;
   requireHostBinding?: boolean;
+  /** Flags given on this command line (they win over the webhook Deployment's). */
+  explicitFlags?: ReadonlySet<string>;
 }
 
 export interface ReportIo {
@@ -48,11 +51,16 @@ export function reportCommand(io: ReportIo = processIo()): Command {
     )
     .option('--pods', 'also check vMCP pods: missing, stale or orphaned sidecar, as the webhook\'s drift check sees them (give the webhook\'s injector flags below when they are not the defaults)')
     .option('--follow-secrets', 'with --pods: a pod whose sidecar started before a referenced Secret\'s data was last written is stale')
-    .option('--webhook-namespace <namespace>', 'with --pods: the webhook\'s namespace (never injected)', DEFAULT_WEBHOOK_NAMESPACE)
+    .option(
+      '--webhook <namespace/deployment>',
+      'with --pods: the webhook Deployment; its namespace is never injected and its injector flags are used (flags given here win; "" reads none)',
+      `${DEFAULT_WEBHOOK_NAMESPACE}/${DEFAULT_WEBHOOK_NAMESPACE}`,
+    )
     .addOption(requireHostBindingOption())
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
-    .action(async (options: ReportOptions) => {
-      process.exitCode = await runReport(options, io);
+    .action(async (options: ReportOptions, self: Command) => {
+      const explicitFlags = new Set(Object.keys(options).filter((key) => self.getOptionValueSource(key) === 'cli'));
+      process.exitCode = await runReport({ ...options, explicitFlags }, io);
     });
   // The injector's flags, as `webhook` and `inject` take them: --pods plans each pod with the same settings.
   return addSidecarOptions(command);
@@ -69,7 +77,7 @@ export async function runReport(options: ReportOptions, io: ReportIo): Promise<n
   }
   let items: ReportItem[];
   try {
-    items = await collect(options);
+    items = await collect(options, io);
   } catch (error: unknown) {
     io.stderr(`report: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_USAGE;
@@ -79,7 +87,7 @@ export async function runReport(options: ReportOptions, io: ReportIo): Promise<n
 }
 
 // The Kubernetes client loads only when the command runs.
-async function collect(options: ReportOptions): Promise<ReportItem[]> {
+async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem[]> {
   const [{ loadKubeConfig }, { createSecretGetter }, { listEntries }, { memoizeLookups, scanRawEntry }, { rulesFor }] = await Promise.all([
     import('../webhook/cluster/kubeConfig.js'),
     import('../webhook/cluster/secrets.js'),
@@ -101,12 +109,15 @@ async function collect(options: ReportOptions): Promise<ReportItem[]> {
   const siblings = readableEntriesByNamespace(raw);
   for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules, siblings.get(namespaceOf(object)) ?? []));
   if (options.pods === true) {
-    const { collectPodItems } = await import('./reportPods.js');
+    const [{ collectPodItems }, { injectorFlagsOf }] = await Promise.all([import('./reportPods.js'), import('./reportWebhookFlags.js')]);
+    const webhook = injectorFlagsOf(kubeConfig, options.webhook ?? '', options as SidecarFlagValues, options.explicitFlags ?? new Set());
+    const settings = await webhook.sidecar;
+    if (settings.notice !== undefined) io.stderr(`report --pods: ${settings.notice}\n`);
     items.push(
       ...(await collectPodItems(kubeConfig, raw, {
         namespace,
-        sidecar: options as SidecarFlagValues,
-        webhookNamespace: options.webhookNamespace ?? DEFAULT_WEBHOOK_NAMESPACE,
+        sidecar: settings.values,
+        webhookNamespace: webhook.namespace,
         followSecrets: options.followSecrets === true,
         requireHostBinding: options.requireHostBinding === true,
         getSecret,

@@ -249,10 +249,29 @@ describe('drift check', () => {
     expect(text).toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\} 2\b/);
     const other = await metrics(webhooks[1 - holder]!);
     expect(other).not.toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\}/);
-    // The replacements are what the injector plans now: report --pods passes them (exit 0).
+    // The replacements are what the injector plans now: report --pods passes them (exit 0), with the injector
+    // flags given or read from a webhook Deployment (replicas 0: only its args matter); with neither they differ.
     const report = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
     expect(report.stdout).toContain('3 checked: 3 pass');
     expect(report.code, report.stdout + report.stderr).toBe(0);
+    expect(report.stderr).toContain('report --pods: cannot read Deployment mcp-header-forward/mcp-header-forward (the API server answered HTTP 404)');
+    await cluster.admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: LEASE_NS,
+      body: {
+        metadata: { name: 'webhook' },
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: { app: 'webhook' } },
+          template: { metadata: { labels: { app: 'webhook' } }, spec: { containers: [{ name: 'webhook', image: IMAGE, args: ['webhook', '--mode=enforce', `--sidecar-image=${IMAGE}`, `--api-server-host=${API_HOSTS}`] }] } },
+        },
+      },
+    });
+    const fromDeployment = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--webhook', `${LEASE_NS}/webhook`]);
+    expect(fromDeployment.code, fromDeployment.stdout + fromDeployment.stderr).toBe(0);
+    expect(fromDeployment.stderr).toContain(`injector flags from Deployment ${LEASE_NS}/webhook (container webhook): --sidecar-image, --api-server-host`);
+    const ownDefaults = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--webhook', '']);
+    expect(ownDefaults.code).toBe(1);
+    expect(ownDefaults.stdout).toContain('[SidecarStale]');
   }, 180_000);
 
   it('an entry edit makes the injected pods stale', async () => {

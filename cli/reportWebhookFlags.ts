@@ -1,0 +1,41 @@
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
+import { injectorFlagsFromDeployment } from './injectorFlagsFromArgs.js';
+import type { SidecarFlagValues } from './sidecarFlags.js';
+
+// `report --pods --webhook ns/name`: the webhook Deployment's injector flags under the ones given to report. A
+// Deployment that cannot be read is not an error (a webhook run outside the cluster has none): report says so
+// and plans with its own flags.
+
+export interface WebhookInjectorFlags {
+  /** The webhook's namespace (POD_NAMESPACE in its pod: never injected). */
+  namespace: string;
+  sidecar: Promise<{ values: SidecarFlagValues; notice?: string }>;
+}
+
+export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: SidecarFlagValues, explicit: ReadonlySet<string>): WebhookInjectorFlags {
+  if (ref === '') return { namespace: DEFAULT_WEBHOOK_NAMESPACE, sidecar: Promise.resolve({ values: own }) };
+  const slash = ref.indexOf('/');
+  const namespace = slash < 0 ? ref : ref.slice(0, slash);
+  const name = slash < 0 ? DEFAULT_WEBHOOK_NAMESPACE : ref.slice(slash + 1);
+  const where = `Deployment ${namespace}/${name}`;
+  const sidecar = kubeConfig
+    .makeApiClient(AppsV1Api)
+    .readNamespacedDeployment({ namespace, name })
+    .then(
+      (deployment) => {
+        const read = injectorFlagsFromDeployment(deployment);
+        if ('problem' in read) return { values: own, notice: `cannot use the injector flags of ${where}: ${read.problem}; planning with report's own flags` };
+        const taken = Object.entries(read.values).filter(([key]) => !explicit.has(key));
+        const values = { ...own, ...Object.fromEntries(taken) } as SidecarFlagValues;
+        const names = taken.map(([key]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        return { values, notice: `injector flags from ${where} (container ${read.container}): ${names.length === 0 ? 'none set, defaults apply' : names.join(', ')}` };
+      },
+      (error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        const why = typeof code === 'number' ? `the API server answered HTTP ${code}` : error instanceof Error ? error.message : String(error);
+        return { values: own, notice: `cannot read ${where} (${why}); planning with report's own injector flags (defaults unless given; pass --webhook ns/name or the flags)` };
+      },
+    );
+  return { namespace, sidecar };
+}
