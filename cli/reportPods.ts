@@ -14,7 +14,7 @@ import { injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
 
 // `report --pods`: every vMCP pod in scope through the drift loop's own check (checkPod: the injector's engine),
 // with this user's identity. The injector's settings are the report's own flags, read as the webhook reads
-// them in its pod: POD_NAMESPACE is --webhook-namespace and KUBERNETES_SERVICE_HOST the `kubernetes` Service's IP.
+// them in its pod: POD_NAMESPACE is the --webhook namespace and KUBERNETES_SERVICE_HOST the `kubernetes` Service's IP.
 
 export interface PodReportOptions {
   /** undefined: all namespaces. */
