@@ -43,6 +43,7 @@ export function driftContributor(): WebhookContributor {
       const informers = sharedToolhiveInformers(context);
       const metrics = createDriftMetrics(registry);
       const record = createEventRecorder({ kubeConfig });
+      const leadership = sharedLeadership(context);
       const controller = createDriftController({
         cluster: driftCluster(kubeConfig, String(options.driftSelector)),
         lookup: informers,
@@ -58,25 +59,26 @@ export function driftContributor(): WebhookContributor {
         emit: (event) => record({ type: 'Warning', reason: event.reason, message: event.message, regarding: { kind: 'Pod', apiVersion: 'v1', ...event.pod } }),
         metrics,
         logger,
+        leading: () => leadership.isLeader(),
       });
       const intervalMs = Number(options.driftInterval);
-      const leadership = sharedLeadership(context);
       // A replica that stops leading forgets its findings: the next leader starts fresh.
       leadership.onChange((leading) => {
         if (!leading) controller.reset();
       });
-      let running = false;
+      let running: Promise<void> | undefined;
       const timer = setInterval(() => {
-        if (running || !leadership.isLeader()) return;
-        running = true;
-        controller
+        if (running !== undefined || !leadership.isLeader()) return;
+        running = controller
           .pass()
           .catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drift check pass failed'))
-          .finally(() => (running = false));
+          .finally(() => (running = undefined));
       }, intervalMs);
-      stopLoop = () => {
+      stopLoop = async () => {
         clearInterval(timer);
-        return Promise.resolve();
+        // No eviction after shutdown began (the Lease may be released meanwhile); wait for the pass to wind down.
+        controller.reset();
+        await running;
       };
       logger.info({ intervalMs, remediate: options.remediate, followSecrets: options.followSecrets === true, dryRun: options.remediateDryRun === true, leaderElection: options.leaderElection }, 'drift check on');
       return [];

@@ -23,12 +23,12 @@ function ownedPod(name: string, from: V1Pod = fx.pod): V1Pod {
   return pod;
 }
 
-function setup(dryRun: boolean, options: { pods?: V1Pod[]; getSecret?: GetSecret; followSecrets?: boolean; now?: () => number } = {}) {
+function setup(dryRun: boolean, options: { pods?: V1Pod[]; getSecret?: GetSecret; followSecrets?: boolean; now?: () => number; list?: () => Promise<V1Pod[]>; leading?: () => boolean } = {}) {
   const evicted: string[] = [];
   const events: PodEvent[] = [];
   const lines: string[] = [];
   const cluster: DriftCluster = {
-    listVmcpPods: () => Promise.resolve(options.pods ?? [ownedPod('a'), ownedPod('b')]),
+    listVmcpPods: options.list ?? (() => Promise.resolve(options.pods ?? [ownedPod('a'), ownedPod('b')])),
     evict: (_ns, name) => {
       evicted.push(name);
       return Promise.resolve('evicted');
@@ -45,6 +45,7 @@ function setup(dryRun: boolean, options: { pods?: V1Pod[]; getSecret?: GetSecret
     remediate: 'evict',
     followSecrets: options.followSecrets ?? false,
     ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.leading !== undefined ? { leading: options.leading } : {}),
     dryRun,
     evictionsPerMinute: 600,
     replacementTimeoutMs: 60_000,
@@ -108,5 +109,29 @@ describe('drift controller', () => {
     await controller.pass();
     expect([...controller.findings().values()]).toEqual(['ok']);
     expect(evicted).toEqual([]);
+  });
+
+  it('a pass that outlives leadership (reset, or the Lease lost) publishes nothing and evicts nothing', async () => {
+    let release: (pods: V1Pod[]) => void = () => undefined;
+    const held = new Promise<V1Pod[]>((resolve) => (release = resolve));
+    const { controller, evicted, events, registry } = setup(false, { list: () => held });
+    const pass = controller.pass();
+    controller.reset();
+    release([ownedPod('a'), ownedPod('b')]);
+    await pass;
+    expect(events).toEqual([]);
+    expect(evicted).toEqual([]);
+    expect(controller.findings().size).toBe(0);
+    expect(await registry.getSingleMetricAsString('mcp_header_forward_pods')).not.toContain('finding="missing"} 2');
+
+    const leader = { leading: true };
+    let releaseAgain: (pods: V1Pod[]) => void = () => undefined;
+    const other = setup(false, { list: () => new Promise<V1Pod[]>((resolve) => (releaseAgain = resolve)), leading: () => leader.leading });
+    const second = other.controller.pass();
+    leader.leading = false;
+    releaseAgain([ownedPod('a')]);
+    await second;
+    expect(other.events).toEqual([]);
+    expect(other.evicted).toEqual([]);
   });
 });

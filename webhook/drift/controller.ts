@@ -41,6 +41,8 @@ export interface DriftOptions {
   metrics: DriftMetrics;
   logger: Logger;
   now?: () => number;
+  /** Still the Lease holder? Checked after every wait, so a pass that outlives leadership acts no further. */
+  leading?: () => boolean;
 }
 
 export interface DriftController {
@@ -48,7 +50,7 @@ export interface DriftController {
   pass(): Promise<void>;
   /** The latest finding per pod (`namespace/name`). */
   findings(): ReadonlyMap<string, FindingKind>;
-  /** Forget what this replica saw (it stopped leading: the next leader starts fresh). */
+  /** Forget what this replica saw (it stopped leading: the next leader starts fresh); a pass in flight stops acting. */
   reset(): void;
 }
 
@@ -67,6 +69,8 @@ export function createDriftController(options: DriftOptions): DriftController {
   };
   const dryRunTold = new Set<string>();
   const log = options.logger;
+  // reset() starts a new epoch: a pass begun before it publishes nothing and evicts nothing after its next wait.
+  let epoch = 0;
 
   const check = async (pod: V1Pod): Promise<RemediationPod | undefined> => {
     const checked = await checkPod(pod, deps);
@@ -127,9 +131,13 @@ export function createDriftController(options: DriftOptions): DriftController {
 
   return {
     async pass() {
-      if (!options.synced()) return;
+      const started = epoch;
+      const current = (): boolean => started === epoch && (options.leading?.() ?? true);
+      if (!options.synced() || !current()) return;
       const listed = await options.cluster.listVmcpPods();
+      if (!current()) return;
       const pods = (await Promise.all(listed.map(check))).filter((p): p is RemediationPod => p !== undefined);
+      if (!current()) return;
       follower?.endPass();
       const result = driftPass(remembered, pods);
       remembered = result.remembered;
@@ -143,10 +151,11 @@ export function createDriftController(options: DriftOptions): DriftController {
         ),
       );
       for (const event of result.events) log.warn({ pod: `${event.pod.namespace}/${event.pod.name}`, reason: event.reason }, event.message);
-      if (options.remediate === 'evict') await remediate(pods);
+      if (options.remediate === 'evict' && current()) await remediate(pods);
     },
     findings: () => latest,
     reset() {
+      epoch += 1;
       remembered = new Map();
       latest = new Map();
       follower?.reset();
