@@ -50,7 +50,7 @@ export function reportCommand(io: ReportIo = processIo()): Command {
         .argParser(millis('--secret-lookup-timeout', 50, 60_000)),
     )
     .option('--pods', 'also check vMCP pods: missing, stale or orphaned sidecar, as the webhook\'s drift check sees them (give the webhook\'s injector flags below when they are not the defaults)')
-    .option('--follow-secrets', 'with --pods: a pod whose sidecar started before a referenced Secret\'s data was last written is stale')
+    .option('--follow-secrets', 'with --pods: warn when a referenced Secret was last written by its data\'s manager after the sidecar started (a one-off report cannot tell a data change from other edits)')
     .option(
       '--webhook <namespace/deployment>',
       'with --pods: the webhook Deployment; its namespace is never injected and its injector flags are used (flags given here win; "" reads none)',

@@ -7,7 +7,7 @@ import type { InjectContext } from '../mutate/inject.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import type { GetSecret } from '../validate/lookup.js';
 import { podFinding, type PodFinding } from './finding.js';
-import { rotationFinding } from './secretRotation.js';
+import { possibleRotations, rotationFinding } from './secretRotation.js';
 import type { SecretFollower } from './secretFollower.js';
 
 // One pod's drift, shared by the drift loop and `report --pods`: read the host bindings of the Secrets its
@@ -23,7 +23,8 @@ export interface PodCheckDeps {
   follower?: SecretFollower;
 }
 
-export type PodCheck = { finding: PodFinding } | { error: string };
+/** `warnings`: what might be wrong but cannot be told (a Secret possibly rotated): shown by `report`, never acted on. */
+export type PodCheck = { finding: PodFinding; warnings?: string[] } | { error: string };
 
 export async function checkPod(pod: V1Pod, deps: PodCheckDeps): Promise<PodCheck> {
   const namespace = pod.metadata?.namespace ?? '';
@@ -45,5 +46,9 @@ export async function checkPod(pod: V1Pod, deps: PodCheckDeps): Promise<PodCheck
   });
   const follower = deps.follower;
   if (follower === undefined || planned.finding !== 'ok') return { finding: planned };
-  return { finding: rotationFinding(pod, (name) => follower.followed(namespace, name), planned.actualHash) ?? planned };
+  const followed = (name: string) => follower.followed(namespace, name);
+  const rotated = rotationFinding(pod, followed, planned.actualHash);
+  if (rotated !== undefined) return { finding: rotated };
+  const maybe = possibleRotations(pod, followed);
+  return maybe.length === 0 ? { finding: planned } : { finding: planned, warnings: maybe };
 }

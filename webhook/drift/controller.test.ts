@@ -19,6 +19,8 @@ const injected = injectPod(structuredClone(fx.pod), { ...ctx, secretBindings: ne
 
 function ownedPod(name: string, from: V1Pod = fx.pod): V1Pod {
   const pod = structuredClone(from);
+  // As a kubelet reports it: the sidecar (when there is one) running since 10:00:00.
+  pod.status = { initContainerStatuses: [{ name: 'header-forward-proxy', image: 'i', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date('2026-11-27T10:00:00Z') } } }] };
   pod.metadata = { ...pod.metadata, name, creationTimestamp: new Date('2026-11-27T10:00:00Z'), namespace: TEST_NAMESPACE, uid: `uid-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }] };
   return pod;
 }

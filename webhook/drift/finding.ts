@@ -11,6 +11,8 @@ export type FindingKind = (typeof FINDINGS)[number];
 
 export interface PodFinding {
   finding: FindingKind;
+  /** Why a pod is stale when it is not its config: a Secret it reads changed after the sidecar started. */
+  cause?: 'secret-rotation';
   /** A sentence for the Event, the log line and the report. */
   message: string;
   /** The hash the pod carries ('' when none) and the one it should carry ('' when it should have no sidecar). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SIDECAR_CONTAINER_NAME } from '../../contract/labels.js';
 import { secretFacts } from '../validate/secretFacts.js';
 import type { SecretRevision } from '../validate/types.js';
-import { followSecret, rotationFinding, sidecarSecretNames, sidecarStartedAt, type FollowedSecret } from './secretRotation.js';
+import { followSecret, possibleRotations, rotationFinding, sidecarSecretNames, sidecarStartedAt, type FollowedSecret } from './secretRotation.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -78,9 +78,18 @@ describe('secret revision facts', () => {
 });
 
 describe('followSecret', () => {
-  it('first sight takes the API server\'s data write time; without one it claims nothing', () => {
-    expect(followSecret(undefined, revision('v', '1', '2026-11-27T10:00:05Z'), 0).changedAt).toBe(at('2026-11-27T10:00:05Z'));
-    expect(followSecret(undefined, revision('v', '1'), at('2026-11-27T12:00:00Z')).changedAt).toBeUndefined();
+  it('first sight is the baseline: no change claimed, the data manager\'s last write kept as a hint only', () => {
+    const first = followSecret(undefined, revision('v', '1', '2026-11-27T10:00:05Z'), 0);
+    expect(first.changedAt).toBeUndefined();
+    expect(first.lastWrite).toBe(at('2026-11-27T10:00:05Z'));
+    expect(followSecret(undefined, revision('v', '1'), at('2026-11-27T12:00:00Z'))).toEqual({ revision: revision('v', '1') });
+  });
+
+  it('the data manager editing an annotation moves lastWrite but is no change', () => {
+    const first = followSecret(undefined, revision('v', '1', '2026-11-27T10:00:00Z'), 0);
+    const annotated = followSecret(first, revision('v', '2', '2026-11-27T11:00:00Z'), at('2026-11-27T11:00:10Z'));
+    expect(annotated.changedAt).toBeUndefined();
+    expect(annotated.lastWrite).toBe(at('2026-11-27T11:00:00Z'));
   });
 
   it('a metadata-only update (new resourceVersion, same data) changes nothing', () => {
@@ -105,9 +114,9 @@ describe('sidecar start and secrets', () => {
     expect(sidecarSecretNames(pod({ secrets: ['b', 'a', 'b'] }))).toEqual(['a', 'b']);
   });
 
-  it('start is the sidecar container\'s, else the pod\'s creation; unknown while the sidecar is not running', () => {
+  it('start is the sidecar container\'s running start; unknown while it is not running or has no status (pending pod)', () => {
     expect(sidecarStartedAt(pod({ sidecarStarted: '2026-11-27T10:30:00.400Z' }))).toBe(at('2026-11-27T10:30:00Z'));
-    expect(sidecarStartedAt(pod({ created: '2026-11-27T10:00:00Z' }))).toBe(at('2026-11-27T10:00:00Z'));
+    expect(sidecarStartedAt(pod({ created: '2026-11-27T10:00:00Z' }))).toBeUndefined();
     expect(sidecarStartedAt(pod({ sidecarWaiting: true }))).toBeUndefined();
   });
 });
@@ -122,6 +131,18 @@ describe('rotationFinding', () => {
     expect(finding?.actualHash).toBe('h1');
     expect(finding?.message).toContain('Secret "token-a": data changed (resourceVersion 1 -> 2)');
     expect(finding?.message).toContain('started at 2026-11-27T10:00:00Z');
+  });
+
+  it('possible rotations: a data-manager write after the start with no data change seen is a warning, never a finding', () => {
+    const written = (lastWrite: string, changedAt?: string) => (name: string): FollowedSecret | undefined =>
+      name === 'token-a' ? { revision: revision('v', '2'), lastWrite: at(lastWrite), ...(changedAt !== undefined ? { changedAt: at(changedAt) } : {}) } : undefined;
+    const started = pod({ sidecarStarted: '2026-11-27T10:00:00Z' });
+    expect(possibleRotations(started, written('2026-11-27T11:00:00Z'))).toEqual([expect.stringContaining('Secret "token-a" was last written by the manager of its data at 2026-11-27T11:00:00Z, after the sidecar started at 2026-11-27T10:00:00Z')]);
+    expect(rotationFinding(started, written('2026-11-27T11:00:00Z'), 'h')).toBeUndefined();
+    expect(possibleRotations(started, written('2026-11-27T09:00:00Z'))).toEqual([]);
+    // A certain change already makes it stale: no second, vaguer line.
+    expect(possibleRotations(started, written('2026-11-27T11:00:00Z', '2026-11-27T11:00:00Z'))).toEqual([]);
+    expect(possibleRotations(pod({}), written('2026-11-27T11:00:00Z'))).toEqual([]);
   });
 
   it('current when the change is older, in the same second, or unknown', () => {

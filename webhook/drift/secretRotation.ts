@@ -13,31 +13,38 @@ import { sidecarContainer, type PodFinding } from './finding.js';
 
 export interface FollowedSecret {
   revision: SecretRevision;
-  /** When the data last changed (ms since epoch, whole seconds), undefined when unknown. */
+  /** When the data last changed while followed (ms since epoch, whole seconds): a certain change. */
   changedAt?: number;
-  /** Says how the change was seen, for the Event: "data changed (resourceVersion 5 -> 9)". */
+  /** Says how the change was seen, for the Event: "data changed (resourceVersion 5 -> 9) at ...". */
   change?: string;
+  /**
+   * The API server's managedFields time of the manager owning `data` (whole seconds). Not proof of a data change:
+   * the same time moves when that manager edits any field it owns (the kubectl last-applied annotation, GitOps
+   * labels), so it only ever yields a warning, never an eviction.
+   */
+  lastWrite?: number;
 }
 
 /**
- * The next memory for one Secret. First sight trusts the API server's own record (managedFields time of the
- * manager owning `data`), so a new leader still finds rotations that happened before it started. Later, only a
- * changed digest counts: a label or annotation edit bumps resourceVersion but restarts nothing.
+ * The next memory for one Secret. First sight is the baseline: nothing is claimed (a new leader, or a fresh
+ * `report`, cannot tell a data change from an edit of other fields). Later only a changed digest counts, so a label
+ * or annotation edit bumps resourceVersion but restarts nothing.
  */
 export function followSecret(previous: FollowedSecret | undefined, revision: SecretRevision, now: number): FollowedSecret {
-  const lastModified = parseSeconds(revision.dataLastModified);
-  if (previous === undefined) {
-    return lastModified === undefined ? { revision } : { revision, changedAt: lastModified, change: `data last written at ${revision.dataLastModified}` };
-  }
+  const lastWrite = parseSeconds(revision.dataLastModified);
+  const written = lastWrite !== undefined ? { lastWrite } : {};
+  if (previous === undefined) return { revision, ...written };
   if (previous.revision.dataDigest === revision.dataDigest) {
-    return { ...previous, revision };
+    const { lastWrite: _old, ...kept } = previous;
+    return { ...kept, revision, ...written };
   }
   // managedFields' time is the write itself; without it, when we saw it (never earlier than the write).
-  const changedAt = lastModified ?? Math.floor(now / 1000) * 1000;
+  const changedAt = lastWrite ?? Math.floor(now / 1000) * 1000;
   return {
     revision,
     changedAt,
     change: `data changed (resourceVersion ${previous.revision.resourceVersion} -> ${revision.resourceVersion}) at ${isoSeconds(changedAt)}`,
+    ...written,
   };
 }
 
@@ -53,18 +60,16 @@ export function sidecarSecretNames(pod: V1Pod): string[] {
 }
 
 /**
- * When the running sidecar read its env: its container's start, else the pod's (no kubelet has reported yet).
- * Undefined when the sidecar is not running now: it reads the current values when it starts again.
+ * When the running sidecar read its env: its container's last start. Undefined while it is not running (pending,
+ * waiting, crash-looping): it reads the current values when it starts.
  */
 export function sidecarStartedAt(pod: V1Pod): number | undefined {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const status = statuses.find((s) => s.name === SIDECAR_CONTAINER_NAME);
-  if (status !== undefined) return status.state?.running?.startedAt === undefined ? undefined : wholeSeconds(status.state.running.startedAt);
-  const podStart = pod.status?.startTime ?? pod.metadata?.creationTimestamp;
-  return podStart === undefined ? undefined : wholeSeconds(podStart);
+  const startedAt = statuses.find((s) => s.name === SIDECAR_CONTAINER_NAME)?.state?.running?.startedAt;
+  return startedAt === undefined ? undefined : wholeSeconds(startedAt);
 }
 
-/** A stale finding when a Secret the sidecar reads changed after it started; undefined when none did (or unknown). */
+/** A stale finding when a Secret the sidecar reads changed (seen by its digest) after it started; else undefined. */
 export function rotationFinding(pod: V1Pod, followed: (name: string) => FollowedSecret | undefined, currentHash: string): PodFinding | undefined {
   const startedAt = sidecarStartedAt(pod);
   if (startedAt === undefined) return undefined;
@@ -75,10 +80,25 @@ export function rotationFinding(pod: V1Pod, followed: (name: string) => Followed
   if (changed.length === 0) return undefined;
   return {
     finding: 'stale',
+    cause: 'secret-rotation',
     message: `the sidecar started at ${isoSeconds(startedAt)} and still sends the old values of ${changed.join('; ')} (env from secretKeyRef is read at container start: the pod needs a restart)`,
     actualHash: currentHash,
     desiredHash: currentHash,
   };
+}
+
+/** Secrets last written by their data's manager after the sidecar started, with no data change seen: maybe stale. */
+export function possibleRotations(pod: V1Pod, followed: (name: string) => FollowedSecret | undefined): string[] {
+  const startedAt = sidecarStartedAt(pod);
+  if (startedAt === undefined) return [];
+  return sidecarSecretNames(pod).flatMap((name) => {
+    const secret = followed(name);
+    if (secret?.lastWrite === undefined || secret.lastWrite <= startedAt || (secret.changedAt ?? 0) > startedAt) return [];
+    return [
+      `Secret ${JSON.stringify(name)} was last written by the manager of its data at ${isoSeconds(secret.lastWrite)}, after the sidecar started at ${isoSeconds(startedAt)}: ` +
+        'if its data changed then, the pod still sends the old value (a restart fixes it); the same time also moves when that manager edits other fields, so this cannot tell',
+    ];
+  });
 }
 
 function parseSeconds(text: string | undefined): number | undefined {

@@ -21,4 +21,11 @@ describe('podItem', () => {
     expect(item.status).toBe('error');
     expect(item.findings[0]?.message).toBe('cannot read namespace "team"');
   });
+
+  it('a Secret rotation is a stale sidecar env with its own fix; possible rotations are warnings on a passing pod', () => {
+    const rotated = podItem(pod, { finding: { finding: 'stale', cause: 'secret-rotation', message: 'old values', actualHash: 'a', desiredHash: 'a' } });
+    expect(rotated.findings[0]).toMatchObject({ reason: 'SidecarStale', field: 'spec.initContainers[header-forward-proxy].env', hint: expect.stringContaining('reads the current Secret') });
+    const maybe = podItem(pod, { ...finding('ok'), warnings: ['Secret "t" was last written ...'] });
+    expect(maybe).toMatchObject({ status: 'pass', findings: [], warnings: ['Secret "t" was last written ...'] });
+  });
 });

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { STATUS_ANNOTATION } from '../../contract/labels.js';
+import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION } from '../../contract/labels.js';
 import type { PodCheck } from '../drift/checkPod.js';
 import { EVENT_REASONS, type FindingKind } from '../drift/finding.js';
 import type { ReportItem } from './types.js';
@@ -28,6 +28,9 @@ const HINTS: Readonly<Record<FindingKind, string | undefined>> = {
   unplannable: 'fix what the message names in the pod template; the injector refuses it until then',
 };
 
+const ROTATION_HINT =
+  'restart the pod so its sidecar reads the current Secret (kubectl rollout restart of its Deployment, or run the webhook with --remediate=evict --follow-secrets)';
+
 export function podItem(pod: V1Pod, check: PodCheck): ReportItem {
   const base: Pick<ReportItem, 'kind' | 'apiVersion' | 'namespace' | 'name' | 'uid' | 'resourceVersion'> = {
     kind: POD_KIND,
@@ -40,13 +43,16 @@ export function podItem(pod: V1Pod, check: PodCheck): ReportItem {
   if ('error' in check) {
     return { ...base, status: 'error', findings: [{ reason: 'PodCheckFailed', field: 'spec', message: check.error }], warnings: [] };
   }
-  const { finding } = check.finding;
-  if (finding === 'ok') return { ...base, status: 'pass', findings: [], warnings: [] };
-  const hint = HINTS[finding];
+  const { finding, cause } = check.finding;
+  const warnings = check.warnings ?? [];
+  if (finding === 'ok') return { ...base, status: 'pass', findings: [], warnings };
+  const rotated = cause === 'secret-rotation';
+  const field = rotated ? `spec.initContainers[${SIDECAR_CONTAINER_NAME}].env` : FIELDS[finding];
+  const hint = rotated ? ROTATION_HINT : HINTS[finding];
   return {
     ...base,
     status: 'fail',
-    findings: [{ reason: EVENT_REASONS[finding]!, field: FIELDS[finding], message: check.finding.message, ...(hint !== undefined ? { hint } : {}) }],
-    warnings: [],
+    findings: [{ reason: EVENT_REASONS[finding]!, field, message: check.finding.message, ...(hint !== undefined ? { hint } : {}) }],
+    warnings,
   };
 }
