@@ -44,7 +44,10 @@ export async function collectPodItems(kubeConfig: KubeConfig, rawEntries: readon
   const labels = await namespaceLabels(core, [...new Set(pods.map((p) => p.metadata?.namespace ?? ''))]);
   const deps: PodCheckDeps = {
     lookup: index,
-    injectLabel: (namespace) => labels.get(namespace)?.[INJECT_NAMESPACE_LABEL],
+    injectLabel: (namespace) => {
+      const read = labels.get(namespace);
+      return read === undefined || 'error' in read ? undefined : read.labels[INJECT_NAMESPACE_LABEL];
+    },
     settings,
     hostBinding: { getSecret: options.getSecret, requireHostBinding: options.requireHostBinding },
     // One run sees each Secret once: a rotation counts when the API server's data-write time is after the start.
@@ -53,8 +56,8 @@ export async function collectPodItems(kubeConfig: KubeConfig, rawEntries: readon
   const items: ReportItem[] = [];
   for (const pod of pods) {
     const namespace = pod.metadata?.namespace ?? '';
-    const problem = labels.get(namespace) === undefined ? `cannot read namespace ${JSON.stringify(namespace)} (its ${INJECT_NAMESPACE_LABEL} label decides injection)` : undefined;
-    items.push(podItem(pod, problem !== undefined ? { error: problem } : await checkPod(pod, deps)));
+    const read = labels.get(namespace);
+    items.push(podItem(pod, read === undefined || 'error' in read ? { error: `cannot read namespace ${JSON.stringify(namespace)}: ${read?.error ?? 'not read'} (its ${INJECT_NAMESPACE_LABEL} label decides injection; report --pods needs get on namespaces)` } : await checkPod(pod, deps)));
   }
   return items;
 }
@@ -80,13 +83,16 @@ async function listVmcpPods(core: CoreV1Api, namespace: string | undefined): Pro
   return list.items;
 }
 
-/** Labels by namespace; a namespace that cannot be read is left out (its pods are reported as not checked). */
-async function namespaceLabels(core: CoreV1Api, names: readonly string[]): Promise<Map<string, Record<string, string>>> {
-  const labels = new Map<string, Record<string, string>>();
+/** Labels by namespace; a namespace that cannot be read says why (its pods are reported as not checked). */
+async function namespaceLabels(core: CoreV1Api, names: readonly string[]): Promise<Map<string, { labels: Record<string, string> } | { error: string }>> {
+  const labels = new Map<string, { labels: Record<string, string> } | { error: string }>();
   await Promise.all(
     names.map(async (name) => {
-      const namespace = await core.readNamespace({ name }).catch(() => undefined);
-      if (namespace !== undefined) labels.set(name, namespace.metadata?.labels ?? {});
+      const read = await core.readNamespace({ name }).then(
+        (namespace) => ({ labels: namespace.metadata?.labels ?? {} }),
+        (error: unknown) => ({ error: describe(error) }),
+      );
+      labels.set(name, read);
     }),
   );
   return labels;

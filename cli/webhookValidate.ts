@@ -16,8 +16,8 @@ export const validateContributor: WebhookContributor = {
         mode: options.mode,
         namespaceLabels,
         registry,
-        // Until the informer has listed, no collision can be found (the background scan catches up).
-        siblings: (namespace) => informers.entries(namespace),
+        // Until the informer has listed, collisions cannot be checked: the route says so in a warning.
+        siblings: (namespace) => (informers.synced() ? informers.entries(namespace) : undefined),
         ...secretPolicyRouteOptions({ options, kubeConfig, logger, registry }),
       }),
     ];

@@ -10,7 +10,8 @@ import { MODE_LABEL } from '../../contract/labels.js';
 import { startNamespaceInformer, type NamespaceLabels } from '../cluster/namespaceModes.js';
 import { createSecretGetter } from '../cluster/secrets.js';
 import { createWebhookServer, type WebhookServer } from '../server.js';
-import { validateRoute } from './validate.js';
+import { mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
+import { SIBLINGS_UNCHECKED, validateRoute } from './validate.js';
 
 interface Response {
   uid: string;
@@ -27,6 +28,7 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
   let base: string;
   const registry = new Registry();
   const logs = captureLogs();
+  let knownSiblings: MCPServerEntry[] | undefined;
 
   beforeAll(async () => {
     api = await startFakeApiServer();
@@ -48,6 +50,12 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
           namespaceLabels: namespaces,
           registry,
         }),
+        validateRoute({
+          getSecret: createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 1_500 }),
+          mode: 'enforce',
+          siblings: () => knownSiblings,
+          path: '/validate-siblings',
+        }),
       ],
     });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -65,6 +73,21 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
     expect(res.status).toBe(200);
     return (res.json() as { response: Response }).response;
   };
+
+  it('same-group env var collisions: denied against the known entries; with the cache not filled, admitted with a warning saying so', async () => {
+    const post = async (uid: string): Promise<Response> => {
+      const res = await send(`${base}/validate-siblings`, JSON.stringify(admissionReview({ uid, object: entryObject({ name: 'my.github' }) })), { ca: tls.ca.certPem });
+      return (res.json() as { response: Response }).response;
+    };
+    knownSiblings = undefined;
+    expect(await post('unsynced')).toEqual({ uid: 'unsynced', allowed: true, warnings: [SIBLINGS_UNCHECKED] });
+    knownSiblings = [mcpServerEntrySchema.parse(entryObject({ name: 'my-github' }))];
+    const denied = await post('collides');
+    expect(denied.allowed).toBe(false);
+    expect(denied.status?.message).toContain('which MCPServerEntry "my-github" (header "X-Api-Key", same group "tools") already uses');
+    knownSiblings = [];
+    expect(await post('alone')).toEqual({ uid: 'alone', allowed: true });
+  });
 
   it.each(['v1alpha1', 'v1beta1'] as const)('admits a good %s entry and echoes the uid', async (version) => {
     const response = await review({ uid: `good-${version}`, version, object: entryObject({ version }) });

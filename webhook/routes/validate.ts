@@ -13,6 +13,9 @@ import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
 
 export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_total';
 
+export const SIBLINGS_UNCHECKED =
+  "env var collisions with other entries of the group were not checked: the webhook's MCPServerEntry cache is not filled yet (it needs list/watch on mcpserverentries in all namespaces); the background scan checks again";
+
 export interface ValidateRouteOptions {
   getSecret: GetSecret;
   /** --authorize-secret-refs: ask whether the requesting user may read each Secret before looking it up. */
@@ -22,8 +25,11 @@ export interface ValidateRouteOptions {
   /** Namespace labels (the informer); absent offline or in tests that do not need overrides. */
   namespaceLabels?: { label(namespace: string, key: string): string | undefined };
   rules?: readonly Rule[];
-  /** Entries the webhook knows in a namespace (the informer): same-group env var collisions are checked against them. */
-  siblings?: (namespace: string) => readonly MCPServerEntry[];
+  /**
+   * Entries the webhook knows in a namespace (the informer): same-group env var collisions are checked against
+   * them. Undefined while the informer has not listed: the entry is admitted with a warning saying so.
+   */
+  siblings?: (namespace: string) => readonly MCPServerEntry[] | undefined;
   registry?: Registry;
   path?: string;
 }
@@ -52,6 +58,8 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       if (entry.metadata.deletionTimestamp !== undefined) return allow({ mode });
 
       const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
+      const siblings = options.siblings?.(namespace);
+      const unchecked = options.siblings !== undefined && siblings === undefined ? [SIBLINGS_UNCHECKED] : [];
       const secrets =
         options.canReadSecret === undefined
           ? await lookupSecrets(entry, namespace, options.getSecret)
@@ -66,7 +74,7 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
           operation: request.operation as 'CREATE' | 'UPDATE',
           namespace,
           secrets,
-          ...(options.siblings !== undefined ? { siblings: options.siblings(namespace) } : {}),
+          ...(siblings !== undefined ? { siblings } : {}),
         },
         rules,
       );
@@ -78,7 +86,7 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
         // Field paths and messages only: messages never carry Secret values.
         logger.warn({ mode, outcome, violations: result.violations.map((v) => `${v.field}: ${v.message}`) }, `${object}: headerForward violations`);
       }
-      const warnings = modeWarning === undefined ? decision.warnings : [modeWarning, ...decision.warnings];
+      const warnings = [...(modeWarning === undefined ? [] : [modeWarning]), ...decision.warnings, ...unchecked];
       return decision.allowed
         ? allow({ mode, warnings })
         : deny(decision.message ?? `${object} violates the headerForward rules`, { mode, warnings });

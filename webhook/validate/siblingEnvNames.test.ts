@@ -14,13 +14,18 @@ describe('sibling env var names', () => {
         severity: 'violation',
         field: 'spec.headerForward.addHeadersFromSecret[0].headerName',
         message: expect.stringContaining('env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_MY_GITHUB, which MCPServerEntry "my-github" (header "X-Api-Key", same group "tools") already uses'),
-        hint: expect.stringContaining('rename this entry'),
+        hint: expect.stringContaining('rename this entry or this header'),
       }),
     ]);
   });
 
   it('the header may differ too: only the env var counts', () => {
     expect(check('my.github', [entry({ name: 'my-github', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'x_api.key', valueSecretRef: { name: 's', key: 'k' } }] } } })])).toHaveLength(1);
+  });
+
+  it('names meet across the entry/header boundary too: entry "b" + header "X-A" and entry "a-b" + header "X"', () => {
+    const other = entry({ name: 'a-b', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] } } });
+    expect(check('b', [other], { headerForward: { addHeadersFromSecret: [{ headerName: 'X-A', valueSecretRef: { name: 's', key: 'k' } }] } })).toHaveLength(1);
   });
 
   it('no finding for another group, itself (UPDATE), a deleting sibling, plaintext headers, or distinct names', () => {

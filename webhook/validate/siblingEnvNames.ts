@@ -28,7 +28,7 @@ export const siblingEnvNameRule: Rule = {
           subject: `${header.subject}:${other.entry}`,
           field: header.field,
           message: `header ${JSON.stringify(header.name)} gets env var ${envVar}, which MCPServerEntry ${JSON.stringify(other.entry)} (header ${JSON.stringify(other.header)}, same group ${JSON.stringify(groupOf(entry))}) already uses: one entry would send the other's Secret value`,
-          hint: 'rename this entry so it differs from the other in more than case, "-", "." and other characters ToolHive turns into "_"',
+          hint: 'rename this entry or this header: ToolHive joins header and entry names and turns case, "-", "." and other characters into "_" (entry "b" + header "X-A" and entry "a-b" + header "X" meet too)',
         },
       ];
     });
