@@ -8,7 +8,7 @@ import { VALIDATE_PATH } from '../config/webhookConfigurations.js';
 import { decide, effectiveMode } from '../validate/decide.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { lookupReadableSecrets, requesterFrom, type CanReadSecret } from '../validate/readableLookup.js';
-import type { Rule } from '../validate/types.js';
+import type { Rule, SecretLookupResults } from '../validate/types.js';
 import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
 
 export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_total';
@@ -60,13 +60,7 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
       const siblings = options.siblings?.(namespace);
       const unchecked = options.siblings !== undefined && siblings === undefined ? [SIBLINGS_UNCHECKED] : [];
-      const secrets =
-        options.canReadSecret === undefined
-          ? await lookupSecrets(entry, namespace, options.getSecret)
-          : await lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), {
-              getSecret: options.getSecret,
-              canReadSecret: options.canReadSecret,
-            });
+      const secrets = await secretsFor(options, request, entry, namespace);
       const result = validateEntry(
         {
           entry,
@@ -92,6 +86,12 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
         : deny(decision.message ?? `${object} violates the headerForward rules`, { mode, warnings });
     },
   };
+}
+
+/** With --authorize-secret-refs, only the Secrets the requesting user may read are looked up. */
+function secretsFor(options: ValidateRouteOptions, request: AdmissionRequest, entry: MCPServerEntry, namespace: string): Promise<SecretLookupResults> {
+  if (options.canReadSecret === undefined) return lookupSecrets(entry, namespace, options.getSecret);
+  return lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), { getSecret: options.getSecret, canReadSecret: options.canReadSecret });
 }
 
 function isEntryReview(request: AdmissionRequest): boolean {
