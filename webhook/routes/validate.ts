@@ -8,7 +8,7 @@ import { VALIDATE_PATH } from '../config/webhookConfigurations.js';
 import { decide, effectiveMode } from '../validate/decide.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { lookupReadableSecrets, requesterFrom, type CanReadSecret } from '../validate/readableLookup.js';
-import type { Rule, SecretLookupResults } from '../validate/types.js';
+import type { Rule, SecretLookupResults, ValidationInput } from '../validate/types.js';
 import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
 
 export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_total';
@@ -57,21 +57,10 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       // Finalizer removal on a deleting object must never get stuck behind a missing Secret.
       if (entry.metadata.deletionTimestamp !== undefined) return allow({ mode });
 
-      const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
       const siblings = options.siblings?.(namespace);
       const unchecked = options.siblings !== undefined && siblings === undefined ? [SIBLINGS_UNCHECKED] : [];
       const secrets = await secretsFor(options, request, entry, namespace);
-      const result = validateEntry(
-        {
-          entry,
-          ...(oldEntry !== undefined ? { oldEntry } : {}),
-          operation: request.operation as 'CREATE' | 'UPDATE',
-          namespace,
-          secrets,
-          ...(siblings !== undefined ? { siblings } : {}),
-        },
-        rules,
-      );
+      const result = validateEntry(validationInput(request, entry, namespace, secrets, siblings), rules);
       const object = `MCPServerEntry ${namespace}/${entry.metadata.name ?? `${entry.metadata.generateName ?? ''}*`}`;
       const decision = decide(result, mode, object);
       const outcome = decision.allowed ? (result.violations.length > 0 ? 'would_deny' : 'allowed') : 'denied';
@@ -85,6 +74,24 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
         ? allow({ mode, warnings })
         : deny(decision.message ?? `${object} violates the headerForward rules`, { mode, warnings });
     },
+  };
+}
+
+function validationInput(
+  request: AdmissionRequest,
+  entry: MCPServerEntry,
+  namespace: string,
+  secrets: SecretLookupResults,
+  siblings: readonly MCPServerEntry[] | undefined,
+): ValidationInput {
+  const oldEntry = request.operation === 'UPDATE' ? parseOld(request.oldObject) : undefined;
+  return {
+    entry,
+    ...(oldEntry !== undefined ? { oldEntry } : {}),
+    operation: request.operation as 'CREATE' | 'UPDATE',
+    namespace,
+    secrets,
+    ...(siblings !== undefined ? { siblings } : {}),
   };
 }
 
