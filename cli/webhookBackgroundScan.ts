@@ -59,6 +59,11 @@ export function backgroundScanContributor(): WebhookContributor {
         metrics: createScanMetrics(registry),
         logger: logger.child({ component: 'background-scan' }),
       });
+      // A replica that starts leading tells the current problems now, not an interval later.
+      leadership.onChange((leading) => {
+        if (!leading || scan === undefined || !informers.synced()) return;
+        scan.scanAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
+      });
       logger.info({ intervalMs: options.scanInterval, secretGetsPerSecond: perSecond }, 'background scan on');
       return [];
     },
