@@ -102,6 +102,24 @@ describe('startRestartingInformer', () => {
     expect(watch.opened).toHaveLength(2);
   });
 
+  it('a watch that ran healthy for the maximum delay restarts after the first delay again (no list in between)', async () => {
+    const list = vi.fn(() => Promise.resolve(configMapList('7')));
+    start(list);
+    await vi.advanceTimersByTimeAsync(0);
+    // Four separate blips: two right after each other (doubling), then each after a healthy stretch.
+    watch.opened[0]!(new Error('blip 1'));
+    await vi.advanceTimersByTimeAsync(100);
+    watch.opened[1]!(new Error('blip 2'));
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(300);
+    watch.opened[2]!(new Error('blip 3'));
+    await vi.advanceTimersByTimeAsync(100 + 300);
+    watch.opened[3]!(new Error('blip 4'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(retryDelays(logs)).toEqual([100, 200, 100, 100]);
+    expect(list).toHaveBeenCalledTimes(1);
+  });
+
   it('restarts when opening the watch itself throws', async () => {
     let throws = 1;
     const failingWatch = new (class extends FakeWatch {

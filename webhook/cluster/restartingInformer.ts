@@ -2,7 +2,9 @@ import { ListWatch, Watch, type Informer, type KubeConfig, type KubernetesListOb
 import type { Logger } from 'pino';
 
 // client-node's ListWatch re-lists on 410 but stops for good on any other list or watch error. This wraps it
-// with a restart loop: doubling delay up to a maximum, reset once a list succeeds, inert after stop().
+// with a restart loop: doubling delay up to a maximum, reset once a list succeeds or after a start that ran healthy
+// for the maximum delay (a restart after a watch error resumes from its resourceVersion without listing, so
+// "a list succeeded" alone would leave every later blip at the maximum), inert after stop().
 
 export type ObjectHandler<T> = (object: T) => void;
 
@@ -42,6 +44,7 @@ export function startRestartingInformer<T extends KubernetesObject>(options: Res
   let listed = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let startedAt = Date.now();
 
   // Same construction as client-node's makeInformer (autoStart off), with the watch transport injectable.
   const informer = new ListWatch<T>(options.path, options.watch ?? new Watch(options.kubeConfig), async () => {
@@ -58,10 +61,12 @@ export function startRestartingInformer<T extends KubernetesObject>(options: Res
   }
 
   const start = (): void => {
+    startedAt = Date.now();
     informer.start().catch((error: unknown) => restart(error));
   };
   const restart = (error: unknown): void => {
     if (stopped) return;
+    if (Date.now() - startedAt >= maxDelay) delay = firstDelay;
     options.logger.warn({ error: error instanceof Error ? error.message : String(error), retryInMs: delay }, options.failureMessage);
     clearTimeout(timer);
     timer = setTimeout(start, delay);
