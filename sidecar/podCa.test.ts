@@ -65,9 +65,11 @@ describe('PodCa', () => {
     const caDir = join(dir, 'ca-stale');
     await PodCa.create('an earlier CA').then((old) => old.writeTo(caDir));
     await writeFile(join(caDir, 'unrelated.pem'), 'kept');
+    // Someone else's hash link in a shared trust dir: not ours, never removed.
+    await writeFile(join(caDir, '0123abcd.0'), 'another CA');
     const ca = await PodCa.create();
     await ca.writeTo(caDir);
-    expect((await readdir(caDir)).sort()).toEqual([`${ca.subjectHash}.0`, 'ca.crt', 'unrelated.pem'].sort());
+    expect((await readdir(caDir)).sort()).toEqual([`${ca.subjectHash}.0`, '0123abcd.0', 'ca.crt', 'unrelated.pem'].sort());
   });
 
   it('caches leaf contexts per host, case-insensitively', async () => {

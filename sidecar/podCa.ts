@@ -2,7 +2,7 @@
 // certificate published to the shared CA dir so the vmcp container trusts it (SSL_CERT_DIR). Leaf certs for
 // intercepted hosts are issued once and cached.
 import { isIP } from 'node:net';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCa, issueLeaf, type Issuer } from '../certs/x509.js';
@@ -50,13 +50,21 @@ export class PodCa {
   }
 
   /**
-   * Writes `ca.crt` and `<hash>.0` (atomically: write then rename) and removes other `<hash>.<n>` files, so the
-   * dir names exactly this CA after a restart; returns the paths written.
+   * Writes `ca.crt` and `<hash>.0` (atomically: write then rename) and removes the `<hash>.<n>` files of the CA
+   * this dir named before (same bytes as its old `ca.crt`), so after a restart it names exactly this CA; other
+   * files are never touched, even in a shared trust dir. Returns the paths written.
    */
   async writeTo(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });
     const own = `${this.subjectHash}.0`;
-    for (const name of await readdir(dir)) if (HASH_LINK.test(name) && name !== own) await rm(join(dir, name), { force: true });
+    const previous = await readFile(join(dir, CA_CERT_FILE), 'utf8').catch(() => undefined);
+    if (previous !== undefined) {
+      for (const name of await readdir(dir)) {
+        if (!HASH_LINK.test(name) || name === own) continue;
+        const content = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+        if (content === previous) await rm(join(dir, name), { force: true });
+      }
+    }
     const paths: string[] = [];
     for (const name of [CA_CERT_FILE, own]) {
       const path = join(dir, name);
