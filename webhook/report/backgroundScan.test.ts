@@ -111,6 +111,21 @@ describe('background scan', () => {
 
     h.entries.delete('team-a/github');
     h.change({ type: 'delete', namespace: 'team-a', name: 'github' });
-    expect(await h.invalid()).toBe('');
+    await expect.poll(() => h.invalid()).toBe('');
+  });
+
+  it('two entries sharing an env var both fail; deleting one re-checks the other at once', async () => {
+    const h = harness();
+    running = h.scan;
+    h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));
+    h.entries.set('team-a/my-github', entry({ name: 'my-github' }));
+    h.entries.set('team-a/my.github', entry({ name: 'my.github' }));
+    h.entries.delete('team-a/github');
+    await h.scan.scanAll();
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    h.entries.delete('team-a/my.github');
+    h.change({ type: 'delete', namespace: 'team-a', name: 'my.github' });
+    await expect.poll(() => h.invalid()).toBe('');
+    expect(h.scan.results().get('team-a/my-github')?.status).toBe('pass');
   });
 });

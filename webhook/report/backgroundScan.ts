@@ -6,6 +6,7 @@ import type { GetSecret } from '../validate/lookup.js';
 import type { Rule } from '../validate/types.js';
 import type { ScanMetrics } from './metrics.js';
 import { entriesByNamespace } from '../validate/siblingEnvNames.js';
+import { REASONS } from './reasons.js';
 import { memoizeLookups, scanEntry } from './scanEntry.js';
 import { eventsFor, type ObjectEvent } from './scanState.js';
 import type { ReportItem } from './types.js';
@@ -107,6 +108,17 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
     return running;
   };
 
+  /** Entries of the namespace that failed because another entry held their env var: that entry changed, ask again. */
+  const recheckCollisions = async (namespace: string, changedId: string): Promise<void> => {
+    const siblings = options.entries().filter((e) => (e.metadata.namespace ?? '') === namespace);
+    for (const entry of siblings) {
+      const id = key(namespace, entry.metadata.name ?? '');
+      const known = results.get(id);
+      if (id === changedId || known?.findings.some((f) => f.reason === REASONS.headerEnvVarCollision) !== true) continue;
+      await check(entry, options.getSecret, siblings);
+    }
+  };
+
   const onChange = (change: EntryChange): void => {
     if (stopped || !options.synced()) return;
     if (change.type === 'delete') {
@@ -115,7 +127,10 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       pendingChanges.delete(id);
       checkedSpec.delete(id);
       reported.delete(id);
-      if (results.delete(id)) options.metrics.setInvalid(results.values());
+      results.delete(id);
+      recheckCollisions(change.namespace, id)
+        .then(() => options.metrics.setInvalid(results.values()))
+        .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
       return;
     }
     const id = key(change.entry.metadata.namespace ?? '', change.entry.metadata.name ?? '');
@@ -127,6 +142,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       const current = siblings.find((e) => key(e.metadata.namespace ?? '', e.metadata.name ?? '') === id);
       if (current === undefined) return;
       check(current, options.getSecret, siblings)
+        .then(() => recheckCollisions(change.entry.metadata.namespace ?? '', id))
         .then(() => options.metrics.setInvalid(results.values()))
         .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
     }, options.changeDelayMs ?? 1_000);
