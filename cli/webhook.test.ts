@@ -122,6 +122,18 @@ describe('webhook CLI', () => {
       expect(stderr).toMatch(/mcp-header-forward webhook: cannot read --tls-cert-file .*nope\.crt: ENOENT/);
     }, 60_000);
 
+    it('exits 2 with the message also when the API server is unreachable and the Lease loop is waiting to retry', async () => {
+      // Nothing keeps the event loop alive but the election's (unref'd) retry wait: shutdown must not sit on it.
+      const unreachable = join(dir, 'unreachable.kubeconfig');
+      await writeFile(
+        unreachable,
+        'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n',
+      );
+      const { code, stderr } = await finish(start(['--listen', '127.0.0.1:0', '--tls-cert-file', join(dir, 'nope.crt'), '--tls-key-file', tls.keyFile, '--kubeconfig', unreachable]));
+      expect(stderr).toMatch(/mcp-header-forward webhook: cannot read --tls-cert-file .*nope\.crt: ENOENT/);
+      expect(code).toBe(2);
+    }, 60_000);
+
     it('exits 2 when the tls flags are missing', async () => {
       const { code, stderr } = await finish(start(['--kubeconfig', kubeconfig]));
       expect(code).toBe(2);

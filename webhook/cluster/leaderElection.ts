@@ -19,12 +19,23 @@ export class LeaseConflict extends Error {}
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+  // unref: the election alone never keeps the process up; stop() aborts the wait, so shutdown does not sit on a
+  // timer that cannot keep the event loop alive (the process would exit mid-shutdown, before printing an error).
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted === true) return resolve();
+      const timer = setTimeout(resolve, ms).unref();
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    }),
 };
 
 export interface ElectionConfig {
@@ -158,15 +169,17 @@ function recordKey(lease: V1Lease): string {
 /** Runs tick() every retryPeriod until stop(); stop releases the Lease. */
 export function runElection(elector: Elector, config: Pick<ElectionConfig, 'retryPeriodMs'>, clock: Clock): { stop(): Promise<void> } {
   let stopped = false;
+  const wake = new AbortController();
   const loop = (async () => {
     while (!stopped) {
       await elector.tick();
-      if (!stopped) await clock.sleep(config.retryPeriodMs);
+      if (!stopped) await clock.sleep(config.retryPeriodMs, wake.signal);
     }
   })();
   return {
     async stop() {
       stopped = true;
+      wake.abort();
       await loop;
       await elector.release();
     },
