@@ -44,9 +44,12 @@ export function webhookCommand(contributors: readonly WebhookContributor[] = web
 
   command.action(async (options: WebhookBaseOptions & Record<string, unknown>) => {
     let running: RunningWebhook;
+    // Should startup ever end with nothing left to keep the process alive, it must not look like success.
+    process.exitCode = EXIT_USAGE;
     try {
       const { startWebhook } = await import('./webhookStart.js');
       running = await startWebhook(options, contributors);
+      process.exitCode = 0;
     } catch (error: unknown) {
       process.stderr.write(`mcp-header-forward webhook: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(EXIT_USAGE);
