@@ -12,6 +12,11 @@ describe('injector flags from the webhook Deployment', () => {
     expect(read).toEqual({ values: { sidecarImage: 'registry.example/mhf:1.2.3', sidecarMemoryLimit: '256Mi', apiServerHost: ['10.0.0.1', 'k8s.internal'] } });
   });
 
+  it('reads --require-host-binding too: it changes the routes the injector plans', () => {
+    expect(injectorFlagsFromArgs(['--require-host-binding', '--mode=warn'])).toEqual({ values: { requireHostBinding: true } });
+    expect(injectorFlagsFromArgs(['--mode=warn'])).toEqual({ values: {} });
+  });
+
   it('finds the container running "webhook" and reads the words after it', () => {
     const read = injectorFlagsFromDeployment(deployment([{ name: 'istio-proxy', args: ['proxy'] }, { name: 'webhook', args: ['webhook', '--sidecar-mode=container'] }]));
     expect(read).toEqual({ values: { sidecarMode: 'container' }, container: 'webhook' });

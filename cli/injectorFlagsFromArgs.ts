@@ -1,12 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import type { V1Deployment } from '@kubernetes/client-node';
+import { requireHostBindingOption } from './secretRuleFlags.js';
 import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
 
 // `report --pods` plans pods with the injector flags the webhook Deployment runs with. Pure: the Deployment's
 // container args in, the injector flags they set out (the flags' own parsers, so values come out as the webhook
 // reads them). Other webhook flags are skipped.
 
-export type ArgsRead = { values: Partial<SidecarFlagValues>; container: string } | { problem: string };
+/** The injector's flags plus --require-host-binding, which changes the routes it plans. */
+export type InjectorFlagValues = SidecarFlagValues & { requireHostBinding: boolean };
+
+export type ArgsRead = { values: Partial<InjectorFlagValues>; container: string } | { problem: string };
 
 /** The container running `mcp-header-forward webhook`: the one whose command or args start the subcommand. */
 export function injectorFlagsFromDeployment(deployment: V1Deployment): ArgsRead {
@@ -18,8 +22,8 @@ export function injectorFlagsFromDeployment(deployment: V1Deployment): ArgsRead 
   return 'problem' in read ? { problem: `container ${container.name}: ${read.problem}` } : { values: read.values, container: container.name };
 }
 
-export function injectorFlagsFromArgs(args: readonly string[]): { values: Partial<SidecarFlagValues> } | { problem: string } {
-  const parser = addSidecarOptions(new Command('webhook'))
+export function injectorFlagsFromArgs(args: readonly string[]): { values: Partial<InjectorFlagValues> } | { problem: string } {
+  const parser = addSidecarOptions(new Command('webhook').addOption(requireHostBindingOption()))
     .allowUnknownOption()
     .allowExcessArguments()
     .exitOverride()
@@ -32,5 +36,5 @@ export function injectorFlagsFromArgs(args: readonly string[]): { values: Partia
   const all = parser.opts<Record<string, unknown>>();
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(all)) if (parser.getOptionValueSource(key) === 'cli') values[key] = all[key];
-  return { values: values as Partial<SidecarFlagValues> };
+  return { values: values as Partial<InjectorFlagValues> };
 }

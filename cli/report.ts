@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
 import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
 import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
@@ -6,6 +7,7 @@ import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireHostBindingOption } from './secretRuleFlags.js';
+import type { InjectorFlagValues } from './injectorFlagsFromArgs.js';
 import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
 import { millis } from './webhookFlags.js';
 
@@ -103,29 +105,38 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   });
   // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
+  // With --pods, the webhook Deployment's flags (injector, --require-host-binding) apply to entries and pods alike.
+  const webhook = options.pods === true ? await webhookFlags(kubeConfig, options, io) : undefined;
+  const requireHostBinding = (webhook?.values ?? options).requireHostBinding === true;
   // As the webhook's background scan: a missing Secret always counts (--missing-secret=warn is for admission only).
-  const rules = rulesFor({ missingSecret: 'deny', requireHostBinding: options.requireHostBinding === true });
+  const rules = rulesFor({ missingSecret: 'deny', requireHostBinding });
   const items: ReportItem[] = [];
   const siblings = readableEntriesByNamespace(raw);
   for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules, siblings.get(namespaceOf(object)) ?? []));
-  if (options.pods === true) {
-    const [{ collectPodItems }, { injectorFlagsOf }] = await Promise.all([import('./reportPods.js'), import('./reportWebhookFlags.js')]);
-    const webhook = injectorFlagsOf(kubeConfig, options.webhook ?? '', options as SidecarFlagValues, options.explicitFlags ?? new Set());
-    const settings = await webhook.sidecar;
-    if (settings.notice !== undefined) io.stderr(`report --pods: ${settings.notice}\n`);
+  if (webhook !== undefined) {
+    const { collectPodItems } = await import('./reportPods.js');
     items.push(
       ...(await collectPodItems(kubeConfig, raw, {
         namespace,
-        sidecar: settings.values,
+        sidecar: webhook.values,
         webhookNamespace: webhook.namespace,
         followSecrets: options.followSecrets === true,
-        requireHostBinding: options.requireHostBinding === true,
+        requireHostBinding,
         getSecret,
       })),
     );
   }
   // Entries first, then pods; each by namespace and name.
   return items.sort((a, b) => kindOrder(a) - kindOrder(b) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+async function webhookFlags(kubeConfig: KubeConfig, options: ReportOptions, io: ReportIo): Promise<{ values: InjectorFlagValues; namespace: string }> {
+  const { injectorFlagsOf } = await import('./reportWebhookFlags.js');
+  const own = { ...(options as SidecarFlagValues), requireHostBinding: options.requireHostBinding === true };
+  const webhook = injectorFlagsOf(kubeConfig, options.webhook ?? '', own, options.explicitFlags ?? new Set());
+  const settings = await webhook.sidecar;
+  if (settings.notice !== undefined) io.stderr(`report --pods: ${settings.notice}\n`);
+  return { values: settings.values, namespace: webhook.namespace };
 }
 
 /** Readable entries by namespace: the same-group env var collision rule compares each entry with these. */

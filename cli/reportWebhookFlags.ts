@@ -1,7 +1,7 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
-import { injectorFlagsFromDeployment } from './injectorFlagsFromArgs.js';
-import type { SidecarFlagValues } from './sidecarFlags.js';
+import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
+
 
 // `report --pods --webhook ns/name`: the webhook Deployment's injector flags under the ones given to report. A
 // Deployment that cannot be read is not an error (a webhook run outside the cluster has none): report says so
@@ -10,10 +10,10 @@ import type { SidecarFlagValues } from './sidecarFlags.js';
 export interface WebhookInjectorFlags {
   /** The webhook's namespace (POD_NAMESPACE in its pod: never injected). */
   namespace: string;
-  sidecar: Promise<{ values: SidecarFlagValues; notice?: string }>;
+  sidecar: Promise<{ values: InjectorFlagValues; notice?: string }>;
 }
 
-export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: SidecarFlagValues, explicit: ReadonlySet<string>): WebhookInjectorFlags {
+export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: InjectorFlagValues, explicit: ReadonlySet<string>): WebhookInjectorFlags {
   if (ref === '') return { namespace: DEFAULT_WEBHOOK_NAMESPACE, sidecar: Promise.resolve({ values: own }) };
   const slash = ref.indexOf('/');
   const namespace = slash < 0 ? ref : ref.slice(0, slash);
@@ -27,7 +27,7 @@ export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: Sideca
         const read = injectorFlagsFromDeployment(deployment);
         if ('problem' in read) return { values: own, notice: `cannot use the injector flags of ${where}: ${read.problem}; planning with report's own flags` };
         const taken = Object.entries(read.values).filter(([key]) => !explicit.has(key));
-        const values = { ...own, ...Object.fromEntries(taken) } as SidecarFlagValues;
+        const values = { ...own, ...Object.fromEntries(taken) } as InjectorFlagValues;
         const names = taken.map(([key]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
         return { values, notice: `injector flags from ${where} (container ${read.container}): ${names.length === 0 ? 'none set, defaults apply' : names.join(', ')}` };
       },
