@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
-import { parseListenAddress, type ListenAddress } from '../sidecar/listen.js';
+import { parseListenAddress, requireLoopback, type ListenAddress } from '../sidecar/listen.js';
 import type { Sidecar } from '../sidecar/server.js';
 import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
 
@@ -28,7 +28,7 @@ export function sidecarCommand(): Command {
     .addOption(
       new Option('--proxy-listen <host:port>', 'proxy address (HTTP_PROXY/HTTPS_PROXY of the vmcp container)')
         .default(parseListenAddress(DEFAULT_PROXY_LISTEN, '--proxy-listen'), DEFAULT_PROXY_LISTEN)
-        .argParser((v) => parseListenAddress(v, '--proxy-listen')),
+        .argParser((v) => requireLoopback(parseListenAddress(v, '--proxy-listen'), '--proxy-listen')),
     )
     .addOption(
       new Option('--admin-listen <host:port>', '/healthz, /readyz and /metrics')

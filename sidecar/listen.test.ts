@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListenAddress } from './listen.js';
+import { parseListenAddress, requireLoopback } from './listen.js';
 
 describe('parseListenAddress', () => {
   it.each([
@@ -11,5 +11,14 @@ describe('parseListenAddress', () => {
 
   it.each(['15080', '127.0.0.1', '127.0.0.1:99999', 'a b:1'])('rejects %s naming the flag', (value) => {
     expect(() => parseListenAddress(value, '--admin-listen')).toThrow(`--admin-listen "${value}" is not host:port`);
+  });
+});
+
+describe('requireLoopback', () => {
+  it.each(['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST'])('accepts %s', (host) => {
+    expect(requireLoopback({ host, port: 1 }, '--proxy-listen')).toEqual({ host, port: 1 });
+  });
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'proxy.internal', '127.0.0.1.nip.io'])('refuses %s, saying why', (host) => {
+    expect(() => requireLoopback({ host, port: 1 }, '--proxy-listen')).toThrow(`--proxy-listen ${host}:1 is not a loopback address: the proxy adds Secret headers`);
   });
 });

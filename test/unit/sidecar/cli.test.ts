@@ -61,6 +61,12 @@ describe('mcp-header-forward sidecar: refusing bad config', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--proxy-listen "nonsense" is not host:port');
   });
+
+  it('exits 2 when the proxy would listen beyond loopback (it adds Secret headers for whoever reaches it)', async () => {
+    const result = await runCli({}, ['--proxy-listen', '0.0.0.0:15080']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--proxy-listen 0.0.0.0:15080 is not a loopback address');
+  });
 });
 
 describe('mcp-header-forward sidecar: running', () => {
