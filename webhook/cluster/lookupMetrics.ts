@@ -9,7 +9,7 @@ export function lookupErrorsCounter(registry: Registry): Counter<'resource'> {
   if (existing instanceof Counter) return existing as Counter<'resource'>;
   return new Counter({
     name: LOOKUP_ERRORS_METRIC,
-    help: 'API server lookups the webhook could not complete (Secret GETs, SubjectAccessReviews), by resource; each fails its check closed.',
+    help: 'API server lookups the webhook could not complete (Secret GETs from admission, injection, the background scan and the drift check), by resource; each fails its check closed.',
     labelNames: ['resource'] as const,
     registers: [registry],
   });
