@@ -62,7 +62,8 @@ export function backgroundScanContributor(): WebhookContributor {
       // A replica that starts leading tells the current problems now, not an interval later.
       leadership.onChange((leading) => {
         if (!leading || scan === undefined || !informers.synced()) return;
-        scan.scanAll().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
+        // A pass already running decided its Events before the Lease was won: run a fresh one after it.
+        scan.rescan().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
       });
       logger.info({ intervalMs: options.scanInterval, secretGetsPerSecond: perSecond }, 'background scan on');
       return [];

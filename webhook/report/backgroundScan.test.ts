@@ -65,6 +65,19 @@ describe('background scan', () => {
     expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound', 'HeaderSecretNotFound']);
   });
 
+  it('rescan runs a full pass after the one in flight (a Lease won mid-pass is acted on at once), without duplicate Events', async () => {
+    const leader = { leading: false };
+    const h = harness(leader);
+    running = h.scan;
+    const inFlight = h.scan.scanAll();
+    leader.leading = true; // won while the pass (which began as a follower) is running
+    const fresh = h.scan.rescan();
+    await inFlight;
+    await fresh;
+    expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound']);
+    expect(h.gets).toHaveLength(2);
+  });
+
   it('reports a broken entry once (gauge + one Event), and clears both when it is fixed', async () => {
     const h = harness();
     running = h.scan;

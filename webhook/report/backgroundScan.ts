@@ -34,8 +34,10 @@ export interface BackgroundScanOptions {
 }
 
 export interface BackgroundScan {
-  /** One full pass now (also what the timer runs); resolves when every entry was checked. */
+  /** One full pass now (also what the timer runs); joins a pass already running. Resolves when every entry was checked. */
   scanAll(): Promise<void>;
+  /** A full pass that starts after any running one: what happened before the call is seen (e.g. a Lease just won). */
+  rescan(): Promise<void>;
   /** The latest verdict per entry (`namespace/name`). */
   results(): ReadonlyMap<string, ReportItem>;
   stop(): Promise<void>;
@@ -166,6 +168,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
 
   return {
     scanAll,
+    rescan: () => (running === undefined ? scanAll() : running.then(() => scanAll(), () => scanAll())),
     results: () => results,
     async stop() {
       stopped = true;
