@@ -15,6 +15,7 @@ import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
 import { startOurSidecar } from './peers/sidecar.js';
 import type { LoadSummary } from './report/model.js';
 import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
+import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
 import { startWebhook } from './scenarios/webhook.js';
 import { mutateReview, validateReview } from './webhook/fixtures.js';
@@ -106,6 +107,24 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
   }
 }
 
+/** make bench's SSE phase alone: 1000 streams direct, then through a fresh sidecar. */
+async function sseScenario(loadgen: string, dir: string): Promise<void> {
+  const upstream = await startUpstream(loadgen, dir, HEADER.name);
+  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  try {
+    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}) });
+    try {
+      const result = await runSsePhase(loadgen, ctx, sidecar, line);
+      line(`sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`);
+      await stopAndReport(sidecar, dir);
+    } finally {
+      await sidecar.process.stop(3000);
+    }
+  } finally {
+    await upstream.process.stop(2000);
+  }
+}
+
 async function webhookScenario(loadgen: string, dir: string): Promise<void> {
   const standIn = await startStandIn(loadgen, dir);
   try {
@@ -132,13 +151,14 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (scenario !== 'sidecar' && scenario !== 'webhook') throw new Error('usage: probe.js sidecar|webhook [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js]');
+  if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse') throw new Error('usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js]');
   line(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const loadgen = await buildLoadgen();
   const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-probe-'));
   await mkdir(dir, { recursive: true });
   try {
-    await (scenario === 'sidecar' ? sidecarScenario(loadgen, dir) : webhookScenario(loadgen, dir));
+    const scenarios = { sidecar: sidecarScenario, webhook: webhookScenario, sse: sseScenario };
+    await scenarios[scenario](loadgen, dir);
   } finally {
     if (!values.keep) await rm(dir, { recursive: true, force: true });
     else line(`kept ${dir}`);
