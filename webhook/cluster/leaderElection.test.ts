@@ -1,6 +1,7 @@
 import type { V1Lease } from '@kubernetes/client-node';
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createElector, LeaseConflict, validateTiming, type Clock, type ElectionConfig, type LeaseApi } from './leaderElection.js';
+import { createElector, LeaseConflict, systemClock, validateTiming, type Clock, type ElectionConfig, type LeaseApi } from './leaderElection.js';
 
 // An in-memory Lease with the API server's optimistic concurrency (resourceVersion), and a clock moved by hand.
 
@@ -133,5 +134,25 @@ describe('Lease leader election', () => {
   it('rejects timings that could let two leaders overlap', () => {
     expect(() => validateTiming({ leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 })).toThrow(/lease duration/);
     expect(() => validateTiming({ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 2_000 })).toThrow(/renew deadline/);
+  });
+
+  it('systemClock.sleep on one long-lived signal leaves no abort listener behind, and abort ends a wait at once', async () => {
+    const wake = new AbortController();
+    for (let i = 0; i < 20; i++) await systemClock.sleep(1, wake.signal);
+    expect(getEventListeners(wake.signal, 'abort')).toHaveLength(0);
+    const pending = systemClock.sleep(60_000, wake.signal);
+    wake.abort();
+    await pending;
+  });
+
+  it('a renewal that never answers stops counting as leading at the renew deadline', async () => {
+    const store = new Store();
+    const clock = manualClock();
+    const a = createElector(config('a'), store.api(), clock);
+    expect(await a.tick()).toBe(true);
+    clock.advance(9_999);
+    expect(a.isLeader()).toBe(true);
+    clock.advance(1); // renewDeadline (10 s) without a successful renewal, the tick still hanging
+    expect(a.isLeader()).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 
 // Leader election over a coordination.k8s.io/v1 Lease, with client-go's semantics: a candidate takes the Lease
@@ -25,17 +26,10 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  // unref: the election alone never keeps the process up; stop() aborts the wait, so shutdown does not sit on a
-  // timer that cannot keep the event loop alive (the process would exit mid-shutdown, before printing an error).
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted === true) return resolve();
-      const timer = setTimeout(resolve, ms).unref();
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    }),
+  // ref: false: the election alone never keeps the process up. The signal lets stop() end the wait at once, so
+  // shutdown does not sit on a timer that cannot keep the event loop alive (the process would exit mid-shutdown).
+  // timers/promises removes its abort listener when the timer fires: one long-lived signal gathers none.
+  sleep: (ms, signal) => delay(ms, undefined, { ref: false, ...(signal !== undefined ? { signal } : {}) }).catch(() => undefined),
 };
 
 export interface ElectionConfig {
@@ -144,7 +138,9 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
       }
       return leading;
     },
-    isLeader: () => leading,
+    // A renewal that hangs (an API server that accepts but never answers) must not keep us "leading" past the
+    // renew deadline: by then another replica may hold the Lease.
+    isLeader: () => leading && clock.now() - lastRenew < config.renewDeadlineMs,
     holder: () => (leading ? config.identity : observed?.holder),
     async release() {
       if (!leading) return;
@@ -180,7 +176,8 @@ export function runElection(elector: Elector, config: Pick<ElectionConfig, 'retr
     async stop() {
       stopped = true;
       wake.abort();
-      await loop;
+      // A Lease call in flight may hang: wait for it at most one retry period, then release regardless.
+      await Promise.race([loop, clock.sleep(config.retryPeriodMs)]);
       await elector.release();
     },
   };
