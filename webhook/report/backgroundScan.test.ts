@@ -10,7 +10,7 @@ import { startBackgroundScan, type BackgroundScan } from './backgroundScan.js';
 import { ENTRIES_INVALID_METRIC, createScanMetrics } from './metrics.js';
 import type { ObjectEvent } from './scanState.js';
 
-function harness(leader = { leading: true }) {
+function harness(leader = { leading: true }, onGet: (count: number) => void = () => undefined) {
   const entries = new Map<string, MCPServerEntry>([['team-a/github', entry()]]);
   const secrets = new Map<string, SecretLookup>();
   const events: ObjectEvent[] = [];
@@ -26,6 +26,7 @@ function harness(leader = { leading: true }) {
     synced: () => true,
     getSecret: async (namespace, name) => {
       gets.push(`${namespace}/${name}`);
+      onGet(gets.length);
       return secrets.get(name) ?? { status: 'not-found' };
     },
     rules: DEFAULT_RULES,
@@ -65,17 +66,20 @@ describe('background scan', () => {
     expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound', 'HeaderSecretNotFound']);
   });
 
-  it('rescan runs a full pass after the one in flight (a Lease won mid-pass is acted on at once), without duplicate Events', async () => {
+  it('rescan runs a full pass after the one in flight: entries that pass decided as a follower are told at once', async () => {
     const leader = { leading: false };
-    const h = harness(leader);
+    // The Lease is won while the in-flight pass checks its second entry: the first was recorded as a follower.
+    const h = harness(leader, (count) => {
+      if (count === 2) leader.leading = true;
+    });
     running = h.scan;
+    h.entries.set('team-a/gitlab', entry({ name: 'gitlab', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'gitlab-token', key: 'token' } }] } } }));
     const inFlight = h.scan.scanAll();
-    leader.leading = true; // won while the pass (which began as a follower) is running
     const fresh = h.scan.rescan();
     await inFlight;
+    expect(h.events.map((e) => e.regarding.name)).toEqual(['gitlab']);
     await fresh;
-    expect(h.events.map((e) => e.reason)).toEqual(['HeaderSecretNotFound']);
-    expect(h.gets).toHaveLength(2);
+    expect(h.events.map((e) => e.regarding.name).sort()).toEqual(['github', 'gitlab']);
   });
 
   it('reports a broken entry once (gauge + one Event), and clears both when it is fixed', async () => {
@@ -140,5 +144,22 @@ describe('background scan', () => {
     h.change({ type: 'delete', namespace: 'team-a', name: 'my.github' });
     await expect.poll(() => h.invalid()).toBe('');
     expect(h.scan.results().get('team-a/my-github')?.status).toBe('pass');
+  });
+
+  it('a new entry taking a passing entry\'s env var makes both fail at once, asking only that partner again', async () => {
+    const h = harness();
+    running = h.scan;
+    h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));
+    h.entries.delete('team-a/github');
+    for (let i = 0; i < 20; i++) h.entries.set(`team-a/pair${i}-a`, entry({ name: `pair${i}-a` }));
+    await h.scan.scanAll();
+    expect(await h.invalid()).toBe('');
+    const before = h.gets.length;
+    const twin = entry({ name: 'pair0.a' });
+    h.entries.set('team-a/pair0.a', twin);
+    h.change({ type: 'upsert', entry: twin });
+    await expect.poll(() => h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    // The new entry and its one partner: not the other 19.
+    expect(h.gets.length - before).toBe(2);
   });
 });

@@ -5,7 +5,7 @@ import type { EntryChange } from '../cluster/toolhiveInformers.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { Rule } from '../validate/types.js';
 import type { ScanMetrics } from './metrics.js';
-import { entriesByNamespace } from '../validate/siblingEnvNames.js';
+import { entriesByNamespace, shareEnvVar } from '../validate/siblingEnvNames.js';
 import { REASONS } from './reasons.js';
 import { memoizeLookups, scanEntry } from './scanEntry.js';
 import { eventsFor, type ObjectEvent } from './scanState.js';
@@ -110,14 +110,20 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
     return running;
   };
 
-  /** Entries of the namespace that failed because another entry held their env var: that entry changed, ask again. */
-  const recheckCollisions = async (namespace: string, changedId: string): Promise<void> => {
+  /**
+   * An entry changed or went away: its collision partners may change verdict too. Only those are asked again: the
+   * ones that share an env var with it now, and the ones whose collision finding names it. GETs are memoized.
+   */
+  const recheckPartners = async (namespace: string, name: string): Promise<void> => {
     const siblings = options.entries().filter((e) => (e.metadata.namespace ?? '') === namespace);
+    const changed = siblings.find((e) => e.metadata.name === name);
+    const named = `MCPServerEntry ${JSON.stringify(name)}`;
+    const getSecret = memoizeLookups(options.getSecret);
     for (const entry of siblings) {
-      const id = key(namespace, entry.metadata.name ?? '');
-      const known = results.get(id);
-      if (id === changedId || known?.findings.some((f) => f.reason === REASONS.headerEnvVarCollision) !== true) continue;
-      await check(entry, options.getSecret, siblings);
+      if (stopped) return;
+      if (entry === changed) continue;
+      const blamed = results.get(key(namespace, entry.metadata.name ?? ''))?.findings.some((f) => f.reason === REASONS.headerEnvVarCollision && f.message.includes(named)) === true;
+      if (blamed || (changed !== undefined && shareEnvVar(changed, entry))) await check(entry, getSecret, siblings);
     }
   };
 
@@ -129,8 +135,8 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       pendingChanges.delete(id);
       checkedSpec.delete(id);
       reported.delete(id);
-      results.delete(id);
-      recheckCollisions(change.namespace, id)
+      if (results.delete(id)) options.metrics.setInvalid(results.values());
+      recheckPartners(change.namespace, change.name)
         .then(() => options.metrics.setInvalid(results.values()))
         .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
       return;
@@ -144,7 +150,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       const current = siblings.find((e) => key(e.metadata.namespace ?? '', e.metadata.name ?? '') === id);
       if (current === undefined) return;
       check(current, options.getSecret, siblings)
-        .then(() => recheckCollisions(change.entry.metadata.namespace ?? '', id))
+        .then(() => recheckPartners(change.entry.metadata.namespace ?? '', change.entry.metadata.name ?? ''))
         .then(() => options.metrics.setInvalid(results.values()))
         .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
     }, options.changeDelayMs ?? 1_000);
