@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 // `host:port` flags -> listen options. Pure.
 export interface ListenAddress {
   host: string;
@@ -16,12 +17,21 @@ export function parseListenAddress(value: string, flag: string): ListenAddress {
  * pod's loopback only (the vmcp container shares the network namespace); any other address is refused.
  */
 export function requireLoopback(address: ListenAddress, flag: string): ListenAddress {
-  const host = address.host.toLowerCase();
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  if (!loopback) {
+  if (!isLoopback(address.host)) {
+    const shown = isIPv6(address.host) ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
     throw new Error(
-      `${flag} ${address.host}:${address.port} is not a loopback address: the proxy adds Secret headers to the requests it forwards, so anyone who could reach it could use them; listen on 127.0.0.1 (the vmcp container shares the pod's loopback)`,
+      `${flag} ${shown} is not a loopback address: the proxy adds Secret headers to the requests it forwards, so anyone who could reach it could use them; listen on 127.0.0.1 (the vmcp container shares the pod's loopback)`,
     );
   }
   return address;
+}
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped 127/8 in any spelling (the URL parser writes IPv6 canonically), localhost. */
+function isLoopback(host: string): boolean {
+  if (isIPv4(host)) return host.startsWith('127.');
+  if (isIPv6(host)) {
+    const canonical = new URL(`http://[${host}]/`).hostname;
+    return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
+  }
+  return host.toLowerCase() === 'localhost';
 }
