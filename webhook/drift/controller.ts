@@ -116,8 +116,11 @@ export function createDriftController(options: DriftOptions): DriftController {
       }
       return;
     }
+    const evictedIn = epoch;
     const outcome = await options.cluster.evict(pod.namespace, pod.name);
     options.metrics.evictions.inc({ outcome });
+    // reset() while the eviction was in flight: the state it would write belongs to a leadership that is over.
+    if (evictedIn !== epoch) return;
     if (outcome === 'blocked') {
       log.info({ pod: where }, 'remediation: eviction refused by a PodDisruptionBudget (429); retrying on a later pass');
       return;
