@@ -2,7 +2,7 @@
 // certificate published to the shared CA dir so the vmcp container trusts it (SSL_CERT_DIR). Leaf certs for
 // intercepted hosts are issued once and cached.
 import { isIP } from 'node:net';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createCa, issueLeaf, type Issuer } from '../certs/x509.js';
@@ -61,6 +61,9 @@ export class PodCa {
     if (previous !== undefined) {
       for (const name of await readdir(dir)) {
         if (!HASH_LINK.test(name) || name === own) continue;
+        // Only a regular file of exactly that size is read (never a device or a huge file someone linked here).
+        const info = await stat(join(dir, name)).catch(() => undefined);
+        if (info?.isFile() !== true || info.size !== Buffer.byteLength(previous)) continue;
         const content = await readFile(join(dir, name), 'utf8').catch(() => undefined);
         if (content === previous) await rm(join(dir, name), { force: true });
       }
