@@ -5,6 +5,7 @@ import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
+import { describeApiError } from './apiErrorText.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireHostBindingOption } from './secretRuleFlags.js';
 import type { InjectorFlagValues } from './injectorFlagsFromArgs.js';
@@ -160,12 +161,6 @@ function kindOrder(item: ReportItem): number {
 function contextNamespace(kubeConfig: { getCurrentContext(): string; getContextObject(name: string): { namespace?: string } | null }): string | undefined {
   const namespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
   return namespace === undefined || namespace === '' ? undefined : namespace;
-}
-
-function describeApiError(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number') return `the API server answered HTTP ${code}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 function processIo(): ReportIo {

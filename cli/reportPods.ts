@@ -10,6 +10,7 @@ import type { InjectSettings } from '../webhook/mutate/settings.js';
 import { podItem } from '../webhook/report/podItem.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import type { GetSecret } from '../webhook/validate/lookup.js';
+import { describeApiError } from './apiErrorText.js';
 import { injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
 
 // `report --pods`: every vMCP pod in scope through the drift loop's own check (checkPod: the injector's engine),
@@ -32,10 +33,10 @@ export async function collectPodItems(kubeConfig: KubeConfig, rawEntries: readon
   const where = options.namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(options.namespace)}`;
   const [rawVmcps, pods] = await Promise.all([
     listToolhive(kubeConfig, VMCP_PLURAL, options.namespace).catch((error: unknown) => {
-      throw new Error(`cannot list VirtualMCPServers ${where}: ${describe(error)} (report --pods needs list on virtualmcpservers.toolhive.stacklok.dev)`);
+      throw new Error(`cannot list VirtualMCPServers ${where}: ${describeApiError(error)} (report --pods needs list on virtualmcpservers.toolhive.stacklok.dev)`);
     }),
     listVmcpPods(core, options.namespace).catch((error: unknown) => {
-      throw new Error(`cannot list vMCP pods ${where}: ${describe(error)} (report --pods needs list on pods)`);
+      throw new Error(`cannot list vMCP pods ${where}: ${describeApiError(error)} (report --pods needs list on pods)`);
     }),
   ]);
   const index = new ToolhiveIndex();
@@ -67,7 +68,7 @@ async function settingsLikeTheWebhook(core: CoreV1Api, options: PodReportOptions
   if (options.sidecar.apiServerHost === undefined) {
     const service = await core.readNamespacedService({ namespace: 'default', name: 'kubernetes' }).catch((error: unknown) => {
       throw new Error(
-        `cannot read Service default/kubernetes: ${describe(error)}. The webhook puts its cluster IP in NO_PROXY; pass --api-server-host with the webhook's own value instead`,
+        `cannot read Service default/kubernetes: ${describeApiError(error)}. The webhook puts its cluster IP in NO_PROXY; pass --api-server-host with the webhook's own value instead`,
       );
     });
     if (service.spec?.clusterIP !== undefined) env['KUBERNETES_SERVICE_HOST'] = service.spec.clusterIP;
@@ -90,16 +91,10 @@ async function namespaceLabels(core: CoreV1Api, names: readonly string[]): Promi
     names.map(async (name) => {
       const read = await core.readNamespace({ name }).then(
         (namespace) => ({ labels: namespace.metadata?.labels ?? {} }),
-        (error: unknown) => ({ error: describe(error) }),
+        (error: unknown) => ({ error: describeApiError(error) }),
       );
       labels.set(name, read);
     }),
   );
   return labels;
-}
-
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number') return `the API server answered HTTP ${code}`;
-  return error instanceof Error ? error.message : String(error);
 }

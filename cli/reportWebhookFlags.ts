@@ -1,5 +1,6 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
+import { describeApiError } from './apiErrorText.js';
 import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
 
 
@@ -32,9 +33,7 @@ export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: Inject
         return { values, notice: `injector flags from ${where} (container ${read.container}): ${names.length === 0 ? 'none set, defaults apply' : names.join(', ')}` };
       },
       (error: unknown) => {
-        const code = (error as { code?: unknown }).code;
-        const why = typeof code === 'number' ? `the API server answered HTTP ${code}` : error instanceof Error ? error.message : String(error);
-        return { values: own, notice: `cannot read ${where} (${why}); planning with report's own injector flags (defaults unless given; pass --webhook ns/name or the flags)` };
+        return { values: own, notice: `cannot read ${where} (${describeApiError(error)}); planning with report's own injector flags (defaults unless given; pass --webhook ns/name or the flags)` };
       },
     );
   return { namespace, sidecar };
