@@ -105,7 +105,8 @@ export const injectionSteps: DemoStep[] = [
     explain:
       'The stored pod\'s sidecar container runs here as a local process: its args and env exactly as stored, the\n' +
       'secretKeyRef resolved from the Secret through the API (as the kubelet would), only the listen ports and the\n' +
-      'CA directory changed. One request goes through it the way vMCP sends one (HTTP_PROXY) to the entry\'s\n' +
+      'volume paths (CA and CA key directories) changed. One request goes through it the way vMCP sends one\n' +
+      '(HTTP_PROXY) to the entry\'s ' +
       'remoteUrl. Look for: the upstream saw Authorization and X-Team, added by the sidecar; the secret masked.',
     async run(context) {
       const pod = await context.cluster.admin.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: context.namespace, name: POD });
