@@ -1,8 +1,9 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registeredGauge } from './registeredMetrics.js';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import { Registry, type Gauge } from 'prom-client';
 import { createAdmissionMetrics } from './admission/metrics.js';
 import { mountAdmissionRoute } from './admission/handler.js';
 import type { AdmissionRoute } from './admission/route.js';
@@ -101,11 +102,8 @@ function assertUniquePaths(routes: readonly AdmissionRoute[]): void {
 }
 
 function certExpiryGauge(registry: Registry): Gauge {
-  const existing = registry.getSingleMetric(CERT_EXPIRY_METRIC);
-  if (existing instanceof Gauge) return existing;
-  return new Gauge({
+  return registeredGauge(registry, {
     name: CERT_EXPIRY_METRIC,
     help: 'notAfter of the serving certificate currently loaded, as a Unix timestamp (alert well before it).',
-    registers: [registry],
   });
 }

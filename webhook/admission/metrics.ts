@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { registeredCounter, registeredHistogram } from '../registeredMetrics.js';
 
 // Kyverno-style name and labels (DESIGN.md conventions).
 export const ADMISSION_DURATION_METRIC = 'mcp_header_forward_admission_review_duration_seconds';
@@ -26,24 +27,17 @@ export interface AdmissionMetrics {
 }
 
 export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
-  const existing = registry.getSingleMetric(ADMISSION_DURATION_METRIC);
-  const histogram =
-    (existing as Histogram<'route' | 'operation' | 'allowed' | 'mode'> | undefined) ??
-    new Histogram({
-      name: ADMISSION_DURATION_METRIC,
-      help: 'Time to answer one AdmissionReview, by route, operation, outcome and effective mode.',
-      labelNames: ['route', 'operation', 'allowed', 'mode'] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    });
-  const reviews =
-    (registry.getSingleMetric(ADMISSION_REVIEWS_METRIC) as Counter<'route' | 'operation' | 'outcome' | 'mode'> | undefined) ??
-    new Counter({
-      name: ADMISSION_REVIEWS_METRIC,
-      help: 'AdmissionReviews answered, by route, operation, outcome (allowed, warned, denied, error) and effective mode.',
-      labelNames: ['route', 'operation', 'outcome', 'mode'] as const,
-      registers: [registry],
-    });
+  const histogram = registeredHistogram(registry, {
+    name: ADMISSION_DURATION_METRIC,
+    help: 'Time to answer one AdmissionReview, by route, operation, outcome and effective mode.',
+    labelNames: ['route', 'operation', 'allowed', 'mode'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  const reviews = registeredCounter(registry, {
+    name: ADMISSION_REVIEWS_METRIC,
+    help: 'AdmissionReviews answered, by route, operation, outcome (allowed, warned, denied, error) and effective mode.',
+    labelNames: ['route', 'operation', 'outcome', 'mode'] as const,
+  });
   return {
     observe(o, seconds) {
       const mode = o.mode ?? 'none';

@@ -1,5 +1,6 @@
 import { AuthorizationV1Api, type KubeConfig, type V1SubjectAccessReview } from '@kubernetes/client-node';
-import { Counter, type Registry } from 'prom-client';
+import { registeredCounter } from '../registeredMetrics.js';
+import type { Counter, Registry } from 'prom-client';
 import type { AccessAnswer, CanReadSecret, Requester } from '../validate/readableLookup.js';
 import { cacheKey, createAccessCache, type AccessCache } from './accessCache.js';
 import { boundedCalls } from './requestOptions.js';
@@ -117,12 +118,9 @@ function reasonOf(failure: SecretLookup): string {
 }
 
 function reviewsCounter(registry: Registry): Counter<'outcome'> {
-  const existing = registry.getSingleMetric(ACCESS_REVIEWS_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'outcome'>;
-  return new Counter({
+  return registeredCounter(registry, {
     name: ACCESS_REVIEWS_METRIC,
     help: 'Checks whether an entry author may get a referenced Secret, by outcome: allowed, denied, cached (a recent allowed answer reused), error (the SubjectAccessReview failed; denied).',
     labelNames: ['outcome'] as const,
-    registers: [registry],
   });
 }

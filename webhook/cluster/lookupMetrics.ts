@@ -1,17 +1,15 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { registeredCounter } from '../registeredMetrics.js';
 import type { GetSecret } from '../validate/lookup.js';
 
 export const LOOKUP_ERRORS_METRIC = 'mcp_header_forward_api_lookup_errors_total';
 
 /** Counts API lookups that could not be answered (timeout, 5xx, 403, unreachable): "not found" is an answer. */
 export function lookupErrorsCounter(registry: Registry): Counter<'resource'> {
-  const existing = registry.getSingleMetric(LOOKUP_ERRORS_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'resource'>;
-  return new Counter({
+  return registeredCounter(registry, {
     name: LOOKUP_ERRORS_METRIC,
     help: 'API server lookups the webhook could not complete (Secret GETs from admission, injection, the background scan and the drift check), by resource; each fails its check closed.',
     labelNames: ['resource'] as const,
-    registers: [registry],
   });
 }
 

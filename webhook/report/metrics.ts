@@ -1,4 +1,5 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { registeredGauge } from '../registeredMetrics.js';
 import { invalidCounts } from './scanState.js';
 import type { ReportItem } from './types.js';
 
@@ -26,7 +27,5 @@ export function createScanMetrics(registry: Registry): ScanMetrics {
 }
 
 function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Gauge) return existing;
-  return new Gauge({ name, help, labelNames, registers: [registry] });
+  return registeredGauge(registry, { name, help, labelNames });
 }

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { Counter, type Registry } from 'prom-client';
+import { registeredCounter } from '../registeredMetrics.js';
+import type { Counter, Registry } from 'prom-client';
 import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
@@ -114,12 +115,9 @@ function podOf(request: AdmissionRequest): V1Pod | undefined {
 }
 
 function injectionsCounter(registry: Registry): Counter<'outcome' | 'reason'> {
-  const existing = registry.getSingleMetric(INJECTIONS_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'outcome' | 'reason'>;
-  return new Counter({
+  return registeredCounter(registry, {
     name: INJECTIONS_METRIC,
     help: 'Pod admissions by outcome (injected, unchanged, skipped, error) and the first skip or error reason.',
     labelNames: ['outcome', 'reason'] as const,
-    registers: [registry],
   });
 }

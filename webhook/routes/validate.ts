@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { registeredCounter } from '../registeredMetrics.js';
 import { MODE_LABEL, type Mode } from '../../contract/labels.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
@@ -116,12 +117,9 @@ function parseOld(oldObject: unknown): MCPServerEntry | undefined {
 }
 
 function resultsCounter(registry: Registry): Counter<'mode' | 'outcome'> {
-  const existing = registry.getSingleMetric(VALIDATION_RESULTS_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'mode' | 'outcome'>;
-  return new Counter({
+  return registeredCounter(registry, {
     name: VALIDATION_RESULTS_METRIC,
     help: 'MCPServerEntry validations by effective mode and outcome (allowed, denied, would_deny in warn/audit).',
     labelNames: ['mode', 'outcome'] as const,
-    registers: [registry],
   });
 }

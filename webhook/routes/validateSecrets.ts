@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { registeredCounter } from '../registeredMetrics.js';
 import { MODE_LABEL, type Mode } from '../../contract/labels.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
@@ -89,12 +90,9 @@ function hasDeletionTimestamp(object: unknown): boolean {
 }
 
 function guardCounter(registry: Registry): Counter<'mode' | 'outcome'> {
-  const existing = registry.getSingleMetric(SECRET_GUARD_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'mode' | 'outcome'>;
-  return new Counter({
+  return registeredCounter(registry, {
     name: SECRET_GUARD_METRIC,
     help: 'Secret DELETE/UPDATE reviews that touched a Secret an MCPServerEntry forwards, by mode and outcome (denied, warned, audited, allowed, namespace-terminating).',
     labelNames: ['mode', 'outcome'] as const,
-    registers: [registry],
   });
 }
