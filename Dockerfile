@@ -2,7 +2,7 @@
 # One image for the webhook and the sidecar: `mcp-header-forward webhook|sidecar|certs ...`.
 # Checked statically here (hadolint + test/unit/dockerfile.test.ts); built for real by test/e2e/kind/run.sh.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

@@ -1,6 +1,13 @@
 # mcp-header-forward — every entry point a person or CI uses.
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
+# Every recipe runs on the Node.js major in .nvmrc: the machine's node if new enough, else the official binary from
+# the npm registry package node-linux-<arch>, fetched once into ~/.cache (.ci/node.sh).
+NODE_DIR := $(shell .ci/node.sh)
+ifeq ($(NODE_DIR),)
+$(error .ci/node.sh found no Node.js $(shell cat .nvmrc): see its message above)
+endif
+export PATH := $(NODE_DIR):$(PATH)
 LINT_TOOLS := $(HOME)/.cache/mcp-header-forward/tools/bin
 
 .PHONY: all build test unit e2e lint lint-tools demo bench clean e2e-kind

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'test/e2e/controlplane/gobuild/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'test/e2e/gobuild/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,7 +10,7 @@ import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfig
 import { cacheDirFor } from '../../test/e2e/harness/binaries.js';
 import { connect } from '../../test/e2e/harness/cluster.js';
 import { startControlPlane, type ControlPlane } from '../../test/e2e/harness/controlPlane.js';
-import { GOBUILD_DIR } from '../../test/e2e/harness/paths.js';
+import { KUBERNETES_GOBUILD_DIR } from '../../test/e2e/harness/paths.js';
 import { parseGoModVersions } from '../../test/e2e/harness/versions.js';
 import { startWebhookProcess, type WebhookProcess } from '../../test/e2e/harness/webhookProcess.js';
 import { applyWebhookRbac, registerValidatingWebhook } from '../../test/e2e/harness/webhookRegistration.js';
@@ -29,7 +29,7 @@ const METRIC = 'apiserver_admission_webhook_admission_duration_seconds';
 /** Why the part cannot run here without a long first build, or undefined when it can. */
 export async function apiServerUnavailable(): Promise<string | undefined> {
   if (process.env.KUBEBUILDER_ASSETS) return undefined;
-  const versions = parseGoModVersions(await readFile(join(GOBUILD_DIR, 'go.mod'), 'utf8'));
+  const versions = parseGoModVersions(await readFile(join(KUBERNETES_GOBUILD_DIR, 'go.mod'), 'utf8'));
   const dir = cacheDirFor(versions);
   return existsSync(join(dir, '.complete')) ? undefined : `kube-apiserver ${versions.kubernetes} is not built yet (${dir}); run make e2e once (it builds and caches it), then rerun make bench`;
 }

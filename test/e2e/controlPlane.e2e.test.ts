@@ -1,6 +1,8 @@
-import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, PolicyV1Api } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PolicyV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Cluster } from './harness/cluster.js';
+import { readCrds } from './harness/crds.js';
+import { pinnedToolhiveVersion, TOOLHIVE_MODULE, toolhiveCrdsDir } from './harness/toolhiveModule.js';
 
 let cluster: Cluster;
 
@@ -49,6 +51,18 @@ describe('the e2e control plane', () => {
         expect(list.items).toEqual([]);
       }
     }
+  });
+
+  it("installs ToolHive's CRDs from the pinned ToolHive Go module, not from a folder beside the clone", async () => {
+    const env = { ...process.env };
+    delete env.MCP_HF_TOOLHIVE_CRDS;
+    const { dir, source } = await toolhiveCrdsDir(env);
+    expect(source).toBe(`${TOOLHIVE_MODULE}@${await pinnedToolhiveVersion()}`);
+    expect(dir).toContain(`${TOOLHIVE_MODULE}@${await pinnedToolhiveVersion()}/deploy/charts/operator-crds/files/crds`);
+    const fromModule = (await readCrds(dir)).find((crd) => crd.metadata?.name === 'mcpserverentries.toolhive.stacklok.dev')!;
+    const served = await cluster.admin.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'mcpserverentries.toolhive.stacklok.dev' });
+    expect(served.spec.versions.map((v) => v.name)).toEqual(fromModule.spec.versions.map((v) => v.name));
+    expect(served.spec.versions.map((v) => v.schema)).toEqual(fromModule.spec.versions.map((v) => v.schema));
   });
 
   it('runs the controller manager: a Deployment gets a ReplicaSet and a Pending pod, a PDB gets status', async () => {

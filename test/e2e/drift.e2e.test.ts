@@ -249,9 +249,11 @@ describe('drift check', () => {
       .map((line) => Date.parse((JSON.parse(line) as { time: string }).time))
       .sort((a, b) => a - b);
     expect(evictedAt).toHaveLength(2);
-    const first = [...replaced].sort((a, b) => a.metadata!.creationTimestamp!.valueOf() - b.metadata!.creationTimestamp!.valueOf())[0]!;
-    const readyAt = first.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!.valueOf();
-    expect(readyAt).toBeLessThanOrEqual(evictedAt[1]!);
+    // The API keeps whole seconds (creationTimestamp, lastTransitionTime), so both replacements may share a
+    // creation second: the first replacement is the one Ready first, and times compare at second resolution.
+    const readyAt = Math.min(...replaced.map((pod) => pod.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!.valueOf()));
+    expect(readyAt % 1000).toBe(0);
+    expect(readyAt).toBeLessThanOrEqual(Math.floor(evictedAt[1]! / 1000) * 1000);
     const holder = await leaderIndex();
     const text = await metrics(webhooks[holder]!);
     expect(text).toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\} 2\b/);

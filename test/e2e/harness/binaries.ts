@@ -3,10 +3,10 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildIntoCache, hasStamp, runGoBuild } from './goBuild.js';
-import { binaryCacheRoot, GOBUILD_DIR } from './paths.js';
+import { binaryCacheRoot, KUBERNETES_GOBUILD_DIR } from './paths.js';
 import { parseGoModVersions, versionLdflags, type ControlPlaneVersions } from './versions.js';
 
-export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl'] as const;
+export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'] as const;
 export type BinaryName = (typeof BINARY_NAMES)[number];
 export type Binaries = Record<BinaryName, string>;
 
@@ -22,6 +22,9 @@ const GO_PACKAGES: Record<BinaryName, string> = {
   etcd: './etcd',
   'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
   'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+  'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
+  kubelet: 'k8s.io/kubernetes/cmd/kubelet',
+  'kube-proxy': 'k8s.io/kubernetes/cmd/kube-proxy',
   kubectl: 'k8s.io/kubernetes/cmd/kubectl',
 };
 
@@ -34,9 +37,9 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** The stamp names the inputs of the build: a changed go.mod/go.sum or build flags means a new build. */
-export function buildStamp(goMod: string, goSum: string, ldflags: string[]): string {
-  return createHash('sha256').update(goMod).update('\0').update(goSum).update('\0').update(ldflags.join(' ')).digest('hex');
+/** The stamp names the inputs of the build: a changed go.mod/go.sum, build flags or command list means a new build. */
+export function buildStamp(goMod: string, goSum: string, flags: string[]): string {
+  return createHash('sha256').update(goMod).update('\0').update(goSum).update('\0').update(flags.join(' ')).digest('hex');
 }
 
 export function cacheDirFor(versions: ControlPlaneVersions, env: NodeJS.ProcessEnv = process.env): string {
@@ -44,7 +47,7 @@ export function cacheDirFor(versions: ControlPlaneVersions, env: NodeJS.ProcessE
 }
 
 /**
- * KUBEBUILDER_ASSETS first (etcd, kube-apiserver, kubectl; kube-controller-manager if it is there too),
+ * KUBEBUILDER_ASSETS first (etcd, kube-apiserver, kubectl; the node and controller binaries where it has them),
  * then binaries built from the pinned Go module into the per-version cache, building once if needed.
  */
 export async function resolveBinaries(
@@ -52,7 +55,7 @@ export async function resolveBinaries(
 ): Promise<ResolvedBinaries> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((): void => {});
-  const goMod = await readFile(join(GOBUILD_DIR, 'go.mod'), 'utf8');
+  const goMod = await readFile(join(KUBERNETES_GOBUILD_DIR, 'go.mod'), 'utf8');
   const versions = parseGoModVersions(goMod);
   const assets = env.KUBEBUILDER_ASSETS;
   const fromAssets = new Map<BinaryName, string>();
@@ -86,14 +89,14 @@ async function ensureBuilt(
 ): Promise<{ dir: string; built: boolean; seconds?: number }> {
   const dir = cacheDirFor(versions, env);
   const ldflags = ['-s', '-w', ...versionLdflags(versions.kubernetes)];
-  const stamp = buildStamp(goMod, await readFile(join(GOBUILD_DIR, 'go.sum'), 'utf8'), ldflags);
+  const stamp = buildStamp(goMod, await readFile(join(KUBERNETES_GOBUILD_DIR, 'go.sum'), 'utf8'), [...ldflags, ...BINARY_NAMES]);
   if (await hasStamp(dir, stamp)) return { dir, built: false };
   await mkdir(binaryCacheRoot(env), { recursive: true });
   log(`building Kubernetes ${versions.kubernetes} and etcd ${versions.etcd} from Go modules into ${dir} (first run only; several minutes)`);
   const seconds = await buildIntoCache(dir, stamp, log, (staging) =>
     runGoBuild(
       {
-        cwd: GOBUILD_DIR,
+        cwd: KUBERNETES_GOBUILD_DIR,
         args: ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', `${staging}/`, ...BINARY_NAMES.map((name) => GO_PACKAGES[name])],
         missingGo: '`go` is not on PATH: install Go (see go.mod for the version) or set KUBEBUILDER_ASSETS to prebuilt etcd, kube-apiserver and kubectl',
       },

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { resolveBinaries, type ResolvedBinaries } from './binaries.js';
 import { installToolhiveCrds } from './crds.js';
+import { toolhiveCrdsDir } from './toolhiveModule.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { ADMIN_USER, CONTROLLER_MANAGER_USER, createControlPlanePki, type ControlPlanePki } from './pki.js';
 import { freeLoopbackPort, isPortOpen } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { waitForApiServerReady, waitForHttpOk, waitForOk } from './readiness.js';
-import { toolhiveCrdsDir } from './paths.js';
 import type { ControlPlaneVersions } from './versions.js';
 
 /** Plain data describing a running control plane: what globalSetup hands to test files via `provide`. */
@@ -226,7 +226,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     else await rm(workDir, { recursive: true, force: true });
   };
   try {
-    if (options.installCrds ?? true) await installToolhiveCrds(admin, toolhiveCrdsDir(), log);
+    if (options.installCrds ?? true) await installToolhiveCrds(admin, await toolhiveCrdsDir(), log);
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { CRDS_DIR_ENV } from './toolhiveModule.js';
 
 /** Every CustomResourceDefinition in the YAML files of `dir`. */
 export async function readCrds(dir: string): Promise<V1CustomResourceDefinition[]> {
@@ -10,7 +11,7 @@ export async function readCrds(dir: string): Promise<V1CustomResourceDefinition[
   try {
     files = (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort();
   } catch (error) {
-    throw new Error(`cannot read ToolHive CRDs from ${dir} (${(error as Error).message}); set MCP_HF_TOOLHIVE_CRDS to the directory holding them`, {
+    throw new Error(`cannot read ToolHive CRDs from ${dir} (${(error as Error).message}); set ${CRDS_DIR_ENV} to the directory holding them`, {
       cause: error,
     });
   }
@@ -21,7 +22,7 @@ export async function readCrds(dir: string): Promise<V1CustomResourceDefinition[
       if (object?.kind === 'CustomResourceDefinition') crds.push(object);
     }
   }
-  if (crds.length === 0) throw new Error(`no CustomResourceDefinition in ${dir}; set MCP_HF_TOOLHIVE_CRDS to ToolHive's CRD directory`);
+  if (crds.length === 0) throw new Error(`no CustomResourceDefinition in ${dir}; set ${CRDS_DIR_ENV} to ToolHive's CRD directory`);
   return crds;
 }
 
@@ -30,7 +31,8 @@ function isEstablished(crd: V1CustomResourceDefinition): boolean {
 }
 
 /** Create the ToolHive CRDs and wait until the API server serves them. */
-export async function installToolhiveCrds(admin: KubeConfig, dir: string, log: (line: string) => void): Promise<void> {
+export async function installToolhiveCrds(admin: KubeConfig, from: { dir: string; source: string }, log: (line: string) => void): Promise<void> {
+  const { dir } = from;
   const api = admin.makeApiClient(ApiextensionsV1Api);
   const crds = await readCrds(dir);
   for (const crd of crds) await api.createCustomResourceDefinition({ body: crd });
@@ -59,5 +61,5 @@ export async function installToolhiveCrds(admin: KubeConfig, dir: string, log: (
       }
     }
   }
-  log(`installed ${crds.length} ToolHive CRDs from ${dir}: ${crds.map((crd) => crd.metadata!.name).join(', ')}`);
+  log(`installed ${crds.length} ToolHive CRDs from ${from.source} (${dir}): ${crds.map((crd) => crd.metadata!.name).join(', ')}`);
 }

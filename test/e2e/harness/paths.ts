@@ -12,13 +12,9 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(here);
 
-/** The Go module that builds kube-apiserver, kube-controller-manager, kubectl and etcd. */
-export const GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'controlplane', 'gobuild');
-
-/** ToolHive's CRDs, a sibling checkout of this project unless MCP_HF_TOOLHIVE_CRDS says otherwise. */
-export function toolhiveCrdsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MCP_HF_TOOLHIVE_CRDS ? resolve(env.MCP_HF_TOOLHIVE_CRDS) : resolve(PROJECT_ROOT, '..', 'shared', 'toolhive-crds');
-}
+/** The Go modules that pin what the tests run against: Kubernetes + etcd, and ToolHive. */
+export const KUBERNETES_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kubernetes');
+export const TOOLHIVE_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'toolhive');
 
 /** Binaries are cached outside the repo, keyed by version, so only the first run pays the build. */
 export function binaryCacheRoot(env: NodeJS.ProcessEnv = process.env): string {

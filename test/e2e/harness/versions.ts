@@ -6,7 +6,7 @@ export interface ControlPlaneVersions {
 
 const REQUIRE_LINE = /^\s*(?:require\s+)?(\S+)\s+(v\d+\.\d+\.\d+\S*)/;
 
-/** Parse the pinned versions from the text of test/e2e/controlplane/gobuild/go.mod. */
+/** Parse the pinned versions from the text of test/e2e/gobuild/kubernetes/go.mod. */
 export function parseGoModVersions(goMod: string): ControlPlaneVersions {
   const found = new Map<string, string>();
   for (const line of goMod.split('\n')) {

@@ -9,7 +9,6 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cluster="${KIND_CLUSTER_NAME:-mcp-header-forward-e2e}"
-crds="${TOOLHIVE_CRDS:-${repo}/../shared/toolhive-crds}"
 namespace="mcp-header-forward"
 version="$(node -p "require('${repo}/package.json').version")"
 # The exact name and tag the manifests use: kind-loaded, so imagePullPolicy IfNotPresent never pulls.
@@ -19,6 +18,13 @@ work="$(mktemp -d)"
 for tool in docker kind kubectl node; do
   command -v "${tool}" >/dev/null || { echo "run.sh: ${tool} not found on PATH" >&2; exit 2; }
 done
+# ToolHive's CRDs from the ToolHive Go module the project pins (test/e2e/gobuild/toolhive/go.mod), unless given.
+if [[ -z "${TOOLHIVE_CRDS:-}" ]]; then
+  command -v go >/dev/null || { echo "run.sh: go not found on PATH (it fetches ToolHive's CRDs); set TOOLHIVE_CRDS to a CRD directory instead" >&2; exit 2; }
+  module_dir="$(cd "${repo}/test/e2e/gobuild/toolhive" && go mod download -json github.com/stacklok/toolhive | node -e 'let s="";process.stdin.on("data",(c)=>(s+=c)).on("end",()=>process.stdout.write(JSON.parse(s).Dir))')"
+  TOOLHIVE_CRDS="${module_dir}/deploy/charts/operator-crds/files/crds"
+fi
+crds="${TOOLHIVE_CRDS}"
 [[ -d "${crds}" ]] || { echo "run.sh: ToolHive CRDs not found at ${crds}; set TOOLHIVE_CRDS" >&2; exit 2; }
 
 cleanup() {

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseToolhiveVersion, resolveVmcp, VMCP_GOBUILD_DIR } from './vmcpBinary.js';
+import { TOOLHIVE_GOBUILD_DIR } from '../harness/paths.js';
+import { parseToolhiveVersion } from '../harness/toolhiveModule.js';
+import { resolveVmcp } from './vmcpBinary.js';
 
 describe('the vMCP binary', () => {
   it('reads the pinned ToolHive release from the build module', async () => {
-    const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
+    const goMod = await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8');
     expect(parseToolhiveVersion(goMod)).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(() => parseToolhiveVersion('module x\n\nrequire github.com/stacklok/toolhive-core v0.0.38\n')).toThrow(/must require github.com\/stacklok\/toolhive/);
   });

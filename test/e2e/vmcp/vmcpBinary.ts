@@ -3,14 +3,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildStamp } from '../harness/binaries.js';
 import { buildIntoCache, hasStamp, runGoBuild } from '../harness/goBuild.js';
-import { binaryCacheRoot, PROJECT_ROOT } from '../harness/paths.js';
+import { binaryCacheRoot, TOOLHIVE_GOBUILD_DIR } from '../harness/paths.js';
+import { parseToolhiveVersion, TOOLHIVE_MODULE } from '../harness/toolhiveModule.js';
 
 // ToolHive's vMCP gateway built from its published Go module (pinned in gobuild/go.mod), cached per version
 // next to the control-plane binaries: the first run pays the build, later runs start at once.
 
-// From the project root, so the compiled copy under dist/ (used by `make demo`) finds the same module.
-export const VMCP_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'vmcp', 'gobuild');
-export const TOOLHIVE_MODULE = 'github.com/stacklok/toolhive';
 const VMCP_PACKAGE = `${TOOLHIVE_MODULE}/cmd/vmcp`;
 /** Same flags as ToolHive's release builds: static, no cgo, pure-Go resolver. */
 export const VMCP_BUILD_ARGS = ['build', '-trimpath', '-tags', 'netgo', '-ldflags', '-s -w'] as const;
@@ -22,13 +20,6 @@ export interface ResolvedVmcp {
   version: string;
   source: typeof VMCP_BIN_ENV | 'cache' | 'built';
   buildSeconds?: number;
-}
-
-/** The pinned ToolHive release, read from the build module's go.mod (the one place it is written). */
-export function parseToolhiveVersion(goMod: string): string {
-  const match = new RegExp(`^\\s*(?:require\\s+)?${TOOLHIVE_MODULE.replaceAll('.', '\\.')}\\s+(v\\d+\\.\\d+\\.\\d+\\S*)`, 'm').exec(goMod);
-  if (!match) throw new Error(`go.mod in ${VMCP_GOBUILD_DIR} must require ${TOOLHIVE_MODULE} at a vMAJOR.MINOR.PATCH release`);
-  return match[1]!;
 }
 
 export function vmcpCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -53,11 +44,11 @@ interface Pinned {
 }
 
 async function pinned(env: NodeJS.ProcessEnv): Promise<Pinned> {
-  const goMod = await readFile(join(VMCP_GOBUILD_DIR, 'go.mod'), 'utf8');
+  const goMod = await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8');
   const version = parseToolhiveVersion(goMod);
   const dir = vmcpCacheDir(version, env);
   const path = join(dir, 'vmcp');
-  const stamp = buildStamp(goMod, await readFile(join(VMCP_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
+  const stamp = buildStamp(goMod, await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.sum'), 'utf8'), [...VMCP_BUILD_ARGS]);
   const isComplete = async (): Promise<boolean> =>
     isExecutable(path) && (await hasStamp(dir, stamp));
   return { version, dir, path, stamp, isComplete };
@@ -92,9 +83,9 @@ export async function resolveVmcp(
   const buildSeconds = await buildIntoCache(dir, stamp, log, (staging) =>
     runGoBuild(
       {
-        cwd: VMCP_GOBUILD_DIR,
+        cwd: TOOLHIVE_GOBUILD_DIR,
         args: [...VMCP_BUILD_ARGS, '-o', join(staging, 'vmcp'), VMCP_PACKAGE],
-        missingGo: `\`go\` is not on PATH: the vMCP e2e builds ToolHive's vmcp from ${VMCP_GOBUILD_DIR}/go.mod; install Go (version in that go.mod) or set ${VMCP_BIN_ENV} to a prebuilt vmcp binary`,
+        missingGo: `\`go\` is not on PATH: the vMCP e2e builds ToolHive's vmcp from ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go (version in that go.mod) or set ${VMCP_BIN_ENV} to a prebuilt vmcp binary`,
       },
       env,
       log,

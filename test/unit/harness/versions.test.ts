@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStamp } from '../../e2e/harness/binaries.js';
-import { GOBUILD_DIR } from '../../e2e/harness/paths.js';
+import { KUBERNETES_GOBUILD_DIR } from '../../e2e/harness/paths.js';
 import { parseGoModVersions, versionLdflags } from '../../e2e/harness/versions.js';
 
 describe('control-plane versions', () => {
   it('reads the pinned Kubernetes and etcd versions from the build module go.mod', () => {
-    const versions = parseGoModVersions(readFileSync(join(GOBUILD_DIR, 'go.mod'), 'utf8'));
+    const versions = parseGoModVersions(readFileSync(join(KUBERNETES_GOBUILD_DIR, 'go.mod'), 'utf8'));
     expect(versions.kubernetes).toMatch(/^v1\.(3[3-9]|[4-9]\d)\.\d+$/);
     expect(versions.etcd).toMatch(/^v3\.\d+\.\d+$/);
   });

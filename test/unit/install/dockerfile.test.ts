@@ -120,6 +120,15 @@ describe('Dockerfile', () => {
     expect(entrypoint).toEqual(['node', `/app/${pkg.bin['mcp-header-forward']}`]);
   });
 
+  it('builds on the Node.js major that .nvmrc, engines and the Makefile use', () => {
+    const pinned = readFileSync(`${root}.nvmrc`, 'utf8').trim();
+    const major = pinned.split('.')[0];
+    const base = /^ARG NODE_IMAGE=node:(\d+)-/m.exec(dockerfile)?.[1];
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { engines: { node: string } };
+    expect(base).toBe(major);
+    expect(pkg.engines.node).toBe(`>=${major}`);
+  });
+
   it('passes hadolint', () => {
     const hadolint = findTool('hadolint');
     // execFileSync throws with hadolint's findings on a non-zero exit.

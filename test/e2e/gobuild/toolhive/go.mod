@@ -1,5 +1,6 @@
-// Builds ToolHive's vMCP gateway (cmd/vmcp) from its published Go module for the real-gateway e2e.
-module mcp-header-forward/test/e2e/vmcp/gobuild
+// Builds ToolHive (cmd/vmcp, cmd/thv-operator) and provides its CRDs (deploy/charts/operator-crds) for the e2e and
+// the demo, from its published Go module: the one pin of the ToolHive version the project is tested against.
+module mcp-header-forward/test/e2e/gobuild/toolhive
 
 go 1.26.0
 
