@@ -10,6 +10,7 @@ import {
   type SidecarMode,
 } from '../webhook/mutate/settings.js';
 import { canonicalQuantity } from '../webhook/mutate/quantity.js';
+import { TOOLHIVE_FORWARDING_MODES, type ToolhiveForwardingMode } from '../contract/sealing.js';
 import { version } from './version.js';
 
 // The injector's flags, shared by `webhook` (the /mutate route) and `inject` (offline), so both build the
@@ -31,6 +32,7 @@ export interface SidecarFlagValues {
   clusterDomain: string;
   apiServerHost?: string[];
   excludeNamespace?: string[];
+  toolhiveForwarding: ToolhiveForwardingMode;
 }
 
 /** A Kubernetes quantity, returned in the canonical form the API server stores (so re-planning finds no diff). */
@@ -81,6 +83,14 @@ export function addSidecarOptions(command: Command): Command {
       new Option('--api-server-host <host>', 'API server host for NO_PROXY (repeatable; default: $KUBERNETES_SERVICE_HOST and kubernetes.default.svc[.<domain>])').argParser(collect),
     )
     .addOption(
+      new Option(
+        '--toolhive-forwarding <mode>',
+        'entries vMCP already forwards itself (ToolHive >= v0.27.2, seen on the pod): seal (its Secret moves to the sidecar, vMCP sends a placeholder), defer (left to vMCP), ignore (the sidecar adds every header)',
+      )
+        .choices(TOOLHIVE_FORWARDING_MODES)
+        .default(d.toolhiveForwarding),
+    )
+    .addOption(
       new Option('--exclude-namespace <ns>', `namespace never injected (repeatable; default: ${d.excludedNamespaces.join(', ')} and $POD_NAMESPACE)`).argParser(collect),
     );
 }
@@ -111,5 +121,6 @@ export function injectSettingsFrom(values: SidecarFlagValues, env: NodeJS.Proces
     excludedNamespaces: [
       ...new Set([...(values.excludeNamespace ?? DEFAULT_SETTINGS.excludedNamespaces), ...(ownNamespace ? [ownNamespace] : [])]),
     ],
+    toolhiveForwarding: values.toolhiveForwarding,
   };
 }

@@ -1,5 +1,5 @@
-// ToolHive's env var naming (cmd/thv-operator/pkg/controllerutil: NormalizeHeaderForEnvVar,
-// GenerateHeaderForwardSecretEnvVarName). Byte-compatible: vMCP and the operator compute the same names.
+// ToolHive's env var naming (pkg/vmcp/headerforward/wirefmt: NormalizeForEnvVar, SecretEnvVarName,
+// ManifestEnvVarName). Byte-compatible: vMCP and the operator compute the same names.
 
 /** Uppercase, `-` -> `_`, anything outside [A-Z0-9_] -> `_`. Lossy: `X-Api.Key` and `X-Api-Key` collide. */
 export function normalize(s: string): string {
@@ -16,6 +16,14 @@ export function secretIdentifier(entryName: string, headerName: string): string 
 /** `TOOLHIVE_SECRET_HEADER_FORWARD_<HEADER>_<ENTRY>`: the env var holding one secret header value. */
 export function secretEnvVarName(entryName: string, headerName: string): string {
   return SECRET_ENV_PREFIX + secretIdentifier(entryName, headerName);
+}
+
+/** Prefix of the manifest env var ToolHive's operator (>= v0.27.2) puts on the vmcp container, one per entry. */
+export const MANIFEST_ENV_PREFIX = 'TOOLHIVE_HEADER_FORWARD_';
+
+/** `TOOLHIVE_HEADER_FORWARD_<ENTRY>`: JSON of the entry's plaintext headers and secret identifiers, read by vMCP. */
+export function manifestEnvVarName(entryName: string): string {
+  return MANIFEST_ENV_PREFIX + normalize(entryName);
 }
 
 /** Env var names the sidecar and injector own (kept here so both sides agree). */

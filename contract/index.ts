@@ -6,3 +6,4 @@ export * from './routes.js';
 export * from './sidecar.js';
 export * from './stableJson.js';
 export * from './hostBinding.js';
+export * from './sealing.js';

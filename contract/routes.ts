@@ -21,6 +21,12 @@ export const routeSchema = z
     plaintextHeaders: z.record(headerName, z.string()).default({}),
     /** header name -> env var name holding its value. */
     secretHeaders: z.record(headerName, z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default({}),
+    /**
+     * Sealed headers (vMCP sends them itself, with a placeholder for the value): header name -> env var name
+     * holding the value that replaces a value equal to that env var's placeholder (contract/sealing.ts).
+     * Absent when empty, so configs without sealing keep their bytes.
+     */
+    sealedHeaders: z.record(headerName, z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).optional(),
     /** PEM bundle trusted in addition to the system roots for this upstream. */
     caBundleFile: z.string().optional(),
     /** From the Secrets' allowed-hosts annotations: hosts each secret header may be sent to. */

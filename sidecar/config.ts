@@ -5,7 +5,8 @@ import { findForbiddenValueChar, hasControlChar } from '../contract/headers.js';
 import { ROUTES_ENV_VAR } from '../contract/envNames.js';
 import { remoteHost, unboundSecretHeaders } from '../contract/hostBinding.js';
 import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
-import type { ResolvedRoute, RouteHeader } from './routeTable.js';
+import { sealedPlaceholder } from '../contract/sealing.js';
+import type { ResolvedRoute, RouteHeader, SealedHeader } from './routeTable.js';
 
 export class SidecarConfigError extends Error {
   override readonly name = 'SidecarConfigError';
@@ -74,7 +75,22 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
     add(name, value, false);
   }
   for (const [name, envVar] of Object.entries(route.secretHeaders)) add(name, readSecret(env, envVar, `${where}.secretHeaders.${name} (${route.entry})`), true);
-  return { entry: route.entry, remoteUrl: route.remoteUrl, headers, ...(route.caBundleFile ? { caBundleFile: route.caBundleFile } : {}) };
+  const sealed: SealedHeader[] = [];
+  for (const [name, envVar] of Object.entries(route.sealedHeaders ?? {})) {
+    const lowerName = name.toLowerCase();
+    if (seen.has(lowerName)) {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where} (${route.entry}): header "${name}" is both added and sealed; keep one`);
+    }
+    seen.add(lowerName);
+    sealed.push({ name, lowerName, placeholder: sealedPlaceholder(envVar), value: readSecret(env, envVar, `${where}.sealedHeaders.${name} (${route.entry})`) });
+  }
+  return {
+    entry: route.entry,
+    remoteUrl: route.remoteUrl,
+    headers,
+    ...(sealed.length > 0 ? { sealed } : {}),
+    ...(route.caBundleFile ? { caBundleFile: route.caBundleFile } : {}),
+  };
 }
 
 // A Secret bound to hosts (allowed-hosts annotation) must never leave for another host, even if the config says so.

@@ -140,7 +140,9 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
   const route = matchRoute(ctx.table, target.scheme, target.host, target.port, target.path);
   const routeLabel = route?.entry ?? UNROUTED;
   const routeMetrics = ctx.metrics.forRoute(routeLabel);
-  const plan = planRequestHeaders(req.rawHeaders, route?.headers ?? NO_HEADERS);
+  const plan = planRequestHeaders(req.rawHeaders, route?.headers ?? NO_HEADERS, route?.sealed);
+  if (plan.unsealed.length > 0) ctx.metrics.sealedHeaders.inc({ route: routeLabel, outcome: 'unsealed' }, plan.unsealed.length);
+  if (plan.placeholders > 0) ctx.metrics.sealedHeaders.inc({ route: routeLabel, outcome: 'passed_through' }, plan.placeholders);
   const origin = route?.origin ?? originKey(target.scheme, target.host, target.port);
   let outcome: Outcome | undefined;
   const exchange: Exchange = {
@@ -171,7 +173,7 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
   });
   if (ctx.log.isLevelEnabled('debug')) {
     const pathOnly = target.path.split('?', 1)[0];
-    ctx.log.debug({ route: routeLabel, method: req.method, origin, path: pathOnly, added: plan.added, kept: plan.kept }, 'forwarding');
+    ctx.log.debug({ route: routeLabel, method: req.method, origin, path: pathOnly, added: plan.added, kept: plan.kept, unsealed: plan.unsealed }, 'forwarding');
   }
   const body = hasBody(req) ? req : null;
   // undici's stream() listened for body errors from the start; undici core only once it writes the body.

@@ -19,6 +19,8 @@ export interface SidecarMetrics {
   requests: Counter<'route' | 'outcome'>;
   upstreamSeconds: Histogram<'route'>;
   openTunnels: Gauge<'kind'>;
+  /** Sealed placeholders seen in requests: swapped on their route, or passed on unchanged everywhere else. */
+  sealedHeaders: Counter<'route' | 'outcome'>;
   /** Requests being forwarded now: a plain count, read by the open_streams gauge at scrape time (no metric call per request). */
   openStreams: { count: number };
   caExpiry: Gauge;
@@ -66,6 +68,12 @@ export function createSidecarMetrics(): SidecarMetrics {
       name: 'mcp_header_forward_sidecar_open_tunnels',
       help: 'Open CONNECT tunnels: "intercepted" (routed host, TLS terminated) or "blind" (passed through)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    sealedHeaders: new Counter({
+      name: 'mcp_header_forward_sidecar_sealed_headers_total',
+      help: 'Header values that are a sealed placeholder, by route and outcome: "unsealed" (the Secret value was put in on its route) or "passed_through" (sent on unchanged: another route, an unrouted host, or not the exact placeholder)',
+      labelNames: ['route', 'outcome'],
       registers: [registry],
     }),
     openStreams,

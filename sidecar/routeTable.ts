@@ -11,11 +11,21 @@ export interface RouteHeader {
   secret: boolean;
 }
 
+/** A header vMCP sends itself with a placeholder value (sealed mode): swapped for `value` on this route only. */
+export interface SealedHeader {
+  name: string;
+  lowerName: string;
+  placeholder: string;
+  value: string;
+}
+
 /** A route as the sidecar runs it: secret values already resolved from the environment. */
 export interface ResolvedRoute {
   entry: string;
   remoteUrl: string;
   headers: RouteHeader[];
+  /** Absent or empty: nothing sealed on this route. */
+  sealed?: SealedHeader[];
   caBundleFile?: string;
 }
 

@@ -121,7 +121,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const proxyAddress = await listen(proxy, options.proxyListen);
   ready = true;
   log.info(
-    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name) })) },
+    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name), ...(r.sealed ? { sealed: r.sealed.map((h) => h.name) } : {}) })) },
     'sidecar ready',
   );
 

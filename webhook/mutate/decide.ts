@@ -22,6 +22,7 @@ export const SKIP = {
   vmcpNotFound: 'vmcp-not-found',
   noGroup: 'no-group',
   noForwardingEntries: 'no-forwarding-entries',
+  forwardedByToolhive: 'forwarded-by-toolhive',
 } as const;
 export type SkipCode = (typeof SKIP)[keyof typeof SKIP];
 

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Operation } from 'fast-json-patch';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
-import { decide, vmcpNameOf, type Decision } from './decide.js';
+import { decide, SKIP, vmcpNameOf, type Decision } from './decide.js';
 import { forwardingEntriesFor } from './entries.js';
 import type { SecretBindings } from './hostBindings.js';
 import { patchFor } from './patch.js';
@@ -43,6 +43,10 @@ export function injectPod(pod: V1Pod, ctx: InjectContext): InjectResult {
   });
   if (!decision.inject || vmcp === undefined) return { decision, patch: [] };
   const plan = planPod(pod, { vmcp, entries, settings: ctx.settings, ...(ctx.secretBindings ? { secretBindings: ctx.secretBindings } : {}) });
+  if (plan.routeCount === 0 && plan.forwardedByToolhive.length > 0 && plan.forwardedByToolhive.length === entries.length) {
+    const message = `vMCP forwards the headers of ${plan.forwardedByToolhive.join(', ')} itself (ToolHive operator env on container "vmcp") and --toolhive-forwarding=${ctx.settings.toolhiveForwarding} leaves nothing for a sidecar`;
+    return { decision: { inject: false, reasons: [{ code: SKIP.forwardedByToolhive, message }] }, plan, patch: [] };
+  }
   return { decision, plan, patch: patchFor(pod, plan.pod) };
 }
 

@@ -18,6 +18,7 @@ import { buildNoProxy } from './noProxy.js';
 import { CA_BUNDLE_VOLUME_PREFIX, planRoutes } from './routes.js';
 import type { InjectSettings } from './settings.js';
 import { sidecarContainer, sidecarVolumes } from './sidecar.js';
+import { detectNativeForwarding, sealVmcpEnv } from './toolhiveForwarding.js';
 import { PlanError, readProxyEnv, withProxyEnv, type UpstreamProxy } from './vmcpContainer.js';
 
 // planPod: (pod, vmcp, entries, settings) -> the pod as it should be. The patch is the diff of the two
@@ -39,6 +40,10 @@ export interface Plan {
   /** Entries left out, envFrom sources whose proxy settings get overridden, NO_PROXY elements dropped: AdmissionResponse warnings and logs. */
   warnings: string[];
   routeCount: number;
+  /** Entries vMCP forwards whole by itself (ToolHive >= v0.27.2; `defer`, or nothing left to seal): no route. */
+  forwardedByToolhive: string[];
+  /** Env vars of the vmcp container sealed: their Secret moved to the sidecar, a placeholder left in its place. */
+  sealedEnv: string[];
 }
 
 export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }: PlanInput): Plan {
@@ -48,8 +53,12 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
   if (spec === undefined || vmcpIndex < 0) {
     throw new PlanError(`spec.containers: the pod has no container named "${VMCP_CONTAINER_NAME}"`, 'spec.containers');
   }
-  const routePlan = planRoutes(forwardingEntriesFor(vmcp, entries), secretBindings);
-  if (routePlan.routes.length === 0) return { pod: desired, statusHash: '', warnings: routePlan.warnings, routeCount: 0 };
+  const native = detectNativeForwarding(spec.containers[vmcpIndex]!);
+  const routePlan = planRoutes(forwardingEntriesFor(vmcp, entries), secretBindings, { mode: settings.toolhiveForwarding, native });
+  const { forwardedByToolhive, sealedEnv } = routePlan;
+  if (routePlan.routes.length === 0) {
+    return { pod: desired, statusHash: '', warnings: routePlan.warnings, routeCount: 0, forwardedByToolhive, sealedEnv: [] };
+  }
 
   const sidecarUrl = `http://127.0.0.1:${settings.proxyPort}`;
   const vmcpField = `spec.containers[${vmcpIndex}]`;
@@ -77,7 +86,7 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
     apiServerHosts: settings.apiServerHosts,
     clusterDomain: settings.clusterDomain,
   });
-  spec.containers[vmcpIndex] = withProxyEnv(spec.containers[vmcpIndex]!, { sidecarUrl, noProxy: noProxy.value });
+  spec.containers[vmcpIndex] = sealVmcpEnv(withProxyEnv(spec.containers[vmcpIndex]!, { sidecarUrl, noProxy: noProxy.value }), new Set(sealedEnv));
   desired.metadata = {
     ...desired.metadata,
     annotations: { ...desired.metadata?.annotations, [STATUS_ANNOTATION]: statusHash },
@@ -86,7 +95,11 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
   if (noProxy.dropped.length > 0) {
     warnings.push(`NO_PROXY of container "${VMCP_CONTAINER_NAME}" leaves out ${noProxy.dropped.join(', ')}: they match a routed host`);
   }
-  return { pod: desired, statusHash, warnings, routeCount: routePlan.routes.length };
+  const unsealed = [...native.secretEnv.keys()].filter((name) => native.secretEnv.get(name)!.valueFrom !== undefined && !sealedEnv.includes(name));
+  if (settings.toolhiveForwarding === 'seal' && unsealed.length > 0) {
+    warnings.push(`container "${VMCP_CONTAINER_NAME}" keeps the Secret of ${unsealed.join(', ')}: no route of this pod seals it (entry changed or left out above)`);
+  }
+  return { pod: desired, statusHash, warnings, routeCount: routePlan.routes.length, forwardedByToolhive, sealedEnv };
 }
 
 /** Same sidecar config, same hash: the status annotation tells a stale pod from a current one. */

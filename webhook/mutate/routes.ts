@@ -3,9 +3,11 @@ import type { V1EnvVar } from '@kubernetes/client-node';
 import { secretEnvVarName } from '../../contract/envNames.js';
 import { hasControlChar, isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
 import { routeSchema, type Route } from '../../contract/routes.js';
+import type { ToolhiveForwardingMode } from '../../contract/sealing.js';
 import { CA_BUNDLES_DIR } from '../../contract/sidecar.js';
 import { DEFAULT_CA_BUNDLE_KEY, type HeaderFromSecret, type MCPServerEntry } from '../../contract/toolhive.js';
 import { routeBinding, type SecretBindings } from './hostBindings.js';
+import type { NativeForwarding } from './toolhiveForwarding.js';
 
 // Entries -> the sidecar's routes, its secretKeyRef env vars and the CA bundle ConfigMaps it mounts.
 // An entry that cannot be served whole is left out with a warning: a half-configured route would send
@@ -23,23 +25,44 @@ export interface RoutePlan {
   routes: Route[];
   /** One secretKeyRef env var per (entry, secret header), sorted by name. */
   secretEnv: V1EnvVar[];
+  /** Env vars of the vmcp container whose Secret moves to the sidecar (a placeholder takes its place), sorted. */
+  sealedEnv: string[];
+  /** `<namespace>/<name>` of entries vMCP forwards whole by itself: no route needed. */
+  forwardedByToolhive: string[];
   caBundles: CaBundleMount[];
   warnings: string[];
+}
+
+/** Where vMCP forwards headers itself (ToolHive >= v0.27.2) and what the injector does about it. */
+export interface ToolhiveForwarding {
+  mode: ToolhiveForwardingMode;
+  native: NativeForwarding;
 }
 
 interface EntryRoute {
   route: Route;
   env: V1EnvVar[];
+  sealedEnv: string[];
   caBundle?: CaBundleMount;
 }
 
-export function planRoutes(entries: readonly MCPServerEntry[], secretBindings: SecretBindings = new Map()): RoutePlan {
+export function planRoutes(
+  entries: readonly MCPServerEntry[],
+  secretBindings: SecretBindings = new Map(),
+  forwarding?: ToolhiveForwarding,
+): RoutePlan {
   const routes: Route[] = [];
   const envByName = new Map<string, V1EnvVar>();
+  const sealedEnv: string[] = [];
+  const forwardedByToolhive: string[] = [];
   const caBundles = new Map<string, CaBundleMount>();
   const warnings: string[] = [];
   for (const entry of entries) {
-    const built = routeFor(entry, secretBindings);
+    const built = routeFor(entry, secretBindings, forwarding);
+    if (built === 'forwarded-by-toolhive') {
+      forwardedByToolhive.push(entryKey(entry));
+      continue;
+    }
     if (typeof built === 'string') {
       warnings.push(built);
       continue;
@@ -54,17 +77,45 @@ export function planRoutes(entries: readonly MCPServerEntry[], secretBindings: S
     }
     routes.push(built.route);
     for (const e of built.env) envByName.set(e.name, e);
+    sealedEnv.push(...built.sealedEnv);
     if (built.caBundle) caBundles.set(built.caBundle.configMap, built.caBundle);
   }
   return {
     routes: routes.sort((a, b) => compare(a.entry, b.entry)),
     secretEnv: [...envByName.values()].sort((a, b) => compare(a.name, b.name)),
+    sealedEnv: sealedEnv.sort(compare),
+    forwardedByToolhive,
     caBundles: [...caBundles.values()].sort((a, b) => compare(a.configMap, b.configMap)),
     warnings,
   };
 }
 
-function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings): EntryRoute | string {
+/** The entry's headers split by who sends them: the sidecar adds, vMCP sends a placeholder we swap, or vMCP alone. */
+interface HeaderSplit {
+  plaintext: Record<string, string>;
+  /** Indexes into addHeadersFromSecret, kept so field paths in messages stay the entry's own. */
+  added: number[];
+  sealed: number[];
+}
+
+function splitHeaders(entry: MCPServerEntry, forwarding: ToolhiveForwarding | undefined): HeaderSplit {
+  const hf = entry.spec.headerForward ?? {};
+  const fromSecret = hf.addHeadersFromSecret ?? [];
+  const all = fromSecret.map((_, i) => i);
+  const native = forwarding === undefined || forwarding.mode === 'ignore' ? undefined : forwarding.native.entry(entry);
+  if (native === undefined) return { plaintext: { ...(hf.addPlaintextHeaders ?? {}) }, added: all, sealed: [] };
+  const byVmcp = (header: string): boolean => native.headers.has(header.toLowerCase());
+  const plaintext = Object.fromEntries(Object.entries(hf.addPlaintextHeaders ?? {}).filter(([header]) => !byVmcp(header)));
+  const added = all.filter((i) => !byVmcp(fromSecret[i]!.headerName));
+  const name = entry.metadata.name ?? '';
+  const sealed =
+    forwarding!.mode === 'seal'
+      ? all.filter((i) => byVmcp(fromSecret[i]!.headerName) && forwarding!.native.secretEnv.has(secretEnvVarName(name, fromSecret[i]!.headerName)))
+      : [];
+  return { plaintext, added, sealed };
+}
+
+function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings, forwarding: ToolhiveForwarding | undefined): EntryRoute | string {
   const name = entry.metadata.name ?? '';
   const where = describe(entry);
   const hf = entry.spec.headerForward ?? {};
@@ -75,16 +126,20 @@ function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings): EntryR
       ? undefined
       : `spec.remoteUrl ${JSON.stringify(entry.spec.remoteUrl ?? '')} is not an http(s) URL`);
   if (problem !== undefined) return `${where} skipped: ${problem}`;
-  const secrets = secretEnvFor(name, fromSecret);
+  const split = splitHeaders(entry, forwarding);
+  if (Object.keys(split.plaintext).length === 0 && split.added.length === 0 && split.sealed.length === 0) return 'forwarded-by-toolhive';
+  const secrets = secretEnvFor(name, fromSecret, split);
   if (typeof secrets === 'string') return `${where} skipped: ${secrets}`;
-  const binding = routeBinding(entry, fromSecret, secretBindings);
+  const carried = [...split.added, ...split.sealed].map((i) => fromSecret[i]!);
+  const binding = routeBinding(entry, carried, secretBindings);
   if ('problem' in binding) return `${where} skipped: ${binding.problem}`;
   const caBundle = caBundleFor(entry);
   const parsed = routeSchema.safeParse({
-    entry: `${entry.metadata.namespace ?? ''}/${name}`,
+    entry: entryKey(entry),
     remoteUrl: entry.spec.remoteUrl,
-    plaintextHeaders: { ...(hf.addPlaintextHeaders ?? {}) },
+    plaintextHeaders: split.plaintext,
     secretHeaders: secrets.secretHeaders,
+    ...(Object.keys(secrets.sealedHeaders).length > 0 ? { sealedHeaders: secrets.sealedHeaders } : {}),
     caBundleFile: caBundle?.file,
     allowedHosts: binding.allowedHosts,
   });
@@ -92,17 +147,21 @@ function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings): EntryR
     const issue = parsed.error.issues[0];
     return `${where} skipped: route ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is invalid'}`;
   }
-  return { route: parsed.data, env: secrets.env, ...(caBundle ? { caBundle: caBundle.mount } : {}) };
+  return { route: parsed.data, env: secrets.env, sealedEnv: Object.values(secrets.sealedHeaders), ...(caBundle ? { caBundle: caBundle.mount } : {}) };
 }
 
 /** ToolHive's env var per secret header, holding a secretKeyRef: the value never enters the pod spec. */
 function secretEnvFor(
   entryName: string,
   fromSecret: readonly HeaderFromSecret[],
-): { secretHeaders: Record<string, string>; env: V1EnvVar[] } | string {
+  split: Pick<HeaderSplit, 'added' | 'sealed'>,
+): { secretHeaders: Record<string, string>; sealedHeaders: Record<string, string>; env: V1EnvVar[] } | string {
   const secretHeaders: Record<string, string> = {};
+  const sealedHeaders: Record<string, string> = {};
   const env: V1EnvVar[] = [];
-  for (const [i, header] of fromSecret.entries()) {
+  const sealed = new Set(split.sealed);
+  for (const i of [...split.added, ...split.sealed].sort((a, b) => a - b)) {
+    const header = fromSecret[i]!;
     const field = `spec.headerForward.addHeadersFromSecret[${i}]`;
     const ref = header.valueSecretRef;
     if (ref === undefined || ref.name === '' || ref.key === '') {
@@ -112,10 +171,10 @@ function secretEnvFor(
     if (env.some((e) => e.name === envName)) {
       return `${field}.headerName "${header.headerName}" maps to env var ${envName} like another header; rename one`;
     }
-    secretHeaders[header.headerName] = envName;
+    (sealed.has(i) ? sealedHeaders : secretHeaders)[header.headerName] = envName;
     env.push({ name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
   }
-  return { secretHeaders, env };
+  return { secretHeaders, sealedHeaders, env };
 }
 
 /** The validating webhook refuses these; entries admitted before it ran (or in audit mode) still get here. */
@@ -164,8 +223,12 @@ function isHttpUrl(value: string | undefined): value is string {
   return (protocol === 'http:' || protocol === 'https:') && hostname !== '';
 }
 
+function entryKey(entry: MCPServerEntry): string {
+  return `${entry.metadata.namespace ?? ''}/${entry.metadata.name ?? ''}`;
+}
+
 function describe(entry: MCPServerEntry): string {
-  return `MCPServerEntry ${entry.metadata.namespace ?? ''}/${entry.metadata.name ?? ''}`;
+  return `MCPServerEntry ${entryKey(entry)}`;
 }
 
 function compare(a: string, b: string): number {

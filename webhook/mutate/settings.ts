@@ -1,3 +1,4 @@
+import { DEFAULT_TOOLHIVE_FORWARDING, type ToolhiveForwardingMode } from '../../contract/sealing.js';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PROXY_PORT } from '../../contract/sidecar.js';
 
 // What the injector needs to know that is not in the pod or the CRs: the sidecar image, its shape, the cluster.
@@ -33,6 +34,8 @@ export interface InjectSettings {
   clusterDomain: string;
   /** Namespaces never injected, whatever their labels (kube-system, kube-public, the webhook's own). */
   excludedNamespaces: readonly string[];
+  /** Entries vMCP forwards itself (ToolHive >= v0.27.2): seal their Secrets, defer to vMCP, or ignore that it does. */
+  toolhiveForwarding: ToolhiveForwardingMode;
 }
 
 /** The project's image (the CLI's entrypoint is also the sidecar); the CLI adds its own version as the tag. */
@@ -50,6 +53,7 @@ export const DEFAULT_SETTINGS: InjectSettings = Object.freeze({
   apiServerHosts: ['kubernetes.default.svc'],
   clusterDomain: 'cluster.local',
   excludedNamespaces: ['kube-system', 'kube-public'],
+  toolhiveForwarding: DEFAULT_TOOLHIVE_FORWARDING,
 });
 
 /**

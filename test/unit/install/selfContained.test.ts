@@ -14,7 +14,7 @@ function trackedFiles(): string[] {
 }
 
 describe('the clone is self-contained', () => {
-  it('no tracked file refers to ../shared or another path outside the clone', () => {
+  it('no tracked file refers to a folder beside the clone or another path outside it', () => {
     const offenders = trackedFiles().flatMap((file) => {
       let text: string;
       try {
