@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../contract/envNames.js';
 import { serializeRouteConfig, type RouteConfig } from '../contract/routes.js';
+import { sealedPlaceholder } from '../contract/sealing.js';
 import { loadSidecarConfig, SidecarConfigError } from './config.js';
 
 const apiKeyEnv = secretEnvVarName('github', 'X-Api-Key');
@@ -46,6 +47,21 @@ describe('loadSidecarConfig', () => {
         ],
       },
     ]);
+  });
+
+  it('resolves sealed headers: the placeholder vMCP sends and the value that replaces it on this route', () => {
+    const authEnv = secretEnvVarName('github', 'Authorization');
+    const sealed = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { Authorization: authEnv } }] };
+    const config = loadSidecarConfig(envFor(serializeRouteConfig(sealed), { [apiKeyEnv]: 'k-123', [authEnv]: 'Bearer real' }));
+    expect(config.routes[0]!.sealed).toEqual([{ name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(authEnv), value: 'Bearer real' }]);
+  });
+
+  it('refuses a sealed header whose Secret env var is missing, or that is also added', () => {
+    const authEnv = secretEnvVarName('github', 'Authorization');
+    const sealed = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { Authorization: authEnv } }] };
+    expect(errorOf(envFor(sealed))).toContain(`env var ${authEnv} is not set (needed by ${ROUTES_ENV_VAR} routes[0].sealedHeaders.Authorization (tools/github))`);
+    const twice = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { 'x-api-key': apiKeyEnv } }] };
+    expect(errorOf(envFor(twice))).toContain('header "x-api-key" is both added and sealed; keep one');
   });
 
   it('carries the upstream proxy through', () => {

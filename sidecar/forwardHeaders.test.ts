@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRequestHeaders, responseHeaders } from './forwardHeaders.js';
-import type { RouteHeader } from './routeTable.js';
+import { sealedPlaceholder } from '../contract/sealing.js';
+import type { RouteHeader, SealedHeader } from './routeTable.js';
 
 const header = (name: string, value: string, secret = false): RouteHeader => ({ name, lowerName: name.toLowerCase(), value, secret });
 
@@ -28,6 +29,38 @@ describe('planRequestHeaders', () => {
 
   it('drops Expect: the proxy already answered 100-continue to the client', () => {
     expect(planRequestHeaders(['Expect', '100-continue', 'Content-Length', '3'], []).headers).toEqual(['Content-Length', '3']);
+  });
+});
+
+describe('planRequestHeaders with sealed headers (vMCP sends a placeholder)', () => {
+  const ENV = 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB';
+  const sealed: SealedHeader[] = [{ name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(ENV), value: 'Bearer real' }];
+
+  it("swaps a header whose value is exactly this route's placeholder, whatever the name's case", () => {
+    const plan = planRequestHeaders(['authorization', sealedPlaceholder(ENV), 'Accept', '*/*'], [], sealed);
+    expect(plan.headers).toEqual(['authorization', 'Bearer real', 'Accept', '*/*']);
+    expect(plan.unsealed).toEqual(['Authorization']);
+    expect(plan.placeholders).toBe(0);
+  });
+
+  it('passes on, and counts, a placeholder that is not the route header\'s exact one', () => {
+    const other = sealedPlaceholder('TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_OTHER');
+    const plan = planRequestHeaders(['Authorization', other, 'X-Copy', sealedPlaceholder(ENV), 'X-Padded', ` ${sealedPlaceholder(ENV)}`], [], sealed);
+    expect(plan.headers).toEqual(['Authorization', other, 'X-Copy', sealedPlaceholder(ENV), 'X-Padded', ` ${sealedPlaceholder(ENV)}`]);
+    expect(plan.unsealed).toEqual([]);
+    expect(plan.placeholders).toBe(2);
+  });
+
+  it('never puts the value in where the request matched no route (no sealed list)', () => {
+    const plan = planRequestHeaders(['Authorization', sealedPlaceholder(ENV)], []);
+    expect(plan.headers).toEqual(['Authorization', sealedPlaceholder(ENV)]);
+    expect(plan.placeholders).toBe(1);
+  });
+
+  it('keeps a value the client set itself (not the placeholder) as it is', () => {
+    const plan = planRequestHeaders(['Authorization', 'Bearer from-client'], [], sealed);
+    expect(plan.headers).toEqual(['Authorization', 'Bearer from-client']);
+    expect(plan.unsealed).toEqual([]);
   });
 });
 

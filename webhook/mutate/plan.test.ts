@@ -83,6 +83,25 @@ describe('planPod is idempotent', () => {
     }
   });
 
+  it.each(['seal', 'ignore'] as const)('toolhive-operator (--toolhive-forwarding %s): re-planning the stored pod gives an empty patch', (mode) => {
+    const { vmcp, entries, settings } = fixture('toolhive-operator');
+    const withMode = { ...settings, toolhiveForwarding: mode };
+    const once = planned('toolhive-operator', withMode);
+    for (const stored of [JSON.parse(JSON.stringify(once)) as V1Pod, parse(stringify(once)) as V1Pod]) {
+      expect(patchFor(stored, planPod(stored, { vmcp, entries, settings: withMode }).pod)).toEqual([]);
+    }
+  });
+
+  it('seals a Secret the operator added to a pod already injected before it (a placeholder, once)', () => {
+    const { vmcp, entries, settings } = fixture('toolhive-operator');
+    const sealedOnce = planned('toolhive-operator', settings);
+    const vmcpEnv = sealedOnce.spec!.containers[0]!.env!.filter((e) => e.name.startsWith('TOOLHIVE_SECRET_'));
+    expect(vmcpEnv).toEqual([{ name: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB', value: 'mcp-header-forward.dev/sealed:TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB' }]);
+    const again = planPod(sealedOnce, { vmcp, entries, settings });
+    expect(again.sealedEnv).toEqual(['TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB']);
+    expect(again.statusHash).toBe(sealedOnce.metadata!.annotations![STATUS_ANNOTATION]);
+  });
+
   it('replaces a stale sidecar in place instead of adding a second one', () => {
     const stale = fixture('stale-sidecar').pod;
     const extra: V1Container = { name: 'after-sidecar', image: 'busybox:1.36' };

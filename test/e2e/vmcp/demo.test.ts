@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runGatewayDemo } from './demo.js';
-import { resolveVmcp } from './vmcpBinary.js';
+import { resolveToolhiveBinary } from '../harness/toolhiveBinaries.js';
 
 // The demo never builds vMCP; the test does, once, in a hook (hooks may take the first build's minutes).
 beforeAll(async () => {
-  await resolveVmcp({ log: (line) => console.log(`[vmcp e2e] ${line}`) });
+  await resolveToolhiveBinary('vmcp', { log: (line) => console.log(`[vmcp e2e] ${line}`) });
 });
 
 describe('the real-gateway leg of make demo', () => {

@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OPEN_ENTRY, PLAINTEXT_HEADER, runGateway, SECRET_HEADER, SECURE_ENTRY, startUpstreams, type RunningGateway, type Upstreams } from './gatewayScenario.js';
 import { gatewayToolName } from './vmcpConfig.js';
-import { findVmcp, VMCP_BIN_ENV } from './vmcpBinary.js';
+import { findToolhiveBinary, PREBUILT_ENV } from '../harness/toolhiveBinaries.js';
 
 // The real-gateway leg of `make demo`: one request through ToolHive's vMCP and the injected sidecar,
 // narrated. Never builds vMCP (minutes): without a cached binary it says so in one line and returns.
@@ -21,9 +21,9 @@ function headerSummary(values: readonly string[] | undefined, expected: string, 
 
 export async function runGatewayDemo(options: { log: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<GatewayDemoResult> {
   const { log } = options;
-  const vmcp = await findVmcp(options.env);
+  const vmcp = await findToolhiveBinary('vmcp', options.env);
   if (vmcp === undefined) {
-    const reason = `no vmcp binary built yet: run \`make e2e\` once (builds ToolHive vMCP from Go, about 7 minutes) or set ${VMCP_BIN_ENV}`;
+    const reason = `no vmcp binary built yet: run \`make e2e\` once (builds ToolHive vMCP from Go, about 7 minutes) or set ${PREBUILT_ENV.vmcp}`;
     log(`real gateway: skipped, ${reason}`);
     return { ran: false, reason };
   }

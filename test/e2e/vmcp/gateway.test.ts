@@ -19,18 +19,18 @@ import {
 } from './gatewayScenario.js';
 import type { RecordedRequest, Upstream } from './upstream.js';
 import { gatewayToolName } from './vmcpConfig.js';
-import { resolveVmcp, type ResolvedVmcp } from './vmcpBinary.js';
+import { resolveToolhiveBinary, type ResolvedToolhiveBinary } from '../harness/toolhiveBinaries.js';
 
 // ToolHive's real vMCP gateway behind the real sidecar, both started from the pod the injector produced.
 // The secure upstream answers 401 to any request without the Secret's header, so every successful call
 // below went through the sidecar and had the header added there: vMCP itself is configured with none.
 
-let vmcp: ResolvedVmcp;
+let vmcp: ResolvedToolhiveBinary;
 let upstreams: Upstreams;
 
 beforeAll(async () => {
-  // No skip when Go is missing: resolveVmcp throws a message saying to install Go or set MCP_HF_VMCP_BIN.
-  vmcp = await resolveVmcp({ log: (line) => console.log(`[vmcp e2e] ${line}`) });
+  // No skip when Go is missing: resolveToolhiveBinary throws a message saying to install Go or set MCP_HF_VMCP_BIN.
+  vmcp = await resolveToolhiveBinary('vmcp', { log: (line) => console.log(`[vmcp e2e] ${line}`) });
   upstreams = await startUpstreams();
 });
 

@@ -11,7 +11,7 @@ import { startGateway, type GatewayOptions, type GatewayStack } from './gateway.
 import { loopbackHostname } from './loopbackName.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { SSE_PATH, STREAMABLE_PATH, startUpstream, type Upstream } from './upstream.js';
-import type { ResolvedVmcp } from './vmcpBinary.js';
+import type { ResolvedToolhiveBinary } from '../harness/toolhiveBinaries.js';
 
 // The whole real-gateway setup, shared by the e2e test and `make demo`: two upstream MCP servers, the
 // fixture objects filled for this run, the injector's plan for the vMCP pod, and the two processes.
@@ -88,7 +88,7 @@ export interface RunningGateway {
 /** Sidecar + vMCP for the injected pod, in a fresh scratch directory (removed on stop unless keepWorkDir). */
 export async function runGateway(
   upstreams: Upstreams,
-  vmcp: ResolvedVmcp,
+  vmcp: ResolvedToolhiveBinary,
   options: { vmcpEnv?: GatewayOptions['vmcpEnv']; log?: (line: string) => void; keepWorkDir?: boolean } = {},
 ): Promise<RunningGateway> {
   const injected = await injectScenario(upstreams);
