@@ -120,11 +120,7 @@ function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings, forward
   const where = describe(entry);
   const hf = entry.spec.headerForward ?? {};
   const fromSecret = hf.addHeadersFromSecret ?? [];
-  const problem =
-    headerProblem(hf.addPlaintextHeaders ?? {}, fromSecret.map((h) => h.headerName)) ??
-    (isHttpUrl(entry.spec.remoteUrl)
-      ? undefined
-      : `spec.remoteUrl ${JSON.stringify(entry.spec.remoteUrl ?? '')} is not an http(s) URL`);
+  const problem = entryProblem(entry);
   if (problem !== undefined) return `${where} skipped: ${problem}`;
   const split = splitHeaders(entry, forwarding);
   if (Object.keys(split.plaintext).length === 0 && split.added.length === 0 && split.sealed.length === 0) return 'forwarded-by-toolhive';
@@ -175,6 +171,13 @@ function secretEnvFor(
     env.push({ name: envName, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
   }
   return { secretHeaders, sealedHeaders, env };
+}
+
+function entryProblem(entry: MCPServerEntry): string | undefined {
+  const hf = entry.spec.headerForward ?? {};
+  const headerIssue = headerProblem(hf.addPlaintextHeaders ?? {}, (hf.addHeadersFromSecret ?? []).map((h) => h.headerName));
+  if (headerIssue !== undefined) return headerIssue;
+  return isHttpUrl(entry.spec.remoteUrl) ? undefined : `spec.remoteUrl ${JSON.stringify(entry.spec.remoteUrl ?? '')} is not an http(s) URL`;
 }
 
 /** The validating webhook refuses these; entries admitted before it ran (or in audit mode) still get here. */
