@@ -11,6 +11,8 @@ import { startGateway, type GatewayOptions, type GatewayStack } from './gateway.
 import { loopbackHostname } from './loopbackName.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { SSE_PATH, STREAMABLE_PATH, startUpstream, type Upstream } from './upstream.js';
+import { toolhiveOperatorEnv } from './operatorEnv.js';
+import { VMCP_CONTAINER_NAME } from '../../../contract/labels.js';
 import type { ResolvedToolhiveBinary } from '../harness/toolhiveBinaries.js';
 
 // The whole real-gateway setup, shared by the e2e test and `make demo`: two upstream MCP servers, the
@@ -60,8 +62,17 @@ export interface InjectedScenario {
   plan: Plan;
 }
 
+export interface ScenarioOptions {
+  /**
+   * Give the vmcp container the header-forward env ToolHive's operator (>= v0.27.2) writes, before injection: vMCP
+   * then forwards the headers itself, and the injector (seal, its default) moves the Secret to the sidecar.
+   */
+  operatorEnv?: boolean;
+  toolhiveForwarding?: InjectSettings['toolhiveForwarding'];
+}
+
 /** Fill the fixtures for these upstreams and run the injector's engine on the vMCP pod, as the webhook would. */
-export async function injectScenario(upstreams: Upstreams): Promise<InjectedScenario> {
+export async function injectScenario(upstreams: Upstreams, options: ScenarioOptions = {}): Promise<InjectedScenario> {
   const scenario = await loadScenario({
     SECURE_URL: `${upstreams.secure.baseUrl(upstreams.hostname)}${STREAMABLE_PATH}`,
     OPEN_URL: `${upstreams.open.baseUrl(upstreams.hostname)}${SSE_PATH}`,
@@ -69,8 +80,17 @@ export async function injectScenario(upstreams: Upstreams): Promise<InjectedScen
     UPSTREAM_CA_PEM: upstreams.caPem,
   });
   // Free ports instead of the fixed defaults: several runs (and other suites) may share this machine.
-  const settings: InjectSettings = { ...DEFAULT_SETTINGS, proxyPort: await freeLoopbackPort(), adminPort: await freeLoopbackPort() };
+  const settings: InjectSettings = {
+    ...DEFAULT_SETTINGS,
+    proxyPort: await freeLoopbackPort(),
+    adminPort: await freeLoopbackPort(),
+    ...(options.toolhiveForwarding ? { toolhiveForwarding: options.toolhiveForwarding } : {}),
+  };
   const namespace = scenario.pod.metadata?.namespace ?? 'default';
+  if (options.operatorEnv) {
+    const vmcpContainer = scenario.pod.spec!.containers.find((c) => c.name === VMCP_CONTAINER_NAME)!;
+    vmcpContainer.env = [...(vmcpContainer.env ?? []), ...toolhiveOperatorEnv(scenario.entries)];
+  }
   const result = injectPod(scenario.pod, contextFromObjects({ vmcps: [scenario.vmcp], entries: scenario.entries }, { namespace, settings }));
   if (!result.decision.inject || result.plan === undefined) {
     throw new Error(`the injector skipped the fixture pod: ${result.decision.reasons.map((r) => r.message).join('; ')}`);
@@ -89,9 +109,9 @@ export interface RunningGateway {
 export async function runGateway(
   upstreams: Upstreams,
   vmcp: ResolvedToolhiveBinary,
-  options: { vmcpEnv?: GatewayOptions['vmcpEnv']; log?: (line: string) => void; keepWorkDir?: boolean } = {},
+  options: ScenarioOptions & { vmcpEnv?: GatewayOptions['vmcpEnv']; log?: (line: string) => void; keepWorkDir?: boolean } = {},
 ): Promise<RunningGateway> {
-  const injected = await injectScenario(upstreams);
+  const injected = await injectScenario(upstreams, options);
   const workDir = await mkdtemp(join(tmpdir(), 'mcp-hf-vmcp-'));
   const { scenario } = injected;
   const stack = await startGateway({

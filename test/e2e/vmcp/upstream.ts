@@ -44,6 +44,11 @@ export interface Upstream {
   readonly requests: readonly RecordedRequest[];
   /** Base URL under `hostname` (the name vMCP and the sidecar use for it). */
   baseUrl(hostname: string): string;
+  /**
+   * While set, every accepted request is answered `307 Location: <base><path>` (a server that moved): `base` is
+   * another origin, or a path prefix on this one (requests already under it are served, so no loop).
+   */
+  redirectTo(base: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ function reject(res: ServerResponse, required: RequiredHeader): void {
 export async function startUpstream(options: UpstreamOptions): Promise<Upstream> {
   const requests: RecordedRequest[] = [];
   const sseSessions = new Map<string, SSEServerTransport>();
+  let redirectBase: string | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://upstream.invalid');
@@ -103,6 +109,10 @@ export async function startUpstream(options: UpstreamOptions): Promise<Upstream>
       status: authorized ? 'accepted' : 'rejected',
     });
     if (!authorized && options.requiredHeader) return reject(res, options.requiredHeader);
+    if (redirectBase !== undefined && !url.pathname.startsWith(`${redirectBase}/`)) {
+      res.writeHead(307, { location: `${redirectBase}${url.pathname}${url.search}`, 'content-length': '0' }).end();
+      return;
+    }
 
     if (url.pathname === STREAMABLE_PATH) {
       // Stateless: one server + transport per HTTP request; progress still streams on the POST's SSE response.
@@ -155,6 +165,9 @@ export async function startUpstream(options: UpstreamOptions): Promise<Upstream>
     port,
     requests,
     baseUrl: (hostname) => `${scheme}://${hostname}:${port}`,
+    redirectTo: (base) => {
+      redirectBase = base;
+    },
     async close(): Promise<void> {
       for (const transport of sseSessions.values()) await transport.close();
       server.closeAllConnections();
