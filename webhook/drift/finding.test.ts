@@ -50,6 +50,20 @@ describe('podFinding', () => {
     expect(podFinding(pod, ctxWith(fx.entries, { ...fx.settings, image: 'ghcr.io/example/mcp-header-forward:v0.2.0' })).finding).toBe('stale');
   });
 
+  it('knows the --toolhive-forwarding mode: a pod sealed under one mode is stale or orphaned under another', () => {
+    const op = loadFixture('toolhive-operator');
+    const ctx = (mode: 'seal' | 'defer' | 'ignore') =>
+      contextFromObjects({ vmcps: op.vmcps, entries: op.entries }, { namespace: TEST_NAMESPACE, settings: { ...op.settings, toolhiveForwarding: mode } });
+    const sealed = injectPod(op.pod, ctx('seal')).plan!.pod;
+    expect(podFinding(sealed, ctx('seal')).finding).toBe('ok');
+    expect(podFinding(sealed, ctx('ignore')).finding).toBe('stale');
+    expect(podFinding(sealed, ctx('defer')).finding).toBe('orphaned');
+    const ignored = injectPod(op.pod, ctx('ignore')).plan!.pod;
+    expect(podFinding(ignored, ctx('ignore')).finding).toBe('ok');
+    expect(podFinding(ignored, ctx('seal')).finding).toBe('stale');
+    expect(podFinding(op.pod, ctx('defer')).finding).toBe('ok');
+  });
+
   it('a sidecar whose entries stopped forwarding is orphaned; a plain pod then is ok', () => {
     const pod = injected();
     const none = fx.entries.map((e) => ({ ...e, spec: { ...e.spec, headerForward: undefined } })) as MCPServerEntry[];
