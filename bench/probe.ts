@@ -2,6 +2,7 @@
 // measurements while working on performance. Besides the client's view (p50/p99, req/s) it reports the
 // CPU the process under test spent per request (from /proc, immune to the client sharing a busy core) and
 // its idle RSS. Nothing is written to bench/results or the README.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,8 @@ const { values, positionals } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Another build's dist/cli/main.js, for before/after comparisons. */
     entry: { type: 'string' },
+    /** Another node binary for the sidecar (e.g. the previous Node.js major), for before/after comparisons. */
+    node: { type: 'string' },
     /** Also report RSS after this many idle seconds (V8's memory reducer shrinks the heap after ~10 s idle). */
     settle: { type: 'string', default: '0' },
   },
@@ -82,8 +85,10 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
   const protocol = values.protocol === 'https' ? 'https' : 'http';
   const peers: RunningPeer[] = [];
   try {
-    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}) });
+    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}), ...(values.node ? { node: resolve(values.node) } : {}) });
     peers.push(sidecar);
+    const node = values.node ? resolve(values.node) : process.execPath;
+    line(`sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`);
     if (values.nginx) peers.push(await startNginx(ctx));
     await new Promise((r) => setTimeout(r, 1000));
     line(`sidecar idle RSS ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
@@ -112,7 +117,7 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
   const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
   try {
-    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}) });
+    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}), ...(values.node ? { node: resolve(values.node) } : {}) });
     try {
       const result = await runSsePhase(loadgen, ctx, sidecar, line);
       line(`sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`);
@@ -151,7 +156,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse') throw new Error('usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js]');
+  if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse') throw new Error('usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]');
   line(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const loadgen = await buildLoadgen();
   const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-probe-'));

@@ -42,6 +42,8 @@ export interface SidecarStartOptions {
   name?: string;
   /** The CLI to run (default: this build's); the probe compares builds with it. */
   entry?: string;
+  /** The node binary to run it with (default: the one running the bench); the probe compares runtimes with it. */
+  node?: string;
 }
 
 export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOptions = {}): Promise<RunningPeer> {
@@ -61,7 +63,7 @@ export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOpt
     '--shutdown-grace', '1000',
   ];
   const env = { ...process.env, ...sidecarEnv(ctx), NODE_ENV: 'production' };
-  const managed = await startPinned(name, dir, PROXY_CPU, process.execPath, args, env);
+  const managed = await startPinned(name, dir, PROXY_CPU, options.node ?? process.execPath, args, env);
   await waitForPort(managed, proxyPort, 20_000);
   const route = { proxy: `http://127.0.0.1:${proxyPort}` };
   return { name: 'sidecar', process: managed, http: route, https: { ...route, caFile: join(caDir, CA_CERT_FILE) } };
