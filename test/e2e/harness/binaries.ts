@@ -6,7 +6,7 @@ import { buildIntoCache, hasStamp, runGoBuild } from './goBuild.js';
 import { binaryCacheRoot, KUBERNETES_GOBUILD_DIR } from './paths.js';
 import { parseGoModVersions, versionLdflags, type ControlPlaneVersions } from './versions.js';
 
-export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'] as const;
+export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl', 'pause'] as const;
 export type BinaryName = (typeof BINARY_NAMES)[number];
 export type Binaries = Record<BinaryName, string>;
 
@@ -26,6 +26,7 @@ const GO_PACKAGES: Record<BinaryName, string> = {
   kubelet: 'k8s.io/kubernetes/cmd/kubelet',
   'kube-proxy': 'k8s.io/kubernetes/cmd/kube-proxy',
   kubectl: 'k8s.io/kubernetes/cmd/kubectl',
+  pause: './pause',
 };
 
 function isExecutable(path: string): boolean {

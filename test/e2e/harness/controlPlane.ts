@@ -6,7 +6,7 @@ import { resolveBinaries, type ResolvedBinaries } from './binaries.js';
 import { installToolhiveCrds } from './crds.js';
 import { toolhiveCrdsDir } from './toolhiveModule.js';
 import { kubeconfigYaml } from './kubeconfig.js';
-import { ADMIN_USER, CONTROLLER_MANAGER_USER, createControlPlanePki, type ControlPlanePki } from './pki.js';
+import { ADMIN_USER, CONTROLLER_MANAGER_USER, createControlPlanePki, KUBE_PROXY_USER, SCHEDULER_USER, type ControlPlanePki } from './pki.js';
 import { freeLoopbackPort, isPortOpen } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { waitForApiServerReady, waitForHttpOk, waitForOk } from './readiness.js';
@@ -32,6 +32,8 @@ export interface ControlPlane {
   admin: KubeConfig;
   /** Seconds from start to CRDs Established (not counting a first build). */
   startupSeconds: number;
+  /** Stop kube-controller-manager and kube-scheduler only (a node's teardown: nothing recreates pods after this). */
+  stopControllers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,28 @@ export interface ControlPlaneOptions {
   /** Keep the work dir (logs, data) after stop, for debugging. Default: env MCP_HF_E2E_KEEP=1. */
   keepWorkDir?: boolean;
   installCrds?: boolean;
+  /** Run for a real node (test/e2e/node): inside its network namespace, reachable at its address. Default: loopback, no node. */
+  placement?: Placement;
 }
+
+/**
+ * Where the control plane runs and what it serves. The loopback placement (the default) has no node: pods stay
+ * Pending, which is all admission needs. The node placement runs every process inside the node's network
+ * namespace, serves the API on the node's address and adds the scheduler, the Node authorizer and kubelet access.
+ */
+export interface Placement {
+  /** Address clients (tests, the kubelet, pods through the kubernetes Service) reach the API server at. */
+  address: string;
+  /** Prefix for every command: e.g. `nsenter --net=/run/netns/x`; empty runs it as it is. */
+  wrap: readonly string[];
+  /** Fixed ports in a namespace of our own; undefined: free loopback ports. */
+  ports?: ControlPlaneInfo['ports'];
+  serviceCidr: string;
+  /** Extra PKI the node needs (kubelet client and serving certs, kube-proxy, scheduler), issued from the same CAs. */
+  node?: { name: string };
+}
+
+export const LOOPBACK_PLACEMENT: Placement = { address: '127.0.0.1', wrap: [], serviceCidr: '10.96.0.0/24' };
 
 // Loopback traffic (apiserver -> etcd, apiserver -> webhook) must never go through a proxy from the environment.
 function childEnv(): NodeJS.ProcessEnv {
@@ -69,18 +92,45 @@ async function writeFiles(dir: string, files: Record<string, string>): Promise<v
   await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text, { mode: 0o600 })));
 }
 
-async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: ControlPlanePki, log: (line: string) => void): Promise<Started> {
-  const ports = {
-    etcdClient: await freeLoopbackPort(),
-    etcdPeer: await freeLoopbackPort(),
-    apiserver: await freeLoopbackPort(),
-    controllerManager: await freeLoopbackPort(),
-  };
+async function portsFor(placement: Placement): Promise<ControlPlaneInfo['ports']> {
+  return (
+    placement.ports ?? {
+      etcdClient: await freeLoopbackPort(),
+      etcdPeer: await freeLoopbackPort(),
+      apiserver: await freeLoopbackPort(),
+      controllerManager: await freeLoopbackPort(),
+    }
+  );
+}
+
+/** What the node placement adds to kube-apiserver: the Node authorizer, NodeRestriction, verified kubelet access. */
+function nodeApiserverArgs(placement: Placement, pkiDir: string): string[] {
+  if (placement.node === undefined) return ['--authorization-mode=RBAC'];
+  return [
+    '--authorization-mode=Node,RBAC',
+    '--enable-admission-plugins=NodeRestriction',
+    `--kubelet-client-certificate=${join(pkiDir, 'apiserver-kubelet-client.crt')}`,
+    `--kubelet-client-key=${join(pkiDir, 'apiserver-kubelet-client.key')}`,
+    `--kubelet-certificate-authority=${join(pkiDir, 'server-ca.crt')}`,
+    '--kubelet-preferred-address-types=InternalIP',
+  ];
+}
+
+async function startProcesses(
+  binaries: ResolvedBinaries,
+  workDir: string,
+  pki: ControlPlanePki,
+  placement: Placement,
+  log: (line: string) => void,
+): Promise<Started> {
+  const ports = await portsFor(placement);
   const pkiDir = join(workDir, 'pki');
   const logs = join(workDir, 'logs');
   const env = childEnv();
   const processes: ManagedProcess[] = [];
-  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const server = `https://${placement.address}:${ports.apiserver}`;
+  const run = (command: string, args: string[]): { command: string; args: string[] } =>
+    placement.wrap.length === 0 ? { command, args } : { command: placement.wrap[0]!, args: [...placement.wrap.slice(1), command, ...args] };
   // Kubeconfigs name the API server's port, so each attempt writes them before starting what reads them.
   await writeKubeconfigs(workDir, pki, server);
   try {
@@ -90,8 +140,7 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
     processes.push(
       await startProcess({
         name: 'etcd',
-        command: binaries.paths.etcd,
-        args: [
+        ...run(binaries.paths.etcd, [
           '--name=e2e',
           `--data-dir=${etcdData}`,
           `--listen-client-urls=${etcdUrl}`,
@@ -102,33 +151,33 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
           // Throwaway data: durability buys nothing and fsync dominates on shared disks.
           '--unsafe-no-fsync',
           '--log-level=warn',
-        ],
+        ]),
         logFile: join(logs, 'etcd.log'),
         env,
       }),
     );
-    await waitForHttpOk(`${etcdUrl}/health`, processes[0]!, 30_000);
+    // In a namespace of our own, etcd's loopback is not ours to probe: the API server's readiness covers it.
+    if (placement.wrap.length === 0) await waitForHttpOk(`${etcdUrl}/health`, processes[0]!, 30_000);
     processes.push(
       await startProcess({
         name: 'kube-apiserver',
-        command: binaries.paths['kube-apiserver'],
-        args: [
+        ...run(binaries.paths['kube-apiserver'], [
           `--etcd-servers=${etcdUrl}`,
-          '--bind-address=127.0.0.1',
-          '--advertise-address=127.0.0.1',
+          `--bind-address=${placement.wrap.length === 0 ? placement.address : '0.0.0.0'}`,
+          `--advertise-address=${placement.address}`,
           `--secure-port=${ports.apiserver}`,
           `--cert-dir=${pkiDir}`,
           `--tls-cert-file=${join(pkiDir, 'apiserver.crt')}`,
           `--tls-private-key-file=${join(pkiDir, 'apiserver.key')}`,
           `--client-ca-file=${join(pkiDir, 'client-ca.crt')}`,
-          '--authorization-mode=RBAC',
+          ...nodeApiserverArgs(placement, pkiDir),
           '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
           `--service-account-key-file=${join(pkiDir, 'sa.pub')}`,
           `--service-account-signing-key-file=${join(pkiDir, 'sa.key')}`,
-          '--service-cluster-ip-range=10.96.0.0/24',
+          `--service-cluster-ip-range=${placement.serviceCidr}`,
           '--allow-privileged=true',
           '--profiling=false',
-        ],
+        ]),
         logFile: join(logs, 'kube-apiserver.log'),
         env,
       }),
@@ -137,10 +186,10 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
     processes.push(
       await startProcess({
         name: 'kube-controller-manager',
-        command: binaries.paths['kube-controller-manager'],
-        args: [
+        ...run(binaries.paths['kube-controller-manager'], [
           `--kubeconfig=${join(workDir, 'kube-controller-manager.kubeconfig')}`,
-          `--controllers=${CONTROLLERS.join(',')}`,
+          // With a node, every default controller (node lifecycle, endpoints for Services, ...) as in a cluster.
+          `--controllers=${placement.node === undefined ? CONTROLLERS.join(',') : '*'}`,
           // Each controller gets its own ServiceAccount and RBAC role, as in a real cluster.
           '--use-service-account-credentials=true',
           `--root-ca-file=${join(pkiDir, 'server-ca.crt')}`,
@@ -149,7 +198,7 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
           `--secure-port=${ports.controllerManager}`,
           `--cert-dir=${join(pkiDir, 'kube-controller-manager')}`,
           '--profiling=false',
-        ],
+        ]),
         logFile: join(logs, 'kube-controller-manager.log'),
         env,
       }),
@@ -160,6 +209,24 @@ async function startProcesses(binaries: ResolvedBinaries, workDir: string, pki: 
       processes[2]!,
       60_000,
     );
+    if (placement.node !== undefined) {
+      processes.push(
+        await startProcess({
+          name: 'kube-scheduler',
+          ...run(binaries.paths['kube-scheduler'], [
+            `--kubeconfig=${join(workDir, 'kube-scheduler.kubeconfig')}`,
+            `--authentication-kubeconfig=${join(workDir, 'kube-scheduler.kubeconfig')}`,
+            `--authorization-kubeconfig=${join(workDir, 'kube-scheduler.kubeconfig')}`,
+            '--leader-elect=false',
+            '--bind-address=127.0.0.1',
+            '--secure-port=10259',
+            '--profiling=false',
+          ]),
+          logFile: join(logs, 'kube-scheduler.log'),
+          env,
+        }),
+      );
+    }
     log(`control plane processes: ${processes.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
     return { processes, ports };
   } catch (error) {
@@ -180,13 +247,14 @@ function isPortClash(error: unknown): boolean {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? ((line: string): void => void process.stderr.write(`[control-plane] ${line}\n`));
   const keepWorkDir = options.keepWorkDir ?? process.env.MCP_HF_E2E_KEEP === '1';
+  const placement = options.placement ?? LOOPBACK_PLACEMENT;
   const binaries = await resolveBinaries({ log });
   const started = Date.now();
-  const workDir = await mkdtemp(join(tmpdir(), 'mcp-hf-e2e-'));
+  const workDir = await mkdtemp(join(tmpdir(), placement.node === undefined ? 'mcp-hf-e2e-' : 'mcp-hf-node-'));
   const pkiDir = join(workDir, 'pki');
   await mkdir(join(pkiDir, 'kube-controller-manager'), { recursive: true });
   await mkdir(join(workDir, 'logs'));
-  const pki = await createControlPlanePki();
+  const pki = await createControlPlanePki({ apiserverIps: [placement.address], ...(placement.node ? { nodeName: placement.node.name, nodeIp: placement.address } : {}) });
   await writeFiles(pkiDir, {
     'server-ca.crt': pki.serverCa.certPem,
     'client-ca.crt': pki.clientCa.certPem,
@@ -194,13 +262,21 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     'apiserver.key': pki.apiserverServing.keyPem,
     'sa.key': pki.serviceAccountKeyPem,
     'sa.pub': pki.serviceAccountPublicKeyPem,
+    ...(pki.node
+      ? {
+          'apiserver-kubelet-client.crt': pki.node.apiserverKubeletClient.certPem,
+          'apiserver-kubelet-client.key': pki.node.apiserverKubeletClient.keyPem,
+          'kubelet.crt': pki.node.kubeletServing.certPem,
+          'kubelet.key': pki.node.kubeletServing.keyPem,
+        }
+      : {}),
   });
   let launched: Started | undefined;
   let lastError: unknown;
   // A port handed out by the kernel can be taken by someone else before our server binds it: retry with new ones.
   for (let attempt = 1; attempt <= 3 && !launched; attempt++) {
     try {
-      launched = await startProcesses(binaries, workDir, pki, log);
+      launched = await startProcesses(binaries, workDir, pki, placement, log);
     } catch (error) {
       lastError = error;
       if (!isPortClash(error)) break;
@@ -212,15 +288,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     throw lastError;
   }
   const { processes, ports } = launched;
-  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const server = `https://${placement.address}:${ports.apiserver}`;
   const kubeconfigPath = join(workDir, 'admin.kubeconfig');
   const admin = new KubeConfig();
   admin.loadFromFile(kubeconfigPath);
   const stop = async (): Promise<void> => {
     await stopAll(processes);
-    const stillOpen = (await Promise.all(Object.values(ports).map(async (port) => ((await isPortOpen(port)) ? port : undefined)))).filter(
-      (port) => port !== undefined,
-    );
+    // Loopback ports are only ours to check in this namespace; a node's namespace goes away whole.
+    const ours = placement.wrap.length === 0 ? Object.values(ports) : [];
+    const stillOpen = (await Promise.all(ours.map(async (port) => ((await isPortOpen(port)) ? port : undefined)))).filter((port) => port !== undefined);
     if (stillOpen.length > 0) log(`warning: ports still accepting connections after teardown: ${stillOpen.join(', ')}`);
     if (keepWorkDir) log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
@@ -248,18 +324,24 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     binaries,
     admin,
     startupSeconds,
+    stopControllers: async () => {
+      for (const managed of processes.filter((p) => p.name === 'kube-scheduler' || p.name === 'kube-controller-manager')) await managed.stop();
+    },
     stop,
   };
 }
 
 async function writeKubeconfigs(workDir: string, pki: ControlPlanePki, server: string): Promise<void> {
+  const config = (user: string, client: ControlPlanePki['admin']): string => kubeconfigYaml({ server, caPem: pki.serverCa.certPem, user, client });
   await writeFiles(workDir, {
-    'admin.kubeconfig': kubeconfigYaml({ server, caPem: pki.serverCa.certPem, user: ADMIN_USER, client: pki.admin }),
-    'kube-controller-manager.kubeconfig': kubeconfigYaml({
-      server,
-      caPem: pki.serverCa.certPem,
-      user: CONTROLLER_MANAGER_USER,
-      client: pki.controllerManager,
-    }),
+    'admin.kubeconfig': config(ADMIN_USER, pki.admin),
+    'kube-controller-manager.kubeconfig': config(CONTROLLER_MANAGER_USER, pki.controllerManager),
+    ...(pki.node
+      ? {
+          'kube-scheduler.kubeconfig': config(SCHEDULER_USER, pki.node.scheduler),
+          'kubelet.kubeconfig': config(`system:node:${pki.node.name}`, pki.node.kubeletClient),
+          'kube-proxy.kubeconfig': config(KUBE_PROXY_USER, pki.node.kubeProxy),
+        }
+      : {}),
   });
 }

@@ -12,7 +12,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** A lock directory (mkdir is atomic) holding the owner's pid; a lock whose owner died is taken over. */
-export async function withFileLock<T>(lockDir: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+export async function acquireFileLock(lockDir: string, log: (line: string) => void): Promise<() => Promise<void>> {
   let announced = false;
   for (;;) {
     try {
@@ -30,10 +30,16 @@ export async function withFileLock<T>(lockDir: string, log: (line: string) => vo
       await sleep(1000);
     }
   }
+  await writeFile(join(lockDir, 'pid'), `${process.pid}\n`);
+  return () => rm(lockDir, { recursive: true, force: true });
+}
+
+/** `work` under the lock, released whatever happens. */
+export async function withFileLock<T>(lockDir: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const release = await acquireFileLock(lockDir, log);
   try {
-    await writeFile(join(lockDir, 'pid'), `${process.pid}\n`);
     return await work();
   } finally {
-    await rm(lockDir, { recursive: true, force: true });
+    await release();
   }
 }

@@ -1,0 +1,174 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../harness/paths.js';
+
+// Images for the real node, built without Docker. buildah (Debian) builds the project's image from its own
+// Dockerfile: the Dockerfile stays the source of truth, and a Dockerfile that does not build fails the suite. Its
+// base, `node:24-bookworm-slim`, cannot be pulled here, so a local image of that name is assembled from this
+// machine's Node.js 24 binary, npm, a shell and their libraries. The pause, vmcp images are one static binary each.
+// Everything is handed to containerd as docker-archive tarballs (`ctr images import`).
+
+const run = promisify(execFile);
+
+export interface ImageStore {
+  /** buildah's image store (kept between runs: its layer cache makes an unchanged Dockerfile build in seconds). */
+  root: string;
+  /** buildah's run state (per run). */
+  runroot: string;
+}
+
+/** The name the Dockerfile's `ARG NODE_IMAGE` defaults to, fully qualified (buildah refuses ambiguous short names). */
+export function baseImageName(dockerfile: string): string {
+  const match = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile);
+  if (!match) throw new Error('Dockerfile: expected a line `ARG NODE_IMAGE=<image>`');
+  const name = match[1]!;
+  return name.includes('/') ? name : `docker.io/library/${name}`;
+}
+
+async function buildah(store: ImageStore, args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+  const { stdout } = await run('buildah', ['--root', store.root, '--runroot', store.runroot, '--storage-driver', 'overlay', ...args], {
+    cwd: options.cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: options.timeoutMs ?? 600_000,
+    env: { ...process.env, BUILDAH_ISOLATION: 'chroot' },
+  }).catch((error: { stderr?: string; stdout?: string; message: string }) => {
+    throw new Error(`buildah ${args.slice(0, 2).join(' ')} failed: ${(error.stderr || error.stdout || error.message).trim().slice(-4000)}`);
+  });
+  return stdout.trim();
+}
+
+/** The shared libraries `ldd` lists for a binary (absolute paths, the loader included). */
+async function libraries(binary: string): Promise<string[]> {
+  const { stdout } = await run('ldd', [binary]);
+  return [...stdout.matchAll(/(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
+}
+
+async function copyInto(rootfs: string, source: string, target = source): Promise<void> {
+  await mkdir(join(rootfs, dirname(target)), { recursive: true });
+  await copyFile(source, join(rootfs, target));
+}
+
+/** A minimal Node.js image root: node, npm, /bin/sh and /usr/bin/env with their libraries, users, CA certificates. */
+async function assembleNodeRootfs(rootfs: string, node: string, npmDir: string): Promise<void> {
+  await copyInto(rootfs, node, '/usr/local/bin/node');
+  await chmod(join(rootfs, 'usr/local/bin/node'), 0o755);
+  for (const [binary, target] of [['/bin/dash', '/bin/sh'], ['/usr/bin/env', '/usr/bin/env']] as const) {
+    await copyInto(rootfs, binary, target);
+    await chmod(join(rootfs, target), 0o755);
+  }
+  for (const lib of new Set([...(await libraries(node)), ...(await libraries('/bin/dash')), ...(await libraries('/usr/bin/env'))])) await copyInto(rootfs, lib);
+  await mkdir(join(rootfs, 'usr/local/lib/node_modules'), { recursive: true });
+  await run('cp', ['-a', npmDir, join(rootfs, 'usr/local/lib/node_modules/npm')]);
+  await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
+  await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
+  await copyInto(rootfs, '/etc/ssl/certs/ca-certificates.crt');
+  await mkdir(join(rootfs, 'etc'), { recursive: true });
+  await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/bin/sh\n');
+  await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnonroot:x:65532:\n');
+  for (const dir of ['tmp', 'root', 'home/node', 'home/nonroot']) await mkdir(join(rootfs, dir), { recursive: true });
+  await chmod(join(rootfs, 'tmp'), 0o1777);
+}
+
+export interface NodeBaseInputs {
+  /** The Node.js 24 binary (the one running this suite). */
+  node: string;
+  /** npm's package directory (`npm root -g`/npm). */
+  npmDir: string;
+}
+
+async function labelOf(store: ImageStore, image: string): Promise<string | undefined> {
+  return buildah(store, ['inspect', '--type', 'image', '--format', '{{index .ImageAnnotations "dev.mcp-header-forward.inputs"}}', image]).catch(() => undefined);
+}
+
+async function commitFromRootfs(store: ImageStore, name: string, inputs: string, fill: (rootfs: string) => Promise<void>, config: string[]): Promise<void> {
+  if ((await labelOf(store, name)) === inputs) return;
+  const container = await buildah(store, ['from', 'scratch']);
+  try {
+    const staging = await mkdtemp(join(tmpdir(), 'mhf-rootfs-'));
+    try {
+      await fill(staging);
+      await buildah(store, ['copy', container, `${staging}/.`, '/']);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+    await buildah(store, ['config', '--annotation', `dev.mcp-header-forward.inputs=${inputs}`, ...config, container]);
+    await buildah(store, ['commit', '--rm', container, name]);
+  } catch (error) {
+    await buildah(store, ['rm', container]).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function hashFiles(paths: readonly string[], extra: string): Promise<string> {
+  const hash = createHash('sha256').update(extra);
+  for (const path of paths) hash.update(path).update(await readFile(path));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The Dockerfile's base image, assembled locally (rebuilt only when node or npm change). */
+export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInputs, dockerfile: string): Promise<string> {
+  const name = baseImageName(dockerfile);
+  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json')], name);
+  await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs.node, inputs.npmDir), [
+    '--env',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    '--cmd',
+    'node',
+    '--os',
+    'linux',
+    '--arch',
+    'amd64',
+  ]);
+  return name;
+}
+
+/** An image holding one static binary as its entrypoint (pause, vmcp), plus CA certificates and a writable /tmp. */
+export async function ensureStaticImage(store: ImageStore, name: string, binary: string, target: string): Promise<string> {
+  const key = await hashFiles([binary], `${name}\0${target}`);
+  await commitFromRootfs(
+    store,
+    name,
+    key,
+    async (rootfs) => {
+      await copyInto(rootfs, binary, target);
+      await chmod(join(rootfs, target), 0o755);
+      await copyInto(rootfs, '/etc/ssl/certs/ca-certificates.crt');
+      await mkdir(join(rootfs, 'tmp'), { recursive: true });
+      await chmod(join(rootfs, 'tmp'), 0o1777);
+    },
+    ['--entrypoint', JSON.stringify([target]), '--os', 'linux', '--arch', 'amd64'],
+  );
+  return name;
+}
+
+/** `buildah bud` of the project's Dockerfile, layers cached: the image users get, built the way they build it. */
+export async function buildProjectImage(store: ImageStore, name: string, dockerfile: string, log: (line: string) => void): Promise<number> {
+  const started = Date.now();
+  await buildah(
+    store,
+    ['bud', '--pull-never', '--layers', '--isolation', 'chroot', '--build-arg', `NODE_IMAGE=${baseImageName(dockerfile)}`, '-t', name, '-f', join(PROJECT_ROOT, 'Dockerfile'), PROJECT_ROOT],
+    { timeoutMs: 900_000 },
+  );
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  log(`built ${name} from the Dockerfile with buildah in ${seconds}s`);
+  return seconds;
+}
+
+/** Export images from buildah and import them into the node's containerd (CRI namespace k8s.io). */
+export async function importIntoContainerd(store: ImageStore, names: readonly string[], containerdSocket: string, workDir: string): Promise<void> {
+  for (const name of names) {
+    const archive = join(workDir, `${createHash('sha256').update(name).digest('hex').slice(0, 12)}.tar`);
+    await rm(archive, { force: true });
+    await buildah(store, ['push', name, `docker-archive:${archive}:${name}`]);
+    await run('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'images', 'import', archive], { timeout: 300_000 }).catch(
+      (error: { stderr?: string; message: string }) => {
+        throw new Error(`ctr images import ${name} failed: ${(error.stderr ?? error.message).trim()}`);
+      },
+    );
+    await rm(archive, { force: true });
+  }
+}
