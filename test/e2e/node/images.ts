@@ -53,7 +53,7 @@ async function copyInto(rootfs: string, source: string, target = source): Promis
 }
 
 /** A minimal Node.js image root: node, npm, /bin/sh and /usr/bin/env with their libraries, users, CA certificates. */
-async function assembleNodeRootfs(rootfs: string, node: string, npmDir: string): Promise<void> {
+async function assembleNodeRootfs(rootfs: string, { node, npmDir, npmrc, extraCaFile }: NodeBaseInputs): Promise<void> {
   await copyInto(rootfs, node, '/usr/local/bin/node');
   await chmod(join(rootfs, 'usr/local/bin/node'), 0o755);
   for (const [binary, target] of [['/bin/dash', '/bin/sh'], ['/usr/bin/env', '/usr/bin/env']] as const) {
@@ -66,6 +66,10 @@ async function assembleNodeRootfs(rootfs: string, node: string, npmDir: string):
   await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
   await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
   await copyInto(rootfs, '/etc/ssl/certs/ca-certificates.crt');
+  if (extraCaFile !== undefined) await copyInto(rootfs, extraCaFile);
+  await mkdir(join(rootfs, 'usr/local/etc'), { recursive: true });
+  // npm-only: the runtime keeps Node's own roots; npm reaches the registry the way this machine does.
+  await writeFile(join(rootfs, 'usr/local/etc/npmrc'), extraCaFile === undefined ? npmrc : `${npmrc}cafile=${extraCaFile}\n`);
   await mkdir(join(rootfs, 'etc'), { recursive: true });
   await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/bin/sh\n');
   await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnonroot:x:65532:\n');
@@ -78,6 +82,20 @@ export interface NodeBaseInputs {
   node: string;
   /** npm's package directory (`npm root -g`/npm). */
   npmDir: string;
+  /**
+   * How this machine reaches the npm registry (its npm config: registry, cafile, proxy lines), for the Dockerfile's
+   * `RUN npm ci`: npm-only settings in the image's global npmrc, never the runtime's trust.
+   */
+  npmrc: string;
+  /** The CA bundle this machine's Node.js trusts on top of its own (NODE_EXTRA_CA_CERTS): copied to the same path. */
+  extraCaFile?: string;
+}
+
+const NPM_REGISTRY_KEYS = /^\s*(registry|@[^:]+:registry|cafile|ca|strict-ssl|proxy|https-proxy|noproxy)\s*=/;
+
+/** The registry-access lines of the machine's npm configs (global, then user), as one npmrc. */
+export function registryNpmrc(configs: readonly string[]): string {
+  return configs.flatMap((text) => text.split('\n').filter((line) => NPM_REGISTRY_KEYS.test(line))).join('\n') + '\n';
 }
 
 async function labelOf(store: ImageStore, image: string): Promise<string | undefined> {
@@ -112,8 +130,8 @@ async function hashFiles(paths: readonly string[], extra: string): Promise<strin
 /** The Dockerfile's base image, assembled locally (rebuilt only when node or npm change). */
 export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInputs, dockerfile: string): Promise<string> {
   const name = baseImageName(dockerfile);
-  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json')], name);
-  await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs.node, inputs.npmDir), [
+  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])], `${name}\0${inputs.npmrc}`);
+  await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs), [
     '--env',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     '--cmd',

@@ -58,18 +58,23 @@ export interface RouteCheck {
   ok: boolean;
 }
 
+/** The kernel refuses to route it: an `unreachable` route, or no route at all. */
+function isUnreachable(got: string): boolean {
+  return /unreachable|No route to host/i.test(got);
+}
+
 /** Every path a packet could take, checked to stay on this machine: the tests assert all are ok before starting anything. */
 export async function verifyLocal(): Promise<RouteCheck[]> {
   const n = NODE_NETWORK;
   const checks: [string, string, string | undefined, (got: string) => boolean][] = [
     ['root -> node address over the veth', n.nodeAddress, undefined, (g) => g.includes(`dev ${n.hostLink}`)],
-    ['root -> pod range is unreachable', '10.244.0.10', undefined, (g) => g.startsWith('unreachable') || g.includes('unreachable')],
-    ['root -> service range is unreachable', n.kubernetesServiceIp, undefined, (g) => g.includes('unreachable')],
+    ['root -> pod range is unreachable', '10.244.0.10', undefined, isUnreachable],
+    ['root -> service range is unreachable', n.kubernetesServiceIp, undefined, isUnreachable],
     ['node -> its own address is local', n.nodeAddress, NODE_NETNS, (g) => g.startsWith('local')],
     ['node -> root end of the veth', n.hostAddress, NODE_NETNS, (g) => g.includes(`dev ${n.nodeLink}`)],
     ['node -> pods over the bridge', '10.244.0.10', NODE_NETNS, (g) => g.includes(`dev ${n.bridge}`)],
     ['node -> services stay on the bridge (kube-proxy DNATs them)', n.kubernetesServiceIp, NODE_NETNS, (g) => g.includes(`dev ${n.bridge}`)],
-    ['node -> anywhere else has no route', '192.0.2.1', NODE_NETNS, (g) => g.includes('unreachable')],
+    ['node -> anywhere else has no route', '192.0.2.1', NODE_NETNS, isUnreachable],
   ];
   return Promise.all(
     checks.map(async ([what, address, netns, ok]) => {

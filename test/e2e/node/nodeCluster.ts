@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
@@ -12,7 +12,7 @@ import { startProcess, type ManagedProcess } from '../harness/processes.js';
 import { resolveToolhiveBinary } from '../harness/toolhiveBinaries.js';
 import { cniConfig, containerdConfig, kubeletArgs, kubeletConfig, kubeProxyConfig, PAUSE_IMAGE, type NodePaths } from './configs.js';
 import { createKubeletCgroupRoot, removeKubeletCgroups, restoreSysctls, saveSysctls } from './hostState.js';
-import { buildProjectImage, ensureNodeBaseImage, ensureStaticImage, importIntoContainerd, type ImageStore } from './images.js';
+import { buildProjectImage, ensureNodeBaseImage, ensureStaticImage, importIntoContainerd, registryNpmrc, type ImageStore } from './images.js';
 import { IN_NODE_NETNS, leftovers, NODE_NAME, NODE_NETWORK, setupNodeNetwork, teardownNodeNetwork } from './network.js';
 import { CNI_BIN_DIR } from './requirements.js';
 import { killNodeProcesses, newPodNetns, podNetnsNow, removePodNetns, unmountUnder } from './teardown.js';
@@ -91,8 +91,12 @@ async function prepareImages(paths: NodePaths, pauseBinary: string, workDir: str
   const store: ImageStore = { root: join(binaryCacheRoot(), '..', 'buildah'), runroot: join(NODE_STATE_DIR, 'buildah') };
   const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   const version = (JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const { stdout: npmRoot } = await run('npm', ['root', '-g']);
-  const node = await ensureNodeBaseImage(store, { node: process.execPath, npmDir: join(npmRoot.trim(), 'npm') }, dockerfile);
+  const extraCaFile = process.env.NODE_EXTRA_CA_CERTS;
+  const node = await ensureNodeBaseImage(
+    store,
+    { node: process.execPath, npmDir: await npmPackageDir(), npmrc: await machineNpmrc(), ...(extraCaFile ? { extraCaFile } : {}) },
+    dockerfile,
+  );
   const pause = await ensureStaticImage(store, PAUSE_IMAGE, pauseBinary, '/pause');
   const vmcpBinary = await resolveToolhiveBinary('vmcp', { log });
   const vmcp = await ensureStaticImage(store, `mhf.local/toolhive/vmcp:${vmcpBinary.version}`, vmcpBinary.path, '/usr/local/bin/vmcp');
@@ -104,6 +108,23 @@ async function prepareImages(paths: NodePaths, pauseBinary: string, workDir: str
   timings.imagesSeconds = (Date.now() - started) / 1000;
   log(`images ready in containerd: ${[project, vmcp, node, pause].join(', ')} (${timings.imagesSeconds.toFixed(1)}s)`);
   return { project, vmcp, node };
+}
+
+/** The npm this machine runs (its package directory), whatever node runs it. */
+async function npmPackageDir(): Promise<string> {
+  const { stdout } = await run('sh', ['-c', 'readlink -f "$(command -v npm)"']);
+  // .../node_modules/npm/bin/npm-cli.js -> .../node_modules/npm
+  return dirname(dirname(stdout.trim()));
+}
+
+async function machineNpmrc(): Promise<string> {
+  const files = await Promise.all(
+    ['globalconfig', 'userconfig'].map(async (key) => {
+      const { stdout } = await run('npm', ['config', 'get', key]);
+      return readFile(stdout.trim(), 'utf8').catch(() => '');
+    }),
+  );
+  return registryNpmrc(files);
 }
 
 function nodeReady(api: CoreV1Api): Promise<true | undefined> {
