@@ -10,7 +10,7 @@ endif
 export PATH := $(NODE_DIR):$(PATH)
 LINT_TOOLS := $(HOME)/.cache/mcp-header-forward/tools/bin
 
-.PHONY: all build test unit e2e lint lint-tools demo bench clean e2e-kind
+.PHONY: all build test unit e2e e2e-node node-packages lint lint-tools demo bench clean e2e-kind
 
 all: build
 
@@ -21,15 +21,25 @@ node_modules: package-lock.json
 build: node_modules
 	$(NODE_BIN)/tsc -p tsconfig.build.json
 
-## test: unit tests and the real-control-plane e2e suite (first run builds kube-apiserver/etcd, then cached)
-test: build lint-tools
-	$(NODE_BIN)/vitest run
+## test: unit tests, the real-control-plane e2e suite, then the real-node suite (first run builds Kubernetes and
+## ToolHive from Go and the image with buildah, then cached); the node suite skips, saying why, where it cannot run
+test: build lint-tools node-packages
+	$(NODE_BIN)/vitest run --project unit --project e2e
+	$(NODE_BIN)/vitest run --project node
 
 unit: build lint-tools
 	$(NODE_BIN)/vitest run --project unit
 
 e2e: build
 	$(NODE_BIN)/vitest run --project e2e
+
+## e2e-node: only the real-node suite (kubelet + containerd here, root)
+e2e-node: build node-packages
+	$(NODE_BIN)/vitest run --project node
+
+## node-packages: containerd, runc, CNI plugins, iptables, conntrack, buildah from Debian when missing (root only)
+node-packages:
+	bash .ci/install-node-packages.sh
 
 lint: node_modules lint-tools
 	$(NODE_BIN)/tsc -p tsconfig.json --noEmit

@@ -67,6 +67,13 @@ describe('the e2e control plane', () => {
       versions.map((v) => ({ description: v.schema?.openAPIV3Schema?.description, spec: Object.keys(v.schema?.openAPIV3Schema?.properties?.spec?.properties ?? {}).sort() }));
     expect(shape(served.spec.versions)).toEqual(shape(fromModule.spec.versions));
     expect(shape(served.spec.versions)[1]).toMatchObject({ spec: expect.arrayContaining(['headerForward', 'remoteUrl', 'groupRef']) });
+    // The schema arrives whole, x-kubernetes-* extensions included (a plain YAML parse used to lose them).
+    const vmcpCrd = await cluster.admin.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'virtualmcpservers.toolhive.stacklok.dev' });
+    const podTemplateSpec = vmcpCrd.spec.versions.find((v) => v.name === 'v1beta1')!.schema!.openAPIV3Schema!.properties!.spec!.properties!.podTemplateSpec!;
+    expect(podTemplateSpec.x_kubernetes_preserve_unknown_fields).toBe(true);
+    const entrySpec = served.spec.versions.find((v) => v.name === 'v1beta1')!.schema!.openAPIV3Schema!.properties!.spec!.properties!;
+    expect(entrySpec.transport!._enum).toEqual(['sse', 'streamable-http']);
+    expect(entrySpec.headerForward!.properties!.addHeadersFromSecret!.x_kubernetes_list_type).toBe('map');
   });
 
   it('runs the controller manager: a Deployment gets a ReplicaSet and a Pending pod, a PDB gets status', async () => {

@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiextensionsV1Api, CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { ApiextensionsV1Api, CustomObjectsApi, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { CRDS_DIR_ENV } from './toolhiveModule.js';
 
 /** Every CustomResourceDefinition in the YAML files of `dir`. */
@@ -17,8 +16,9 @@ export async function readCrds(dir: string): Promise<V1CustomResourceDefinition[
   }
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(await readFile(join(dir, file), 'utf8'))) {
-      const object = doc.toJS() as V1CustomResourceDefinition | null;
+    // Typed through client-node's own YAML loader: wire keys such as `x-kubernetes-preserve-unknown-fields` become
+    // the model's properties. A plain parse would keep the wire keys, which the client's serializer then drops.
+    for (const object of loadAllYaml(await readFile(join(dir, file), 'utf8')) as (V1CustomResourceDefinition | null)[]) {
       if (object?.kind === 'CustomResourceDefinition') crds.push(object);
     }
   }

@@ -15,7 +15,7 @@ export interface NodePaths {
   pkiDir: string;
   kubeletKubeconfig: string;
   kubeProxyKubeconfig: string;
-  /** An empty resolv.conf: there is no cluster DNS, and pods must not inherit this machine's resolvers. */
+  /** There is no cluster DNS, and pods must not inherit this machine's resolvers: one that answers nothing. */
   resolvConf: string;
   podLogs: string;
   /** host-local IPAM's allocations (default /var/lib/cni/networks): ours, removed at teardown. */

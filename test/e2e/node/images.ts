@@ -73,6 +73,8 @@ async function assembleNodeRootfs(rootfs: string, { node, npmDir, npmrc, extraCa
   await mkdir(join(rootfs, 'etc'), { recursive: true });
   await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/bin/sh\n');
   await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnonroot:x:65532:\n');
+  // As Debian ships it: /etc/hosts (the kubelet's, with hostAliases) before DNS.
+  await writeFile(join(rootfs, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\n');
   for (const dir of ['tmp', 'root', 'home/node', 'home/nonroot']) await mkdir(join(rootfs, dir), { recursive: true });
   await chmod(join(rootfs, 'tmp'), 0o1777);
 }
@@ -130,7 +132,8 @@ async function hashFiles(paths: readonly string[], extra: string): Promise<strin
 /** The Dockerfile's base image, assembled locally (rebuilt only when node or npm change). */
 export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInputs, dockerfile: string): Promise<string> {
   const name = baseImageName(dockerfile);
-  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])], `${name}\0${inputs.npmrc}`);
+  // The recipe's own text is part of the key: a change to what goes into the image rebuilds it.
+  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])], `${name}\0${inputs.npmrc}\0${assembleNodeRootfs.toString()}`);
   await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs), [
     '--env',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -146,7 +149,7 @@ export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInp
 
 /** An image holding one static binary as its entrypoint (pause, vmcp), plus CA certificates and a writable /tmp. */
 export async function ensureStaticImage(store: ImageStore, name: string, binary: string, target: string): Promise<string> {
-  const key = await hashFiles([binary], `${name}\0${target}`);
+  const key = await hashFiles([binary], `${name}\0${target}\0${ensureStaticImage.toString()}`);
   await commitFromRootfs(
     store,
     name,

@@ -204,7 +204,8 @@ export async function startNodeCluster(options: { log?: (line: string) => void }
       kubeletKubeconfig: join(workDir, 'kubelet.kubeconfig'),
       kubeProxyKubeconfig: join(workDir, 'kube-proxy.kubeconfig'),
     };
-    await writeFile(filled.resolvConf, '');
+    // A resolver that answers nothing, inside the pod: an empty file would make containerd copy this machine's.
+    await writeFile(filled.resolvConf, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
     await writeFile(join(workDir, 'containerd.toml'), containerdConfig(filled));
     await writeFile(join(filled.cniConfDir, '10-mhf-pods.conflist'), cniConfig(filled));
     await writeFile(join(workDir, 'kubelet.json'), kubeletConfig(filled));

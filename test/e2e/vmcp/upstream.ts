@@ -27,8 +27,12 @@ export interface UpstreamOptions {
   tls?: { certPem: string; keyPem: string };
   /** Every request lacking exactly this header value is answered 401 before any MCP handling. */
   requiredHeader?: RequiredHeader;
-  /** Loopback address to listen on (default 127.0.0.1). */
+  /** Address to listen on (default 127.0.0.1; a pod listens on 0.0.0.0). */
   address?: string;
+  /** Port to listen on (default: any free one). */
+  port?: number;
+  /** Called with each request as recorded (a pod logs it). */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export interface RecordedRequest {
@@ -102,12 +106,14 @@ export async function startUpstream(options: UpstreamOptions): Promise<Upstream>
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://upstream.invalid');
     const authorized = isAuthorized(req, options.requiredHeader);
-    requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? '',
       path: url.pathname,
       headers: Object.fromEntries(Object.entries(req.headersDistinct).map(([k, v]) => [k, v ?? []])),
       status: authorized ? 'accepted' : 'rejected',
-    });
+    };
+    requests.push(recorded);
+    options.onRequest?.(recorded);
     if (!authorized && options.requiredHeader) return reject(res, options.requiredHeader);
     if (redirectBase !== undefined && !url.pathname.startsWith(`${redirectBase}/`)) {
       res.writeHead(307, { location: `${redirectBase}${url.pathname}${url.search}`, 'content-length': '0' }).end();
@@ -156,7 +162,7 @@ export async function startUpstream(options: UpstreamOptions): Promise<Upstream>
     : createHttpServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, options.address ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.address ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const scheme = options.tls ? 'https' : 'http';
