@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AdmissionregistrationV1Api,
@@ -85,6 +86,7 @@ let operator: ToolhiveOperator | undefined;
 let portForward: ChildProcess | undefined;
 let client: Client | undefined;
 const timings: Record<string, number> = {};
+const execFileAsync = promisify(execFile);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -345,5 +347,114 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
       }
     }
     expect(read).toBeGreaterThan(0);
+  });
+
+  it('keeps working when the sidecar is killed: the kubelet restarts it, vmcp keeps running with the CA it loaded', async () => {
+    const pod = (await vmcpPods()).find(isReady)!;
+    const sidecarStatus = pod.status!.initContainerStatuses!.find((st) => st.name === SIDECAR_CONTAINER_NAME)!;
+    const containerId = sidecarStatus.containerID!.replace(/^containerd:\/\//, '');
+    await execFileAsync('ctr', ['--address', node!.containerdSocket, '-n', 'k8s.io', 'tasks', 'kill', '-s', 'SIGKILL', containerId]);
+    const restarted = await waitFor('the sidecar restarted and Ready', async () => {
+      const now = await core.readNamespacedPod({ namespace: NS, name: pod.metadata!.name! });
+      const st = now.status?.initContainerStatuses?.find((c) => c.name === SIDECAR_CONTAINER_NAME);
+      return st && st.restartCount > sidecarStatus.restartCount && st.ready && isReady(now) ? now : undefined;
+    });
+    expect(restarted.status!.containerStatuses!.find((c) => c.name === VMCP_CONTAINER_NAME)!.restartCount).toBe(0);
+    client = await connectClient(pod.metadata!.name!);
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    const result = await client.callTool({ name: tools.find((t) => t.startsWith('secure-upstream') && t.endsWith('echo'))!, arguments: { message: 'after a sidecar restart' } });
+    expect(textOf(result)).toBe('secure-upstream: after a sidecar restart');
+    expect((await core.readNamespacedPodLog({ namespace: NS, name: pod.metadata!.name!, container: SIDECAR_CONTAINER_NAME })).length).toBeGreaterThan(0);
+  });
+
+  it('rolls the webhook (new sidecar settings, remediation on) while the vMCP Deployment scales up: every vMCP pod gets the sidecar, drifted ones are replaced', async () => {
+    const before = new Set((await vmcpPods()).map((p) => p.metadata!.uid!));
+    const patch = ['--remediate=evict', '--drift-interval=2000', '--remediate-rate=60', '--sidecar-memory-limit=160Mi'].map((value) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value }));
+    await run(['patch', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--type=json', '-p', JSON.stringify(patch)]);
+    await run(['patch', 'virtualmcpserver', VMCP, '-n', NS, '--type=merge', '-p', JSON.stringify({ spec: { replicas: 2 } })]);
+    await waitFor('the webhook rollout', async () => {
+      const d = await apps.readNamespacedDeployment({ namespace: INSTALL_NS, name: 'mcp-header-forward' });
+      return d.status?.observedGeneration === d.metadata?.generation && d.status?.updatedReplicas === 2 && d.status?.readyReplicas === 2 && d.status?.replicas === 2 ? true : undefined;
+    }, 180_000);
+    const replaced = await waitFor('two Ready vMCP pods, all new, with the new sidecar settings', async () => {
+      const pods = await vmcpPods();
+      const fresh = pods.filter((p) => !before.has(p.metadata!.uid!) && isReady(p));
+      const limit = (p: V1Pod): string | undefined => p.spec!.initContainers?.find((c) => c.name === SIDECAR_CONTAINER_NAME)?.resources?.limits?.memory;
+      return pods.length === 2 && fresh.length === 2 && fresh.every((p) => limit(p) === '160Mi') ? fresh : undefined;
+    }, 240_000);
+    expect(replaced.every((p) => p.spec!.initContainers![0]!.name === SIDECAR_CONTAINER_NAME)).toBe(true);
+    const events = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=FailedCreate' });
+    expect(events.items.map((e) => e.message)).toEqual([]);
+  });
+
+  it('with the webhook down (failurePolicy Fail), a vMCP pod waits while other pods start; it comes back with the sidecar', async () => {
+    await run(['scale', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--replicas=0']);
+    await waitFor('no webhook endpoints', async () => ((await core.readNamespacedEndpoints({ namespace: INSTALL_NS, name: 'mcp-header-forward' })).subsets?.flatMap((x) => x.addresses ?? []).length ?? 0) === 0 ? true : undefined);
+    const victim = (await vmcpPods())[0]!;
+    await core.deleteNamespacedPod({ namespace: NS, name: victim.metadata!.name!, gracePeriodSeconds: 0 });
+    await core.createNamespace({ body: { metadata: { name: 'team-b' } } });
+    await core.createNamespacedPod({
+      namespace: 'team-b',
+      body: { metadata: { name: 'unrelated' }, spec: { containers: [{ name: 'app', image: node!.images.node, imagePullPolicy: 'Never', command: ['node', '-e', 'setInterval(() => {}, 1e6)'] }] } },
+    });
+    await waitFor('the unrelated pod Running', async () => ((await core.readNamespacedPod({ namespace: 'team-b', name: 'unrelated' })).status?.phase === 'Running' ? true : undefined));
+    await waitFor('the ReplicaSet refused by the webhook (FailedCreate)', async () => {
+      const events = await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=FailedCreate' });
+      return events.items.some((e) => /failed calling webhook/.test(e.message ?? '')) ? true : undefined;
+    });
+    expect((await vmcpPods()).length).toBe(1);
+    await run(['scale', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--replicas=2']);
+    const back = await waitFor('two Ready vMCP pods again', async () => {
+      const pods = await vmcpPods();
+      return pods.length === 2 && pods.every(isReady) ? pods : undefined;
+    }, 240_000);
+    expect(back.every((p) => p.spec!.initContainers?.[0]?.name === SIDECAR_CONTAINER_NAME)).toBe(true);
+    await core.deleteNamespace({ name: 'team-b' });
+  });
+
+  it("rotates the serving certificate with the CronJob's command while entries are applied: no request fails", async () => {
+    const batch = cluster.admin.makeApiClient(BatchV1Api);
+    const cron = await batch.readNamespacedCronJob({ namespace: INSTALL_NS, name: 'mcp-header-forward-certs' });
+    const template = cron.spec!.jobTemplate.spec!;
+    // The CronJob's own command, told to renew now: the 365-day leaf from the install is due within 380 days.
+    const container = template.template.spec!.containers[0]!;
+    const now: Record<string, string> = { '--days': '400', '--renew-before-days': '380' };
+    container.args = container.args!.map((arg) => {
+      const [flag] = arg.split('=');
+      return now[flag!] === undefined ? arg : `${flag}=${now[flag!]}`;
+    });
+    let stop = false;
+    let failures = 0;
+    let requests = 0;
+    const entry = (i: number): KubernetesObject =>
+      ({ apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPServerEntry', metadata: { name: `rotation-${i}`, namespace: NS }, spec: { remoteUrl: 'https://rotation.upstreams.test/mcp', transport: 'streamable-http', groupRef: { name: 'engineering' }, headerForward: { addPlaintextHeaders: { 'X-Tenant': 'acme' } } } }) as KubernetesObject;
+    const api = KubernetesObjectApi.makeApiClient(cluster.admin);
+    const load = (async () => {
+      for (let i = 0; !stop; i++) {
+        requests++;
+        await api.create(entry(i), undefined, 'All').catch(() => failures++);
+        await sleep(100);
+      }
+    })();
+    await batch.createNamespacedJob({ namespace: INSTALL_NS, body: { metadata: { name: 'certs-rotate-now' }, spec: { ...template, template: { ...template.template } } } });
+    await waitFor('the rotation Job to complete', async () => ((await batch.readNamespacedJob({ namespace: INSTALL_NS, name: 'certs-rotate-now' })).status?.succeeded === 1 ? true : undefined));
+    await waitFor('both webhook replicas to reload the new certificate', async () => {
+      const pods = (await core.listNamespacedPod({ namespace: INSTALL_NS, labelSelector: 'app.kubernetes.io/component=webhook' })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+      const logs = await Promise.all(pods.map((p) => core.readNamespacedPodLog({ namespace: INSTALL_NS, name: p.metadata!.name! })));
+      return pods.length === 2 && logs.every((l) => l.includes('reloaded TLS certificate')) ? true : undefined;
+    }, 180_000);
+    await sleep(2_000);
+    stop = true;
+    await load;
+    expect(requests).toBeGreaterThan(20);
+    expect(failures).toBe(0);
+  });
+
+  it('uninstalls as the README says, leaving nothing of ours behind', async () => {
+    await run(['delete', 'validatingwebhookconfiguration,mutatingwebhookconfiguration', 'mcp-header-forward', '--ignore-not-found']);
+    await run(['delete', '-k', OVERLAY, '--ignore-not-found', '--wait=true']);
+    await waitFor('the install namespace gone', async () => ((await core.readNamespace({ name: INSTALL_NS }).then(() => false, () => true)) ? true : undefined));
+    const left = await run(['get', 'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations', '-l', 'app.kubernetes.io/name=mcp-header-forward', '-o', 'name']);
+    expect(left.trim()).toBe('');
   });
 });
