@@ -55,9 +55,10 @@ lint-tools:
 e2e-kind: build
 	test/e2e/kind/run.sh
 
-## demo: local control plane + webhook, narrated; Ctrl-C cleans up
-demo: build
-	node dist/test/e2e/harness/demo.js
+## demo: narrated; on a real node when this machine allows it (root, containerd...), else on a loopback control
+## plane (one line says why); Ctrl-C cleans up
+demo: build node-packages
+	node dist/test/e2e/node/demo.js
 
 ## bench: sidecar vs nginx/squid/mitmproxy and webhook review rates, side by side (< 10 min; not part of test)
 bench: build

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Cluster } from './cluster.js';
+import type { ControlPlaneInfo } from './controlPlane.js';
 import { entryManifest } from './entries.js';
 import { kubectl, type KubectlResult } from './kubectl.js';
 import type { RecordedRequest } from '../vmcp/upstream.js';
@@ -28,8 +29,15 @@ export interface DemoStep {
   run(context: DemoContext): Promise<void>;
 }
 
+/** What narrating a kubectl command needs: any demo (this one, the real-node one) has it. */
+export interface Narration {
+  cluster: { info: Pick<ControlPlaneInfo, 'kubectlPath' | 'kubeconfigPath'> };
+  filesDir: string;
+  out: (text: string) => void;
+}
+
 /** Run kubectl as the demo's admin and narrate it: the command, then what it printed. */
-export async function narrateKubectl(context: DemoContext, args: string[], input?: { file: string; yaml: string }): Promise<KubectlResult> {
+export async function narrateKubectl(context: Narration, args: string[], input?: { file: string; yaml: string }): Promise<KubectlResult> {
   let fullArgs = args;
   if (input) {
     const path = join(context.filesDir, input.file);
@@ -117,7 +125,7 @@ export const validationSteps: DemoStep[] = [
 
 /** Narrate kubectl and fail the demo (with the step's title) unless it exited as wanted. */
 export async function narrateKubectlExpecting(
-  context: DemoContext,
+  context: Narration,
   step: string,
   wanted: 'success' | 'failure',
   args: string[],
