@@ -64,6 +64,9 @@ export function looksLikeCredentialHeader(name: string): boolean {
   return CREDENTIAL_NAME.test(name);
 }
 
+/** Headers that claim who or where a request came from (restricted for forwarding); dropped from routed requests. */
+export const FORWARDING_HEADERS: readonly string[] = Object.freeze(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
+
 /** Hop-by-hop and proxy headers a forward proxy strips (RFC 9110 7.6.1 plus the de-facto proxy ones). */
 export const HOP_BY_HOP_HEADERS: readonly string[] = Object.freeze([
   'connection',

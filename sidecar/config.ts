@@ -6,7 +6,7 @@ import { ROUTES_ENV_VAR } from '../contract/envNames.js';
 import { remoteHost, unboundSecretHeaders } from '../contract/hostBinding.js';
 import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
 import { sealedPlaceholder } from '../contract/sealing.js';
-import type { ResolvedRoute, RouteHeader, SealedHeader } from './routeTable.js';
+import { withoutUserinfo, type ResolvedRoute, type RouteHeader, type SealedHeader } from './routeTable.js';
 
 export class SidecarConfigError extends Error {
   override readonly name = 'SidecarConfigError';
@@ -55,7 +55,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function resolveRoute(route: RouteConfig['routes'][number], where: string, env: Env): ResolvedRoute {
   const url = new URL(route.remoteUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.remoteUrl: "${route.remoteUrl}" must be http:// or https://`);
+    throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.remoteUrl: "${withoutUserinfo(route.remoteUrl)}" must be http:// or https://`);
   }
   rejectUnboundSecrets(route, where);
   const headers: RouteHeader[] = [];
@@ -138,7 +138,7 @@ function rejectDuplicateRemoteUrls(routes: RouteConfig['routes']): void {
     const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
     const other = byKey.get(key);
     if (other !== undefined) {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR}: entries ${other} and ${route.entry} share remoteUrl ${route.remoteUrl}; headers would be ambiguous, give one entry a distinct path`);
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR}: entries ${other} and ${route.entry} share remoteUrl ${withoutUserinfo(route.remoteUrl)}; headers would be ambiguous, give one entry a distinct path`);
     }
     byKey.set(key, route.entry);
   }

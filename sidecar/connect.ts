@@ -12,10 +12,12 @@ import { describeUpstreamError } from './upstreamErrors.js';
 
 export interface ConnectContext extends ProxyContext {
   ca: PodCa;
-  /** Receives decrypted connections; never listens itself. */
-  interceptServer: Server;
+  /** The proxy's own server: decrypted connections are handed to it, so its header and keep-alive timeouts apply. */
+  proxyServer: Server;
   /** Which CONNECT target each intercepted TLS socket belongs to. */
   interceptTargets: WeakMap<object, { host: string; port: number }>;
+  /** A tunnel that has not finished its TLS handshake by then is cut. */
+  tlsHandshakeMs: number;
   openTunnel(host: string, port: number): Promise<Socket>;
 }
 
@@ -26,6 +28,11 @@ function reject(socket: Duplex, status: string, reason: string): void {
 
 export function handleConnect(ctx: ConnectContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', (error) => ctx.log.debug({ code: (error as NodeJS.ErrnoException).code }, 'client socket error'));
+  if (ctx.interceptTargets.has(socket)) {
+    ctx.metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
+    reject(socket, '400 Bad Request', 'CONNECT inside an intercepted tunnel');
+    return;
+  }
   const target = parseConnectAuthority(req.url);
   if (target === undefined) {
     ctx.metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
@@ -44,10 +51,13 @@ function intercept(ctx: ConnectContext, target: { host: string; port: number }, 
       if (head.length > 0) socket.unshift(head);
       const tls = new TLSSocket(socket as Socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
       tls.on('error', (error) => ctx.log.debug({ host: target.host, code: (error as NodeJS.ErrnoException).code }, 'intercepted TLS error'));
+      // No ClientHello, or a handshake that never ends: cut. After it, the proxy server's own timeouts apply.
+      tls.setTimeout(ctx.tlsHandshakeMs, () => tls.destroy());
+      tls.once('secure', () => tls.setTimeout(0));
       ctx.metrics.openTunnels.inc({ kind: 'intercepted' });
       tls.once('close', () => ctx.metrics.openTunnels.dec({ kind: 'intercepted' }));
       ctx.interceptTargets.set(tls, target);
-      ctx.interceptServer.emit('connection', tls);
+      ctx.proxyServer.emit('connection', tls);
     },
     (error: unknown) => {
       ctx.log.error({ host: target.host, err: (error as Error).message }, 'could not issue a leaf certificate');

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { endpointSniffer } from './endpointSniffer.js';
 import { planRequestHeaders, responseHeaders } from './forwardHeaders.js';
 import { UNROUTED, type Outcome, type RouteMetrics, type SidecarMetrics } from './metrics.js';
-import { matchRoute, originKey, type CompiledRoute, type RouteHeader, type RouteTable } from './routeTable.js';
+import { canonicalTarget } from './requestTarget.js';
+import { hasOrigin, matchRoute, normalizeRequestPath, originKey, pathUnderPrefix, type CompiledRoute, type RouteHeader, type RouteTable } from './routeTable.js';
 import { learnEndpoint } from './sseEndpoint.js';
 import type { Target } from './target.js';
 import type { Dispatcher } from 'undici';
@@ -29,12 +30,14 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-export function sendError(res: ServerResponse, status: 400 | 502, reason: string): void {
+const STATUS_TEXT = { 400: 'Bad Request', 405: 'Method Not Allowed', 502: 'Bad Gateway', 503: 'Service Unavailable' } as const;
+
+export function sendError(res: ServerResponse, status: keyof typeof STATUS_TEXT, reason: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = `${status === 400 ? 'Bad Request' : 'Bad Gateway'}: ${reason}\n`;
+  const body = `${STATUS_TEXT[status]}: ${reason}\n`;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-mcp-header-forward-error': reason });
   res.end(body);
 }
@@ -90,7 +93,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     res.writeHead(statusCode, outgoing);
     // Streams must show their headers now, not with the first event.
     if (outgoing['content-length'] === undefined) res.flushHeaders();
-    if (route !== undefined && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
+    // Only the route's own stream (its path prefix), never a learned endpoint, may announce an endpoint.
+    if (route !== undefined && exchange.onPrefix && req.method === 'GET' && isEventStream(outgoing['content-type'])) {
       this.sniff = endpointSniffer((endpoint) => onEndpoint(ctx, route, `${origin}${target.path}`, endpoint));
     }
     if (res.writableNeedDrain) this.pauseUntilDrained(controller);
@@ -130,17 +134,35 @@ interface Exchange {
   res: ServerResponse;
   target: Target;
   route: CompiledRoute | undefined;
+  /** The request matched the route by its path prefix (not through an endpoint learned from an SSE stream). */
+  onPrefix: boolean;
   routeLabel: string;
   routeMetrics: RouteMetrics;
   origin: string;
   finish(result: Outcome): void;
 }
 
-export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, target: Target): void {
+/** Methods never forwarded to a route: TRACE echoes the request, Secret headers included, back to the client. */
+const REFUSED_ON_ROUTES = new Set(['TRACE', 'TRACK']);
+
+export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, requested: Target): void {
+  const routedOrigin = hasOrigin(ctx.table, requested.scheme, requested.host, requested.port);
+  const canonical = canonicalTarget(requested.path, routedOrigin);
+  if ('error' in canonical) {
+    ctx.metrics.requests.inc({ route: UNROUTED, outcome: 'bad_request' });
+    sendError(res, 400, canonical.error);
+    return;
+  }
+  const target = { ...requested, path: canonical.path };
   const route = matchRoute(ctx.table, target.scheme, target.host, target.port, target.path);
   const routeLabel = route?.entry ?? UNROUTED;
   const routeMetrics = ctx.metrics.forRoute(routeLabel);
-  const plan = planRequestHeaders(req.rawHeaders, route?.headers ?? NO_HEADERS, route?.sealed);
+  if (route !== undefined && REFUSED_ON_ROUTES.has(req.method ?? '')) {
+    routeMetrics.requests.bad_request.inc();
+    sendError(res, 405, `${req.method ?? ''} is not forwarded to a route (it would echo the route's headers)`);
+    return;
+  }
+  const plan = planRequestHeaders(req.rawHeaders, route?.headers ?? NO_HEADERS, route?.sealed, route !== undefined);
   if (plan.unsealed.length > 0) ctx.metrics.sealedHeaders.inc({ route: routeLabel, outcome: 'unsealed' }, plan.unsealed.length);
   if (plan.placeholders > 0) ctx.metrics.sealedHeaders.inc({ route: routeLabel, outcome: 'passed_through' }, plan.placeholders);
   const origin = route?.origin ?? originKey(target.scheme, target.host, target.port);
@@ -150,6 +172,7 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
     res,
     target,
     route,
+    onPrefix: route !== undefined && pathUnderPrefix(normalizeRequestPath(target.path), route.pathPrefix),
     routeLabel,
     routeMetrics,
     origin,

@@ -1,10 +1,11 @@
 // Pure header rewriting for one forwarded request or response. Works on Node's flat rawHeaders
 // ([name, value, name, value, ...]) so nothing is re-parsed on the hot path.
-import { HOP_BY_HOP_HEADERS } from '../contract/headers.js';
+import { FORWARDING_HEADERS, HOP_BY_HOP_HEADERS } from '../contract/headers.js';
 import { SEALED_PLACEHOLDER_PREFIX } from '../contract/sealing.js';
 import type { RouteHeader, SealedHeader } from './routeTable.js';
 
 const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
+const FORWARDING = new Set(FORWARDING_HEADERS);
 
 export interface RequestHeaderPlan {
   /** Flat [name, value, ...] list for the upstream request. */
@@ -46,6 +47,7 @@ export function planRequestHeaders(
   rawHeaders: readonly string[],
   routeHeaders: readonly RouteHeader[],
   sealed: readonly SealedHeader[] = NO_SEALED,
+  routed = false,
 ): RequestHeaderPlan {
   const dropped = connectionTokens(rawHeaders);
   const headers: string[] = [];
@@ -56,6 +58,8 @@ export function planRequestHeaders(
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || lower === 'host' || lower === 'expect' || dropped?.has(lower)) continue;
+    // Next to a route's credentials, a client's claims about who or where the request came from are dropped.
+    if (routed && FORWARDING.has(lower)) continue;
     present?.add(lower);
     let value = rawHeaders[i + 1]!;
     if (value.startsWith(SEALED_PLACEHOLDER_PREFIX)) {

@@ -52,6 +52,16 @@ export function defaultPort(scheme: Scheme): number {
   return DEFAULT_PORT[scheme];
 }
 
+/** The URL as it may be logged: `user:password@` never leaves the process. */
+export function withoutUserinfo(remoteUrl: string): string {
+  if (!URL.canParse(remoteUrl)) return remoteUrl;
+  const url = new URL(remoteUrl);
+  if (url.username === '' && url.password === '') return remoteUrl;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
 /** `https://example.com:443`: scheme and host lowercased, port always explicit. */
 export function originKey(scheme: Scheme, host: string, port: number): string {
   return `${scheme}://${host.toLowerCase()}:${port}`;

@@ -10,8 +10,8 @@ import { forward, sendError } from './forward.js';
 import type { ListenAddress } from './listen.js';
 import { createSidecarMetrics, type SidecarMetrics } from './metrics.js';
 import { PodCa } from './podCa.js';
-import { compileRouteTable } from './routeTable.js';
-import { parseAbsoluteTarget } from './target.js';
+import { compileRouteTable, withoutUserinfo } from './routeTable.js';
+import { originFormTarget, parseAbsoluteTarget } from './target.js';
 import { createUpstreams } from './upstream.js';
 import { createUpstreamProxy, openTunnel } from './upstreamProxy.js';
 
@@ -27,6 +27,17 @@ export interface SidecarOptions {
   shutdownGraceMs?: number;
   /** Name resolution for upstream connections (default: the system resolver); tests map test names to loopback. */
   lookup?: LookupFunction;
+  /** Client-side timeouts (defaults below); tests shorten them. */
+  timeouts?: Partial<ClientTimeouts>;
+}
+
+export interface ClientTimeouts {
+  /** A request head must be complete this long after the connection (or the previous request) started. */
+  headersMs: number;
+  /** An intercepted tunnel must finish its TLS handshake within this. */
+  tlsHandshakeMs: number;
+  /** How often Node's HTTP server looks for connections over headersMs. */
+  checkIntervalMs: number;
 }
 
 export interface Sidecar {
@@ -40,7 +51,7 @@ export interface Sidecar {
 // Longer than Go's default IdleConnTimeout (90 s): the client, not the proxy, closes idle connections,
 // so vmcp never sends a request on a connection the proxy is closing.
 const CLIENT_KEEP_ALIVE_MS = 120_000;
-const SERVER_OPTIONS = { keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: 60_000 } as const;
+export const DEFAULT_TIMEOUTS: ClientTimeouts = Object.freeze({ headersMs: 60_000, tlsHandshakeMs: 60_000, checkIntervalMs: 30_000 });
 
 function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -73,7 +84,22 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
 
   const sockets = new Set<Socket>();
   const interceptTargets: ConnectContext['interceptTargets'] = new WeakMap();
-  const interceptServer = createServer(SERVER_OPTIONS);
+  // One server for plain requests and for the decrypted ones of intercepted tunnels: the same parser limits and
+  // timeouts (headers, keep-alive) for both.
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // requestTimeout 0: a request body or an SSE stream may last as long as it needs.
+  const serverOptions = { keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
+  const proxy = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
+    const intercepted = interceptTargets.get(req.socket);
+    const target = intercepted === undefined ? parseAbsoluteTarget(req.url) : originFormTarget(intercepted, req.url);
+    if (target === undefined) {
+      metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
+      const why = intercepted === undefined ? 'this is a forward proxy: send an absolute-form URL (http://host/path) or CONNECT' : 'expected an origin-form request inside the CONNECT tunnel';
+      sendError(res, 400, why);
+      return;
+    }
+    forward(ctx, req, res, target);
+  });
   const ctx: ConnectContext = {
     table,
     upstreams,
@@ -81,36 +107,16 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     log,
     inFlight: { count: 0 },
     ca,
-    interceptServer,
+    proxyServer: proxy,
     interceptTargets,
+    tlsHandshakeMs: timeouts.tlsHandshakeMs,
     openTunnel: (host, port) => openTunnel(host, port, upstreamProxy?.proxyFor('https', host, port), options.lookup),
   };
-  interceptServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const target = interceptTargets.get(req.socket);
-    if (target === undefined || !req.url?.startsWith('/')) {
-      metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
-      sendError(res, 400, 'expected an origin-form request inside the CONNECT tunnel');
-      return;
-    }
-    forward(ctx, req, res, { scheme: 'https', host: target.host, port: target.port, path: req.url });
+  proxy.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    log.debug({ code: error.code }, 'malformed client request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
-
-  const proxy = createServer(SERVER_OPTIONS, (req, res) => {
-    const target = parseAbsoluteTarget(req.url);
-    if (target === undefined) {
-      metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
-      sendError(res, 400, 'this is a forward proxy: send an absolute-form URL (http://host/path) or CONNECT');
-      return;
-    }
-    forward(ctx, req, res, target);
-  });
-  for (const server of [proxy, interceptServer]) {
-    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-      log.debug({ code: error.code }, 'malformed client request');
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
-    });
-  }
   proxy.on('connection', (socket: Socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -121,7 +127,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const proxyAddress = await listen(proxy, options.proxyListen);
   ready = true;
   log.info(
-    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: r.remoteUrl, headers: r.headers.map((h) => h.name), ...(r.sealed ? { sealed: r.sealed.map((h) => h.name) } : {}) })) },
+    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: withoutUserinfo(r.remoteUrl), headers: r.headers.map((h) => h.name), ...(r.sealed ? { sealed: r.sealed.map((h) => h.name) } : {}) })) },
     'sidecar ready',
   );
 

@@ -24,6 +24,12 @@ export function parseAbsoluteTarget(requestTarget: string | undefined): Target |
   return { scheme, host: url.hostname, port: url.port === '' ? defaultPort(scheme) : Number(url.port), path: `${url.pathname}${url.search}` };
 }
 
+/** A request inside an intercepted tunnel: origin-form, to the tunnel's host and port over https. */
+export function originFormTarget(tunnel: { host: string; port: number }, requestTarget: string | undefined): Target | undefined {
+  if (requestTarget === undefined || !requestTarget.startsWith('/')) return undefined;
+  return { scheme: 'https', host: tunnel.host, port: tunnel.port, path: requestTarget };
+}
+
 const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
 /** CONNECT's `host:port` -> host and port; undefined when malformed. */

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { createCa, issueLeaf, type IssuedCert, type Issuer } from '../../../certs/x509.js';
 import { loadSidecarConfig } from '../../../sidecar/config.js';
 import { createSidecarLogger } from '../../../sidecar/logger.js';
-import { startSidecar, type Sidecar } from '../../../sidecar/server.js';
+import { startSidecar, type Sidecar, type SidecarOptions } from '../../../sidecar/server.js';
 
 export const testLookup: LookupFunction = (hostname, options, callback) => {
   if (!hostname.endsWith('.test')) {
@@ -94,7 +94,7 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
-export async function runSidecar(env: Record<string, string>, options: { shutdownGraceMs?: number } = {}): Promise<RunningSidecar> {
+export async function runSidecar(env: Record<string, string>, options: { shutdownGraceMs?: number; timeouts?: SidecarOptions['timeouts'] } = {}): Promise<RunningSidecar> {
   const dir = await mkdtemp(join(tmpdir(), 'mhf-sidecar-'));
   const caDir = join(dir, 'ca');
   const logs: string[] = [];
