@@ -43,18 +43,42 @@ export function isHeaderToken(name: string): boolean {
   return TOKEN.test(name);
 }
 
-/** Characters a header value may not carry: CR, LF, NUL (request splitting / truncation). */
-export function findForbiddenValueChar(value: string): 'CR' | 'LF' | 'NUL' | undefined {
-  if (value.includes('\r')) return 'CR';
-  if (value.includes('\n')) return 'LF';
-  if (value.includes('\0')) return 'NUL';
-  return undefined;
+/** Why a header value cannot be sent unchanged by both vMCP (Go net/http) and the sidecar (Node). */
+export type HeaderValueProblem = 'CR' | 'LF' | 'NUL' | 'control' | 'non-ASCII';
+
+/**
+ * The one rule for a header value, used by validation (plaintext and Secret values), the injector, the sidecar at
+ * start and the background scan: visible ASCII, space and tab only. CR, LF and NUL split or truncate the header; other
+ * control characters (DEL included) are refused by Go and Node alike; a non-ASCII character is sent by Go as its
+ * UTF-8 bytes but by Node as one Latin-1 byte (or refused), so the two would never send the same value.
+ */
+export function headerValueProblem(value: string | Uint8Array): HeaderValueProblem | undefined {
+  let found: HeaderValueProblem | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const code = typeof value === 'string' ? value.charCodeAt(i) : value[i]!;
+    if (code === 0x09 || (code >= 0x20 && code <= 0x7e)) continue;
+    // Report the worst: splitting characters first, whatever comes before them.
+    if (code === 0x0d) return 'CR';
+    if (code === 0x0a) return 'LF';
+    if (code === 0x00) return 'NUL';
+    found ??= code < 0x20 || code === 0x7f ? 'control' : 'non-ASCII';
+  }
+  return found;
 }
 
-/** Any control character except horizontal tab (RFC 9110 field-value excludes CTLs but allows HTAB). */
-export function hasControlChar(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value);
+/** `contains a CR character, which would split the HTTP header`, for messages. */
+export function describeHeaderValueProblem(problem: HeaderValueProblem): string {
+  switch (problem) {
+    case 'CR':
+    case 'LF':
+      return `contains a ${problem} character, which would split the HTTP header`;
+    case 'NUL':
+      return 'contains a NUL character, which would truncate the HTTP header';
+    case 'control':
+      return 'contains a control character, which HTTP clients refuse to send';
+    case 'non-ASCII':
+      return "contains a non-ASCII character, which vMCP and the sidecar would not send as the same bytes (header values are visible ASCII, space and tab)";
+  }
 }
 
 // Names that suggest a credential: set in plaintext, the value sits readable in the CR.

@@ -1,7 +1,7 @@
 // Startup config: the route JSON and the secret env vars the injector wrote, validated with the shared
 // contract schema. Pure: takes the environment as data, returns resolved routes or one readable error line.
 import type { z } from 'zod';
-import { findForbiddenValueChar, hasControlChar } from '../contract/headers.js';
+import { describeHeaderValueProblem, headerValueProblem } from '../contract/headers.js';
 import { ROUTES_ENV_VAR } from '../contract/envNames.js';
 import { remoteHost, unboundSecretHeaders } from '../contract/hostBinding.js';
 import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
@@ -69,8 +69,9 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
     headers.push({ name, lowerName, value, secret });
   };
   for (const [name, value] of Object.entries(route.plaintextHeaders)) {
-    if (hasControlChar(value)) {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.plaintextHeaders.${name} (${route.entry}): value holds a control character; remove it`);
+    const problem = headerValueProblem(value);
+    if (problem !== undefined) {
+      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.plaintextHeaders.${name} (${route.entry}): the value ${describeHeaderValueProblem(problem)}; fix the entry`);
     }
     add(name, value, false);
   }
@@ -110,10 +111,10 @@ function readSecret(env: Env, envVar: string, where: string): string {
     throw new SidecarConfigError(`env var ${envVar} is not set (needed by ${ROUTES_ENV_VAR} ${where}); check the Secret reference the injector added`);
   }
   if (value === '') throw new SidecarConfigError(`env var ${envVar} is empty (needed by ${ROUTES_ENV_VAR} ${where}); put a value in the Secret key`);
-  const bad = findForbiddenValueChar(value);
+  const bad = headerValueProblem(value);
   if (bad !== undefined) {
     const hint = bad === 'LF' && value.endsWith('\n') ? ' (a trailing newline, as `echo` adds; use `echo -n` or `printf`)' : '';
-    throw new SidecarConfigError(`env var ${envVar} holds a ${bad} character${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`);
+    throw new SidecarConfigError(`env var ${envVar} ${describeHeaderValueProblem(bad)}${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`);
   }
   return value;
 }

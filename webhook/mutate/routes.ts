@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { secretEnvVarName } from '../../contract/envNames.js';
-import { hasControlChar, isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
+import { describeHeaderValueProblem, headerValueProblem, isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
 import { routeSchema, type Route } from '../../contract/routes.js';
 import type { ToolhiveForwardingMode } from '../../contract/sealing.js';
 import { CA_BUNDLES_DIR } from '../../contract/sidecar.js';
@@ -194,9 +194,8 @@ function headerProblem(plaintext: Record<string, string>, secretHeaders: readonl
     seen.add(header.toLowerCase());
   }
   for (const [name, value] of Object.entries(plaintext)) {
-    if (hasControlChar(value)) {
-      return `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]: the value holds control characters (CR, LF, ...)`;
-    }
+    const problem = headerValueProblem(value);
+    if (problem !== undefined) return `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]: the value ${describeHeaderValueProblem(problem)}`;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { hasControlChar, looksLikeCredentialHeader } from '../../contract/headers.js';
+import { describeHeaderValueProblem, headerValueProblem, looksLikeCredentialHeader } from '../../contract/headers.js';
 import { plaintextHeaderPath } from './paths.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
@@ -15,7 +15,8 @@ export const plaintextValueRule: Rule = {
       const subject = `plaintext-header:${name}`;
       const field = plaintextHeaderPath(name);
       const findings: Finding[] = [];
-      if (hasControlChar(value)) {
+      const problem = headerValueProblem(value);
+      if (problem !== undefined) {
         const trailing = value.endsWith('\n');
         findings.push({
           severity: 'violation',
@@ -24,8 +25,8 @@ export const plaintextValueRule: Rule = {
           field,
           message: trailing
             ? 'the value ends with a trailing newline, which cannot be sent in an HTTP header'
-            : 'the value contains a control character (CR, LF, NUL or another), which cannot be sent in an HTTP header',
-          hint: trailing ? 'remove the newline (in YAML, a `|` block scalar adds one: use a plain or quoted string)' : 'remove the control characters',
+            : `the value ${describeHeaderValueProblem(problem)}`,
+          hint: trailing ? 'remove the newline (in YAML, a `|` block scalar adds one: use a plain or quoted string)' : 'use visible ASCII, spaces and tabs only',
         });
       }
       if (looksLikeCredentialHeader(name)) {

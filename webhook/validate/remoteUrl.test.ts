@@ -23,6 +23,12 @@ describe('remote-url rule', () => {
     expect(findings).toEqual([expect.objectContaining({ severity: 'violation', field: 'spec.remoteUrl', message: expect.stringMatching(message) })]);
   });
 
+  it.each(['https://user:hunter2@api.example.com/mcp', 'https://token@api.example.com/mcp'])('denies credentials in the URL (%s) without echoing them', (remoteUrl) => {
+    const findings = check({ remoteUrl });
+    expect(findings).toEqual([expect.objectContaining({ severity: 'violation', field: 'spec.remoteUrl', message: expect.stringMatching(/user name or password/) })]);
+    expect(JSON.stringify(findings)).not.toMatch(/hunter2|token@/);
+  });
+
   it('allows private targets with spec.allowPrivateEndpoint', () => {
     expect(check({ remoteUrl: 'https://10.0.0.5/mcp', allowPrivateEndpoint: true })).toEqual([]);
   });

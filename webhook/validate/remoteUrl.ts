@@ -31,6 +31,12 @@ export const remoteUrlRule: Rule = {
       return [finding('violation', `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not supported`, 'use https:// (or http://)')];
     }
     const findings: Finding[] = [];
+    if (url.username !== '' || url.password !== '') {
+      // Never echoed: the URL's own credential would otherwise land in the message, in logs and Events.
+      findings.push(
+        finding('violation', 'carries a user name or password (user:password@host), which vMCP would send and logs would show', 'remove it from the URL; send the credential as a header from a Secret (addHeadersFromSecret)'),
+      );
+    }
     const privateReason = privateTargetReason(url.hostname);
     if (privateReason !== undefined && entry.spec.allowPrivateEndpoint !== true) {
       findings.push(

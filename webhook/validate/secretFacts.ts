@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { headerValueProblem } from '../../contract/headers.js';
 import type { SecretFacts, SecretRevision, SecretValueFacts } from './types.js';
 
 /** One managedFields entry: who last wrote which fields, and when. */
@@ -37,15 +38,12 @@ export function secretFacts(secret: SecretObject, fallbackNamespace: string): Se
   };
 }
 
-const CR = 0x0d;
 const LF = 0x0a;
-const NUL = 0x00;
 
 export function valueFacts(value: Buffer): SecretValueFacts {
   const facts: SecretValueFacts = { empty: value.length === 0, trailingNewline: value.at(-1) === LF };
-  if (value.includes(CR)) facts.forbiddenChar = 'CR';
-  else if (value.includes(LF)) facts.forbiddenChar = 'LF';
-  else if (value.includes(NUL)) facts.forbiddenChar = 'NUL';
+  const problem = headerValueProblem(value);
+  if (problem !== undefined) facts.forbiddenChar = problem;
   return facts;
 }
 

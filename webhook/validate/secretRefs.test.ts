@@ -22,7 +22,7 @@ describe('secret-ref rule', () => {
     ['a missing Secret', { status: 'not-found' }, NAME_PATH, /^Secret "github-token" not found in namespace "team-a"$/],
     ['an API error', { status: 'error', reason: 'the API server answered HTTP 500' }, NAME_PATH, /^could not check Secret "github-token" in namespace "team-a": the API server answered HTTP 500$/],
     ['a lookup that never happened', undefined, NAME_PATH, /could not check .*not looked up/],
-    ['a missing key', foundSecret('github-token', { other: 'x', another: 'y' }), KEY_PATH, /key "token" not found in Secret "github-token" \(it has keys: another, other\)/],
+    ['a missing key', foundSecret('github-token', { other: 'x', another: 'y' }), KEY_PATH, /^key "token" not found in Secret "github-token"$/],
     ['an empty value', foundSecret('github-token', { token: '' }), KEY_PATH, /value of key "token" of Secret "github-token" is empty/],
     ['a trailing newline', foundSecret('github-token', { token: 'ghp_abc\n' }), KEY_PATH, /ends with a trailing newline/],
     ['a CR', foundSecret('github-token', { token: 'ghp\rabc' }), KEY_PATH, /contains a CR character/],

@@ -1,3 +1,4 @@
+import { describeHeaderValueProblem } from '../../contract/headers.js';
 import { secretHeaderPath } from './paths.js';
 import type { Finding, Rule, RuleInput, SecretFacts, SecretLookup } from './types.js';
 
@@ -72,12 +73,12 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
   const where = `key ${JSON.stringify(key)} of Secret ${JSON.stringify(secret.name)}`;
   const facts = secret.keys[key];
   if (facts === undefined) {
-    const keys = Object.keys(secret.keys).sort();
     return [
       {
         ...at(
           'valueSecretRef.key',
-          `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)} (it has ${keys.length === 0 ? 'no keys' : `keys: ${keys.join(', ')}`})`,
+          // Never the Secret's other key names: who may not read the Secret must not learn them from us.
+          `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)}`,
           'point valueSecretRef.key at an existing key, or add the key to the Secret',
         ),
         rule: SECRET_MISSING_RULE,
@@ -100,8 +101,8 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
     return [
       at(
         'valueSecretRef.key',
-        `the value of ${where} contains a ${facts.forbiddenChar} character, which would split or truncate the HTTP header`,
-        'store the bare header value, without line breaks or NUL bytes',
+        `the value of ${where} ${describeHeaderValueProblem(facts.forbiddenChar)}`,
+        'store the bare header value: visible ASCII, spaces and tabs only',
       ),
     ];
   }

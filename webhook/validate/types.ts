@@ -1,3 +1,4 @@
+import type { HeaderValueProblem } from '../../contract/headers.js';
 import type { MCPServerEntry } from '../../contract/toolhive.js';
 
 /** One reason to deny, with where it is and how to fix it. */
@@ -28,8 +29,8 @@ export interface SecretValueFacts {
   empty: boolean;
   /** The value ends with `\n` (the classic `echo` mistake). */
   trailingNewline: boolean;
-  /** First forbidden header-value character, if any. */
-  forbiddenChar?: 'CR' | 'LF' | 'NUL';
+  /** Why the value cannot be sent as a header (contract/headers.ts), if it cannot. */
+  forbiddenChar?: HeaderValueProblem;
 }
 
 /** A Secret as the rules see it: names, annotations and per-key value facts. No values. */
