@@ -14,6 +14,8 @@ export const validateContributor: WebhookContributor = {
       validateRoute({
         getSecret,
         mode: options.mode,
+        // One budget for all of a review's lookups: the API server's webhook timeout is never reached.
+        lookupBudgetMs: options.secretLookupTimeout,
         namespaceLabels,
         registry,
         // Until the informer has listed, collisions cannot be checked: the route says so in a warning.

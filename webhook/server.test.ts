@@ -105,6 +105,16 @@ describe('webhook server (HTTPS on loopback)', () => {
     expect(res.body).toContain('AdmissionReview as application/json');
   });
 
+  it('refuses a body nested 500,000 levels with a 400 before parsing it, and keeps serving', async () => {
+    const deep = `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":${'['.repeat(500_000)}${']'.repeat(500_000)}}`;
+    const before = process.memoryUsage().heapUsed;
+    const res = await send(`${base}/echo`, deep, { ca: tls.ca.certPem, contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('nests deeper than 100 levels');
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    expect((await post('/echo', admissionReview({ uid: 'after-deep' }))).status).toBe(200);
+  });
+
   it('serves /healthz always and /readyz only when every check is ready', async () => {
     expect((await send(`${base}/healthz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
     const waiting = await send(`${base}/readyz`, undefined, { ca: tls.ca.certPem });

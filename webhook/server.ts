@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Registry, type Gauge } from 'prom-client';
 import { createAdmissionMetrics } from './admission/metrics.js';
 import { mountAdmissionRoute } from './admission/handler.js';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from './admission/jsonDepth.js';
 import type { AdmissionRoute } from './admission/route.js';
 import { startCertReloader, type CertReloader } from './certReloader.js';
 import { mountHealthRoutes, type ReadinessCheck } from './health.js';
@@ -52,6 +53,18 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
     // Longer than the API server's idle timeout for webhook connections (Go's 90 s): if we closed first, a
     // POST racing the close would fail the admission instead of being retried.
     keepAliveTimeout: 120_000,
+  });
+  // Fastify's own JSON parser (prototype-poisoning checks), behind a nesting limit.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDeeperThan(body as string, MAX_JSON_DEPTH)) {
+      const error = new Error(`the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`) as FastifyError;
+      error.statusCode = 400;
+      done(error, undefined);
+      return;
+    }
+    void parseJson(request, body as string, done);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;

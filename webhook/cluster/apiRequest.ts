@@ -29,6 +29,9 @@ export interface ApiRequestOptions {
   poolMaxAgeMs?: number;
 }
 
+/** Connections to the API server per webhook process (Secret GETs and SubjectAccessReviews share them). */
+export const API_CONNECTIONS = 16;
+
 /** Credentials are re-read at least this often even with a longer pool age (exec and token-file auth rotate). */
 const MAX_CREDENTIALS_AGE_MS = 60_000;
 
@@ -84,6 +87,8 @@ async function openSession(kubeConfig: KubeConfig, timeoutMs: number): Promise<S
   if (typeof tls.auth === 'string') headers.Authorization = `Basic ${Buffer.from(tls.auth).toString('base64')}`;
   const server = new URL(cluster.server);
   const dispatcher = new Agent({
+    // A capped pool: a burst of reviews queues here instead of opening thousands of connections to the API server.
+    connections: API_CONNECTIONS,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect: {

@@ -31,6 +31,8 @@ export interface ValidateRouteOptions {
    * them. Undefined while the informer has not listed: the entry is admitted with a warning saying so.
    */
   siblings?: (namespace: string) => readonly MCPServerEntry[] | undefined;
+  /** All of one review's Secret lookups finish (or count as not answered) within this; the --secret-lookup-timeout. */
+  lookupBudgetMs?: number;
   registry?: Registry;
   path?: string;
 }
@@ -98,8 +100,9 @@ function validationInput(
 
 /** With --authorize-secret-refs, only the Secrets the requesting user may read are looked up. */
 function secretsFor(options: ValidateRouteOptions, request: AdmissionRequest, entry: MCPServerEntry, namespace: string): Promise<SecretLookupResults> {
-  if (options.canReadSecret === undefined) return lookupSecrets(entry, namespace, options.getSecret);
-  return lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), { getSecret: options.getSecret, canReadSecret: options.canReadSecret });
+  const bounds = options.lookupBudgetMs === undefined ? {} : { deadline: Date.now() + options.lookupBudgetMs };
+  if (options.canReadSecret === undefined) return lookupSecrets(entry, namespace, options.getSecret, bounds);
+  return lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), { getSecret: options.getSecret, canReadSecret: options.canReadSecret }, bounds);
 }
 
 function isEntryReview(request: AdmissionRequest): boolean {

@@ -1,5 +1,7 @@
 import type { MCPServerEntry } from '../../contract/toolhive.js';
-import { referencedSecretNames, type GetSecret } from './lookup.js';
+import type { LookupBounds } from './boundedLookups.js';
+import { lookupAll } from './boundedLookups.js';
+import { LOOKUP_FALLBACKS, referencedSecretNames, type GetSecret } from './lookup.js';
 import type { SecretLookup, SecretLookupResults } from './types.js';
 
 /** Who sent the admission request (AdmissionRequest.userInfo), as a SubjectAccessReview needs it. */
@@ -24,11 +26,9 @@ export async function lookupReadableSecrets(
   namespace: string,
   requester: Requester | undefined,
   edges: { getSecret: GetSecret; canReadSecret: CanReadSecret },
+  bounds: LookupBounds = {},
 ): Promise<SecretLookupResults> {
-  const results = await Promise.all(
-    referencedSecretNames(entry).map(async (name): Promise<[string, SecretLookup]> => [name, await lookupOne(name)]),
-  );
-  return new Map(results);
+  return lookupAll(referencedSecretNames(entry), lookupOne, LOOKUP_FALLBACKS, bounds);
 
   async function lookupOne(name: string): Promise<SecretLookup> {
     if (requester === undefined || requester.username === '') {

@@ -1,3 +1,4 @@
+import { headerCountRule } from './headerCount.js';
 import { headerNameRule } from './headerNames.js';
 import { hostBindingRule } from './hostBinding.js';
 import { plaintextValueRule } from './plaintextValues.js';
@@ -46,8 +47,10 @@ export function validateEntry(input: ValidationInput, rules: readonly Rule[] = D
   return { violations, warnings };
 }
 
+/** An entry over the header limit gets that one finding: its other rules (and lookups) are not worth running. */
 export function runRules(rules: readonly Rule[], input: RuleInput): Finding[] {
-  return rules.flatMap((rule) => rule.check(input));
+  const oversized = headerCountRule.check(input);
+  return oversized.length > 0 ? oversized : rules.flatMap((rule) => rule.check(input));
 }
 
 function identity(finding: Finding): string {
