@@ -26,6 +26,12 @@ export function webhookCommand(contributors: readonly WebhookContributor[] = web
         .default(DEFAULT_TLS_RELOAD_INTERVAL_MS)
         .argParser(millis('--tls-reload-interval', 10, 600_000)),
     )
+    .option('--client-ca-file <path>', 'authenticate the API server: admission paths answer only clients with a certificate this PEM CA signed (health paths stay open)')
+    .addOption(
+      new Option('--client-name <cn>', 'with --client-ca-file: accepted client certificate common names (repeatable; default: any the CA signed)').argParser(
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')],
+      ),
+    )
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .addOption(
       new Option('--mode <mode>', 'what a violation does: enforce (deny), warn (allow + warnings), audit (allow, log + metric); the namespace label mcp-header-forward.dev/mode overrides it')

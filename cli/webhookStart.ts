@@ -48,6 +48,7 @@ export async function startWebhook(
     ];
     const server = await createWebhookServer({
       tls: { certFile: options.tlsCertFile, keyFile: options.tlsKeyFile },
+      ...(typeof options.clientCaFile === 'string' ? { clientAuth: { caFile: options.clientCaFile, names: (options.clientName as string[] | undefined) ?? [] } } : {}),
       tlsReloadIntervalMs: options.tlsReloadInterval,
       logger,
       routes,

@@ -14,6 +14,8 @@ export interface CertReloaderOptions {
   current: TlsMaterial;
   intervalMs: number;
   onLoaded?: (material: TlsMaterial) => void;
+  /** The client CA the server authenticates the API server with (--client-ca-file), kept in every new context. */
+  clientCaPem?: string;
 }
 
 export interface CertReloader {
@@ -36,7 +38,8 @@ export function startCertReloader(options: CertReloaderOptions): CertReloader {
       return false;
     }
     if (next.cert === current.cert && next.key === current.key) return false;
-    options.server.setSecureContext({ cert: next.cert, key: next.key });
+    // The client CA goes with every new context, or a rotation would silently stop authenticating the API server.
+    options.server.setSecureContext({ cert: next.cert, key: next.key, ...(options.clientCaPem !== undefined ? { ca: options.clientCaPem } : {}) });
     current = next;
     options.logger.info({ certFile: options.files.certFile, notAfter: next.notAfter.toISOString() }, 'reloaded TLS certificate');
     options.onLoaded?.(next);

@@ -5,12 +5,15 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
 import { Registry, type Gauge } from 'prom-client';
 import { createAdmissionMetrics } from './admission/metrics.js';
+import type { TLSSocket } from 'node:tls';
 import { mountAdmissionRoute } from './admission/handler.js';
+import { refusedClient, type ClientAuth } from './clientAuth.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './admission/jsonDepth.js';
 import type { AdmissionRoute } from './admission/route.js';
 import { startCertReloader, type CertReloader } from './certReloader.js';
 import { mountHealthRoutes, type ReadinessCheck } from './health.js';
-import { readTlsFiles, type TlsFiles, type TlsMaterial } from './tlsFiles.js';
+import { readFile } from 'node:fs/promises';
+import { readTlsFiles, TlsFilesError, type TlsFiles, type TlsMaterial } from './tlsFiles.js';
 
 export const CERT_EXPIRY_METRIC = 'mcp_header_forward_webhook_cert_not_after_timestamp_seconds';
 /** AdmissionReviews carry whole objects (a Pod with its spec); 3 MiB is the API server's own request cap. */
@@ -27,6 +30,8 @@ export interface WebhookServerOptions {
   registry?: Registry;
   tlsReloadIntervalMs?: number;
   bodyLimitBytes?: number;
+  /** Authenticate the API server by client certificate (webhook/clientAuth.ts); absent: any TLS client. */
+  clientAuth?: { caFile: string; names: readonly string[] };
 }
 
 export interface WebhookServer {
@@ -42,12 +47,15 @@ export interface WebhookServer {
 export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   assertUniquePaths(options.routes);
   const material = await readTlsFiles(options.tls);
+  const clientAuth: ClientAuth | undefined = options.clientAuth && { caPem: await readClientCa(options.clientAuth.caFile), names: options.clientAuth.names };
+  // Asked, never required at the TLS layer: the kubelet's probes present no certificate; admission paths check it.
+  const clientTls = clientAuth ? { ca: clientAuth.caPem, requestCert: true, rejectUnauthorized: false } : {};
   const registry = options.registry ?? new Registry();
   const certExpiry = certExpiryGauge(registry);
   certExpiry.set(material.notAfter.getTime() / 1000);
 
   const app = Fastify({
-    https: { cert: material.cert, key: material.key },
+    https: { cert: material.cert, key: material.key, ...clientTls },
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     // Longer than the API server's idle timeout for webhook connections (Go's 90 s): if we closed first, a
@@ -74,7 +82,8 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
   });
 
   const metrics = createAdmissionMetrics(registry);
-  for (const route of options.routes) mountAdmissionRoute(app, route, { logger: options.logger, metrics });
+  const refuse = clientAuth && ((socket: TLSSocket): string | undefined => refusedClient(socket, clientAuth));
+  for (const route of options.routes) mountAdmissionRoute(app, route, { logger: options.logger, metrics, ...(refuse ? { refuse } : {}) });
   mountHealthRoutes(app, options.readiness ?? [], registry);
 
   let reloader: CertReloader | undefined;
@@ -85,6 +94,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
       logger: options.logger,
       current,
       intervalMs: options.tlsReloadIntervalMs ?? DEFAULT_TLS_RELOAD_INTERVAL_MS,
+      ...(clientAuth ? { clientCaPem: clientAuth.caPem } : {}),
       onLoaded: (next) => certExpiry.set(next.notAfter.getTime() / 1000),
     });
 
@@ -119,4 +129,12 @@ function certExpiryGauge(registry: Registry): Gauge {
     name: CERT_EXPIRY_METRIC,
     help: 'notAfter of the serving certificate currently loaded, as a Unix timestamp (alert well before it).',
   });
+}
+
+async function readClientCa(file: string): Promise<string> {
+  const pem = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new TlsFilesError(`cannot read --client-ca-file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new TlsFilesError(`--client-ca-file ${file} holds no PEM certificate`);
+  return pem;
 }

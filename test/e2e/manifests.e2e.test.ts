@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceDnsNames } from '../../certs/serving.js';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative as pathRelative } from 'node:path';
 import { HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
 import { IMAGE_REPOSITORY } from '../../webhook/mutate/settings.js';
 import {
@@ -165,5 +168,29 @@ describe('the self-signed overlay', () => {
     const job = only(rendered['self-signed'], 'Job')['spec'] as { template: unknown };
     const cron = only(rendered['self-signed'], 'CronJob')['spec'] as { jobTemplate: { spec: { template: unknown } } };
     expect(cron.jobTemplate.spec.template).toEqual(job.template);
+  });
+});
+
+describe('components/network-policy (opt-in)', () => {
+  it("adds a NetworkPolicy that selects exactly the webhook pods and opens only their port, and passes the server's dry run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mhf-netpol-'));
+    try {
+      const relative = (path: string): string => pathRelative(dir, path);
+      await writeFile(
+        join(dir, 'kustomization.yaml'),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${DEFAULT_NAMESPACE}\nresources:\n  - ${relative(`${MANIFESTS_DIR}overlays/self-signed`)}\ncomponents:\n  - ${relative(`${MANIFESTS_DIR}components/network-policy`)}\n`,
+      );
+      const { objects } = await kustomize(info.kubectlPath, dir);
+      const policy = only(objects, 'NetworkPolicy') as KubeObject & { spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] } };
+      const deployment = only(objects, 'Deployment') as KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+      expect(policy.metadata.namespace).toBe(DEFAULT_NAMESPACE);
+      expect(deployment.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
+      const listenPort = Number(flag(webhookContainer(objects).args, '--listen')?.split(':').at(-1));
+      expect(policy.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual([listenPort]);
+      const { stdout } = await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], JSON.stringify(policy));
+      expect(stdout).toContain('networkpolicy.networking.k8s.io/mcp-header-forward-webhook created (server dry run)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

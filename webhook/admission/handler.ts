@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdmissionMetrics } from './metrics.js';
@@ -8,11 +9,18 @@ import { toAdmissionReview, type AdmissionVerdict } from './response.js';
 export interface HandlerDeps {
   logger: Logger;
   metrics: AdmissionMetrics;
+  /** Why the caller may not post here (client authentication), or undefined. */
+  refuse?: (socket: TLSSocket) => string | undefined;
 }
 
 /** Mount one AdmissionRoute: parse, review, answer. Never throws to fastify; a route error fails closed. */
 export function mountAdmissionRoute(app: FastifyInstance, route: AdmissionRoute, deps: HandlerDeps): void {
   app.post(route.path, async (request, reply) => {
+    const refused = deps.refuse?.(request.raw.socket as TLSSocket);
+    if (refused !== undefined) {
+      deps.logger.warn({ route: route.name, remote: request.ip, reason: refused }, 'refused an AdmissionReview from an unauthenticated client');
+      return reply.code(401).send({ error: refused });
+    }
     const parsed = parseAdmissionReview(request.body);
     if (!parsed.ok) {
       deps.logger.warn({ route: route.name, error: parsed.error }, 'rejected malformed AdmissionReview');

@@ -170,6 +170,8 @@ async function startProcesses(
           `--tls-cert-file=${join(pkiDir, 'apiserver.crt')}`,
           `--tls-private-key-file=${join(pkiDir, 'apiserver.key')}`,
           `--client-ca-file=${join(pkiDir, 'client-ca.crt')}`,
+          // Webhooks that ask get a client certificate (README: "Authenticating the API server").
+          `--admission-control-config-file=${join(workDir, 'admission-config.yaml')}`,
           ...nodeApiserverArgs(placement, pkiDir),
           '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
           `--service-account-key-file=${join(pkiDir, 'sa.pub')}`,
@@ -334,6 +336,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 async function writeKubeconfigs(workDir: string, pki: ControlPlanePki, server: string): Promise<void> {
   const config = (user: string, client: ControlPlanePki['admin']): string => kubeconfigYaml({ server, caPem: pki.serverCa.certPem, user, client });
   await writeFiles(workDir, {
+    'admission-config.yaml': admissionConfiguration(join(workDir, 'admission-kubeconfig.yaml')),
+    'admission-kubeconfig.yaml': admissionKubeconfig(pki.admissionClient),
     'admin.kubeconfig': config(ADMIN_USER, pki.admin),
     'kube-controller-manager.kubeconfig': config(CONTROLLER_MANAGER_USER, pki.controllerManager),
     ...(pki.node
@@ -344,4 +348,17 @@ async function writeKubeconfigs(workDir: string, pki: ControlPlanePki, server: s
         }
       : {}),
   });
+}
+
+/** The API server's admission plugin config: one kubeconfig for every webhook it calls. */
+function admissionConfiguration(kubeconfigFile: string): string {
+  const plugin = (name: string): string =>
+    `  - name: ${name}\n    configuration:\n      apiVersion: apiserver.config.k8s.io/v1\n      kind: WebhookAdmissionConfiguration\n      kubeConfigFile: ${JSON.stringify(kubeconfigFile)}\n`;
+  return `apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n${plugin('ValidatingAdmissionWebhook')}${plugin('MutatingAdmissionWebhook')}`;
+}
+
+/** `*` matches every webhook host: the API server presents this certificate to whichever asks for one. */
+function admissionKubeconfig(client: ControlPlanePki['admin']): string {
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+  return `apiVersion: v1\nkind: Config\nusers:\n  - name: "*"\n    user:\n      client-certificate-data: ${b64(client.certPem)}\n      client-key-data: ${b64(client.keyPem)}\n`;
 }

@@ -11,6 +11,8 @@ export interface ControlPlanePki {
   apiserverServing: IssuedCert;
   admin: IssuedCert;
   controllerManager: IssuedCert;
+  /** What the API server presents to webhooks (its admission kubeconfig): lets them authenticate it. */
+  admissionClient: IssuedCert;
   serviceAccountKeyPem: string;
   serviceAccountPublicKeyPem: string;
   /** Only for a real node (test/e2e/node). */
@@ -36,6 +38,8 @@ export interface PkiOptions {
 
 export const ADMIN_USER = 'mcp-header-forward-e2e-admin';
 export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+/** CN of the client certificate the API server presents when it calls webhooks. */
+export const ADMISSION_CLIENT_NAME = 'kube-apiserver-admission';
 export const SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBE_PROXY_USER = 'system:kube-proxy';
 
@@ -50,6 +54,7 @@ export async function createControlPlanePki(options: PkiOptions = {}): Promise<C
   });
   const admin = await issueClientCert(clientCa, ADMIN_USER, ['system:masters']);
   const controllerManager = await issueClientCert(clientCa, CONTROLLER_MANAGER_USER, []);
+  const admissionClient = await issueClientCert(clientCa, ADMISSION_CLIENT_NAME, []);
   // Service-account tokens are JWTs signed with this key (ES256); not a certificate.
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const node = options.nodeName === undefined || options.nodeIp === undefined ? undefined : await createNodePki(serverCa, clientCa, options.nodeName, options.nodeIp);
@@ -61,6 +66,7 @@ export async function createControlPlanePki(options: PkiOptions = {}): Promise<C
     apiserverServing,
     admin,
     controllerManager,
+    admissionClient,
     serviceAccountKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     serviceAccountPublicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };

@@ -14,6 +14,8 @@ export interface HttpsResponse {
 
 export interface PostOptions {
   ca: string;
+  /** A client certificate to present. */
+  client?: { certPem: string; keyPem: string };
   agent?: Agent;
   method?: 'GET' | 'POST';
   contentType?: string;
@@ -26,6 +28,7 @@ export function send(url: string, body: string | undefined, options: PostOptions
       {
         method: options.method ?? (body === undefined ? 'GET' : 'POST'),
         ca: options.ca,
+        ...(options.client ? { cert: options.client.certPem, key: options.client.keyPem } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : { agent: false }),
         headers: body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' },
       },
