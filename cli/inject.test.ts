@@ -83,7 +83,7 @@ describe('mcp-header-forward inject', () => {
     const sidecar = pod.spec!.containers.at(-1)!;
     expect(sidecar.name).toBe('header-forward-proxy');
     expect(sidecar.restartPolicy).toBeUndefined();
-    expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '128Mi' } });
+    expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '192Mi' } });
   });
 
   it('reads objects from a kubectl List (kubectl get ... -o yaml)', () => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
+import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTERCEPTED, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
 import { parseListenAddress, requireLoopback, type ListenAddress } from '../sidecar/listen.js';
 import type { Sidecar } from '../sidecar/server.js';
 import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
@@ -11,6 +11,8 @@ interface SidecarFlags {
   caKeyDir?: string;
   shutdownGrace: number;
   logLevel: string;
+  maxInterceptedConnections: number;
+  maxConnections: number;
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -19,6 +21,14 @@ function millis(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--shutdown-grace "${value}" is not a whole number of milliseconds`);
   return n;
+}
+
+function positive(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1) throw new Error(`${flag} "${value}" is not a whole number above 0`);
+    return n;
+  };
 }
 
 /** `mcp-header-forward sidecar`: the egress proxy, configured by the env vars the injector writes. */
@@ -38,6 +48,12 @@ export function sidecarCommand(): Command {
     .option('--ca-dir <dir>', 'where the per-pod CA certificate is written (ca.crt and <hash>.0)', CA_DIR)
     .option('--ca-key-dir <dir>', 'sidecar-only dir keeping the CA key and cert across restarts (reused if valid); default: a new CA each start, key in memory only')
     .addOption(new Option('--shutdown-grace <ms>', 'on SIGTERM, how long in-flight requests may finish').default(10_000).argParser(millis))
+    .addOption(
+      new Option('--max-intercepted-connections <n>', 'concurrent intercepted (TLS-terminated) tunnels; more are answered 503')
+        .default(DEFAULT_MAX_INTERCEPTED)
+        .argParser(positive('--max-intercepted-connections')),
+    )
+    .addOption(new Option('--max-connections <n>', 'concurrent client connections in all; more are dropped').default(DEFAULT_MAX_CONNECTIONS).argParser(positive('--max-connections')))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (flags: SidecarFlags) => {
@@ -51,7 +67,7 @@ export function sidecarCommand(): Command {
       let sidecar: Sidecar;
       try {
         const config = loadSidecarConfig(process.env);
-        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, ...(flags.caKeyDir ? { caKeyDir: flags.caKeyDir } : {}), log, shutdownGraceMs: flags.shutdownGrace });
+        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, ...(flags.caKeyDir ? { caKeyDir: flags.caKeyDir } : {}), log, shutdownGraceMs: flags.shutdownGrace, limits: { intercepted: flags.maxInterceptedConnections, connections: flags.maxConnections } });
       } catch (error: unknown) {
         // One line naming the problem; never the value of a secret (config errors only name env vars).
         process.stderr.write(`mcp-header-forward sidecar: ${error instanceof Error ? error.message : String(error)}\n`);

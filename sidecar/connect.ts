@@ -18,6 +18,9 @@ export interface ConnectContext extends ProxyContext {
   interceptTargets: WeakMap<object, { host: string; port: number }>;
   /** A tunnel that has not finished its TLS handshake by then is cut. */
   tlsHandshakeMs: number;
+  /** At most this many intercepted tunnels at once; more are refused with 503. */
+  maxIntercepted: number;
+  intercepted: { count: number; lastWarnedAt: number };
   openTunnel(host: string, port: number): Promise<Socket>;
 }
 
@@ -44,6 +47,18 @@ export function handleConnect(ctx: ConnectContext, req: IncomingMessage, socket:
 }
 
 function intercept(ctx: ConnectContext, target: { host: string; port: number }, socket: Duplex, head: Buffer): void {
+  if (ctx.intercepted.count >= ctx.maxIntercepted) {
+    ctx.metrics.refusedConnections.inc({ reason: 'max_intercepted' });
+    // A flood must not become a log flood: one line a minute, the metric counts every refusal.
+    if (Date.now() - ctx.intercepted.lastWarnedAt > 60_000) {
+      ctx.intercepted.lastWarnedAt = Date.now();
+      ctx.log.warn({ host: target.host, limit: ctx.maxIntercepted }, 'refusing intercepted tunnels: at the limit (counted in mcp_header_forward_sidecar_refused_connections_total)');
+    }
+    reject(socket, '503 Service Unavailable', `too many intercepted connections (limit ${ctx.maxIntercepted}, --max-intercepted-connections); retry later`);
+    return;
+  }
+  ctx.intercepted.count++;
+  socket.once('close', () => ctx.intercepted.count--);
   ctx.ca.secureContextFor(target.host).then(
     (secureContext) => {
       if (socket.destroyed) return;

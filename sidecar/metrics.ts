@@ -19,6 +19,8 @@ export interface SidecarMetrics {
   requests: Counter<'route' | 'outcome'>;
   upstreamSeconds: Histogram<'route'>;
   openTunnels: Gauge<'kind'>;
+  /** Connections refused at a limit, by which limit. */
+  refusedConnections: Counter<'reason'>;
   /** Sealed placeholders seen in requests: swapped on their route, or passed on unchanged everywhere else. */
   sealedHeaders: Counter<'route' | 'outcome'>;
   /** Requests being forwarded now: a plain count, read by the open_streams gauge at scrape time (no metric call per request). */
@@ -68,6 +70,12 @@ export function createSidecarMetrics(): SidecarMetrics {
       name: 'mcp_header_forward_sidecar_open_tunnels',
       help: 'Open CONNECT tunnels: "intercepted" (routed host, TLS terminated) or "blind" (passed through)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    refusedConnections: new Counter({
+      name: 'mcp_header_forward_sidecar_refused_connections_total',
+      help: 'Client connections refused at a limit: "max_intercepted" (CONNECT answered 503) or "max_connections" (dropped by the listener)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     sealedHeaders: new Counter({

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTERCEPTED } from '../contract/sidecar.js';
 import { createAdminServer } from './admin.js';
 import { loadOrCreatePodCa } from './caKeyStore.js';
 import type { SidecarConfig } from './config.js';
@@ -29,6 +30,8 @@ export interface SidecarOptions {
   lookup?: LookupFunction;
   /** Client-side timeouts (defaults below); tests shorten them. */
   timeouts?: Partial<ClientTimeouts>;
+  /** Concurrent intercepted tunnels (default DEFAULT_MAX_INTERCEPTED) and client connections (DEFAULT_MAX_CONNECTIONS). */
+  limits?: { intercepted?: number; connections?: number };
 }
 
 export interface ClientTimeouts {
@@ -110,8 +113,19 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     proxyServer: proxy,
     interceptTargets,
     tlsHandshakeMs: timeouts.tlsHandshakeMs,
+    maxIntercepted: options.limits?.intercepted ?? DEFAULT_MAX_INTERCEPTED,
+    intercepted: { count: 0, lastWarnedAt: 0 },
     openTunnel: (host, port) => openTunnel(host, port, upstreamProxy?.proxyFor('https', host, port), options.lookup),
   };
+  proxy.maxConnections = options.limits?.connections ?? DEFAULT_MAX_CONNECTIONS;
+  let droppedWarnedAt = 0;
+  proxy.on('drop', () => {
+    metrics.refusedConnections.inc({ reason: 'max_connections' });
+    if (Date.now() - droppedWarnedAt > 60_000) {
+      droppedWarnedAt = Date.now();
+      log.warn({ limit: proxy.maxConnections }, 'dropping client connections: at the connection limit (counted in mcp_header_forward_sidecar_refused_connections_total)');
+    }
+  });
   proxy.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     log.debug({ code: error.code }, 'malformed client request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -46,7 +46,7 @@ export const DEFAULT_SETTINGS: InjectSettings = Object.freeze({
   image: DEFAULT_IMAGE,
   imagePullPolicy: 'IfNotPresent',
   mode: 'native',
-  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '192Mi' } },
   proxyPort: DEFAULT_PROXY_PORT,
   adminPort: DEFAULT_ADMIN_PORT,
   runAsUser: 65532,

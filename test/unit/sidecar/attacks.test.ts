@@ -225,3 +225,43 @@ describe('smaller leaks', () => {
     expect(run.logs.join('\n')).not.toContain(SECRET);
   });
 });
+
+describe('memory bounded by connection limits', () => {
+  it('answers the tunnel over --max-intercepted-connections with 503, counts it, and serves again once one closes', async () => {
+    const config: RouteConfig = {
+      version: 1,
+      routes: [{ entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: {}, secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) }, caBundleFile: pki.caFile }],
+    };
+    const limited = await runSidecar({ [ROUTES_ENV_VAR]: serializeRouteConfig(config), [secretEnvVarName('secure', HEADER)]: SECRET }, { limits: { intercepted: 2 } });
+    try {
+      const connectVia = (authority: string): Promise<{ socket: Socket; head: string }> => {
+        const proxy = new URL(limited.proxyUrl);
+        return new Promise((resolve, reject) => {
+          const socket = connect(Number(proxy.port), proxy.hostname, () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+          socket.once('data', (chunk: Buffer) => resolve({ socket, head: chunk.toString('latin1') }));
+          socket.once('error', reject);
+        });
+      };
+      const first = await connectVia(`mcp.test:${secure.port}`);
+      const second = await connectVia(`mcp.test:${secure.port}`);
+      const third = await connectVia(`mcp.test:${secure.port}`);
+      expect([first.head, second.head].every((h) => h.startsWith('HTTP/1.1 200'))).toBe(true);
+      expect(third.head).toMatch(/^HTTP\/1\.1 503 Service Unavailable[\s\S]*too many intercepted connections \(limit 2/);
+      const blind = await connectVia(`other.test:${plain.port}`);
+      expect(blind.head).toMatch(/^HTTP\/1\.1 200/);
+      const metrics = await (await fetch(`${limited.adminUrl}/metrics`)).text();
+      expect(metrics).toMatch(/mcp_header_forward_sidecar_refused_connections_total\{reason="max_intercepted"\} 1/);
+      first.socket.destroy();
+      // The slot frees when the server sees the close: poll until a new tunnel is accepted.
+      let fourth = await connectVia(`mcp.test:${secure.port}`);
+      for (let i = 0; i < 50 && !fourth.head.startsWith('HTTP/1.1 200'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        fourth = await connectVia(`mcp.test:${secure.port}`);
+      }
+      expect(fourth.head).toMatch(/^HTTP\/1\.1 200/);
+      for (const c of [second, third, blind, fourth]) c.socket.destroy();
+    } finally {
+      await limited.close();
+    }
+  });
+});

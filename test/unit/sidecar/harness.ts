@@ -94,7 +94,7 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
-export async function runSidecar(env: Record<string, string>, options: { shutdownGraceMs?: number; timeouts?: SidecarOptions['timeouts'] } = {}): Promise<RunningSidecar> {
+export async function runSidecar(env: Record<string, string>, options: { shutdownGraceMs?: number; timeouts?: SidecarOptions['timeouts']; limits?: SidecarOptions['limits'] } = {}): Promise<RunningSidecar> {
   const dir = await mkdtemp(join(tmpdir(), 'mhf-sidecar-'));
   const caDir = join(dir, 'ca');
   const logs: string[] = [];
