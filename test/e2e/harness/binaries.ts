@@ -29,7 +29,7 @@ const GO_PACKAGES: Record<BinaryName, string> = {
   pause: './pause',
 };
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

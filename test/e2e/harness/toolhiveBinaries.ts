@@ -1,7 +1,6 @@
-import { accessSync, constants } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildStamp } from './binaries.js';
+import { buildStamp, isExecutable } from './binaries.js';
 import { buildIntoCache, hasStamp, runGoBuild } from './goBuild.js';
 import { binaryCacheRoot, TOOLHIVE_GOBUILD_DIR } from './paths.js';
 import { parseToolhiveVersion, TOOLHIVE_MODULE } from './toolhiveModule.js';
@@ -27,15 +26,6 @@ export interface ResolvedToolhiveBinary {
 
 export function toolhiveCacheDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(binaryCacheRoot(env), `toolhive-${version}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Pinned {

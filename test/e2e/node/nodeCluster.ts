@@ -15,6 +15,7 @@ import { createKubeletCgroupRoot, removeKubeletCgroups, restoreSysctls, saveSysc
 import { buildProjectImage, ensureNodeBaseImage, ensureStaticImage, importIntoContainerd, registryNpmrc, type ImageStore } from './images.js';
 import { IN_NODE_NETNS, leftovers, NODE_NAME, NODE_NETWORK, setupNodeNetwork, teardownNodeNetwork } from './network.js';
 import { CNI_BIN_DIR } from './requirements.js';
+import { waitFor } from './scenario.js';
 import { killNodeProcesses, newPodNetns, podNetnsNow, removePodNetns, unmountUnder } from './teardown.js';
 
 // A real one-node cluster on this machine: the control plane, containerd, the kubelet and kube-proxy, all inside the
@@ -66,23 +67,6 @@ function nodePaths(): NodePaths {
     podLogs: join(NODE_DATA_DIR, 'pod-logs'),
     ipamDataDir: join(NODE_STATE_DIR, 'cni', 'ipam'),
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, watched: readonly ManagedProcess[] = []): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const dead = watched.find((p) => !p.isRunning());
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}; log ${dead.logFile}:\n${(await readFile(dead.logFile, 'utf8').catch(() => '')).slice(-3000)}`);
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last: ${last})` : ''}`);
 }
 
 /** Build (cached) and import the images the node runs: pause, vmcp, the Dockerfile's base, the project's image. */

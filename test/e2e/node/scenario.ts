@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -9,6 +10,7 @@ import { TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 import { connect, type Cluster } from '../harness/cluster.js';
 import { kubectl } from '../harness/kubectl.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
+import type { ManagedProcess } from '../harness/processes.js';
 import { startToolhiveOperator, type ToolhiveOperator } from '../harness/toolhiveOperator.js';
 import type { NodeClusterInfo } from './nodeCluster.js';
 
@@ -65,17 +67,20 @@ export const remoteUrlOf = (u: UpstreamSpec): string => `${u.tls ? 'https' : 'ht
 export const isReady = (pod: V1Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 export const containersOf = (pod: V1Pod): V1Container[] => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+/** Poll `probe` until it gives a value; fail fast, with its log, if a watched process exits first. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, watched: readonly ManagedProcess[] = []): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    const dead = watched.find((p) => !p.isRunning());
+    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}; log ${dead.logFile}:\n${(await readFile(dead.logFile, 'utf8').catch(() => '')).slice(-3000)}`);
     try {
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await sleep(500);
+    await sleep(250);
   }
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
 }
