@@ -5,7 +5,7 @@ import { connect as netConnect, type LookupFunction, type Socket } from 'node:ne
 import type { SecureContext } from 'node:tls';
 import type { Agent as AgentType, Dispatcher as DispatcherType } from 'undici';
 import type { RouteConfig } from '../contract/routes.js';
-import { parseNoProxy, type NoProxyRule } from './noProxy.js';
+import { parseNoProxy, type NoProxy } from '../contract/noProxy.js';
 import { Agent, Dispatcher, ProxyAgent } from './undiciCore.js';
 
 type Settings = NonNullable<RouteConfig['upstreamProxy']>;
@@ -37,11 +37,11 @@ class SelectingDispatcher extends Dispatcher {
 }
 
 export function createUpstreamProxy(settings: Settings): UpstreamProxy {
-  const noProxy: NoProxyRule = parseNoProxy(settings.noProxy);
+  const noProxy: NoProxy = parseNoProxy(settings.noProxy);
   const urls = { http: settings.http ? new URL(settings.http) : undefined, https: settings.https ? new URL(settings.https) : undefined };
   const proxyFor = (scheme: 'http' | 'https', host: string, port: number): URL | undefined => {
     const url = urls[scheme];
-    return url === undefined || noProxy.matches(host, port) ? undefined : url;
+    return url === undefined || !noProxy.useProxy(host, port) ? undefined : url;
   };
   return {
     proxyFor,

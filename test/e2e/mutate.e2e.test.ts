@@ -15,7 +15,7 @@ import { INJECT_ANNOTATION, INJECT_NAMESPACE_LABEL, SIDECAR_CONTAINER_NAME, STAT
 import { routeConfigSchema } from '../../contract/routes.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, mcpServerEntrySchema, virtualMcpServerSchema } from '../../contract/toolhive.js';
 import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
-import { noProxyMatches, splitNoProxy } from '../../webhook/mutate/noProxy.js';
+import { noProxyMatches, splitNoProxy } from '../../contract/noProxy.js';
 import { patchFor } from '../../webhook/mutate/patch.js';
 import { planPod } from '../../webhook/mutate/plan.js';
 import { podRuleViolations } from '../../webhook/mutate/podRules.js';

@@ -7,7 +7,7 @@ import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '
 import { routeConfigSchema } from '../../contract/routes.js';
 import { CA_KEY_DIR, CA_KEY_VOLUME_NAME } from '../../contract/sidecar.js';
 import { contextFromObjects, injectPod } from './inject.js';
-import { noProxyMatches, splitNoProxy } from './noProxy.js';
+import { noProxyMatches, splitNoProxy } from '../../contract/noProxy.js';
 import { patchFor } from './patch.js';
 import { planPod } from './plan.js';
 import { podRuleViolations } from './podRules.js';
