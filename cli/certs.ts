@@ -55,7 +55,7 @@ export async function runCerts(options: CertsOptions, io: CertsIo): Promise<void
   checkCertsOptions(options);
   if (options.apply) {
     // Loaded on demand: file and manifest output never needs the Kubernetes client.
-    const { applyServingCerts } = await import('./certsApply.js');
+    const { applyServingCerts } = await import('./certs/apply.js');
     await applyServingCerts({ ...options, secretName: options.secretName! }, io);
     return;
   }

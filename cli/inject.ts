@@ -8,9 +8,9 @@ import { PlanError } from '../webhook/mutate/vmcpContainer.js';
 import { injectObject, isPodLike, podOf, type KubeObject } from '../webhook/mutate/workload.js';
 import { podRuleViolations } from '../webhook/mutate/podRules.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
-import { bindingsForPod, givenSecretsFrom, type GivenSecrets } from './injectBindings.js';
-import { requireHostBindingOption } from './secretRuleFlags.js';
-import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
+import { bindingsForPod, givenSecretsFrom, type GivenSecrets } from './inject/bindings.js';
+import { requireHostBindingOption } from './flags/secretRules.js';
+import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './flags/injector.js';
 
 // `mcp-header-forward inject`: the webhook's injection, offline (like `istioctl kube-inject`). Reads pods or
 // workloads, looks up the VirtualMCPServer and MCPServerEntries in the given files, prints the result.

@@ -7,10 +7,10 @@ import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import { describeApiError } from './apiErrorText.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
-import { requireHostBindingOption } from './secretRuleFlags.js';
-import type { InjectorFlagValues } from './injectorFlagsFromArgs.js';
-import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
-import { millis } from './webhookFlags.js';
+import { requireHostBindingOption } from './flags/secretRules.js';
+import type { InjectorFlagValues } from './report/injectorFlagsFromArgs.js';
+import { addSidecarOptions, type SidecarFlagValues } from './flags/injector.js';
+import { millis } from './flags/parsers.js';
 
 // `mcp-header-forward report`: every stored MCPServerEntry through the webhook's rules, against the live cluster.
 // Exit 0 all pass, 1 any fails (or could not be checked), 2 usage error or the cluster could not be read.
@@ -115,7 +115,7 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   const siblings = readableEntriesByNamespace(raw);
   for (const object of raw) items.push(await scanRawEntry(object, getSecret, rules, siblings.get(namespaceOf(object)) ?? []));
   if (webhook !== undefined) {
-    const { collectPodItems } = await import('./reportPods.js');
+    const { collectPodItems } = await import('./report/pods.js');
     items.push(
       ...(await collectPodItems(kubeConfig, raw, {
         namespace,
@@ -132,7 +132,7 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
 }
 
 async function webhookFlags(kubeConfig: KubeConfig, options: ReportOptions, io: ReportIo): Promise<{ values: InjectorFlagValues; namespace: string }> {
-  const { injectorFlagsOf } = await import('./reportWebhookFlags.js');
+  const { injectorFlagsOf } = await import('./report/webhookFlags.js');
   const own = { ...(options as SidecarFlagValues), requireHostBinding: options.requireHostBinding === true };
   const webhook = injectorFlagsOf(kubeConfig, options.webhook ?? '', own, options.explicitFlags ?? new Set());
   const settings = await webhook.sidecar;

@@ -51,7 +51,7 @@ describe('mcp-header-forward sidecar --help (built dist)', () => {
     for (const flag of ['--proxy-listen', '--admin-listen', '--ca-dir', '--shutdown-grace', '--log-level']) expect(stdout).toContain(flag);
     // The recorder works: it saw the subcommand's own module.
     expect(loaded.some((url) => url.endsWith('/dist/cli/sidecar.js'))).toBe(true);
-    const heavy = loaded.filter((url) => /\/dist\/sidecar\/(server|config|logger)\.js$/.test(url) || url.includes('/node_modules/pino/'));
+    const heavy = loaded.filter((url) => /\/dist\/(sidecar\/(server|config)|contract\/logging)\.js$/.test(url) || url.includes('/node_modules/pino/'));
     expect(heavy).toEqual([]);
   });
 });

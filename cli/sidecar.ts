@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTERCEPTED, DEFAULT_PROXY_LISTEN } from '../contract/sidecar.js';
-import { parseListenAddress, requireLoopback, type ListenAddress } from '../sidecar/listen.js';
+import { LOG_LEVELS, type LogLevel } from '../contract/logLevels.js';
+import { requireLoopback, type ListenAddress } from '../sidecar/listen.js';
 import type { Sidecar } from '../sidecar/server.js';
 import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
+import { listenAddress, millis, wholeNumber } from './flags/parsers.js';
 
 interface SidecarFlags {
   proxyListen: ListenAddress;
@@ -10,25 +12,9 @@ interface SidecarFlags {
   caDir: string;
   caKeyDir?: string;
   shutdownGrace: number;
-  logLevel: string;
+  logLevel: LogLevel;
   maxInterceptedConnections: number;
   maxConnections: number;
-}
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
-
-function millis(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--shutdown-grace "${value}" is not a whole number of milliseconds`);
-  return n;
-}
-
-function positive(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < 1) throw new Error(`${flag} "${value}" is not a whole number above 0`);
-    return n;
-  };
 }
 
 /** `mcp-header-forward sidecar`: the egress proxy, configured by the env vars the injector writes. */
@@ -37,33 +23,33 @@ export function sidecarCommand(): Command {
     .description('Run the egress proxy: adds each MCPServerEntry\'s headers to requests under its remoteUrl (config from MCP_HEADER_FORWARD_ROUTES and TOOLHIVE_SECRET_* env vars)')
     .addOption(
       new Option('--proxy-listen <host:port>', 'proxy address (HTTP_PROXY/HTTPS_PROXY of the vmcp container)')
-        .default(parseListenAddress(DEFAULT_PROXY_LISTEN, '--proxy-listen'), DEFAULT_PROXY_LISTEN)
-        .argParser((v) => requireLoopback(parseListenAddress(v, '--proxy-listen'), '--proxy-listen')),
+        .default(listenAddress('--proxy-listen')(DEFAULT_PROXY_LISTEN), DEFAULT_PROXY_LISTEN)
+        .argParser((v) => requireLoopback(listenAddress('--proxy-listen')(v), '--proxy-listen')),
     )
     .addOption(
       new Option('--admin-listen <host:port>', '/healthz, /readyz and /metrics')
-        .default(parseListenAddress(DEFAULT_ADMIN_LISTEN, '--admin-listen'), DEFAULT_ADMIN_LISTEN)
-        .argParser((v) => parseListenAddress(v, '--admin-listen')),
+        .default(listenAddress('--admin-listen')(DEFAULT_ADMIN_LISTEN), DEFAULT_ADMIN_LISTEN)
+        .argParser(listenAddress('--admin-listen')),
     )
     .option('--ca-dir <dir>', 'where the per-pod CA certificate is written (ca.crt and <hash>.0)', CA_DIR)
     .option('--ca-key-dir <dir>', 'sidecar-only dir keeping the CA key and cert across restarts (reused if valid); default: a new CA each start, key in memory only')
-    .addOption(new Option('--shutdown-grace <ms>', 'on SIGTERM, how long in-flight requests may finish').default(10_000).argParser(millis))
+    .addOption(new Option('--shutdown-grace <ms>', 'on SIGTERM, how long in-flight requests may finish').default(10_000).argParser(millis('--shutdown-grace', 0, 600_000)))
     .addOption(
       new Option('--max-intercepted-connections <n>', 'concurrent intercepted (TLS-terminated) tunnels; more are answered 503')
         .default(DEFAULT_MAX_INTERCEPTED)
-        .argParser(positive('--max-intercepted-connections')),
+        .argParser(wholeNumber('--max-intercepted-connections', 1, 1_000_000)),
     )
-    .addOption(new Option('--max-connections <n>', 'concurrent client connections in all; more are dropped').default(DEFAULT_MAX_CONNECTIONS).argParser(positive('--max-connections')))
+    .addOption(new Option('--max-connections <n>', 'concurrent client connections in all; more are dropped').default(DEFAULT_MAX_CONNECTIONS).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (flags: SidecarFlags) => {
       // The proxy, its config and pino load only when it runs: `sidecar --help` stays cheap.
-      const [{ loadSidecarConfig }, { createSidecarLogger }, { startSidecar }] = await Promise.all([
+      const [{ loadSidecarConfig }, { createLogger }, { startSidecar }] = await Promise.all([
         import('../sidecar/config.js'),
-        import('../sidecar/logger.js'),
+        import('../contract/logging.js'),
         import('../sidecar/server.js'),
       ]);
-      const log = createSidecarLogger(flags.logLevel);
+      const log = createLogger({ name: 'mcp-header-forward-sidecar', level: flags.logLevel });
       let sidecar: Sidecar;
       try {
         const config = loadSidecarConfig(process.env);

@@ -6,8 +6,8 @@ import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { rulesFor } from '../webhook/validate/secretPolicy.js';
 import type { Rule, SecretLookup } from '../webhook/validate/types.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
-import { missingSecretOption, requireHostBindingOption, secretRuleFlags } from './secretRuleFlags.js';
-import { millis } from './webhookFlags.js';
+import { missingSecretOption, requireHostBindingOption, secretRuleFlags } from './flags/secretRules.js';
+import { millis } from './flags/parsers.js';
 import {
   DEFAULT_NAMESPACE,
   InputError,
@@ -15,8 +15,8 @@ import {
   readDocuments,
   secretsFromDocuments,
   type SourcedDocument,
-} from './validateInput.js';
-import { jsonReport, textReport, type SourcedReport } from './validateReport.js';
+} from './validate/input.js';
+import { jsonReport, textReport, type SourcedReport } from './validate/report.js';
 
 // `mcp-header-forward validate`: the webhook's rules, offline, on files. Exit 0 all allowed, 1 any denied,
 // 2 usage or unreadable input.

@@ -9,11 +9,11 @@ import { secretWith, startFakeApiServer, type FakeApiServer } from '../test/unit
 import { send } from '../test/unit/webhook/httpsClient.js';
 import { captureLogs } from '../test/unit/webhook/logCapture.js';
 import { loopbackTls, type LoopbackTls } from '../test/unit/webhook/loopbackTls.js';
-import { allow } from '../webhook/admission/response.js';
+import type { WebhookConfig } from '../webhook/app/config.js';
+import { launchWebhook } from '../webhook/app/launcher.js';
 import { webhookCommand } from './webhook.js';
-import type { WebhookContributor } from './webhookContributor.js';
-import { validateContributor } from './webhookValidate.js';
-import { startWebhook } from './webhookStart.js';
+import { webhookConfigFrom } from './webhook/config.js';
+import type { WebhookFlags } from './webhook/flags.js';
 import { runValidate } from './validate.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -42,26 +42,45 @@ describe('webhook CLI', () => {
 
   const flags = (): string[] => ['--listen', '127.0.0.1:0', '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig];
 
-  it('lets a contributor add its own flags and routes without touching the webhook command', async () => {
-    const greeter: WebhookContributor = {
-      name: 'greeter',
-      addOptions: (command) => command.option('--greeting <text>', 'what to say', 'hello'),
-      routes: ({ options }) => [{ path: '/greet', name: 'greet', review: async () => allow({ warnings: [String(options.greeting)] }) }],
-    };
-    const command = webhookCommand([validateContributor, greeter]);
-    expect(command.helpInformation()).toContain('--greeting <text>');
-    command.parseOptions([...flags(), '--greeting', 'hi there', '--mode', 'warn']);
-    const options = command.opts() as Parameters<typeof startWebhook>[0];
-    expect(options).toMatchObject({ mode: 'warn', secretLookupTimeout: 2_000, listen: { host: '127.0.0.1', port: 0 }, greeting: 'hi there' });
+  /** The flags as commander parses them for `webhook`, then the typed config the launcher takes. */
+  const configFor = (args: string[]): WebhookConfig => {
+    const command = webhookCommand();
+    command.parseOptions(args);
+    return webhookConfigFrom(command.opts<WebhookFlags>(), {});
+  };
 
+  it('parses the flags into one typed config, every part named', () => {
+    const config = configFor([...flags(), '--mode', 'warn', '--drift-check=false', '--scan-rate', '0.5']);
+    expect(config).toMatchObject({
+      server: { listen: { host: '127.0.0.1', port: 0 }, tls: { certFile: tls.certFile, keyFile: tls.keyFile }, tlsReloadIntervalMs: 2_000 },
+      kubeconfig,
+      mode: 'warn',
+      secretLookupTimeoutMs: 2_000,
+      validate: { authorizeSecretRefs: true, missingSecret: 'deny', requireHostBinding: false, accessReviewCacheTtlMs: 10_000 },
+      backgroundScan: { intervalMs: 300_000, secretGetsPerSecond: 0.5 },
+      drift: false,
+      leaderElection: { namespace: 'mcp-header-forward', name: 'mcp-header-forward-drift' },
+    });
+    expect(config.server.clientAuth).toBeUndefined();
+  });
+
+  it('takes no Lease when no loop needs a leader, and refuses flags that do not fit together', () => {
+    expect(configFor([...flags(), '--drift-check=false', '--background-scan=false']).leaderElection).toBe(false);
+    expect(configFor([...flags(), '--leader-election=false']).leaderElection).toBe(false);
+    expect(() => configFor([...flags(), '--remediate-dry-run'])).toThrow('--remediate-dry-run needs --remediate=evict');
+    expect(() => configFor([...flags(), '--client-name', 'kube-apiserver'])).toThrow('--client-name needs --client-ca-file');
+    expect(() => configFor([...flags(), '--sidecar-proxy-port', '15090'])).toThrow('--sidecar-proxy-port and --sidecar-admin-port are both 15090');
+  });
+
+  it('launches the endpoints and loops from the config: one listening line, /validate answers, /readyz turns ready', async () => {
     const logs = captureLogs('info');
-    const running = await startWebhook(options, [validateContributor, greeter], logs.logger);
+    const running = await launchWebhook(configFor([...flags(), '--leader-election=false']), logs.logger);
     try {
-      const greet = await send(`${running.url}/greet`, JSON.stringify(admissionReview({})), { ca: tls.ca.certPem });
-      expect(greet.json()).toMatchObject({ response: { allowed: true, warnings: ['hi there'] } });
       const validate = await send(`${running.url}/validate`, JSON.stringify(admissionReview({ object: entryObject() })), { ca: tls.ca.certPem });
       expect(validate.json()).toMatchObject({ response: { allowed: true } });
-      expect(logs.lines.filter((l) => l.includes('webhook listening on https://127.0.0.1:'))).toHaveLength(1);
+      const listening = logs.lines.filter((l) => l.includes('webhook listening on https://127.0.0.1:'));
+      expect(listening).toHaveLength(1);
+      expect(JSON.parse(listening[0]!)).toMatchObject({ routes: ['/validate', '/mutate', '/validate-secrets'], loops: ['background scan', 'drift check'] });
       await expect.poll(async () => (await send(`${running.url}/readyz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
     } finally {
       await running.stop();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, exportIssuerKey, issueLeaf, type Issuer } from '../certs/x509.js';
 import { CA_CERT_FILE } from '../contract/sidecar.js';
 import { CA_KEY_FILE, CA_REUSE_MIN_REMAINING_MS, checkStoredCa, loadOrCreatePodCa } from './caKeyStore.js';
-import { createSidecarLogger } from './logger.js';
+import { createLogger } from '../contract/logging.js';
 import { CA_VALIDITY_MS, createPodCaIssuer } from './podCa.js';
 
 const DAY = 24 * 3_600_000;
@@ -24,7 +24,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function capture(): { log: ReturnType<typeof createSidecarLogger>; lines: string[] } {
+function capture(): { log: ReturnType<typeof createLogger>; lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -32,7 +32,7 @@ function capture(): { log: ReturnType<typeof createSidecarLogger>; lines: string
       done();
     },
   });
-  return { log: createSidecarLogger('debug', sink), lines };
+  return { log: createLogger({ name: 'mcp-header-forward-sidecar', level: 'debug', destination: sink }), lines };
 }
 
 async function keyDirWith(files: Record<string, string>): Promise<string> {

@@ -11,7 +11,7 @@ import { buildGoClient, goEnv, goGet } from '../test/unit/sidecar/goclient.js';
 import { createTestPki, startUpstream, tempDir, testLookup, type TestPki, type Upstream } from '../test/unit/sidecar/harness.js';
 import { CA_KEY_FILE } from './caKeyStore.js';
 import { loadSidecarConfig } from './config.js';
-import { createSidecarLogger } from './logger.js';
+import { createLogger } from '../contract/logging.js';
 import { startSidecar, type Sidecar } from './server.js';
 
 let root: { path: string; remove(): Promise<void> };
@@ -44,7 +44,7 @@ function start(caKeyDir: string, caDir: string): Promise<Sidecar> {
     adminListen: { host: '127.0.0.1', port: 0 },
     caDir,
     caKeyDir,
-    log: createSidecarLogger('debug', sink),
+    log: createLogger({ name: 'mcp-header-forward-sidecar', level: 'debug', destination: sink }),
     lookup: testLookup,
     shutdownGraceMs: 1_000,
   });

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { splitPemCertificates } from '../../certs/serving.js';
-import { applyServingCerts } from '../../cli/certsApply.js';
+import { applyServingCerts } from '../../cli/certs/apply.js';
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 

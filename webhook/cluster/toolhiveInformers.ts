@@ -17,7 +17,7 @@ export interface ToolhiveInformers extends ToolhiveLookup {
   allEntries(): MCPServerEntry[];
   /** Called after each entry add/update/delete has reached the index; returns an unsubscribe function. */
   onEntryChange(listener: EntryListener): () => void;
-  /** Idempotent: several contributors share one instance. */
+  /** Idempotent. */
   stop(): Promise<void>;
 }
 

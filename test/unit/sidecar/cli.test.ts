@@ -59,7 +59,7 @@ describe('mcp-header-forward sidecar: refusing bad config', () => {
   it('exits 2 on a malformed flag', async () => {
     const result = await runCli({}, ['--proxy-listen', 'nonsense']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--proxy-listen "nonsense" is not host:port');
+    expect(result.stderr).toContain('--proxy-listen must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0 picks a free one), got "nonsense"');
   });
 
   it('exits 2 when the proxy would listen beyond loopback (it adds Secret headers for whoever reaches it)', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createCa, issueLeaf, type IssuedCert, type Issuer } from '../../../certs/x509.js';
 import { loadSidecarConfig } from '../../../sidecar/config.js';
-import { createSidecarLogger } from '../../../sidecar/logger.js';
+import { createLogger } from '../../../contract/logging.js';
 import { startSidecar, type Sidecar, type SidecarOptions } from '../../../sidecar/server.js';
 
 export const testLookup: LookupFunction = (hostname, options, callback) => {
@@ -109,7 +109,7 @@ export async function runSidecar(env: Record<string, string>, options: { shutdow
     proxyListen: { host: '127.0.0.1', port: 0 },
     adminListen: { host: '127.0.0.1', port: 0 },
     caDir,
-    log: createSidecarLogger('debug', sink),
+    log: createLogger({ name: 'mcp-header-forward-sidecar', level: 'debug', destination: sink }),
     lookup: testLookup,
     shutdownGraceMs: 2_000,
     ...options,

@@ -1,7 +1,7 @@
 // Every JSON line a pino logger writes, kept in memory so tests can grep all of them.
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { createLogger } from '../../../webhook/logging.js';
+import { createLogger } from '../../../contract/logging.js';
 
 export interface CapturedLogs {
   logger: Logger;
@@ -16,5 +16,5 @@ export function captureLogs(level: 'trace' | 'info' = 'trace'): CapturedLogs {
       done();
     },
   });
-  return { logger: createLogger({ level, destination }), lines };
+  return { logger: createLogger({ name: 'mcp-header-forward', level, destination }), lines };
 }

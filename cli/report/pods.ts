@@ -1,17 +1,17 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { INJECT_NAMESPACE_LABEL } from '../contract/labels.js';
-import { VMCP_PLURAL } from '../contract/toolhive.js';
-import { VMCP_POD_SELECTOR } from '../webhook/cluster/driftCluster.js';
-import { listToolhive } from '../webhook/cluster/entryList.js';
-import { ToolhiveIndex } from '../webhook/cluster/toolhiveIndex.js';
-import { checkPod, type PodCheckDeps } from '../webhook/drift/checkPod.js';
-import { createSecretFollower } from '../webhook/drift/secretFollower.js';
-import type { InjectSettings } from '../webhook/mutate/settings.js';
-import { podItem } from '../webhook/report/podItem.js';
-import type { ReportItem } from '../webhook/report/types.js';
-import type { GetSecret } from '../webhook/validate/lookup.js';
-import { describeApiError } from './apiErrorText.js';
-import { injectSettingsFrom, type SidecarFlagValues } from './sidecarFlags.js';
+import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
+import { VMCP_PLURAL } from '../../contract/toolhive.js';
+import { VMCP_POD_SELECTOR } from '../../webhook/cluster/driftCluster.js';
+import { listToolhive } from '../../webhook/cluster/entryList.js';
+import { ToolhiveIndex } from '../../webhook/cluster/toolhiveIndex.js';
+import { checkPod, type PodCheckDeps } from '../../webhook/drift/checkPod.js';
+import { createSecretFollower } from '../../webhook/drift/secretFollower.js';
+import type { InjectSettings } from '../../webhook/mutate/settings.js';
+import { podItem } from '../../webhook/report/podItem.js';
+import type { ReportItem } from '../../webhook/report/types.js';
+import type { GetSecret } from '../../webhook/validate/lookup.js';
+import { describeApiError } from '../apiErrorText.js';
+import { injectSettingsFrom, type SidecarFlagValues } from '../flags/injector.js';
 
 // `report --pods`: every vMCP pod in scope through the drift loop's own check (checkPod: the injector's engine),
 // with this user's identity. The injector's settings are the report's own flags, read as the webhook reads

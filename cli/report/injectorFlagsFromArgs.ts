@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { requireHostBindingOption } from './secretRuleFlags.js';
-import { addSidecarOptions, type SidecarFlagValues } from './sidecarFlags.js';
+import { requireHostBindingOption } from '../flags/secretRules.js';
+import { addSidecarOptions, type SidecarFlagValues } from '../flags/injector.js';
 
 // `report --pods` plans pods with the injector flags the webhook Deployment runs with. Pure: the Deployment's
 // container args in, the injector flags they set out (the flags' own parsers, so values come out as the webhook

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
-import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
-import { MISSING_SECRET_POLICIES, type SecretPolicy } from '../webhook/validate/secretPolicy.js';
+import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
+import { MISSING_SECRET_POLICIES, type SecretPolicy } from '../../webhook/validate/secretPolicy.js';
 
 // The two flags that configure the Secret rules, defined once for `webhook` and the commands that apply its rules
 // elsewhere (`validate`, `report`, `inject`). No cluster imports: offline commands load this too.

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   apiServerHostsFrom,
   DEFAULT_SETTINGS,
@@ -8,10 +8,10 @@ import {
   type InjectSettings,
   type PullPolicy,
   type SidecarMode,
-} from '../webhook/mutate/settings.js';
-import { canonicalQuantity } from '../webhook/mutate/quantity.js';
-import { TOOLHIVE_FORWARDING_MODES, type ToolhiveForwardingMode } from '../contract/sealing.js';
-import { version } from './version.js';
+} from '../../webhook/mutate/settings.js';
+import { TOOLHIVE_FORWARDING_MODES, type ToolhiveForwardingMode } from '../../contract/sealing.js';
+import { version } from '../version.js';
+import { collect, quantity, wholeNumber } from './parsers.js';
 
 // The injector's flags, shared by `webhook` (the /mutate route) and `inject` (offline), so both build the
 // same sidecar from the same words.
@@ -35,32 +35,6 @@ export interface SidecarFlagValues {
   toolhiveForwarding: ToolhiveForwardingMode;
 }
 
-/** A Kubernetes quantity, returned in the canonical form the API server stores (so re-planning finds no diff). */
-function quantity(flag: string): (value: string) => string {
-  return (value) => {
-    if (value === '') return '';
-    const canonical = canonicalQuantity(value);
-    if (canonical === undefined) {
-      throw new InvalidArgumentError(`${flag} must be a Kubernetes quantity like 10m, 0.5, 64Mi or "" for none, got "${value}"`);
-    }
-    return canonical;
-  };
-}
-
-function integer(flag: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number between ${min} and ${max}, got "${value}"`);
-    }
-    return n;
-  };
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
-}
-
 export function addSidecarOptions(command: Command): Command {
   const d = DEFAULT_SETTINGS;
   return command
@@ -75,9 +49,9 @@ export function addSidecarOptions(command: Command): Command {
     .addOption(new Option('--sidecar-memory-request <quantity>', 'memory request ("" for none)').default(d.resources.requests?.memory ?? '').argParser(quantity('--sidecar-memory-request')))
     .addOption(new Option('--sidecar-cpu-limit <quantity>', 'CPU limit ("" for none)').default(d.resources.limits?.cpu ?? '').argParser(quantity('--sidecar-cpu-limit')))
     .addOption(new Option('--sidecar-memory-limit <quantity>', 'memory limit ("" for none)').default(d.resources.limits?.memory ?? '').argParser(quantity('--sidecar-memory-limit')))
-    .addOption(new Option('--sidecar-proxy-port <port>', 'loopback port of the proxy (HTTP_PROXY of the vmcp container)').default(d.proxyPort).argParser(integer('--sidecar-proxy-port', 1, 65535)))
-    .addOption(new Option('--sidecar-admin-port <port>', 'port of /healthz, /readyz, /metrics (probes)').default(d.adminPort).argParser(integer('--sidecar-admin-port', 1, 65535)))
-    .addOption(new Option('--sidecar-run-as-user <uid>', 'non-root UID the sidecar runs as').default(d.runAsUser).argParser(integer('--sidecar-run-as-user', 1, 2147483647)))
+    .addOption(new Option('--sidecar-proxy-port <port>', 'loopback port of the proxy (HTTP_PROXY of the vmcp container)').default(d.proxyPort).argParser(wholeNumber('--sidecar-proxy-port', 1, 65535)))
+    .addOption(new Option('--sidecar-admin-port <port>', 'port of /healthz, /readyz, /metrics (probes)').default(d.adminPort).argParser(wholeNumber('--sidecar-admin-port', 1, 65535)))
+    .addOption(new Option('--sidecar-run-as-user <uid>', 'non-root UID the sidecar runs as').default(d.runAsUser).argParser(wholeNumber('--sidecar-run-as-user', 1, 2147483647)))
     .addOption(new Option('--cluster-domain <domain>', 'cluster DNS suffix; .svc and .<domain> go into NO_PROXY unless a routed host needs them').default(d.clusterDomain))
     .addOption(
       new Option('--api-server-host <host>', 'API server host for NO_PROXY (repeatable; default: $KUBERNETES_SERVICE_HOST and kubernetes.default.svc[.<domain>])').argParser(collect),

@@ -1,4 +1,4 @@
-import type { EntryReport } from '../webhook/validate/checkEntry.js';
+import type { EntryReport } from '../../webhook/validate/checkEntry.js';
 
 export interface SourcedReport extends EntryReport {
   source: string;

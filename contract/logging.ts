@@ -1,10 +1,10 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './logLevels.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+// One logger setup for the webhook and the sidecar: JSON lines, ISO time, the same levels and the same
+// redaction. Defence in depth: nothing logs Secret data, header values or whole objects, but if a future log
+// line carries one, these paths are censored before it is written.
 
-// Defence in depth: the code never logs Secret data or whole objects, but if a future log line carries
-// a Secret, an AdmissionReview object or request headers, these paths are censored before they are written.
 export const REDACT_PATHS: readonly string[] = [
   'data',
   'stringData',
@@ -16,25 +16,27 @@ export const REDACT_PATHS: readonly string[] = [
   'oldObject',
   'request.object',
   'request.oldObject',
-  'headers.authorization',
-  'headers.cookie',
-  'req.headers.authorization',
-  'req.headers.cookie',
+  'headers',
+  '*.headers',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
   'value',
   '*.value',
 ];
 
 export interface LoggerOptions {
+  name: string;
   level?: LogLevel;
   /** Where JSON lines go (stdout by default); tests pass a stream to capture every line. */
   destination?: DestinationStream;
-  name?: string;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
-      name: options.name ?? 'mcp-header-forward',
+      name: options.name,
       level: options.level ?? 'info',
       redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
       timestamp: pino.stdTimeFunctions.isoTime,

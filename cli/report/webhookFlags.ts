@@ -1,6 +1,6 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
-import { describeApiError } from './apiErrorText.js';
+import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../../webhook/config/webhookConfigurations.js';
+import { describeApiError } from '../apiErrorText.js';
 import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
 
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { TOOLHIVE_GROUP } from '../contract/toolhive.js';
-import { secretFacts, type SecretObject } from '../webhook/validate/secretFacts.js';
-import type { SecretFacts } from '../webhook/validate/types.js';
+import { TOOLHIVE_GROUP } from '../../contract/toolhive.js';
+import { secretFacts, type SecretObject } from '../../webhook/validate/secretFacts.js';
+import type { SecretFacts } from '../../webhook/validate/types.js';
 
 // Reading the offline CLI's input: YAML or JSON files, several documents each, `kind: List` (and *List)
 // flattened. Unreadable input is an InputError (exit 2); its message never quotes file contents.

@@ -7,8 +7,8 @@ import {
   setHeaderOptions,
   type V1Secret,
 } from '@kubernetes/client-node';
-import { base64, createServingBundle, renewalDecision, rotationCaBundle } from '../certs/serving.js';
-import { pemsFromSecretData, tlsSecret } from '../certs/tlsSecret.js';
+import { base64, createServingBundle, renewalDecision, rotationCaBundle } from '../../certs/serving.js';
+import { pemsFromSecretData, tlsSecret } from '../../certs/tlsSecret.js';
 
 // The cluster edge of `certs --apply` (the self-signed overlay's Job): renew the serving Secret only when
 // needed, and publish the new CA in caBundle *before* the webhook can serve a cert signed by it.

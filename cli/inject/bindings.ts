@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { referencedSecretsFor, secretBindingsFrom, type SecretAnnotations, type SecretBindings } from '../webhook/mutate/hostBindings.js';
-import type { InjectContext } from '../webhook/mutate/inject.js';
-import type { KubeObject } from '../webhook/mutate/workload.js';
+import { referencedSecretsFor, secretBindingsFrom, type SecretAnnotations, type SecretBindings } from '../../webhook/mutate/hostBindings.js';
+import type { InjectContext } from '../../webhook/mutate/inject.js';
+import type { KubeObject } from '../../webhook/mutate/workload.js';
 
 // Host binding for `inject`, offline: the webhook GETs each referenced Secret for its allowed-hosts annotation;
 // here the Secrets come from the input files (metadata only: data is never read). Pure: objects in, bindings out.
