@@ -29,7 +29,7 @@ metadata: {name: gateway, namespace: tools}
 spec: {ports: [{port: 4483}]}
 `;
 
-function run(args: string[], files: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+async function run(args: string[], files: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: InjectIo = {
@@ -39,7 +39,7 @@ function run(args: string[], files: Record<string, string> = {}): { code: number
   };
   process.exitCode = undefined;
   const program = new Command().exitOverride().addCommand(injectCommand(io));
-  program.parse(['node', 'mhf', 'inject', ...args]);
+  await program.parseAsync(['node', 'mhf', 'inject', ...args]);
   const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;
   return { code, stdout, stderr };
@@ -48,34 +48,34 @@ function run(args: string[], files: Record<string, string> = {}): { code: number
 const image = ['--sidecar-image', 'ghcr.io/example/mcp-header-forward:v0.1.0', '--api-server-host', '10.96.0.1,kubernetes.default.svc,kubernetes.default.svc.cluster.local'];
 
 describe('mcp-header-forward inject', () => {
-  it('prints the same patch as the webhook golden fixture for a pod', () => {
-    const { code, stdout } = run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'patch', ...image]);
+  it('prints the same patch as the webhook golden fixture for a pod', async () => {
+    const { code, stdout } = await run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'patch', ...image]);
     expect(code).toBe(0);
     const golden = JSON.parse(readFileSync(`${testdata}basic-native/expected.golden.json`, 'utf8')) as { patch: unknown };
     expect(JSON.parse(stdout)).toEqual(golden.patch);
   });
 
-  it('injects a Deployment template, passes other objects through, and the result is stable under re-injection', () => {
+  it('injects a Deployment template, passes other objects through, and the result is stable under re-injection', async () => {
     const files = { 'deploy.yaml': DEPLOYMENT };
     const objects = `${testdata}basic-native/objects.yaml`;
-    const first = run(['-f', 'deploy.yaml', '--objects', objects, ...image], files);
+    const first = await run(['-f', 'deploy.yaml', '--objects', objects, ...image], files);
     expect(first.code).toBe(0);
     const docs = parseAllDocuments(first.stdout).map((d) => d.toJS() as { kind: string; spec: { template?: { spec: V1Pod['spec'] } } });
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service']);
     expect(docs[0]!.spec.template!.spec!.initContainers![0]!.name).toBe('header-forward-proxy');
-    const again = run(['-f', 'again.yaml', '--objects', objects, '-o', 'patch', ...image], { 'again.yaml': first.stdout });
+    const again = await run(['-f', 'again.yaml', '--objects', objects, '-o', 'patch', ...image], { 'again.yaml': first.stdout });
     expect(JSON.parse(again.stdout)).toEqual([]);
   });
 
-  it('writes patches of workloads at the template path', () => {
-    const { stdout } = run(['-f', 'd.yaml', '--objects', `${testdata}basic-native/objects.yaml`, '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT });
+  it('writes patches of workloads at the template path', async () => {
+    const { stdout } = await run(['-f', 'd.yaml', '--objects', `${testdata}basic-native/objects.yaml`, '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT });
     const paths = (JSON.parse(stdout) as { path: string }[]).map((op) => op.path);
     expect(paths.every((p) => p.startsWith('/spec/template/'))).toBe(true);
     expect(paths).toContain('/spec/template/spec/initContainers');
   });
 
-  it('honours the sidecar flags', () => {
-    const { stdout } = run([
+  it('honours the sidecar flags', async () => {
+    const { stdout } = await run([
       '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
       '--sidecar-mode', 'container', '--sidecar-cpu-limit', '200m', '--sidecar-memory-request', '', ...image,
     ]);
@@ -86,16 +86,16 @@ describe('mcp-header-forward inject', () => {
     expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '192Mi' } });
   });
 
-  it('reads objects from a kubectl List (kubectl get ... -o yaml)', () => {
+  it('reads objects from a kubectl List (kubectl get ... -o yaml)', async () => {
     const { vmcps, entries } = loadFixture('basic-native');
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...vmcps, ...entries] });
-    const { code, stdout } = run(['-f', 'd.yaml', '--objects', 'list.json', '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT, 'list.json': list });
+    const { code, stdout } = await run(['-f', 'd.yaml', '--objects', 'list.json', '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT, 'list.json': list });
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { path: string }[]).map((op) => op.path)).toContain('/spec/template/spec/initContainers');
   });
 
-  it('writes resource quantities in canonical form', () => {
-    const { stdout } = run([
+  it('writes resource quantities in canonical form', async () => {
+    const { stdout } = await run([
       '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
       '--sidecar-cpu-request', '0.25', '--sidecar-memory-limit', '1024Mi', ...image,
     ]);
@@ -103,33 +103,33 @@ describe('mcp-header-forward inject', () => {
     expect(sidecar.resources).toEqual({ requests: { cpu: '250m', memory: '32Mi' }, limits: { memory: '1Gi' } });
   });
 
-  it('says why a pod is not injected and prints it unchanged', () => {
-    const { code, stdout, stderr } = run(['-f', `${testdata}opted-out/pod.yaml`, '--objects', `${testdata}opted-out/objects.yaml`, '-n', 'tools']);
+  it('says why a pod is not injected and prints it unchanged', async () => {
+    const { code, stdout, stderr } = await run(['-f', `${testdata}opted-out/pod.yaml`, '--objects', `${testdata}opted-out/objects.yaml`, '-n', 'tools']);
     expect(code).toBe(0);
     expect(stderr).toContain('not injected: pod annotation mcp-header-forward.dev/inject="false" opts it out');
     expect(parse(stdout)).toEqual(loadFixture('opted-out').pod);
   });
 
-  it('exits 2 naming the file when -f holds no pod, and 1 when the pod cannot be injected', () => {
-    const none = run(['-f', 'svc.yaml'], { 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' });
+  it('exits 2 naming the file when -f holds no pod, and 1 when the pod cannot be injected', async () => {
+    const none = await run(['-f', 'svc.yaml'], { 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('svc.yaml holds no Pod or workload with a pod template');
     const pod = loadFixture('basic-native').pod;
     pod.spec!.containers[0]!.env!.push({ name: 'NO_PROXY', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } });
-    const bad = run(['-f', 'p.json', '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools'], { 'p.json': JSON.stringify(pod) });
+    const bad = await run(['-f', 'p.json', '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools'], { 'p.json': JSON.stringify(pod) });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cannot inject: spec\.containers\[0\]: NO_PROXY is set with valueFrom/);
   });
 
-  it('refuses equal proxy and admin ports', () => {
-    const { code, stderr } = run(['-f', `${testdata}basic-native/pod.yaml`, '--sidecar-proxy-port', '15090']);
+  it('refuses equal proxy and admin ports', async () => {
+    const { code, stderr } = await run(['-f', `${testdata}basic-native/pod.yaml`, '--sidecar-proxy-port', '15090']);
     expect(code).toBe(2);
     expect(stderr).toContain('--sidecar-proxy-port and --sidecar-admin-port are both 15090');
   });
 
-  it('matches planPod output exactly for -o json', () => {
+  it('matches planPod output exactly for -o json', async () => {
     const { pod, vmcps, entries, settings } = loadFixture('basic-native');
-    const { stdout } = run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json', ...image]);
+    const { stdout } = await run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json', ...image]);
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(planPod(pod, { vmcp: vmcps[0]!, entries, settings }).pod)));
   });
 });
@@ -160,8 +160,8 @@ metadata: {name: analytics, namespace: tools}
     return (JSON.parse(value) as { routes: Route[] }).routes;
   }
 
-  it('without --require-host-binding: copies an annotated Secret\'s hosts into its route, as the webhook does; unannotated ones stay unbound', () => {
-    const { code, stdout, stderr } = run([...base, '--objects', objects, 'secrets.yaml'], { 'secrets.yaml': SECRETS });
+  it('without --require-host-binding: copies an annotated Secret\'s hosts into its route, as the webhook does; unannotated ones stay unbound', async () => {
+    const { code, stdout, stderr } = await run([...base, '--objects', objects, 'secrets.yaml'], { 'secrets.yaml': SECRETS });
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(routesOf(stdout).map((r) => [r.entry, r.allowedHosts])).toEqual([
@@ -171,23 +171,23 @@ metadata: {name: analytics, namespace: tools}
     expect(stdout).not.toContain('c2VudGluZWwtbmV2ZXItcHJpbnRlZA==');
   });
 
-  it('with --require-host-binding: leaves out the route whose Secret has no annotation, with a warning', () => {
-    const { code, stdout, stderr } = run([...base, '--objects', objects, 'secrets.yaml', '--require-host-binding'], { 'secrets.yaml': SECRETS });
+  it('with --require-host-binding: leaves out the route whose Secret has no annotation, with a warning', async () => {
+    const { code, stdout, stderr } = await run([...base, '--objects', objects, 'secrets.yaml', '--require-host-binding'], { 'secrets.yaml': SECRETS });
     expect(code).toBe(0);
     expect(stderr).toContain(`warning: MCPServerEntry tools/analytics skipped: spec.remoteUrl host mcp.analytics.example.com is not allowed by the ${ALLOWED_HOSTS_ANNOTATION} annotation`);
     expect(routesOf(stdout).map((r) => r.entry)).toEqual(['tools/github']);
   });
 
-  it('Secrets in -f count too', () => {
+  it('Secrets in -f count too', async () => {
     const pod = readFileSync(`${testdata}basic-native/pod.yaml`, 'utf8');
-    const { code, stdout } = run(['-f', 'all.yaml', '-n', 'tools', '-o', 'json', ...image, '--objects', objects, '--require-host-binding'], { 'all.yaml': `${pod}\n---\n${SECRETS}` });
+    const { code, stdout } = await run(['-f', 'all.yaml', '-n', 'tools', '-o', 'json', ...image, '--objects', objects, '--require-host-binding'], { 'all.yaml': `${pod}\n---\n${SECRETS}` });
     expect(code).toBe(0);
     const pods = (JSON.parse(stdout) as { items: V1Pod[] }).items.filter((o) => o.kind === 'Pod');
     expect(routesOf(JSON.stringify(pods[0])).map((r) => r.entry)).toEqual(['tools/github']);
   });
 
-  it('with --require-host-binding and a referenced Secret not in the files: refuses the pod (exit 1) and says what to add', () => {
-    const { code, stdout, stderr } = run([...base, '--objects', objects, '--require-host-binding']);
+  it('with --require-host-binding and a referenced Secret not in the files: refuses the pod (exit 1) and says what to add', async () => {
+    const { code, stdout, stderr } = await run([...base, '--objects', objects, '--require-host-binding']);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain(
@@ -195,14 +195,14 @@ metadata: {name: analytics, namespace: tools}
     );
   });
 
-  it('exits 2 naming the file when a Secret\'s annotations are not strings', () => {
-    const { code, stderr } = run([...base, '--objects', objects, 'bad.yaml'], { 'bad.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {a: [1]}}\n' });
+  it('exits 2 naming the file when a Secret\'s annotations are not strings', async () => {
+    const { code, stderr } = await run([...base, '--objects', objects, 'bad.yaml'], { 'bad.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {a: [1]}}\n' });
     expect(code).toBe(2);
     expect(stderr).toContain('bad.yaml: Secret s: metadata.annotations must map keys to strings');
   });
 
-  it('without --require-host-binding and no Secrets given: the webhook fixture\'s output, unchanged', () => {
-    const { code, stdout } = run([...base, '--objects', objects]);
+  it('without --require-host-binding and no Secrets given: the webhook fixture\'s output, unchanged', async () => {
+    const { code, stdout } = await run([...base, '--objects', objects]);
     expect(code).toBe(0);
     expect(routesOf(stdout).every((r) => r.allowedHosts === undefined)).toBe(true);
   });

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { contextFromObjects, type InjectContext } from '../webhook/mutate/inject.js';
+import { contextFromObjects } from '../webhook/mutate/inject.js';
+import { prepareInjection, type InjectionSources } from '../webhook/mutate/prepare.js';
 import type { InjectSettings } from '../webhook/mutate/settings.js';
 import { classify, parseYamlObjects, type LoadedObjects } from '../webhook/mutate/objects.js';
 import { PlanError } from '../webhook/mutate/vmcpContainer.js';
 import { injectObject, isPodLike, podOf, type KubeObject } from '../webhook/mutate/workload.js';
 import { podRuleViolations } from '../webhook/mutate/podRules.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
-import { bindingsForPod, givenSecretsFrom, type GivenSecrets } from './inject/bindings.js';
+import { givenSecretAnnotations, givenSecretsFrom, type GivenSecrets } from './inject/bindings.js';
 import { requireHostBindingOption } from './flags/secretRules.js';
 import { addSidecarOptions, injectSettingsFrom, type SidecarFlagValues } from './flags/injector.js';
 
@@ -48,14 +49,14 @@ export function injectCommand(io: InjectIo = realIo): Command {
     .addOption(requireHostBindingOption())
     .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE));
   addSidecarOptions(command);
-  command.action((flags: InjectFlags) => {
-    process.exitCode = runInject(flags, io);
+  command.action(async (flags: InjectFlags) => {
+    process.exitCode = await runInject(flags, io);
   });
   return command;
 }
 
 /** Returns the exit code; writes the result to stdout and skip reasons, warnings and errors to stderr. */
-export function runInject(flags: InjectFlags, io: InjectIo): number {
+export async function runInject(flags: InjectFlags, io: InjectIo): Promise<number> {
   let inputs: Inputs;
   try {
     inputs = loadInputs(flags, io);
@@ -63,10 +64,10 @@ export function runInject(flags: InjectFlags, io: InjectIo): number {
     io.stderr(`mcp-header-forward inject: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_USAGE;
   }
-  const ctx = contextFromObjects(inputs.known, { namespace: flags.namespace, settings: inputs.settings });
+  const sources = sourcesFrom(inputs, flags.requireHostBinding === true);
   const outputs: Rendered[] = [];
   for (const document of inputs.documents) {
-    const done = isPodLike(document) ? injectDocument(document, ctx, inputs.secrets, flags.requireHostBinding === true, io) : { object: document, patch: [] };
+    const done = isPodLike(document) ? await injectDocument(document, flags.namespace, sources, io) : { object: document, patch: [] };
     if (done === undefined) return EXIT_FAILED;
     outputs.push(done);
   }
@@ -75,6 +76,7 @@ export function runInject(flags: InjectFlags, io: InjectIo): number {
 }
 
 interface Inputs {
+  namespace: string;
   documents: KubeObject[];
   known: LoadedObjects;
   secrets: GivenSecrets;
@@ -99,20 +101,32 @@ function loadInputs(flags: InjectFlags, io: InjectIo): Inputs {
     known.entries.push(...more.entries);
     for (const [key, annotations] of givenSecretsFrom(objects, flags.namespace, file)) secrets.set(key, annotations);
   }
-  return { documents, known, secrets, settings };
+  return { namespace: flags.namespace, documents, known, secrets, settings };
+}
+
+/** The webhook's sources, from the files: no namespace labels (there is no namespace to read). */
+function sourcesFrom(inputs: Inputs, requireHostBinding: boolean): InjectionSources {
+  const { findVmcp, entriesIn } = contextFromObjects(inputs.known, { namespace: inputs.namespace, settings: inputs.settings });
+  return {
+    findVmcp,
+    entriesIn,
+    injectLabel: () => undefined,
+    settings: inputs.settings,
+    secretAnnotations: givenSecretAnnotations(inputs.secrets, requireHostBinding),
+    requireHostBinding,
+  };
 }
 
 /** undefined: the object cannot be injected (reason already on stderr). */
-function injectDocument(document: KubeObject, ctx: InjectContext, secrets: GivenSecrets, requireHostBinding: boolean, io: InjectIo): Rendered | undefined {
+async function injectDocument(document: KubeObject, namespace: string, sources: InjectionSources, io: InjectIo): Promise<Rendered | undefined> {
   const label = `${document.kind ?? ''}/${document.metadata?.name ?? document.metadata?.generateName ?? ''}`;
-  // The webhook reads the Secrets' host bindings before planning; here they come from the files.
-  const binding = bindingsForPod(podOf(document)!, ctx, secrets, requireHostBinding);
-  if ('error' in binding) {
-    io.stderr(`${label}: cannot inject: ${binding.error}\n`);
+  const prepared = await prepareInjection(podOf(document)!, namespace, sources);
+  if ('error' in prepared) {
+    io.stderr(`${label}: cannot inject: ${prepared.error}\n`);
     return undefined;
   }
   try {
-    const { object, patch, result } = injectObject(document, { ...ctx, secretBindings: binding.bindings });
+    const { object, patch, result } = injectObject(document, prepared.ctx);
     for (const reason of result.decision.reasons) io.stderr(`${label}: not injected: ${reason.message}\n`);
     for (const warning of result.plan?.warnings ?? []) io.stderr(`${label}: warning: ${warning}\n`);
     const problems = patch.length > 0 ? podRuleViolations(podOf(object)!) : [];

@@ -3,6 +3,8 @@ export const DOMAIN = 'mcp-header-forward.dev';
 
 export const MODE_LABEL = `${DOMAIN}/mode`;
 export const INJECT_NAMESPACE_LABEL = `${DOMAIN}/inject`;
+/** Namespace label value that opts a whole namespace out of injection (like `istio-injection=disabled`). */
+export const INJECT_DISABLED = 'disabled';
 export const INJECT_ANNOTATION = `${DOMAIN}/inject`;
 export const STATUS_ANNOTATION = `${DOMAIN}/status`;
 export const ALLOWED_HOSTS_ANNOTATION = `${DOMAIN}/allowed-hosts`;

@@ -1,10 +1,9 @@
-import type { V1Pod } from '@kubernetes/client-node';
-import { referencedSecretsFor, secretBindingsFrom, type SecretAnnotations, type SecretBindings } from '../../webhook/mutate/hostBindings.js';
-import type { InjectContext } from '../../webhook/mutate/inject.js';
+import type { SecretAnnotations } from '../../webhook/mutate/hostBindings.js';
+import type { AnnotationsRead } from '../../webhook/mutate/prepare.js';
 import type { KubeObject } from '../../webhook/mutate/workload.js';
 
 // Host binding for `inject`, offline: the webhook GETs each referenced Secret for its allowed-hosts annotation;
-// here the Secrets come from the input files (metadata only: data is never read). Pure: objects in, bindings out.
+// here the Secrets come from the input files (metadata only: data is never read). Pure: objects in, annotations out.
 
 /** `namespace/name` -> the Secret's annotations, for every `kind: Secret` in the files. */
 export type GivenSecrets = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -25,29 +24,25 @@ export function givenSecretsFrom(objects: readonly KubeObject[], defaultNamespac
 }
 
 /**
- * The bindings the webhook would compute for this pod. A referenced Secret missing from the files is unknown,
- * not absent: without --require-host-binding it stays unbound (as before); with it the pod is refused, as the
- * webhook refuses when it cannot read an annotation.
+ * The Secrets' annotations as the webhook would read them, from the files. A referenced Secret missing from the
+ * files is unknown, not absent: without --require-host-binding it stays unbound (as before); with it the pod is
+ * refused, as the webhook refuses when it cannot read an annotation.
  */
-export function bindingsForPod(
-  pod: V1Pod,
-  ctx: Pick<InjectContext, 'namespace' | 'findVmcp' | 'entriesIn'>,
-  given: GivenSecrets,
-  requireHostBinding: boolean,
-): { bindings: SecretBindings } | { error: string } {
-  const namespace = pod.metadata?.namespace || ctx.namespace;
-  const annotations = new Map<string, SecretAnnotations>();
-  const unknown: string[] = [];
-  for (const name of referencedSecretsFor(pod, { ...ctx, namespace })) {
-    const found = given.get(`${namespace}/${name}`);
-    if (found !== undefined) annotations.set(name, found);
-    else unknown.push(name);
-  }
-  if (requireHostBinding && unknown.length > 0) {
-    const names = unknown.map((n) => JSON.stringify(n)).join(', ');
-    return {
-      error: `--require-host-binding needs the allowed-hosts annotation of Secret${unknown.length > 1 ? 's' : ''} ${names} in namespace ${JSON.stringify(namespace)}: add ${unknown.length > 1 ? 'them' : 'it'} (metadata is enough) to --objects or -f`,
-    };
-  }
-  return { bindings: secretBindingsFrom(annotations, requireHostBinding) };
+export function givenSecretAnnotations(given: GivenSecrets, requireHostBinding: boolean): (namespace: string, names: readonly string[]) => Promise<AnnotationsRead> {
+  return async (namespace, names) => {
+    const annotations = new Map<string, SecretAnnotations>();
+    const unknown: string[] = [];
+    for (const name of names) {
+      const found = given.get(`${namespace}/${name}`);
+      if (found !== undefined) annotations.set(name, found);
+      else unknown.push(name);
+    }
+    if (requireHostBinding && unknown.length > 0) {
+      const quoted = unknown.map((n) => JSON.stringify(n)).join(', ');
+      return {
+        error: `--require-host-binding needs the allowed-hosts annotation of Secret${unknown.length > 1 ? 's' : ''} ${quoted} in namespace ${JSON.stringify(namespace)}: add ${unknown.length > 1 ? 'them' : 'it'} (metadata is enough) to --objects or -f`,
+      };
+    }
+    return { annotations };
+  };
 }

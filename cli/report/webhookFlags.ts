@@ -1,5 +1,5 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_DEPLOYMENT_NAME, DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../../webhook/config/webhookConfigurations.js';
 import { describeApiError } from '../apiErrorText.js';
 import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
 
@@ -18,7 +18,7 @@ export function injectorFlagsOf(kubeConfig: KubeConfig, ref: string, own: Inject
   if (ref === '') return { namespace: DEFAULT_WEBHOOK_NAMESPACE, sidecar: Promise.resolve({ values: own }) };
   const slash = ref.indexOf('/');
   const namespace = slash < 0 ? ref : ref.slice(0, slash);
-  const name = slash < 0 ? DEFAULT_WEBHOOK_NAMESPACE : ref.slice(slash + 1);
+  const name = slash < 0 ? DEFAULT_DEPLOYMENT_NAME : ref.slice(slash + 1);
   const where = `Deployment ${namespace}/${name}`;
   const sidecar = kubeConfig
     .makeApiClient(AppsV1Api)

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCa, issueLeaf } from '../../certs/x509.js';
-import { TOOLHIVE_GROUP } from '../../webhook/config/webhookConfigurations.js';
+import { TOOLHIVE_GROUP } from '../../contract/toolhive.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { entriesApi, entryManifest, type EntryVersion } from './harness/entries.js';
 import { registerValidatingWebhook, type Registration } from './harness/webhookRegistration.js';

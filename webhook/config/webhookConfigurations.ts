@@ -1,9 +1,13 @@
-import {
-  DOMAIN,
-  INJECT_NAMESPACE_LABEL,
-  VMCP_NAME_LABEL,
-  VMCP_NAME_VALUE,
-} from '../../contract/labels.js';
+import type {
+  AdmissionregistrationV1WebhookClientConfig,
+  V1LabelSelector,
+  V1MutatingWebhook,
+  V1MutatingWebhookConfiguration,
+  V1ValidatingWebhook,
+  V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
+import { DOMAIN, INJECT_DISABLED, INJECT_NAMESPACE_LABEL, VMCP_NAME_LABEL, VMCP_NAME_VALUE } from '../../contract/labels.js';
+import { API_VERSIONS, ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../contract/toolhive.js';
 import { DEFAULT_SETTINGS } from '../mutate/settings.js';
 
 // The admission registration objects, built from the same settings the server runs with (Pepr style):
@@ -15,17 +19,14 @@ export const VALIDATE_SECRETS_PATH = '/validate-secrets';
 export const DEFAULT_CONFIGURATION_NAME = 'mcp-header-forward';
 export const DEFAULT_NAMESPACE = 'mcp-header-forward';
 export const DEFAULT_SERVICE_NAME = 'mcp-header-forward';
+/** The webhook Deployment (manifests/base): `report --pods` reads its injector flags. */
+export const DEFAULT_DEPLOYMENT_NAME = 'mcp-header-forward';
 /** The API server allows 1..30 s; small, so a slow webhook fails a request instead of stalling a rollout. */
 export const DEFAULT_TIMEOUT_SECONDS = 5;
 /** Namespaces the injector never touches, whatever their labels: the injector's own list, so both agree. */
 export const ALWAYS_EXCLUDED_NAMESPACES: readonly string[] = DEFAULT_SETTINGS.excludedNamespaces;
-/** Namespace label value that opts a whole namespace out of injection (like `istio-injection=disabled`). */
-export const INJECT_DISABLED = 'disabled';
 /** Label the API server sets on every namespace (since 1.21): selects by name without extra labelling. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-export const TOOLHIVE_GROUP = 'toolhive.stacklok.dev';
-export const MCPSERVERENTRY_VERSIONS = ['v1alpha1', 'v1beta1'] as const;
 
 export const VALIDATING_WEBHOOK_NAME = `validate.mcpserverentries.${DOMAIN}`;
 export const MUTATING_WEBHOOK_NAME = `inject.pods.${DOMAIN}`;
@@ -59,49 +60,12 @@ export interface WebhookConfigOptions {
   timeoutSeconds?: number;
 }
 
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-  values?: string[];
-}
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-export interface RuleWithOperations {
-  apiGroups: string[];
-  apiVersions: string[];
-  operations: string[];
-  resources: string[];
-  scope: 'Namespaced' | 'Cluster' | '*';
-}
-export interface ClientConfig {
-  service?: { name: string; namespace: string; path: string; port: number };
-  url?: string;
-  caBundle?: string;
-}
-export interface WebhookCommon {
-  name: string;
-  admissionReviewVersions: string[];
-  clientConfig: ClientConfig;
-  failurePolicy: FailurePolicy;
-  matchPolicy: 'Equivalent' | 'Exact';
-  namespaceSelector?: LabelSelector;
-  objectSelector?: LabelSelector;
-  rules: RuleWithOperations[];
-  matchConditions?: { name: string; expression: string }[];
-  sideEffects: 'None';
-  timeoutSeconds: number;
-}
-export interface MutatingWebhook extends WebhookCommon {
-  reinvocationPolicy: 'IfNeeded' | 'Never';
-}
-export interface WebhookConfiguration<W> {
-  apiVersion: 'admissionregistration.k8s.io/v1';
-  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
-  metadata: { name: string; labels: Record<string, string> };
-  webhooks: W[];
-}
+/** What a webhook entry needs from a caller-facing Service reference or URL. */
+type ClientConfig = AdmissionregistrationV1WebhookClientConfig;
+/** client-node's types with the webhooks list always present (we always write one). */
+export type ValidatingConfiguration = V1ValidatingWebhookConfiguration & { webhooks: V1ValidatingWebhook[] };
+export type MutatingConfiguration = V1MutatingWebhookConfiguration & { webhooks: V1MutatingWebhook[] };
+type Common = Pick<V1ValidatingWebhook, 'admissionReviewVersions' | 'clientConfig' | 'failurePolicy' | 'matchPolicy' | 'sideEffects' | 'timeoutSeconds'>;
 
 interface Resolved {
   name: string;
@@ -136,10 +100,7 @@ function clientConfig(endpoint: WebhookEndpoint, path: string, caBundle: string 
   return caBundle === undefined ? target : { ...target, caBundle };
 }
 
-function common(resolved: Resolved, path: string): Pick<
-  WebhookCommon,
-  'admissionReviewVersions' | 'clientConfig' | 'failurePolicy' | 'matchPolicy' | 'sideEffects' | 'timeoutSeconds'
-> {
+function common(resolved: Resolved, path: string): Common {
   return {
     admissionReviewVersions: ['v1'],
     clientConfig: clientConfig(resolved.endpoint, path, resolved.caBundle),
@@ -157,7 +118,7 @@ function labels(): Record<string, string> {
 }
 
 /** Namespaces the injector may touch: not system ones, not our own, not ones labelled inject=disabled. */
-export function injectionNamespaceSelector(ownNamespace: string): LabelSelector {
+export function injectionNamespaceSelector(ownNamespace: string): V1LabelSelector {
   return {
     matchExpressions: [
       { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, ownNamespace] },
@@ -166,7 +127,7 @@ export function injectionNamespaceSelector(ownNamespace: string): LabelSelector 
   };
 }
 
-export function validatingWebhookConfiguration(options: WebhookConfigOptions = {}): WebhookConfiguration<WebhookCommon> {
+export function validatingWebhookConfiguration(options: WebhookConfigOptions = {}): ValidatingConfiguration {
   const resolved = resolve(options);
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -179,9 +140,9 @@ export function validatingWebhookConfiguration(options: WebhookConfigOptions = {
         rules: [
           {
             apiGroups: [TOOLHIVE_GROUP],
-            apiVersions: [...MCPSERVERENTRY_VERSIONS],
+            apiVersions: [...API_VERSIONS],
             operations: ['CREATE', 'UPDATE'],
-            resources: ['mcpserverentries'],
+            resources: [ENTRY_PLURAL],
             scope: 'Namespaced',
           },
         ],
@@ -195,7 +156,7 @@ export function validatingWebhookConfiguration(options: WebhookConfigOptions = {
  * The Secret-deletion guard: a safety net, not a security boundary, so failurePolicy Ignore. With Fail, a webhook
  * outage would block every Secret delete in the cluster; the background scan reports what slips through.
  */
-function secretGuardWebhook(resolved: Resolved): WebhookCommon {
+function secretGuardWebhook(resolved: Resolved): V1ValidatingWebhook {
   return {
     name: SECRET_GUARD_WEBHOOK_NAME,
     ...common(resolved, VALIDATE_SECRETS_PATH),
@@ -208,7 +169,7 @@ function secretGuardWebhook(resolved: Resolved): WebhookCommon {
   };
 }
 
-export function mutatingWebhookConfiguration(options: WebhookConfigOptions = {}): WebhookConfiguration<MutatingWebhook> {
+export function mutatingWebhookConfiguration(options: WebhookConfigOptions = {}): MutatingConfiguration {
   const resolved = resolve(options);
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',

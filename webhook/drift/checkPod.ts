@@ -1,9 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
-import { readSecretBindings } from '../cluster/secretBindings.js';
+import { secretAnnotationsReader } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
-import { referencedSecretsFor } from '../mutate/hostBindings.js';
-import type { InjectContext } from '../mutate/inject.js';
+import { prepareInjection } from '../mutate/prepare.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import type { GetSecret } from '../validate/lookup.js';
 import { podFinding, type PodFinding } from './finding.js';
@@ -28,22 +26,17 @@ export type PodCheck = { finding: PodFinding; warnings?: string[] } | { error: s
 
 export async function checkPod(pod: V1Pod, deps: PodCheckDeps): Promise<PodCheck> {
   const namespace = pod.metadata?.namespace ?? '';
-  const ctxBase: Pick<InjectContext, 'namespace' | 'findVmcp' | 'entriesIn'> = {
-    namespace,
+  const getSecret = deps.follower?.wrap(deps.hostBinding.getSecret) ?? deps.hostBinding.getSecret;
+  const prepared = await prepareInjection(pod, namespace, {
     findVmcp: (ns, n) => deps.lookup.vmcp(ns, n),
     entriesIn: (ns) => deps.lookup.entries(ns),
-  };
-  const names = referencedSecretsFor(pod, ctxBase);
-  const getSecret = deps.follower?.wrap(deps.hostBinding.getSecret) ?? deps.hostBinding.getSecret;
-  const bindings = names.length === 0 ? { bindings: new Map() } : await readSecretBindings(namespace, names, { ...deps.hostBinding, getSecret });
-  if ('error' in bindings) return { error: `cannot read its Secrets' host binding: ${bindings.error}` };
-  const injectLabel = deps.injectLabel(namespace);
-  const planned = podFinding(pod, {
-    ...ctxBase,
-    ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
+    injectLabel: deps.injectLabel,
     settings: deps.settings,
-    secretBindings: bindings.bindings,
+    secretAnnotations: secretAnnotationsReader(getSecret),
+    requireHostBinding: deps.hostBinding.requireHostBinding,
   });
+  if ('error' in prepared) return { error: `cannot read its Secrets' host binding: ${prepared.error}` };
+  const planned = podFinding(pod, prepared.ctx);
   const follower = deps.follower;
   if (follower === undefined || planned.finding !== 'ok') return { finding: planned };
   const followed = (name: string) => follower.followed(namespace, name);

@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import {
   INJECT_ANNOTATION,
+  INJECT_DISABLED,
   INJECT_NAMESPACE_LABEL,
   VMCP_CONTAINER_NAME,
   VMCP_INSTANCE_LABEL,
@@ -66,8 +67,8 @@ const podChecks: readonly Check[] = [
       ? { code: SKIP.namespaceExcluded, message: `namespace "${namespace}" is never injected` }
       : undefined,
   ({ namespace, namespaceLabels }) =>
-    namespaceLabels?.[INJECT_NAMESPACE_LABEL] === 'disabled'
-      ? { code: SKIP.namespaceDisabled, message: `namespace "${namespace}" is labelled ${INJECT_NAMESPACE_LABEL}=disabled` }
+    namespaceLabels?.[INJECT_NAMESPACE_LABEL] === INJECT_DISABLED
+      ? { code: SKIP.namespaceDisabled, message: `namespace "${namespace}" is labelled ${INJECT_NAMESPACE_LABEL}=${INJECT_DISABLED}` }
       : undefined,
   ({ pod }) =>
     (pod.spec?.containers ?? []).some((c) => c.name === VMCP_CONTAINER_NAME)

@@ -5,11 +5,11 @@ import { INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
-import { readSecretBindings, type BindingsLookup } from '../cluster/secretBindings.js';
+import { secretAnnotationsReader } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
 import { MUTATE_PATH } from '../config/webhookConfigurations.js';
-import { referencedSecretsFor, type SecretBindings } from '../mutate/hostBindings.js';
-import { injectPod, type InjectResult } from '../mutate/inject.js';
+import { injectPod, type InjectContext, type InjectResult } from '../mutate/inject.js';
+import { prepareInjection, type AnnotationsRead, type InjectionSources } from '../mutate/prepare.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import { PlanError } from '../mutate/vmcpContainer.js';
 import type { GetSecret } from '../validate/lookup.js';
@@ -37,39 +37,37 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
     name: 'mutate',
     async review(request, { logger }): Promise<AdmissionVerdict> {
       const pod = podOf(request);
-      if (pod === undefined) return Promise.resolve(allow({ mode: 'skipped' }));
-      const namespace = request.namespace ?? pod.metadata?.namespace ?? 'default';
+      if (pod === undefined) return allow({ mode: 'skipped' });
+      const namespace = pod.metadata?.namespace || (request.namespace ?? 'default');
       const where = `pod ${namespace}/${pod.metadata?.name ?? `${pod.metadata?.generateName ?? ''}*`}`;
       if (!options.synced()) {
         count('error', 'not-synced');
-        return Promise.resolve(
-          deny(
-            `mcp-header-forward has not yet loaded VirtualMCPServers and MCPServerEntries; ${where} is refused ` +
-              'rather than started without its header-forwarding sidecar (the controller retries)',
-            { code: 503, mode: 'error' },
-          ),
+        return deny(
+          `mcp-header-forward has not yet loaded VirtualMCPServers and MCPServerEntries; ${where} is refused ` +
+            'rather than started without its header-forwarding sidecar (the controller retries)',
+          { code: 503, mode: 'error' },
         );
       }
-      const bindings = await bindingsFor(pod, namespace, options);
-      if ('error' in bindings) {
+      const prepared = await prepareInjection(pod, namespace, sourcesOf(options));
+      if ('error' in prepared) {
         count('error', 'secret-lookup');
-        logger.warn({ error: bindings.error }, 'cannot read the host binding of the referenced Secrets');
-        return deny(`${where}: ${bindings.error}; refused rather than started without its host binding (the controller retries)`, {
+        logger.warn({ error: prepared.error }, 'cannot read the host binding of the referenced Secrets');
+        return deny(`${where}: ${prepared.error}; refused rather than started without its host binding (the controller retries)`, {
           code: 503,
           mode: 'error',
         });
       }
-      const result = tryInject(pod, namespace, options, bindings.bindings);
+      const result = tryInject(pod, prepared.ctx);
       if (result instanceof PlanError) {
         count('error', 'plan-error');
         logger.warn({ field: result.field, error: result.message }, 'cannot inject the header-forwarding sidecar');
-        return Promise.resolve(deny(`${where}: ${result.message}`, { code: 400, mode: 'error' }));
+        return deny(`${where}: ${result.message}`, { code: 400, mode: 'error' });
       }
       const { decision, plan, patch } = result;
       if (!decision.inject) {
         count('skipped', decision.reasons[0]!.code);
         logger.debug({ reasons: decision.reasons.map((r) => r.message) }, 'not injected');
-        return Promise.resolve(allow({ mode: 'skipped' }));
+        return allow({ mode: 'skipped' });
       }
       const outcome = patch.length === 0 ? 'unchanged' : 'injected';
       count(outcome);
@@ -77,29 +75,26 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
         { outcome, routes: plan?.routeCount, status: plan?.statusHash, operations: patch.length, warnings: plan?.warnings },
         outcome === 'injected' ? 'header-forwarding sidecar injected' : 'pod already has the current sidecar',
       );
-      return Promise.resolve(allow({ mode: outcome, patch, warnings: plan?.warnings ?? [] }));
+      return allow({ mode: outcome, patch, warnings: plan?.warnings ?? [] });
     },
   };
 }
 
-function bindingsFor(pod: V1Pod, namespace: string, options: MutateRouteOptions): Promise<BindingsLookup> {
-  if (options.hostBinding === undefined) return Promise.resolve({ bindings: new Map() });
-  const names = referencedSecretsFor(pod, { namespace, findVmcp: (ns, n) => options.lookup.vmcp(ns, n), entriesIn: (ns) => options.lookup.entries(ns) });
-  if (names.length === 0) return Promise.resolve({ bindings: new Map() });
-  return readSecretBindings(pod.metadata?.namespace || namespace, names, options.hostBinding);
+function sourcesOf(options: MutateRouteOptions): InjectionSources {
+  const noBindings = async (): Promise<AnnotationsRead> => ({ annotations: new Map() });
+  return {
+    findVmcp: (ns, name) => options.lookup.vmcp(ns, name),
+    entriesIn: (ns) => options.lookup.entries(ns),
+    injectLabel: (ns) => options.namespaceLabels?.label(ns, INJECT_NAMESPACE_LABEL),
+    settings: options.settings,
+    secretAnnotations: options.hostBinding === undefined ? noBindings : secretAnnotationsReader(options.hostBinding.getSecret),
+    requireHostBinding: options.hostBinding?.requireHostBinding ?? false,
+  };
 }
 
-function tryInject(pod: V1Pod, namespace: string, options: MutateRouteOptions, secretBindings: SecretBindings): InjectResult | PlanError {
-  const injectLabel = options.namespaceLabels?.label(namespace, INJECT_NAMESPACE_LABEL);
+function tryInject(pod: V1Pod, ctx: InjectContext): InjectResult | PlanError {
   try {
-    return injectPod(pod, {
-      namespace,
-      ...(injectLabel !== undefined ? { namespaceLabels: { [INJECT_NAMESPACE_LABEL]: injectLabel } } : {}),
-      findVmcp: (ns, name) => options.lookup.vmcp(ns, name),
-      entriesIn: (ns) => options.lookup.entries(ns),
-      settings: options.settings,
-      secretBindings,
-    });
+    return injectPod(pod, ctx);
   } catch (error: unknown) {
     if (error instanceof PlanError) return error;
     throw error;

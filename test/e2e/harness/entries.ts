@@ -1,7 +1,5 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { TOOLHIVE_GROUP } from '../../../webhook/config/webhookConfigurations.js';
-
-export const ENTRY_PLURAL = 'mcpserverentries';
+import { ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 export type EntryVersion = 'v1alpha1' | 'v1beta1';
 
 export interface HeaderForward {

@@ -11,12 +11,8 @@ import {
   type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import {
-  DEFAULT_CONFIGURATION_NAME,
-  MCPSERVERENTRY_VERSIONS,
-  TOOLHIVE_GROUP,
-  validatingWebhookConfiguration,
-} from '../../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_CONFIGURATION_NAME, validatingWebhookConfiguration } from '../../../webhook/config/webhookConfigurations.js';
+import { API_VERSIONS, ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 import { IN_CLUSTER_WEBHOOK_URL, inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
 import { PROJECT_ROOT } from './paths.js';
 import type { WebhookProcess } from './webhookProcess.js';
@@ -96,7 +92,7 @@ export async function registerValidatingWebhook(
 async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 'reviewed'>, namespace: string): Promise<void> {
   const custom = admin.makeApiClient(CustomObjectsApi);
   const probe = `webhook-probe-${randomBytes(4).toString('hex')}`;
-  const version = MCPSERVERENTRY_VERSIONS[MCPSERVERENTRY_VERSIONS.length - 1]!;
+  const version = API_VERSIONS[API_VERSIONS.length - 1]!;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     await custom
@@ -104,7 +100,7 @@ async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 
         group: TOOLHIVE_GROUP,
         version,
         namespace,
-        plural: 'mcpserverentries',
+        plural: ENTRY_PLURAL,
         dryRun: 'All',
         body: {
           apiVersion: `${TOOLHIVE_GROUP}/${version}`,
