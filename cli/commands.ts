@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withUsageErrors } from './usage.js';
 
 // Each subcommand lives in its own file and registers itself here. Only the subcommand being run is imported:
 // `sidecar` must not load the webhook's graph (fastify, @kubernetes/client-node): idle RSS and start time.
@@ -9,6 +10,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['sidecar', async () => (await import('./sidecar.js')).sidecarCommand()],
   ['inject', async () => (await import('./inject.js')).injectCommand()],
   ['report', async () => (await import('./report.js')).reportCommand()],
+  ['version', async () => (await import('./versionCommand.js')).versionCommand()],
 ];
 
 /**
@@ -18,4 +20,5 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
   const chosen = COMMANDS.filter(([name]) => name === argv[2]);
   for (const [, load] of chosen.length === 1 ? chosen : COMMANDS) program.addCommand(await load());
+  withUsageErrors(program);
 }

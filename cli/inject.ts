@@ -46,8 +46,7 @@ export function injectCommand(io: InjectIo = realIo): Command {
     .option('--objects <files...>', 'YAML files with the VirtualMCPServer, MCPServerEntries and referenced Secrets, for their allowed-hosts annotations (those in -f count too)')
     .addOption(new Option('-o, --output <format>', 'yaml or json: the mutated objects; patch: the JSON patch the webhook would send').choices(OUTPUTS).default('yaml'))
     .option('-n, --namespace <ns>', 'namespace for objects that name none (as the AdmissionRequest would)', 'default')
-    .addOption(requireHostBindingOption())
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_USAGE));
+    .addOption(requireHostBindingOption());
   addSidecarOptions(command);
   command.action(async (flags: InjectFlags) => {
     process.exitCode = await runInject(flags, io);

@@ -60,7 +60,6 @@ export function reportCommand(io: ReportIo = processIo()): Command {
       `${DEFAULT_WEBHOOK_NAMESPACE}/${DEFAULT_WEBHOOK_NAMESPACE}`,
     )
     .addOption(requireHostBindingOption())
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (options: ReportOptions, self: Command) => {
       const explicitFlags = new Set(Object.keys(options).filter((key) => self.getOptionValueSource(key) === 'cli'));
       process.exitCode = await runReport({ ...options, explicitFlags }, io);

@@ -3,7 +3,7 @@ import { CA_DIR, DEFAULT_ADMIN_LISTEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTE
 import { LOG_LEVELS, type LogLevel } from '../contract/logLevels.js';
 import { requireLoopback, type ListenAddress } from '../sidecar/listen.js';
 import type { Sidecar } from '../sidecar/server.js';
-import { EXIT_FAILED, EXIT_USAGE } from './exitCodes.js';
+import { EXIT_FAILED } from './exitCodes.js';
 import { listenAddress, millis, wholeNumber } from './flags/parsers.js';
 
 interface SidecarFlags {
@@ -41,7 +41,6 @@ export function sidecarCommand(): Command {
     )
     .addOption(new Option('--max-connections <n>', 'concurrent client connections in all; more are dropped').default(DEFAULT_MAX_CONNECTIONS).argParser(wholeNumber('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (flags: SidecarFlags) => {
       // The proxy, its config and pino load only when it runs: `sidecar --help` stays cheap.
       const [{ loadSidecarConfig }, { createLogger }, { startSidecar }] = await Promise.all([

@@ -54,7 +54,6 @@ export function validateCommand(io: ValidateIo = processIo()): Command {
     )
     .addOption(missingSecretOption())
     .addOption(requireHostBindingOption())
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (options: ValidateOptions) => {
       process.exitCode = await runValidate(options, io);
     });

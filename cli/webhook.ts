@@ -11,7 +11,6 @@ import { addWebhookFlags, type WebhookFlags } from './webhook/flags.js';
 
 export function webhookCommand(): Command {
   return addWebhookFlags(new Command('webhook').description('Run the admission webhook (HTTPS): validate, mutate, validate-secrets, background scan, drift check'))
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .action(async (flags: WebhookFlags) => {
       try {
         const config = webhookConfigFrom(flags);

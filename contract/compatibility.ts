@@ -1,0 +1,7 @@
+// The versions this build is tested against (the Go modules the e2e suites build: test/e2e/gobuild/*/go.mod;
+// compatibility.test.ts fails when these drift from those pins). `mcp-header-forward version` prints them.
+export const TESTED_TOOLHIVE_VERSION = 'v0.44.0';
+export const TESTED_KUBERNETES_VERSION = 'v1.36.3';
+export const TESTED_ETCD_VERSION = 'v3.6.8';
+/** ToolHive forwards headerForward headers itself from here on (its PR #5013): sealed mode applies. */
+export const TOOLHIVE_FORWARDS_SINCE = 'v0.27.2';
