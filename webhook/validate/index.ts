@@ -14,4 +14,5 @@ export * from './readableLookup.js';
 export * from './secretPolicy.js';
 export { plaintextValueRule, plaintextValueViolations, PLAINTEXT_VALUE_RULE, PLAINTEXT_CREDENTIAL_RULE } from './plaintextValues.js';
 export { remoteUrlRule, remoteUrlTarget, REMOTE_URL_RULE } from './remoteUrl.js';
+export * from './unservable.js';
 export * from './checkEntry.js';
