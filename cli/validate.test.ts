@@ -54,9 +54,9 @@ describe('validate CLI (through runValidate)', () => {
     expect(reports[0]).toMatchObject({ namespace: 'team-a', name: 'internal-tools', allowed: false });
     expect(reports[1]).toEqual({ namespace: 'team-a', name: 'github', allowed: true, violations: [], warnings: [] });
     const violations = reports[0]!.violations as Array<Record<string, string>>;
-    expect(violations.every((v) => Object.keys(v).join() === 'field,message')).toBe(true);
+    expect(violations.every((v) => Object.keys(v).join() === 'reason,field,message')).toBe(true);
     expect(violations.map((v) => v.field)).toContain('spec.headerForward.addHeadersFromSecret[2].valueSecretRef.key');
-    expect(violations.find((v) => v.field?.endsWith('[2].valueSecretRef.key'))!.message).toContain('trailing newline');
+    expect(violations.find((v) => v.field?.endsWith('[2].valueSecretRef.key'))).toMatchObject({ reason: 'InvalidHeaderValue', message: expect.stringContaining('trailing newline') });
   });
 
   it('prints text a person can paste: every problem with its fix and a summary', async () => {
@@ -123,7 +123,7 @@ describe('validate CLI (through runValidate)', () => {
     const odd = await file('odd.yaml', 'apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: odd}\nspec:\n  headerForward:\n    addHeadersFromSecret: {not: a list}\n');
     const { code, stdout } = await run({ filename: [odd], output: 'json' });
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)[0].violations[0].field).toBe('spec.headerForward.addHeadersFromSecret');
+    expect(JSON.parse(stdout)[0].violations[0]).toMatchObject({ reason: 'UnreadableObject', field: 'spec.headerForward.addHeadersFromSecret' });
   });
 
   it.each([

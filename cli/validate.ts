@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
 import { checkEntry } from '../webhook/validate/checkEntry.js';
 import type { GetSecret } from '../webhook/validate/lookup.js';
+import { REASONS } from '../webhook/validate/reasons.js';
 import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { rulesFor } from '../webhook/validate/secretPolicy.js';
 import type { Rule, SecretLookup } from '../webhook/validate/types.js';
@@ -102,7 +103,7 @@ async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules:
       namespace,
       name: typeof metadata.name === 'string' ? metadata.name : '',
       allowed: false,
-      violations: parsed.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })),
+      violations: parsed.error.issues.map((issue) => ({ reason: REASONS.unreadableObject, field: fieldPath(issue.path), message: issue.message })),
       warnings: [],
     };
   }

@@ -95,7 +95,7 @@ describe('webhook CLI', () => {
     );
     expect(code).toBe(1); // the stand-in has github-token with key `token`, the example wants `authorization`
     expect(JSON.parse(stdout)[0].violations).toEqual([
-      { field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key', message: 'key "authorization" not found in Secret "github-token"' },
+      { reason: 'HeaderSecretKeyNotFound', field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key', message: 'key "authorization" not found in Secret "github-token"' },
     ]);
     expect(api.requests).toContain('GET /api/v1/namespaces/team-a/secrets/github-token');
   });

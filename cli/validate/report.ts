@@ -10,7 +10,7 @@ export function jsonReport(reports: readonly SourcedReport[]): string {
     namespace: r.namespace,
     name: r.name,
     allowed: r.allowed,
-    violations: r.violations.map((v) => ({ field: v.field, message: v.message })),
+    violations: r.violations.map((v) => ({ reason: v.reason, field: v.field, message: v.message })),
     warnings: r.warnings,
   }));
   return `${JSON.stringify(shaped, null, 2)}\n`;

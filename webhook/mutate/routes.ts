@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { secretEnvVarName } from '../../contract/envNames.js';
-import { describeHeaderValueProblem, headerValueProblem, isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
 import { routeSchema, type Route } from '../../contract/routes.js';
 import type { ToolhiveForwardingMode } from '../../contract/sealing.js';
 import { CA_BUNDLES_DIR } from '../../contract/sidecar.js';
 import { DEFAULT_CA_BUNDLE_KEY, type HeaderFromSecret, type MCPServerEntry } from '../../contract/toolhive.js';
+import { unservableViolations } from '../validate/unservable.js';
 import { routeBinding, type SecretBindings } from './hostBindings.js';
 import type { NativeForwarding } from './toolhiveForwarding.js';
 
@@ -173,31 +173,10 @@ function secretEnvFor(
   return { secretHeaders, sealedHeaders, env };
 }
 
+/** The validating webhook's first reason to refuse the entry: entries admitted before it ran (or in audit mode) still get here. */
 function entryProblem(entry: MCPServerEntry): string | undefined {
-  const hf = entry.spec.headerForward ?? {};
-  const headerIssue = headerProblem(hf.addPlaintextHeaders ?? {}, (hf.addHeadersFromSecret ?? []).map((h) => h.headerName));
-  if (headerIssue !== undefined) return headerIssue;
-  return isHttpUrl(entry.spec.remoteUrl) ? undefined : `spec.remoteUrl ${JSON.stringify(entry.spec.remoteUrl ?? '')} is not an http(s) URL`;
-}
-
-/** The validating webhook refuses these; entries admitted before it ran (or in audit mode) still get here. */
-function headerProblem(plaintext: Record<string, string>, secretHeaders: readonly string[]): string | undefined {
-  const named: [string, string][] = [
-    ...Object.keys(plaintext).map((h): [string, string] => [`spec.headerForward.addPlaintextHeaders[${JSON.stringify(h)}]`, h]),
-    ...secretHeaders.map((h, i): [string, string] => [`spec.headerForward.addHeadersFromSecret[${i}].headerName`, h]),
-  ];
-  const seen = new Set<string>();
-  for (const [field, header] of named) {
-    if (!isHeaderToken(header)) return `${field}: ${JSON.stringify(header)} is not a valid HTTP header name`;
-    if (isRestrictedHeader(header)) return `${field}: ${header} is a restricted header and is never forwarded`;
-    if (seen.has(header.toLowerCase())) return `${field}: header ${header} is set more than once; keep one`;
-    seen.add(header.toLowerCase());
-  }
-  for (const [name, value] of Object.entries(plaintext)) {
-    const problem = headerValueProblem(value);
-    if (problem !== undefined) return `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]: the value ${describeHeaderValueProblem(problem)}`;
-  }
-  return undefined;
+  const first = unservableViolations(entry)[0];
+  return first === undefined ? undefined : `${first.field}: ${first.message}`;
 }
 
 function caBundleFor(entry: MCPServerEntry): { file: string; mount: CaBundleMount } | undefined {
@@ -217,12 +196,6 @@ export function caBundleVolumeName(configMap: string): string {
   const hash = createHash('sha256').update(configMap).digest('hex').slice(0, 8);
   const readable = (CA_BUNDLE_VOLUME_PREFIX + configMap.replaceAll('.', '-')).slice(0, 63 - hash.length - 1);
   return `${readable.replace(/-+$/, '')}-${hash}`;
-}
-
-function isHttpUrl(value: string | undefined): value is string {
-  if (value === undefined || !URL.canParse(value)) return false;
-  const { protocol, hostname } = new URL(value);
-  return (protocol === 'http:' || protocol === 'https:') && hostname !== '';
 }
 
 function entryKey(entry: MCPServerEntry): string {

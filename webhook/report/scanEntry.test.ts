@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GetSecret } from '../validate/lookup.js';
 import { entry, foundSecret, headerForward } from '../validate/testEntries.js';
-import type { SecretLookup } from '../validate/types.js';
-import { REASONS } from './reasons.js';
+import { REASONS } from '../validate/reasons.js';
+import type { Rule, SecretLookup } from '../validate/types.js';
+import { DEFAULT_RULES } from '../validate/validateEntry.js';
 import { memoizeLookups, scanEntry, scanRawEntry } from './scanEntry.js';
 
 function secretsFrom(table: Record<string, SecretLookup>, calls: string[] = []): GetSecret {
@@ -35,6 +36,13 @@ describe('scanEntry', () => {
   it('reports an entry it could not check as error, not as failing', async () => {
     const item = await scanEntry(entry(), secretsFrom({ 'github-token': { status: 'error', reason: 'no answer within 50 ms' } }));
     expect(item.status).toBe('error');
+  });
+
+  // The reason (and so the error status) comes from the rule, not from how its message begins.
+  it('takes reason and status from the rule, however its message is worded', async () => {
+    const reworded = DEFAULT_RULES.map((rule): Rule => ({ id: rule.id, check: (input) => rule.check(input).map((f) => ({ ...f, message: 'reworded' })) }));
+    const item = await scanEntry(entry(), secretsFrom({ 'github-token': { status: 'error', reason: 'HTTP 500' } }), reworded);
+    expect(item).toMatchObject({ status: 'error', findings: [{ reason: REASONS.secretLookupFailed, message: 'reworded' }] });
   });
 
   it('keeps warnings (credential in plaintext) apart from failures', async () => {

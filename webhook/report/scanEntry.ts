@@ -1,8 +1,8 @@
 import { mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
+import { REASONS } from '../validate/reasons.js';
 import type { Rule } from '../validate/types.js';
 import { DEFAULT_RULES, formatFinding, runRules } from '../validate/validateEntry.js';
-import { REASONS, reasonFor } from './reasons.js';
 import type { ReportFinding, ReportItem } from './types.js';
 
 export const ENTRY_KIND = 'MCPServerEntry';
@@ -26,7 +26,7 @@ export async function scanEntry(
   const found = runRules(rules, { entry, namespace, secrets, siblings });
   const findings: ReportFinding[] = found
     .filter((f) => f.severity === 'violation')
-    .map((f) => ({ reason: reasonFor(f), field: f.field, message: f.message, ...(f.hint !== undefined ? { hint: f.hint } : {}) }));
+    .map((f) => ({ reason: f.reason, field: f.field, message: f.message, ...(f.hint !== undefined ? { hint: f.hint } : {}) }));
   const warnings = found.filter((f) => f.severity === 'warning').map(formatFinding);
   return { ...base, status: statusOf(findings), findings, warnings };
 }

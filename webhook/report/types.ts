@@ -3,7 +3,7 @@
 
 /** One problem, in the webhook's words: same field path and message as an admission denial. */
 export interface ReportFinding {
-  /** Event reason and metric label, e.g. `HeaderSecretNotFound`. */
+  /** Event reason and metric label: the rule's own (`HeaderSecretNotFound`), or a pod check's (`SidecarMissing`). */
   reason: string;
   field: string;
   message: string;

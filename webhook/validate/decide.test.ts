@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
 import { decide, effectiveMode } from './decide.js';
+import { REASONS } from './reasons.js';
 import type { ValidationResult } from './types.js';
 
 const failing: ValidationResult = {
   violations: [
-    { field: 'spec.remoteUrl', message: 'is required', hint: 'set it' },
-    { field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name', message: 'Secret "s" not found in namespace "ns"' },
+    { reason: REASONS.invalidRemoteUrl, field: 'spec.remoteUrl', message: 'is required', hint: 'set it' },
+    { reason: REASONS.headerSecretNotFound, field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name', message: 'Secret "s" not found in namespace "ns"' },
   ],
   warnings: ['spec.headerForward.addPlaintextHeaders["Authorization"]: looks like a credential'],
 };

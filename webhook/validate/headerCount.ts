@@ -1,4 +1,5 @@
 import type { MCPServerEntry } from '../../contract/toolhive.js';
+import { REASONS } from './reasons.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
 export const HEADER_COUNT_RULE = 'header-count';
@@ -22,6 +23,7 @@ export const headerCountRule: Rule = {
       {
         severity: 'violation',
         rule: HEADER_COUNT_RULE,
+        reason: REASONS.tooManyHeaders,
         subject: 'headerForward',
         field: 'spec.headerForward',
         message: `forwards ${count} headers; at most ${MAX_HEADERS_PER_ENTRY} per entry (nothing else was checked, no Secret was looked up)`,

@@ -1,6 +1,8 @@
 import { secretEnvVarName, normalize } from '../../contract/envNames.js';
 import { isHeaderToken, isRestrictedHeader } from '../../contract/headers.js';
+import type { MCPServerEntry } from '../../contract/toolhive.js';
 import { configuredHeaders, type ConfiguredHeader } from './headers.js';
+import { REASONS, type Reason } from './reasons.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
 export const HEADER_NAME_RULE = 'header-name';
@@ -10,17 +12,21 @@ export const HEADER_NAME_RULE = 'header-name';
 export const headerNameRule: Rule = {
   id: HEADER_NAME_RULE,
   check({ entry }: RuleInput): Finding[] {
-    const headers = configuredHeaders(entry);
-    return [
-      ...headers.flatMap(grammarFindings),
-      ...duplicateFindings(headers),
-      ...envCollisionFindings(headers, entry.metadata.name),
-    ];
+    return [...headerNameViolations(entry), ...envCollisionFindings(configuredHeaders(entry), entry.metadata.name)];
   },
 };
 
-function violation(header: ConfiguredHeader, message: string, hint: string): Finding {
-  return { severity: 'violation', rule: HEADER_NAME_RULE, subject: header.subject, field: header.field, message, hint };
+/**
+ * Grammar, restricted and case-insensitive duplicate names. The injector skips an entry with any of these, so it
+ * calls this too. Env collisions stay out: the injector judges those on the env vars it actually creates.
+ */
+export function headerNameViolations(entry: MCPServerEntry): Finding[] {
+  const headers = configuredHeaders(entry);
+  return [...headers.flatMap(grammarFindings), ...duplicateFindings(headers)];
+}
+
+function violation(header: ConfiguredHeader, reason: Reason, message: string, hint: string): Finding {
+  return { severity: 'violation', rule: HEADER_NAME_RULE, reason, subject: header.subject, field: header.field, message, hint };
 }
 
 function grammarFindings(header: ConfiguredHeader): Finding[] {
@@ -28,6 +34,7 @@ function grammarFindings(header: ConfiguredHeader): Finding[] {
     return [
       violation(
         header,
+        REASONS.invalidHeaderName,
         `${JSON.stringify(header.name)} is not a valid HTTP header name (RFC 9110 token)`,
         "use only letters, digits and !#$%&'*+-.^_`|~, no spaces or colons, e.g. X-Api-Key",
       ),
@@ -37,6 +44,7 @@ function grammarFindings(header: ConfiguredHeader): Finding[] {
     return [
       violation(
         header,
+        REASONS.restrictedHeader,
         `header ${JSON.stringify(header.name)} is restricted and cannot be forwarded (it controls routing, framing or client identity)`,
         'remove it; ToolHive refuses the same set (Host, Connection, X-Forwarded-*, Proxy-*, ...)',
       ),
@@ -58,6 +66,7 @@ function duplicateFindings(headers: readonly ConfiguredHeader[]): Finding[] {
     findings.push(
       violation(
         header,
+        REASONS.duplicateHeaderName,
         `header ${JSON.stringify(header.name)} duplicates ${JSON.stringify(earlier.name)} at ${earlier.field} (header names are case-insensitive)`,
         'keep one of the two; a header comes either from addPlaintextHeaders or from addHeadersFromSecret',
       ),
@@ -80,9 +89,11 @@ function envCollisionFindings(headers: readonly ConfiguredHeader[], entryName: s
     // Same name up to case is already a duplicate; report only the lossy-normalize collisions here.
     if (earlier.name.toLowerCase() === header.name.toLowerCase()) continue;
     const envVar = entryName !== undefined ? secretEnvVarName(entryName, header.name) : `TOOLHIVE_SECRET_HEADER_FORWARD_${key}_<ENTRY>`;
+    // Within one entry the two are the same name to ToolHive: DuplicateHeaderName (HeaderEnvVarCollision is across entries).
     findings.push(
       violation(
         header,
+        REASONS.duplicateHeaderName,
         `header ${JSON.stringify(header.name)} and ${JSON.stringify(earlier.name)} at ${earlier.field} map to the same env var ${envVar}`,
         'rename one of them; ToolHive turns every character outside A-Z, 0-9 and _ into _',
       ),

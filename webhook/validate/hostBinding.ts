@@ -1,6 +1,7 @@
 import { parseAllowedHosts, hostAllowed, remoteHost } from '../../contract/hostBinding.js';
 import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
 import { secretHeaderPath } from './paths.js';
+import { REASONS } from './reasons.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
 export const HOST_BINDING_RULE = 'host-binding';
@@ -29,6 +30,7 @@ export function hostBindingRule(options: HostBindingOptions = { requireHostBindi
         const finding = (message: string, hint: string): Finding => ({
           severity: 'violation',
           rule: HOST_BINDING_RULE,
+          reason: REASONS.secretHostNotAllowed,
           subject: `host-binding:${ref.name}@${host}`,
           field: secretHeaderPath(index, 'valueSecretRef.name'),
           message,

@@ -1,4 +1,5 @@
 import { secretHeaderPath } from './paths.js';
+import { REASONS } from './reasons.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
 export const SECRET_ACCESS_RULE = 'secret-access';
@@ -23,6 +24,8 @@ export const secretAccessRule: Rule = {
       const finding = (message: string, hint: string): Finding => ({
         severity: 'violation',
         rule: SECRET_ACCESS_RULE,
+        // Also when the review could not run: the requester was not shown to be allowed, and nothing was read.
+        reason: REASONS.secretAccessDenied,
         subject: `secret-access:${ref.name}/${ref.key}@${remoteUrl}`,
         field: secretHeaderPath(index, 'valueSecretRef.name'),
         message,

@@ -1,5 +1,6 @@
 import { describeHeaderValueProblem } from '../../contract/headers.js';
 import { secretHeaderPath } from './paths.js';
+import { REASONS, type Reason } from './reasons.js';
 import type { Finding, Rule, RuleInput, SecretFacts, SecretLookup } from './types.js';
 
 export const SECRET_REF_RULE = 'secret-ref';
@@ -13,9 +14,10 @@ export const secretRefRule: Rule = {
   check({ entry, namespace, secrets }: RuleInput): Finding[] {
     return (entry.spec.headerForward?.addHeadersFromSecret ?? []).flatMap((header, index) => {
       const subject = `secret-header:${header.headerName}`;
-      const at = (leaf: Parameters<typeof secretHeaderPath>[1], message: string, hint: string): Finding => ({
+      const at = (leaf: Parameters<typeof secretHeaderPath>[1], reason: Reason, message: string, hint: string): Finding => ({
         severity: 'violation',
         rule: SECRET_REF_RULE,
+        reason,
         subject,
         field: secretHeaderPath(index, leaf),
         message,
@@ -23,18 +25,19 @@ export const secretRefRule: Rule = {
       });
       const ref = header.valueSecretRef;
       if (ref === undefined) {
-        return [at('valueSecretRef', 'is required', 'set valueSecretRef.name and valueSecretRef.key of a Secret in the same namespace')];
+        return [at('valueSecretRef', REASONS.invalidSecretRef, 'is required', 'set valueSecretRef.name and valueSecretRef.key of a Secret in the same namespace')];
       }
       const missing: Finding[] = [];
-      if (ref.name === '') missing.push(at('valueSecretRef.name', 'is empty', 'name a Secret in the same namespace'));
-      if (ref.key === '') missing.push(at('valueSecretRef.key', 'is empty', 'name a key of that Secret'));
+      if (ref.name === '') missing.push(at('valueSecretRef.name', REASONS.invalidSecretRef, 'is empty', 'name a Secret in the same namespace'));
+      // The ref is wrong, not the value: InvalidSecretRef, as for an empty name.
+      if (ref.key === '') missing.push(at('valueSecretRef.key', REASONS.invalidSecretRef, 'is empty', 'name a key of that Secret'));
       if (missing.length > 0) return missing;
       return lookupFindings(secrets.get(ref.name), { namespace, name: ref.name, key: ref.key }, at);
     });
   },
 };
 
-type At = (leaf: 'valueSecretRef.name' | 'valueSecretRef.key', message: string, hint: string) => Finding;
+type At = (leaf: 'valueSecretRef.name' | 'valueSecretRef.key', reason: Reason, message: string, hint: string) => Finding;
 
 function lookupFindings(
   lookup: SecretLookup | undefined,
@@ -49,6 +52,7 @@ function lookupFindings(
     return [
       at(
         'valueSecretRef.name',
+        REASONS.secretLookupFailed,
         `could not check ${secret} in namespace ${JSON.stringify(ref.namespace)}: ${reason}`,
         'the check fails closed; retry, and if it persists check the webhook can GET secrets in this namespace and reach the API server',
       ),
@@ -59,6 +63,7 @@ function lookupFindings(
       {
         ...at(
           'valueSecretRef.name',
+          REASONS.headerSecretNotFound,
           `${secret} not found in namespace ${JSON.stringify(ref.namespace)}`,
           `create it first (kubectl create secret generic ${ref.name} -n ${ref.namespace} --from-literal=${ref.key}=...) or fix the name`,
         ),
@@ -77,6 +82,7 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
       {
         ...at(
           'valueSecretRef.key',
+          REASONS.headerSecretKeyNotFound,
           // Never the Secret's other key names: who may not read the Secret must not learn them from us.
           `key ${JSON.stringify(key)} not found in Secret ${JSON.stringify(secret.name)}`,
           'point valueSecretRef.key at an existing key, or add the key to the Secret',
@@ -86,12 +92,13 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
     ];
   }
   if (facts.empty) {
-    return [at('valueSecretRef.key', `the value of ${where} is empty`, 'put the header value into the Secret')];
+    return [at('valueSecretRef.key', REASONS.invalidHeaderValue, `the value of ${where} is empty`, 'put the header value into the Secret')];
   }
   if (facts.trailingNewline) {
     return [
       at(
         'valueSecretRef.key',
+        REASONS.invalidHeaderValue,
         `the value of ${where} ends with a trailing newline, which cannot be sent in an HTTP header`,
         `recreate it without the newline: kubectl create secret generic ${secret.name} --from-literal=${key}=VALUE (or printf, or echo -n)`,
       ),
@@ -101,6 +108,7 @@ function valueFindings(secret: SecretFacts, key: string, at: At): Finding[] {
     return [
       at(
         'valueSecretRef.key',
+        REASONS.invalidHeaderValue,
         `the value of ${where} ${describeHeaderValueProblem(facts.forbiddenChar)}`,
         'store the bare header value: visible ASCII, spaces and tabs only',
       ),

@@ -1,6 +1,7 @@
 import { secretEnvVarName } from '../../contract/envNames.js';
 import type { MCPServerEntry } from '../../contract/toolhive.js';
 import { configuredHeaders } from './headers.js';
+import { REASONS } from './reasons.js';
 import type { Finding, Rule, RuleInput } from './types.js';
 
 export const SIBLING_ENV_RULE = 'sibling-env-name';
@@ -25,6 +26,7 @@ export const siblingEnvNameRule: Rule = {
         {
           severity: 'violation',
           rule: SIBLING_ENV_RULE,
+          reason: REASONS.headerEnvVarCollision,
           subject: `${header.subject}:${other.entry}`,
           field: header.field,
           message: `header ${JSON.stringify(header.name)} gets env var ${envVar}, which MCPServerEntry ${JSON.stringify(other.entry)} (header ${JSON.stringify(other.header)}, same group ${JSON.stringify(groupOf(entry))}) already uses: one entry would send the other's Secret value`,

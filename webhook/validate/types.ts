@@ -1,8 +1,11 @@
 import type { HeaderValueProblem } from '../../contract/headers.js';
 import type { MCPServerEntry } from '../../contract/toolhive.js';
+import type { Reason } from './reasons.js';
 
 /** One reason to deny, with where it is and how to fix it. */
 export interface Violation {
+  /** Set by the rule that found it; consumers (Events, metrics, reports) read it, never the message. */
+  reason: Reason;
   /** e.g. `spec.headerForward.addHeadersFromSecret[1].valueSecretRef.key`. */
   field: string;
   message: string;

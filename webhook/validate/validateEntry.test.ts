@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_VERSIONS, GOOD_SECRETS, entry, foundSecret, headerForward, lookups } from './testEntries.js';
+import { REASONS } from './reasons.js';
 import { DEFAULT_RULES, formatFinding, validateEntry } from './validateEntry.js';
 import type { Rule } from './types.js';
 
@@ -104,11 +105,11 @@ describe('validateEntry', () => {
       id: 'needs-annotation',
       check: ({ entry: e }) =>
         e.metadata.annotations?.owner === undefined
-          ? [{ severity: 'violation', rule: 'needs-annotation', subject: 'owner', field: 'metadata.annotations.owner', message: 'is required' }]
+          ? [{ severity: 'violation', rule: 'needs-annotation', reason: REASONS.headerForwardInvalid, subject: 'owner', field: 'metadata.annotations.owner', message: 'is required' }]
           : [],
     };
     const result = validateEntry({ entry: entry(), operation: 'CREATE', namespace: 'team-a', secrets: GOOD_SECRETS }, [...DEFAULT_RULES, annotationRule]);
-    expect(result.violations).toEqual([{ field: 'metadata.annotations.owner', message: 'is required' }]);
+    expect(result.violations).toEqual([{ reason: REASONS.headerForwardInvalid, field: 'metadata.annotations.owner', message: 'is required' }]);
   });
 });
 

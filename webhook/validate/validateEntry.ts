@@ -60,12 +60,12 @@ function identity(finding: Finding): string {
 
 function toViolation(finding: Finding): Violation {
   return finding.hint === undefined
-    ? { field: finding.field, message: finding.message }
-    : { field: finding.field, message: finding.message, hint: finding.hint };
+    ? { reason: finding.reason, field: finding.field, message: finding.message }
+    : { reason: finding.reason, field: finding.field, message: finding.message, hint: finding.hint };
 }
 
 /** `field: message (fix: hint)`: one line a person can act on. */
-export function formatFinding(finding: Violation): string {
+export function formatFinding(finding: Pick<Violation, 'field' | 'message' | 'hint'>): string {
   return printable(`${finding.field}: ${finding.message}${finding.hint === undefined ? '' : ` (fix: ${finding.hint})`}`);
 }
 
