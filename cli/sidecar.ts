@@ -4,6 +4,7 @@ import { LOG_LEVELS, type LogLevel } from '../contract/logLevels.js';
 import { requireLoopback, type ListenAddress } from '../sidecar/listen.js';
 import type { Sidecar } from '../sidecar/server.js';
 import { EXIT_FAILED } from './exitCodes.js';
+import { stopOnSignal } from './signals.js';
 import { listenAddress, millis, wholeNumber } from './flags/parsers.js';
 
 interface SidecarFlags {
@@ -49,23 +50,20 @@ export function sidecarCommand(): Command {
         import('../sidecar/server.js'),
       ]);
       const log = createLogger({ name: 'mcp-header-forward-sidecar', level: flags.logLevel });
-      let sidecar: Sidecar;
+      const options = { proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, ...(flags.caKeyDir ? { caKeyDir: flags.caKeyDir } : {}), log, shutdownGraceMs: flags.shutdownGrace };
+      const limits = { intercepted: flags.maxInterceptedConnections, connections: flags.maxConnections };
+      // async so that a config error rejects `started` instead of throwing past the handlers below.
+      const started = (async (): Promise<Sidecar> => startSidecar({ ...options, config: loadSidecarConfig(process.env), limits }))();
+      stopOnSignal(
+        started.then((sidecar) => ({ stop: () => sidecar.close() })),
+        () => log,
+      );
       try {
-        const config = loadSidecarConfig(process.env);
-        sidecar = await startSidecar({ config, proxyListen: flags.proxyListen, adminListen: flags.adminListen, caDir: flags.caDir, ...(flags.caKeyDir ? { caKeyDir: flags.caKeyDir } : {}), log, shutdownGraceMs: flags.shutdownGrace, limits: { intercepted: flags.maxInterceptedConnections, connections: flags.maxConnections } });
+        await started;
       } catch (error: unknown) {
         // One line naming the problem; never the value of a secret (config errors only name env vars).
         process.stderr.write(`mcp-header-forward sidecar: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(EXIT_FAILED);
       }
-      const shutdown = (signal: string): void => {
-        log.info({ signal }, 'shutting down');
-        sidecar.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
     });
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { createLogger } from '../contract/logging.js';
+import type { Logger } from 'pino';
 import { EXIT_USAGE } from './exitCodes.js';
+import { stopOnSignal } from './signals.js';
 import { webhookConfigFrom } from './webhook/config.js';
 import { addWebhookFlags, type WebhookFlags } from './webhook/flags.js';
 
@@ -12,21 +14,17 @@ import { addWebhookFlags, type WebhookFlags } from './webhook/flags.js';
 export function webhookCommand(): Command {
   return addWebhookFlags(new Command('webhook').description('Run the admission webhook (HTTPS): validate, mutate, validate-secrets, background scan, drift check'))
     .action(async (flags: WebhookFlags) => {
-      try {
+      let logger: Logger | undefined;
+      const started = (async () => {
         const config = webhookConfigFrom(flags);
-        const logger = createLogger({ name: 'mcp-header-forward', level: config.logLevel });
+        logger = createLogger({ name: 'mcp-header-forward', level: config.logLevel });
         // client-node, fastify and the informers load only when the webhook runs.
         const { launchWebhook } = await import('../webhook/app/launcher.js');
-        const running = await launchWebhook(config, logger);
-        const shutdown = (signal: string): void => {
-          logger.info({ signal }, 'shutting down');
-          running.stop().then(
-            () => process.exit(0),
-            () => process.exit(1),
-          );
-        };
-        process.once('SIGTERM', shutdown);
-        process.once('SIGINT', shutdown);
+        return launchWebhook(config, logger);
+      })();
+      stopOnSignal(started, () => logger);
+      try {
+        await started;
       } catch (error: unknown) {
         process.stderr.write(`mcp-header-forward webhook: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(EXIT_USAGE);
