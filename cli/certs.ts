@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { base64, checkServiceRef, createServingBundle } from '../certs/serving.js';
 import { CA_CERT_KEY, TLS_CERT_KEY, TLS_KEY_KEY, tlsSecret } from '../certs/tlsSecret.js';
-import { DEFAULT_CONFIGURATION_NAME } from '../webhook/config/webhookConfigurations.js';
+import { DEFAULT_CONFIGURATION_NAME } from '../webhook/registrations/webhookConfigurations.js';
 
 // `mcp-header-forward certs`: a CA and a serving cert for the webhook Service, as files, as a Secret manifest,
 // or written straight into the cluster (the self-signed overlay's Job).

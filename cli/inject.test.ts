@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR } from '../contract/envNames.js';
 import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
 import { planPod } from '../webhook/mutate/plan.js';
-import { loadFixture } from '../webhook/mutate/testFixtures.js';
+import { loadFixture } from '../test/unit/webhook/mutateFixtures.js';
 import { injectCommand, type InjectIo } from './inject.js';
 
 const testdata = new URL('../webhook/mutate/testdata/', import.meta.url).pathname;

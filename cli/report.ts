@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
 import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
 import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
-import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/config/webhookConfigurations.js';
+import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/registrations/webhookConfigurations.js';
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
 import { describeApiError } from './apiErrorText.js';

@@ -10,7 +10,7 @@ import { loopbackTls, type LoopbackTls } from '../test/unit/webhook/loopbackTls.
 import { waitFor } from '../test/unit/webhook/waitFor.js';
 import { startNamespaceInformer, type NamespaceLabels } from './cluster/namespaceModes.js';
 import { createSecretGetter } from './cluster/secrets.js';
-import { validateRoute } from './routes/validate.js';
+import { validateRoute } from './endpoints/validate.js';
 import { createWebhookServer, type WebhookServer } from './server.js';
 
 // A Secret value is read only to check it: it must never appear in a log line, a response or a metric.

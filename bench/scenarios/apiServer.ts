@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { AdmissionregistrationV1Api, CoreV1Api, CustomObjectsApi, type V1MutatingWebhookConfiguration, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
-import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { cacheDirFor } from '../../test/e2e/harness/binaries.js';
 import { connect } from '../../test/e2e/harness/cluster.js';
 import { startControlPlane, type ControlPlane } from '../../test/e2e/harness/controlPlane.js';

@@ -6,7 +6,7 @@ import { parseAdmissionReview } from '../../webhook/admission/review.js';
 import { toAdmissionReview } from '../../webhook/admission/response.js';
 import { ToolhiveIndex } from '../../webhook/cluster/toolhiveIndex.js';
 import { DEFAULT_SETTINGS } from '../../webhook/mutate/settings.js';
-import { mutateRoute } from '../../webhook/routes/mutate.js';
+import { mutateRoute } from '../../webhook/endpoints/mutate.js';
 import type { SecretLookup } from '../../webhook/validate/types.js';
 import { mutateReview, routedEntries, virtualMcpServer } from './fixtures.js';
 

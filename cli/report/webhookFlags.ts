@@ -1,5 +1,5 @@
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_DEPLOYMENT_NAME, DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_DEPLOYMENT_NAME, DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../../webhook/registrations/webhookConfigurations.js';
 import { describeApiError } from '../apiErrorText.js';
 import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
 

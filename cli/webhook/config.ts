@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { WebhookConfig } from '../../webhook/app/config.js';
-import { DEFAULT_NAMESPACE } from '../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_NAMESPACE } from '../../webhook/registrations/webhookConfigurations.js';
 import { injectSettingsFrom } from '../flags/injector.js';
 import { isTrue } from '../flags/parsers.js';
 import type { WebhookFlags } from './flags.js';

@@ -4,7 +4,7 @@ import { LOG_LEVELS, type LogLevel } from '../../contract/logLevels.js';
 import { API_VERSIONS } from '../../contract/toolhive.js';
 import { DEFAULT_ACCESS_CACHE_TTL_MS } from '../../webhook/cluster/accessCache.js';
 import { DEFAULT_TOOLHIVE_VERSION } from '../../webhook/cluster/toolhiveInformers.js';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../webhook/registrations/webhookConfigurations.js';
 import { DEFAULT_LEASE_ID } from '../../webhook/app/leadership.js';
 import { DEFAULT_TLS_RELOAD_INTERVAL_MS } from '../../webhook/server.js';
 import { addSidecarOptions, type SidecarFlagValues } from '../flags/injector.js';

@@ -16,7 +16,7 @@ import { ROUTES_ENV_VAR, secretEnvVarName } from '../../contract/envNames.js';
 import { ALLOWED_HOSTS_ANNOTATION, SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME, VMCP_INSTANCE_LABEL, VMCP_NAME_LABEL, VMCP_NAME_VALUE } from '../../contract/labels.js';
 import { routeConfigSchema, serializeRouteConfig } from '../../contract/routes.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
-import { mutatingWebhookConfiguration, VALIDATING_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration, VALIDATING_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { entriesApi, entryManifest, type AdmissionOutcome, type EntryManifest } from './harness/entries.js';
 import { CLI_ENTRY } from './harness/paths.js';

@@ -4,7 +4,7 @@ import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { splitPemCertificates } from '../../certs/serving.js';
 import { applyServingCerts } from '../../cli/certs/apply.js';
-import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 
 // `certs --apply` (the self-signed overlay's Job) against the real API server: issue, keep, renew, and the

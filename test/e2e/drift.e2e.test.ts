@@ -21,7 +21,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
-import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { PROJECT_ROOT } from './harness/paths.js';
 import { runCli } from './harness/runCli.js';

@@ -10,7 +10,7 @@ import {
   DEFAULT_NAMESPACE,
   mutatingWebhookConfiguration,
   validatingWebhookConfiguration,
-} from '../../webhook/config/webhookConfigurations.js';
+} from '../../webhook/registrations/webhookConfigurations.js';
 import { MANIFESTS_DIR, OVERLAYS, kubectl, kustomize, only, type KubeObject, type Overlay } from './install/render.js';
 
 // Every overlay renders, passes the real API server's server-side dry run (schema, defaulting, admission incl.
@@ -60,7 +60,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(stdout).toMatch(/deployment\.apps\/mcp-header-forward (created|configured|unchanged) \(server dry run\)/);
   });
 
-  it('registers exactly the webhooks webhook/config generates', () => {
+  it('registers exactly the webhooks webhook/registrations generates', () => {
     const strip = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: undefined } }) as KubeObject;
     expect(strip(only(rendered[overlay], 'ValidatingWebhookConfiguration'))).toEqual({
       ...validatingWebhookConfiguration(),

@@ -14,7 +14,7 @@ import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
 import { INJECT_ANNOTATION, INJECT_NAMESPACE_LABEL, SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, mcpServerEntrySchema, virtualMcpServerSchema } from '../../contract/toolhive.js';
-import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { noProxyMatches, splitNoProxy } from '../../contract/noProxy.js';
 import { patchFor } from '../../webhook/mutate/patch.js';
 import { planPod } from '../../webhook/mutate/plan.js';

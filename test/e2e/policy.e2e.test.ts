@@ -3,7 +3,7 @@ import { ApiException, CoreV1Api, type V1Secret } from '@kubernetes/client-node'
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
-import { SECRET_GUARD_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
+import { SECRET_GUARD_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { entriesApi, entryManifest, parseWarningHeader } from './harness/entries.js';
 import { runCli, type CliRun } from './harness/runCli.js';

@@ -17,7 +17,7 @@ import { manifestEnvVarName, ROUTES_ENV_VAR, secretEnvVarName } from '../../cont
 import { SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME, VMCP_INSTANCE_LABEL } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
 import { sealedPlaceholder } from '../../contract/sealing.js';
-import { mutatingWebhookConfiguration } from '../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { classify, parseYamlObjects } from '../../webhook/mutate/objects.js';
 import { planPod } from '../../webhook/mutate/plan.js';
 import { patchFor } from '../../webhook/mutate/patch.js';

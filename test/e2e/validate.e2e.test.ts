@@ -3,7 +3,7 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
-import { VALIDATING_WEBHOOK_NAME } from '../../webhook/config/webhookConfigurations.js';
+import { VALIDATING_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
 import { TOOLHIVE_GROUP } from '../../contract/toolhive.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { entriesApi, entryManifest, type EntriesApi, type HeaderForward } from './harness/entries.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { contextFromObjects, injectPod } from '../mutate/inject.js';
 import { secretFacts } from '../validate/secretFacts.js';
 import type { GetSecret } from '../validate/lookup.js';
-import { loadFixture, TEST_NAMESPACE } from '../mutate/testFixtures.js';
+import { loadFixture, TEST_NAMESPACE } from '../../test/unit/webhook/mutateFixtures.js';
 import { createDriftController, type DriftCluster } from './controller.js';
 import { createDriftMetrics } from './metrics.js';
 import type { PodEvent } from './state.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STATUS_ANNOTATION } from '../../contract/labels.js';
 import type { MCPServerEntry } from '../../contract/toolhive.js';
 import { contextFromObjects, injectPod } from '../mutate/inject.js';
-import { loadFixture, TEST_NAMESPACE } from '../mutate/testFixtures.js';
+import { loadFixture, TEST_NAMESPACE } from '../../test/unit/webhook/mutateFixtures.js';
 import { hasSidecar, podFinding } from './finding.js';
 
 // The desired state is the injector's own plan: a pod the injector just produced is `ok`, and each kind of

@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { decide, SKIP, type DecideInput } from './decide.js';
-import { loadFixture } from './testFixtures.js';
+import { loadFixture } from '../../test/unit/webhook/mutateFixtures.js';
 
 const base = loadFixture('basic-native');
 const vmcp = base.vmcps[0]!;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { envFromWarnings, namesAtStake, OVERRIDDEN_ENV_NAMES } from './envFrom.js';
 import { planPod } from './plan.js';
-import { loadFixture } from './testFixtures.js';
+import { loadFixture } from '../../test/unit/webhook/mutateFixtures.js';
 
 const SIDECAR_URL = 'http://127.0.0.1:15080';
 const configMap = (name: string, prefix?: string): V1EnvFromSource => ({ configMapRef: { name }, ...(prefix !== undefined ? { prefix } : {}) });

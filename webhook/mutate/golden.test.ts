@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TOOLHIVE_FORWARDING_MODES } from '../../contract/sealing.js';
 import { contextFromObjects, injectPod } from './inject.js';
 import type { InjectSettings } from './settings.js';
-import { loadFixture, TEST_NAMESPACE, TESTDATA } from './testFixtures.js';
+import { loadFixture, TEST_NAMESPACE, TESTDATA } from '../../test/unit/webhook/mutateFixtures.js';
 
 // Linkerd-style golden tests: YAML in, the JSON patch a person reviews out (testdata/README.md).
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

@@ -4,7 +4,7 @@ import type { MCPServerEntry } from '../../contract/toolhive.js';
 import { referencedSecretsFor, routeBinding, secretBindingsFrom, type SecretAnnotations } from './hostBindings.js';
 import { contextFromObjects } from './inject.js';
 import { planRoutes } from './routes.js';
-import { loadFixture, TEST_SETTINGS } from './testFixtures.js';
+import { loadFixture, TEST_SETTINGS } from '../../test/unit/webhook/mutateFixtures.js';
 
 function entry(name: string, remoteUrl: string, secrets: [header: string, secret: string][]): MCPServerEntry {
   return {

@@ -12,7 +12,7 @@ import { patchFor } from './patch.js';
 import { planPod } from './plan.js';
 import { podRuleViolations } from './podRules.js';
 import type { InjectSettings } from './settings.js';
-import { loadFixture, TEST_SETTINGS } from './testFixtures.js';
+import { loadFixture, TEST_SETTINGS } from '../../test/unit/webhook/mutateFixtures.js';
 import { PlanError } from './vmcpContainer.js';
 
 const INJECTED = ['basic-native', 'container-mode', 'env-from', 'existing-proxy', 'routed-svc', 'ca-bundles', 'other-containers', 'stale-sidecar'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entry, GOOD_SECRETS, headerForward, type EntryFixture } from '../validate/testEntries.js';
+import { entry, GOOD_SECRETS, headerForward, type EntryFixture } from '../../test/unit/webhook/validateEntries.js';
 import { validateEntry } from '../validate/validateEntry.js';
 import { planRoutes } from './routes.js';
 

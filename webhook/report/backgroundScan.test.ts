@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MCPServerEntry } from '../../contract/toolhive.js';
 import type { EntryChange } from '../cluster/toolhiveInformers.js';
-import { entry, foundSecret } from '../validate/testEntries.js';
+import { entry, foundSecret } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from '../validate/types.js';
 import { DEFAULT_RULES } from '../validate/validateEntry.js';
 import { startBackgroundScan, type BackgroundScan } from './backgroundScan.js';

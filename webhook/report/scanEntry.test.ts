@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GetSecret } from '../validate/lookup.js';
-import { entry, foundSecret, headerForward } from '../validate/testEntries.js';
+import { entry, foundSecret, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import { REASONS } from '../validate/reasons.js';
 import type { Rule, SecretLookup } from '../validate/types.js';
 import { DEFAULT_RULES } from '../validate/validateEntry.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entry, headerForward } from '../validate/testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import { SecretReferenceIndex } from './references.js';
 
 const secretHeaders = (...refs: [string, string, string][]) =>

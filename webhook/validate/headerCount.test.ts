@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { headerCountRule, MAX_HEADERS_PER_ENTRY } from './headerCount.js';
 import { referencedSecretNames } from './lookup.js';
-import { entry, headerForward } from './testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import { validateEntry } from './validateEntry.js';
 
 function withSecretHeaders(count: number) {

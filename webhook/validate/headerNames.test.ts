@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RESTRICTED_HEADERS } from '../../contract/headers.js';
 import { headerNameRule } from './headerNames.js';
-import { entry, headerForward } from './testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 
 const check = (forward: Record<string, unknown>) =>
   headerNameRule.check({ entry: entry({ spec: headerForward(forward) }), namespace: 'team-a', secrets: new Map() });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
 import { hostBindingRule } from './hostBinding.js';
-import { entry, foundSecret, lookups } from './testEntries.js';
+import { entry, foundSecret, lookups } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from './types.js';
 
 const NAME_PATH = 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name';

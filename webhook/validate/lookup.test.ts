@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookupSecrets, referencedSecretNames } from './lookup.js';
-import { entry, headerForward } from './testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from './types.js';
 
 const threeRefs = entry({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plaintextValueRule } from './plaintextValues.js';
-import { entry, headerForward } from './testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 
 const check = (headers: Record<string, string>) =>
   plaintextValueRule.check({ entry: entry({ spec: headerForward({ addPlaintextHeaders: headers }) }), namespace: 'team-a', secrets: new Map() });

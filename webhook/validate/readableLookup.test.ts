@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookupReadableSecrets, requesterFrom, type AccessAnswer, type Requester } from './readableLookup.js';
-import { entry, foundSecret, headerForward } from './testEntries.js';
+import { entry, foundSecret, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from './types.js';
 
 const mallory: Requester = { username: 'mallory', groups: ['dev'], extra: {} };

@@ -6,7 +6,7 @@ import { PLAINTEXT_CREDENTIAL_RULE } from './plaintextValues.js';
 import { REASONS, type Reason } from './reasons.js';
 import { rulesFor, type MissingSecretPolicy } from './secretPolicy.js';
 import { SECRET_MISSING_RULE } from './secretRefs.js';
-import { entry, foundSecret, GOOD_SECRETS, headerForward, lookups, type EntryFixture } from './testEntries.js';
+import { entry, foundSecret, GOOD_SECRETS, headerForward, lookups, type EntryFixture } from '../../test/unit/webhook/validateEntries.js';
 import type { Finding, SecretLookupResults } from './types.js';
 import { DEFAULT_RULES, runRules } from './validateEntry.js';
 

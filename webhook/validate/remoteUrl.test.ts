@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remoteUrlRule } from './remoteUrl.js';
-import { entry } from './testEntries.js';
+import { entry } from '../../test/unit/webhook/validateEntries.js';
 
 const check = (spec: Record<string, unknown>) => remoteUrlRule.check({ entry: entry({ spec }), namespace: 'team-a', secrets: new Map() });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mayNotReadMessage, secretAccessRule } from './secretAccess.js';
-import { entry, foundSecret, headerForward, lookups } from './testEntries.js';
+import { entry, foundSecret, headerForward, lookups } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from './types.js';
 
 const NAME_PATH = 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
 import { MISSING_SECRET_ADMITTED, rulesFor } from './secretPolicy.js';
-import { entry, foundSecret, GOOD_SECRETS, headerForward, lookups } from './testEntries.js';
+import { entry, foundSecret, GOOD_SECRETS, headerForward, lookups } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookupResults, ValidationInput } from './types.js';
 import { validateEntry } from './validateEntry.js';
 

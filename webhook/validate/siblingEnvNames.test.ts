@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entry } from './testEntries.js';
+import { entry } from '../../test/unit/webhook/validateEntries.js';
 import { entriesByNamespace, siblingEnvNameRule } from './siblingEnvNames.js';
 import { validateEntry } from './validateEntry.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSIONS, GOOD_SECRETS, entry, foundSecret, headerForward, lookups } from './testEntries.js';
+import { API_VERSIONS, GOOD_SECRETS, entry, foundSecret, headerForward, lookups } from '../../test/unit/webhook/validateEntries.js';
 import { REASONS } from './reasons.js';
 import { DEFAULT_RULES, formatFinding, validateEntry } from './validateEntry.js';
 import type { Rule } from './types.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionregistrationV1Api, CoreV1Api, type V1MutatingWebhookConfiguration, type V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME, VMCP_INSTANCE_LABEL, VMCP_NAME_LABEL, VMCP_NAME_VALUE } from '../../../contract/labels.js';
-import { mutatingWebhookConfiguration } from '../../../webhook/config/webhookConfigurations.js';
+import { mutatingWebhookConfiguration } from '../../../webhook/registrations/webhookConfigurations.js';
 import { TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 import { runGatewayDemo } from '../vmcp/demo.js';
 import { DEMO_ENTRY_NAME, DEMO_GROUP, DEMO_SECRET_VALUE, narrateKubectl, narrateKubectlExpecting, type DemoStep } from './demoSteps.js';

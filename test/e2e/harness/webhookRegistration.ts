@@ -11,7 +11,7 @@ import {
   type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { DEFAULT_CONFIGURATION_NAME, validatingWebhookConfiguration } from '../../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_CONFIGURATION_NAME, validatingWebhookConfiguration } from '../../../webhook/registrations/webhookConfigurations.js';
 import { API_VERSIONS, ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 import { IN_CLUSTER_WEBHOOK_URL, inClusterWebhookRequested } from '../kind/inClusterWebhook.js';
 import { PROJECT_ROOT } from './paths.js';

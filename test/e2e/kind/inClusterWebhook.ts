@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { AdmissionregistrationV1Api, AppsV1Api, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
-import { DEFAULT_CONFIGURATION_NAME, DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../../webhook/config/webhookConfigurations.js';
+import { DEFAULT_CONFIGURATION_NAME, DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../../webhook/registrations/webhookConfigurations.js';
 import type { Cluster } from '../harness/cluster.js';
 import type { WebhookProcess, WebhookProcessOptions } from '../harness/webhookProcess.js';
 

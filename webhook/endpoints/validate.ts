@@ -5,7 +5,7 @@ import { ENTRY_PLURAL, TOOLHIVE_GROUP, mcpServerEntrySchema, type MCPServerEntry
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
-import { VALIDATE_PATH } from '../config/webhookConfigurations.js';
+import { VALIDATE_PATH } from '../registrations/webhookConfigurations.js';
 import { decide, effectiveMode } from '../validate/decide.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { lookupReadableSecrets, requesterFrom, type CanReadSecret } from '../validate/readableLookup.js';

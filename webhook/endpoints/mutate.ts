@@ -7,7 +7,7 @@ import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
 import { secretAnnotationsReader } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
-import { MUTATE_PATH } from '../config/webhookConfigurations.js';
+import { MUTATE_PATH } from '../registrations/webhookConfigurations.js';
 import { injectPod, type InjectContext, type InjectResult } from '../mutate/inject.js';
 import { prepareInjection, type AnnotationsRead, type InjectionSources } from '../mutate/prepare.js';
 import type { InjectSettings } from '../mutate/settings.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AdmissionRequest } from '../admission/review.js';
 import { toAdmissionResponse } from '../admission/response.js';
 import { ToolhiveIndex } from '../cluster/toolhiveIndex.js';
-import { loadFixture } from '../mutate/testFixtures.js';
+import { loadFixture } from '../../test/unit/webhook/mutateFixtures.js';
 import { INJECTIONS_METRIC, mutateRoute } from './mutate.js';
 
 const logger = pino({ level: 'silent' });

@@ -7,7 +7,7 @@ import { ALLOWED_HOSTS_ANNOTATION } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import { ToolhiveIndex } from '../cluster/toolhiveIndex.js';
-import { loadFixture } from '../mutate/testFixtures.js';
+import { loadFixture } from '../../test/unit/webhook/mutateFixtures.js';
 import type { GetSecret } from '../validate/lookup.js';
 import { secretFacts } from '../validate/secretFacts.js';
 import type { SecretLookup } from '../validate/types.js';

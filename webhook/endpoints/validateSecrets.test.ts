@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import { SecretReferenceIndex } from '../secretGuard/references.js';
-import { entry, headerForward } from '../validate/testEntries.js';
+import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 import { NAMESPACE_CONTROLLER_USER, SECRET_GUARD_METRIC, validateSecretsRoute } from './validateSecrets.js';
 
 const logger = pino({ level: 'silent' });

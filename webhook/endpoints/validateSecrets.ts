@@ -4,7 +4,7 @@ import { MODE_LABEL, type Mode } from '../../contract/labels.js';
 import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
-import { VALIDATE_SECRETS_PATH } from '../config/webhookConfigurations.js';
+import { VALIDATE_SECRETS_PATH } from '../registrations/webhookConfigurations.js';
 import { decideSecretChange, secretKeys } from '../secretGuard/decide.js';
 import type { SecretUser } from '../secretGuard/references.js';
 import { effectiveMode } from '../validate/decide.js';

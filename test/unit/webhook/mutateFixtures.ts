@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
-import { classify, parseYamlObjects } from './objects.js';
-import { apiServerHostsFrom, DEFAULT_SETTINGS, type InjectSettings } from './settings.js';
+import type { MCPServerEntry, VirtualMCPServer } from '../../../contract/toolhive.js';
+import { classify, parseYamlObjects } from '../../../webhook/mutate/objects.js';
+import { apiServerHostsFrom, DEFAULT_SETTINGS, type InjectSettings } from '../../../webhook/mutate/settings.js';
 
-// The fixtures under testdata/ (see testdata/README.md), loaded the same way by every test.
+// The fixtures under webhook/mutate/testdata/ (see its README.md), loaded the same way by every test.
 
 /** A pinned image and an in-cluster API server at 10.96.0.1. */
 export const TEST_SETTINGS: InjectSettings = Object.freeze({
@@ -15,7 +15,7 @@ export const TEST_SETTINGS: InjectSettings = Object.freeze({
 });
 
 export const TEST_NAMESPACE = 'tools';
-export const TESTDATA = new URL('./testdata/', import.meta.url);
+export const TESTDATA = new URL('../../../webhook/mutate/testdata/', import.meta.url);
 
 export interface Fixture {
   name: string;

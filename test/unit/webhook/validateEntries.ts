@@ -1,7 +1,7 @@
 // Test fixtures for the rules: entries in both served versions and Secret lookups, as plain data.
-import { mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
-import { secretFacts } from './secretFacts.js';
-import type { SecretLookup, SecretLookupResults } from './types.js';
+import { mcpServerEntrySchema, type MCPServerEntry } from '../../../contract/toolhive.js';
+import { secretFacts } from '../../../webhook/validate/secretFacts.js';
+import type { SecretLookup, SecretLookupResults } from '../../../webhook/validate/types.js';
 
 export const API_VERSIONS = ['toolhive.stacklok.dev/v1alpha1', 'toolhive.stacklok.dev/v1beta1'] as const;
 

@@ -7,9 +7,9 @@ import { renderWebhookConfigurationsYaml } from './renderWebhookConfigurations.j
 const manifest = new URL('../../manifests/base/webhook-configurations.yaml', import.meta.url);
 
 describe('manifests/base/webhook-configurations.yaml', () => {
-  it('is exactly what webhook/config generates', () => {
+  it('is exactly what webhook/registrations generates', () => {
     const expected = renderWebhookConfigurationsYaml();
     if (process.env['UPDATE_MANIFESTS'] === '1') writeFileSync(manifest, expected);
-    expect(readFileSync(manifest, 'utf8'), 'regenerate: UPDATE_MANIFESTS=1 npx vitest run webhook/config').toBe(expected);
+    expect(readFileSync(manifest, 'utf8'), 'regenerate: UPDATE_MANIFESTS=1 npx vitest run webhook/registrations').toBe(expected);
   });
 });
