@@ -18,6 +18,7 @@ interface Response {
   allowed: boolean;
   status?: { code: number; message: string };
   warnings?: string[];
+  auditAnnotations?: Record<string, string>;
 }
 
 describe('POST /validate (HTTPS, stand-in API server)', () => {
@@ -115,6 +116,20 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
         '- spec.headerForward.addPlaintextHeaders["Host"]: header "Host" is restricted and cannot be forwarded (it controls routing, framing or client identity) (fix: remove it; ToolHive refuses the same set (Host, Connection, X-Forwarded-*, Proxy-*, ...))\n' +
         '- spec.headerForward.addHeadersFromSecret[1].valueSecretRef.name: Secret "nope" not found in namespace "team-a" (fix: create it first (kubectl create secret generic nope -n team-a --from-literal=k=...) or fix the name)',
     );
+  });
+
+  it('records the reason codes: audit annotations on the response and one count per reason', async () => {
+    const object = entryObject({
+      spec: { headerForward: { addPlaintextHeaders: { Host: 'x', Connection: 'y' }, addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'nope', key: 'k' } }] } },
+    });
+    const before = await registry.getSingleMetricAsString('mcp_header_forward_entry_violations_total');
+    const response = await review({ uid: 'reasons', object });
+    expect(response.auditAnnotations).toEqual({ outcome: 'denied', reasons: 'HeaderSecretNotFound,RestrictedHeader' });
+    const count = (text: string, reason: string): number => Number(new RegExp(`mode="enforce",outcome="denied",reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const after = await registry.getSingleMetricAsString('mcp_header_forward_entry_violations_total');
+    expect(count(after, 'RestrictedHeader') - count(before, 'RestrictedHeader')).toBe(1);
+    expect(count(after, 'HeaderSecretNotFound') - count(before, 'HeaderSecretNotFound')).toBe(1);
+    expect((await review({ uid: 'clean', object: entryObject({}) })).auditAnnotations).toBeUndefined();
   });
 
   it('only GETs Secrets by name, never lists or watches them', () => {

@@ -1,4 +1,4 @@
-import type { Counter, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { registeredCounter } from '../registeredMetrics.js';
 import { MODE_LABEL, type Mode } from '../../contract/labels.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
@@ -6,13 +6,17 @@ import { allow, deny, type AdmissionVerdict } from '../admission/response.js';
 import type { AdmissionRequest } from '../admission/review.js';
 import type { AdmissionRoute } from '../admission/route.js';
 import { VALIDATE_PATH } from '../registrations/webhookConfigurations.js';
-import { decide, effectiveMode } from '../validate/decide.js';
+import { decide, effectiveMode, type Decision } from '../validate/decide.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { lookupReadableSecrets, requesterFrom, type CanReadSecret } from '../validate/readableLookup.js';
-import type { Rule, SecretLookupResults, ValidationInput } from '../validate/types.js';
+import type { Rule, SecretLookupResults, ValidationInput, Violation } from '../validate/types.js';
 import { DEFAULT_RULES, validateEntry } from '../validate/validateEntry.js';
 
 export const VALIDATION_RESULTS_METRIC = 'mcp_header_forward_entry_validations_total';
+export const VIOLATIONS_METRIC = 'mcp_header_forward_entry_violations_total';
+/** Audit annotation keys; the API server records them as `<webhook name>/<key>` in the request's audit event. */
+export const REASONS_ANNOTATION = 'reasons';
+export const OUTCOME_ANNOTATION = 'outcome';
 
 export const SIBLINGS_UNCHECKED =
   "env var collisions with other entries of the group were not checked: the webhook's MCPServerEntry cache is not filled yet (it needs list/watch on mcpserverentries in all namespaces); the background scan checks again";
@@ -39,7 +43,7 @@ export interface ValidateRouteOptions {
 
 /** `POST /validate`: MCPServerEntry CREATE/UPDATE against the headerForward rules. */
 export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
-  const results = options.registry === undefined ? undefined : resultsCounter(options.registry);
+  const counters = options.registry === undefined ? undefined : validationCounters(options.registry);
   const rules = options.rules ?? DEFAULT_RULES;
   return {
     path: options.path ?? VALIDATE_PATH,
@@ -65,19 +69,25 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       const secrets = await secretsFor(options, request, entry, namespace);
       const result = validateEntry(validationInput(request, entry, namespace, secrets, siblings), rules);
       const object = `MCPServerEntry ${namespace}/${entry.metadata.name ?? `${entry.metadata.generateName ?? ''}*`}`;
-      const decision = decide(result, mode, object);
-      const outcome = decision.allowed ? (result.violations.length > 0 ? 'would_deny' : 'allowed') : 'denied';
-      results?.inc({ mode, outcome });
+      const verdict = verdictFor(result.violations, decide(result, mode, object), mode, object);
+      counters?.record(mode, verdict.auditAnnotations);
       if (result.violations.length > 0) {
         // Field paths and messages only: messages never carry Secret values.
-        logger.warn({ mode, outcome, violations: result.violations.map((v) => `${v.field}: ${v.message}`) }, `${object}: headerForward violations`);
+        logger.warn({ mode, outcome: verdict.auditAnnotations?.[OUTCOME_ANNOTATION], violations: result.violations.map((v) => `${v.field}: ${v.message}`) }, `${object}: headerForward violations`);
       }
-      const warnings = [...(modeWarning === undefined ? [] : [modeWarning]), ...decision.warnings, ...unchecked];
-      return decision.allowed
-        ? allow({ mode, warnings })
-        : deny(decision.message ?? `${object} violates the headerForward rules`, { mode, warnings });
+      verdict.warnings = [...(modeWarning === undefined ? [] : [modeWarning]), ...(verdict.warnings ?? []), ...unchecked];
+      return verdict;
     },
   };
+}
+
+/** The verdict; with violations, its outcome (denied, would_deny) and reason codes as audit annotations. */
+function verdictFor(violations: readonly Violation[], decision: Decision, mode: Mode, object: string): AdmissionVerdict {
+  const reasons = [...new Set(violations.map((v) => v.reason))].sort();
+  const outcome = decision.allowed ? 'would_deny' : 'denied';
+  const auditAnnotations = reasons.length === 0 ? undefined : { [OUTCOME_ANNOTATION]: outcome, [REASONS_ANNOTATION]: reasons.join(',') };
+  const extra = { mode, warnings: decision.warnings, ...(auditAnnotations === undefined ? {} : { auditAnnotations }) };
+  return decision.allowed ? allow(extra) : deny(decision.message ?? `${object} violates the headerForward rules`, extra);
 }
 
 function validationInput(
@@ -119,10 +129,23 @@ function parseOld(oldObject: unknown): MCPServerEntry | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function resultsCounter(registry: Registry): Counter<'mode' | 'outcome'> {
-  return registeredCounter(registry, {
+/** Results by mode and outcome; reason codes counted once per review (two restricted headers: RestrictedHeader once). */
+function validationCounters(registry: Registry): { record(mode: Mode, annotations: Record<string, string> | undefined): void } {
+  const results = registeredCounter(registry, {
     name: VALIDATION_RESULTS_METRIC,
     help: 'MCPServerEntry validations by effective mode and outcome (allowed, denied, would_deny in warn/audit).',
     labelNames: ['mode', 'outcome'] as const,
   });
+  const violations = registeredCounter(registry, {
+    name: VIOLATIONS_METRIC,
+    help: '/validate reviews with at least one violation of a reason, by effective mode, outcome (denied, would_deny) and reason code.',
+    labelNames: ['mode', 'outcome', 'reason'] as const,
+  });
+  return {
+    record(mode, annotations) {
+      const outcome = annotations?.[OUTCOME_ANNOTATION] ?? 'allowed';
+      results.inc({ mode, outcome });
+      for (const reason of annotations?.[REASONS_ANNOTATION]?.split(',') ?? []) violations.inc({ mode, outcome, reason });
+    },
+  };
 }
