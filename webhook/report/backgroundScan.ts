@@ -5,7 +5,6 @@ import type { EntryChange } from '../cluster/toolhiveInformers.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { Rule } from '../validate/types.js';
 import type { ScanMetrics } from './metrics.js';
-import { REASONS } from '../validate/reasons.js';
 import { entriesByNamespace, shareEnvVar } from '../validate/siblingEnvNames.js';
 import { memoizeLookups, scanEntry } from './scanEntry.js';
 import { eventsFor, type ObjectEvent } from './scanState.js';
@@ -117,12 +116,11 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
   const recheckPartners = async (namespace: string, name: string): Promise<void> => {
     const siblings = options.entries().filter((e) => (e.metadata.namespace ?? '') === namespace);
     const changed = siblings.find((e) => e.metadata.name === name);
-    const named = `MCPServerEntry ${JSON.stringify(name)}`;
     const getSecret = memoizeLookups(options.getSecret);
     for (const entry of siblings) {
       if (stopped) return;
       if (entry === changed) continue;
-      const blamed = results.get(key(namespace, entry.metadata.name ?? ''))?.findings.some((f) => f.reason === REASONS.headerEnvVarCollision && f.message.includes(named)) === true;
+      const blamed = results.get(key(namespace, entry.metadata.name ?? ''))?.findings.some((f) => f.relatedEntry === name) === true;
       if (blamed || (changed !== undefined && shareEnvVar(changed, entry))) await check(entry, getSecret, siblings);
     }
   };

@@ -26,7 +26,13 @@ export async function scanEntry(
   const found = runRules(rules, { entry, namespace, secrets, siblings });
   const findings: ReportFinding[] = found
     .filter((f) => f.severity === 'violation')
-    .map((f) => ({ reason: f.reason, field: f.field, message: f.message, ...(f.hint !== undefined ? { hint: f.hint } : {}) }));
+    .map((f) => ({
+      reason: f.reason,
+      field: f.field,
+      message: f.message,
+      ...(f.hint !== undefined ? { hint: f.hint } : {}),
+      ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
+    }));
   const warnings = found.filter((f) => f.severity === 'warning').map(formatFinding);
   return { ...base, status: statusOf(findings), findings, warnings };
 }

@@ -8,6 +8,8 @@ export interface ReportFinding {
   field: string;
   message: string;
   hint?: string;
+  /** Another entry of the namespace the finding names (HeaderEnvVarCollision's partner); a change to it re-checks this one. */
+  relatedEntry?: string;
 }
 
 /** pass: nothing to fix; fail: at least one finding; error: the check could not run (API error), nothing is claimed. */

@@ -28,6 +28,7 @@ export const siblingEnvNameRule: Rule = {
           rule: SIBLING_ENV_RULE,
           reason: REASONS.headerEnvVarCollision,
           subject: `${header.subject}:${other.entry}`,
+          relatedEntry: other.entry,
           field: header.field,
           message: `header ${JSON.stringify(header.name)} gets env var ${envVar}, which MCPServerEntry ${JSON.stringify(other.entry)} (header ${JSON.stringify(other.header)}, same group ${JSON.stringify(groupOf(entry))}) already uses: one entry would send the other's Secret value`,
           hint: 'rename this entry or this header: ToolHive joins header and entry names and turns case, "-", "." and other characters into "_" (entry "b" + header "X-A" and entry "a-b" + header "X" meet too)',

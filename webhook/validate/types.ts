@@ -25,6 +25,8 @@ export interface Finding extends Violation {
   rule: string;
   /** What the finding is about, independent of array positions: `secret-header:X-Api-Key`, `remoteUrl`. */
   subject: string;
+  /** Another entry of the namespace this finding is about (the one an env var collides with): found by name, not wording. */
+  relatedEntry?: string;
 }
 
 /** Facts about one Secret value, computed where it is read; the value itself never reaches the rules. */
