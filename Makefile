@@ -25,7 +25,7 @@ build: node_modules
 
 ## test: unit tests, the real-control-plane e2e suite, then the real-node suite (first run builds Kubernetes and
 ## ToolHive from Go and the image with buildah, then cached); the node suite skips, saying why, where it cannot run
-test: build lint-tools node-packages
+test: build lint node-packages
 	$(NODE_BIN)/vitest run --project unit --project e2e
 	$(NODE_BIN)/vitest run --project node
 
@@ -43,9 +43,11 @@ e2e-node: build node-packages
 node-packages:
 	bash .ci/install-node-packages.sh
 
+## lint: types, ESLint, Prettier (TypeScript only, width 140: `npm run format` rewrites), the Dockerfile and the scripts
 lint: node_modules lint-tools
 	$(NODE_BIN)/tsc -p tsconfig.json --noEmit
 	$(NODE_BIN)/eslint .
+	$(NODE_BIN)/prettier --check --log-level warn .
 	$(LINT_TOOLS)/hadolint Dockerfile
 	$(LINT_TOOLS)/shellcheck .ci/run .ci/*.sh test/e2e/kind/*.sh
 

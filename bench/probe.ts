@@ -81,14 +81,26 @@ async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> 
 
 async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
-  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  const ctx: PeerContext = {
+    dir,
+    upstreamHttpPort: upstream.httpPort,
+    upstreamHttpsPort: upstream.httpsPort,
+    upstreamCaFile: upstream.caFile,
+    header: HEADER,
+  };
   const protocol = values.protocol === 'https' ? 'https' : 'http';
   const peers: RunningPeer[] = [];
   try {
-    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}), ...(values.node ? { node: resolve(values.node) } : {}) });
+    const sidecar = await startOurSidecar(ctx, {
+      nodeFlags: await profiled(dir),
+      ...(values.entry ? { entry: resolve(values.entry) } : {}),
+      ...(values.node ? { node: resolve(values.node) } : {}),
+    });
     peers.push(sidecar);
     const node = values.node ? resolve(values.node) : process.execPath;
-    line(`sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`);
+    line(
+      `sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`,
+    );
     if (values.nginx) peers.push(await startNginx(ctx));
     await new Promise((r) => setTimeout(r, 1000));
     line(`sidecar idle RSS ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
@@ -98,7 +110,10 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
     }
     for (const c of concurrencies) {
       const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
-      const targets: [string, ClientRoute | undefined, number | undefined][] = [['direct', undefined, undefined], ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid])];
+      const targets: [string, ClientRoute | undefined, number | undefined][] = [
+        ['direct', undefined, undefined],
+        ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid]),
+      ];
       for (const [name, route, pid] of targets) {
         if (route === undefined && name !== 'direct') continue;
         await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
@@ -115,12 +130,24 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
 /** make bench's SSE phase alone: 1000 streams direct, then through a fresh sidecar. */
 async function sseScenario(loadgen: string, dir: string): Promise<void> {
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
-  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  const ctx: PeerContext = {
+    dir,
+    upstreamHttpPort: upstream.httpPort,
+    upstreamHttpsPort: upstream.httpsPort,
+    upstreamCaFile: upstream.caFile,
+    header: HEADER,
+  };
   try {
-    const sidecar = await startOurSidecar(ctx, { nodeFlags: await profiled(dir), ...(values.entry ? { entry: resolve(values.entry) } : {}), ...(values.node ? { node: resolve(values.node) } : {}) });
+    const sidecar = await startOurSidecar(ctx, {
+      nodeFlags: await profiled(dir),
+      ...(values.entry ? { entry: resolve(values.entry) } : {}),
+      ...(values.node ? { node: resolve(values.node) } : {}),
+    });
     try {
       const result = await runSsePhase(loadgen, ctx, sidecar, line);
-      line(`sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`);
+      line(
+        `sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`,
+      );
       await stopAndReport(sidecar, dir);
     } finally {
       await sidecar.process.stop(3000);
@@ -142,7 +169,26 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
       const expect = { validate: '"allowed":true', mutate: '"patch":' } as const;
       for (const route of values.route.split(',') as ('validate' | 'mutate')[]) {
         for (const c of concurrencies) {
-          const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-expect-body', expect[route], '-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+          const args = [
+            '-url',
+            `${webhook.url}/${route}`,
+            '-ca',
+            webhook.caFile,
+            '-method',
+            'POST',
+            '-body-file',
+            bodies[route],
+            '-expect-body',
+            expect[route],
+            '-c',
+            String(c),
+            '-n',
+            String(requests),
+            '-warmup',
+            String(Math.min(500, requests)),
+            '-max-seconds',
+            '40',
+          ];
           await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
         }
       }
@@ -156,8 +202,15 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse') throw new Error('usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]');
-  line(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
+    throw new Error(
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
+    );
+  line(
+    `load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const loadgen = await buildLoadgen();
   const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-probe-'));
   await mkdir(dir, { recursive: true });

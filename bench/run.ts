@@ -52,7 +52,10 @@ function machine(): MachineInfo {
 
 function withinBudget(part: string, results: BenchResults, needMs: number): boolean {
   if (Date.now() - started + needMs <= BUDGET_MS) return true;
-  results.skips.push({ part, reason: `the 10-minute budget of make bench would be exceeded (${Math.round((Date.now() - started) / 1000)} s used)` });
+  results.skips.push({
+    part,
+    reason: `the 10-minute budget of make bench would be exceeded (${Math.round((Date.now() - started) / 1000)} s used)`,
+  });
   log(`skipping ${part}: time budget`);
   return false;
 }
@@ -73,9 +76,19 @@ async function apiServerPart(results: BenchResults): Promise<void> {
 }
 
 function startResults(): BenchResults {
-  const results: BenchResults = { startedAt: new Date(started).toISOString(), durationSeconds: 0, machine: machine(), peers: {}, skips: [], proxy: [], rss: [] };
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: 0,
+    machine: machine(),
+    peers: {},
+    skips: [],
+    proxy: [],
+    rss: [],
+  };
   if (results.machine.loadAverageAtStart[0]! > results.machine.cpus) {
-    log(`warning: load average ${results.machine.loadAverageAtStart[0]!.toFixed(2)} on ${results.machine.cpus} cores: other work is running, absolute numbers will be noisy`);
+    log(
+      `warning: load average ${results.machine.loadAverageAtStart[0]!.toFixed(2)} on ${results.machine.cpus} cores: other work is running, absolute numbers will be noisy`,
+    );
   }
   return results;
 }
@@ -97,7 +110,13 @@ async function setUpStage(results: BenchResults): Promise<Stage> {
   const loadgen = await buildLoadgen();
   const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-bench-'));
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
-  const ctx: PeerContext = { dir, upstreamHttpPort: upstream.httpPort, upstreamHttpsPort: upstream.httpsPort, upstreamCaFile: upstream.caFile, header: HEADER };
+  const ctx: PeerContext = {
+    dir,
+    upstreamHttpPort: upstream.httpPort,
+    upstreamHttpsPort: upstream.httpsPort,
+    upstreamCaFile: upstream.caFile,
+    header: HEADER,
+  };
   const { peers, skips } = await startPeers(ctx, available, log);
   results.skips.push(...skips);
   return { loadgen, dir, upstream, ctx, peers };
@@ -121,7 +140,8 @@ async function proxyParts(stage: Stage, results: BenchResults): Promise<void> {
 
 /** Only when a sidecar target was missed: where its CPU time goes. */
 async function sidecarProfilePart(stage: Stage, results: BenchResults): Promise<void> {
-  if (!wanted('profile') || missed(compare(results), 'sidecar').length === 0 || !withinBudget('sidecar CPU profile', results, 40_000)) return;
+  if (!wanted('profile') || missed(compare(results), 'sidecar').length === 0 || !withinBudget('sidecar CPU profile', results, 40_000))
+    return;
   log('a sidecar target was missed: profiling it with node --cpu-prof');
   const hotspots = await profileSidecar(stage.loadgen, stage.ctx);
   results.profiles = [...(results.profiles ?? []), { target: 'sidecar', scenario: SIDECAR_PROFILE_SCENARIO, hotspots }];
@@ -131,10 +151,18 @@ async function runParts(stage: Stage, results: BenchResults): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   await proxyParts(stage, results);
   const sidecar = stage.peers.find((p) => p.name === OURS);
-  if (sidecar && wanted('sse') && withinBudget('SSE', results, 30_000)) results.sse = await runSsePhase(stage.loadgen, stage.ctx, sidecar, log);
+  if (sidecar && wanted('sse') && withinBudget('SSE', results, 30_000))
+    results.sse = await runSsePhase(stage.loadgen, stage.ctx, sidecar, log);
   // The proxies are done: stop them before the webhook part (tearDownStage stops them too, for when a part throws first).
   await stopPeers(stage.peers);
-  if (wanted('webhook')) await runWebhookPhases({ loadgen: stage.loadgen, dir: stage.dir, log, results, withinBudget: (part, ms) => withinBudget(part, results, ms) });
+  if (wanted('webhook'))
+    await runWebhookPhases({
+      loadgen: stage.loadgen,
+      dir: stage.dir,
+      log,
+      results,
+      withinBudget: (part, ms) => withinBudget(part, results, ms),
+    });
   if (sidecar) await sidecarProfilePart(stage, results);
   if (wanted('apiserver') && withinBudget('API server', results, 120_000)) await apiServerPart(results);
 }

@@ -53,7 +53,9 @@ describe('renewal', () => {
 
   it('renews a cert for another Service', async () => {
     const bundle = await createServingBundle({ service: 'other', namespace: 'mhf' }, 90);
-    expect(renewalDecision(bundle, ref, new Date(), 30)).toMatchObject({ reason: expect.stringMatching(/does not name mcp-header-forward,/) });
+    expect(renewalDecision(bundle, ref, new Date(), 30)).toMatchObject({
+      reason: expect.stringMatching(/does not name mcp-header-forward,/),
+    });
   });
 
   it('renews a cert whose stored CA did not sign it', async () => {

@@ -22,7 +22,10 @@ export interface ServingBundle {
 
 /** Throws with the flag name when a Service or namespace name cannot be a DNS label. */
 export function checkServiceRef(ref: ServiceRef): void {
-  for (const [flag, value] of [['--service', ref.service], ['--namespace', ref.namespace]] as const) {
+  for (const [flag, value] of [
+    ['--service', ref.service],
+    ['--namespace', ref.namespace],
+  ] as const) {
     if (value.length > 63 || !DNS_LABEL.test(value)) {
       throw new Error(`${flag} "${value}": not a DNS label (lowercase letters, digits and '-', at most 63, e.g. mcp-header-forward)`);
     }

@@ -110,10 +110,7 @@ export async function issueLeaf(issuer: Issuer, options: LeafOptions): Promise<I
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension(
-        [usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
-        false,
-      ),
+      new x509.ExtendedKeyUsageExtension([usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
       ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names, false)] : []),
       await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate, false),
     ],

@@ -97,7 +97,12 @@ export function certsCommand(): Command {
       false,
     )
     .option('--webhook-configuration <name>', 'Validating/MutatingWebhookConfiguration to patch with --apply', DEFAULT_CONFIGURATION_NAME)
-    .option('--renew-before-days <n>', 'with --apply: keep a valid certificate unless it expires sooner than this', positiveInt('--renew-before-days'), 30)
+    .option(
+      '--renew-before-days <n>',
+      'with --apply: keep a valid certificate unless it expires sooner than this',
+      positiveInt('--renew-before-days'),
+      30,
+    )
     .action(async (options: CertsOptions) => {
       await runCerts(options, {
         stdout: (text) => process.stdout.write(text),

@@ -45,11 +45,26 @@ async function run(args: string[], files: Record<string, string> = {}): Promise<
   return { code, stdout, stderr };
 }
 
-const image = ['--sidecar-image', 'ghcr.io/example/mcp-header-forward:v0.1.0', '--api-server-host', '10.96.0.1,kubernetes.default.svc,kubernetes.default.svc.cluster.local'];
+const image = [
+  '--sidecar-image',
+  'ghcr.io/example/mcp-header-forward:v0.1.0',
+  '--api-server-host',
+  '10.96.0.1,kubernetes.default.svc,kubernetes.default.svc.cluster.local',
+];
 
 describe('mcp-header-forward inject', () => {
   it('prints the same patch as the webhook golden fixture for a pod', async () => {
-    const { code, stdout } = await run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'patch', ...image]);
+    const { code, stdout } = await run([
+      '-f',
+      `${testdata}basic-native/pod.yaml`,
+      '--objects',
+      `${testdata}basic-native/objects.yaml`,
+      '-n',
+      'tools',
+      '-o',
+      'patch',
+      ...image,
+    ]);
     expect(code).toBe(0);
     const golden = JSON.parse(readFileSync(`${testdata}basic-native/expected.golden.json`, 'utf8')) as { patch: unknown };
     expect(JSON.parse(stdout)).toEqual(golden.patch);
@@ -68,7 +83,9 @@ describe('mcp-header-forward inject', () => {
   });
 
   it('writes patches of workloads at the template path', async () => {
-    const { stdout } = await run(['-f', 'd.yaml', '--objects', `${testdata}basic-native/objects.yaml`, '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT });
+    const { stdout } = await run(['-f', 'd.yaml', '--objects', `${testdata}basic-native/objects.yaml`, '-o', 'patch', ...image], {
+      'd.yaml': DEPLOYMENT,
+    });
     const paths = (JSON.parse(stdout) as { path: string }[]).map((op) => op.path);
     expect(paths.every((p) => p.startsWith('/spec/template/'))).toBe(true);
     expect(paths).toContain('/spec/template/spec/initContainers');
@@ -76,8 +93,21 @@ describe('mcp-header-forward inject', () => {
 
   it('honours the sidecar flags', async () => {
     const { stdout } = await run([
-      '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
-      '--sidecar-mode', 'container', '--sidecar-cpu-limit', '200m', '--sidecar-memory-request', '', ...image,
+      '-f',
+      `${testdata}basic-native/pod.yaml`,
+      '--objects',
+      `${testdata}basic-native/objects.yaml`,
+      '-n',
+      'tools',
+      '-o',
+      'json',
+      '--sidecar-mode',
+      'container',
+      '--sidecar-cpu-limit',
+      '200m',
+      '--sidecar-memory-request',
+      '',
+      ...image,
     ]);
     const pod = JSON.parse(stdout) as V1Pod;
     const sidecar = pod.spec!.containers.at(-1)!;
@@ -89,22 +119,43 @@ describe('mcp-header-forward inject', () => {
   it('reads objects from a kubectl List (kubectl get ... -o yaml)', async () => {
     const { vmcps, entries } = loadFixture('basic-native');
     const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...vmcps, ...entries] });
-    const { code, stdout } = await run(['-f', 'd.yaml', '--objects', 'list.json', '-o', 'patch', ...image], { 'd.yaml': DEPLOYMENT, 'list.json': list });
+    const { code, stdout } = await run(['-f', 'd.yaml', '--objects', 'list.json', '-o', 'patch', ...image], {
+      'd.yaml': DEPLOYMENT,
+      'list.json': list,
+    });
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { path: string }[]).map((op) => op.path)).toContain('/spec/template/spec/initContainers');
   });
 
   it('writes resource quantities in canonical form', async () => {
     const { stdout } = await run([
-      '-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json',
-      '--sidecar-cpu-request', '0.25', '--sidecar-memory-limit', '1024Mi', ...image,
+      '-f',
+      `${testdata}basic-native/pod.yaml`,
+      '--objects',
+      `${testdata}basic-native/objects.yaml`,
+      '-n',
+      'tools',
+      '-o',
+      'json',
+      '--sidecar-cpu-request',
+      '0.25',
+      '--sidecar-memory-limit',
+      '1024Mi',
+      ...image,
     ]);
     const sidecar = (JSON.parse(stdout) as V1Pod).spec!.initContainers![0]!;
     expect(sidecar.resources).toEqual({ requests: { cpu: '250m', memory: '32Mi' }, limits: { memory: '1Gi' } });
   });
 
   it('says why a pod is not injected and prints it unchanged', async () => {
-    const { code, stdout, stderr } = await run(['-f', `${testdata}opted-out/pod.yaml`, '--objects', `${testdata}opted-out/objects.yaml`, '-n', 'tools']);
+    const { code, stdout, stderr } = await run([
+      '-f',
+      `${testdata}opted-out/pod.yaml`,
+      '--objects',
+      `${testdata}opted-out/objects.yaml`,
+      '-n',
+      'tools',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toContain('not injected: pod annotation mcp-header-forward.dev/inject="false" opts it out');
     expect(parse(stdout)).toEqual(loadFixture('opted-out').pod);
@@ -116,7 +167,9 @@ describe('mcp-header-forward inject', () => {
     expect(none.stderr).toContain('svc.yaml holds no Pod or workload with a pod template');
     const pod = loadFixture('basic-native').pod;
     pod.spec!.containers[0]!.env!.push({ name: 'NO_PROXY', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } });
-    const bad = await run(['-f', 'p.json', '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools'], { 'p.json': JSON.stringify(pod) });
+    const bad = await run(['-f', 'p.json', '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools'], {
+      'p.json': JSON.stringify(pod),
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cannot inject: spec\.containers\[0\]: NO_PROXY is set with valueFrom/);
   });
@@ -129,7 +182,17 @@ describe('mcp-header-forward inject', () => {
 
   it('matches planPod output exactly for -o json', async () => {
     const { pod, vmcps, entries, settings } = loadFixture('basic-native');
-    const { stdout } = await run(['-f', `${testdata}basic-native/pod.yaml`, '--objects', `${testdata}basic-native/objects.yaml`, '-n', 'tools', '-o', 'json', ...image]);
+    const { stdout } = await run([
+      '-f',
+      `${testdata}basic-native/pod.yaml`,
+      '--objects',
+      `${testdata}basic-native/objects.yaml`,
+      '-n',
+      'tools',
+      '-o',
+      'json',
+      ...image,
+    ]);
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(planPod(pod, { vmcp: vmcps[0]!, entries, settings }).pod)));
   });
 });
@@ -160,7 +223,7 @@ metadata: {name: analytics, namespace: tools}
     return (JSON.parse(value) as { routes: Route[] }).routes;
   }
 
-  it('without --require-host-binding: copies an annotated Secret\'s hosts into its route, as the webhook does; unannotated ones stay unbound', async () => {
+  it("without --require-host-binding: copies an annotated Secret's hosts into its route, as the webhook does; unannotated ones stay unbound", async () => {
     const { code, stdout, stderr } = await run([...base, '--objects', objects, 'secrets.yaml'], { 'secrets.yaml': SECRETS });
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -172,15 +235,22 @@ metadata: {name: analytics, namespace: tools}
   });
 
   it('with --require-host-binding: leaves out the route whose Secret has no annotation, with a warning', async () => {
-    const { code, stdout, stderr } = await run([...base, '--objects', objects, 'secrets.yaml', '--require-host-binding'], { 'secrets.yaml': SECRETS });
+    const { code, stdout, stderr } = await run([...base, '--objects', objects, 'secrets.yaml', '--require-host-binding'], {
+      'secrets.yaml': SECRETS,
+    });
     expect(code).toBe(0);
-    expect(stderr).toContain(`warning: MCPServerEntry tools/analytics skipped: spec.remoteUrl host mcp.analytics.example.com is not allowed by the ${ALLOWED_HOSTS_ANNOTATION} annotation`);
+    expect(stderr).toContain(
+      `warning: MCPServerEntry tools/analytics skipped: spec.remoteUrl host mcp.analytics.example.com is not allowed by the ${ALLOWED_HOSTS_ANNOTATION} annotation`,
+    );
     expect(routesOf(stdout).map((r) => r.entry)).toEqual(['tools/github']);
   });
 
   it('Secrets in -f count too', async () => {
     const pod = readFileSync(`${testdata}basic-native/pod.yaml`, 'utf8');
-    const { code, stdout } = await run(['-f', 'all.yaml', '-n', 'tools', '-o', 'json', ...image, '--objects', objects, '--require-host-binding'], { 'all.yaml': `${pod}\n---\n${SECRETS}` });
+    const { code, stdout } = await run(
+      ['-f', 'all.yaml', '-n', 'tools', '-o', 'json', ...image, '--objects', objects, '--require-host-binding'],
+      { 'all.yaml': `${pod}\n---\n${SECRETS}` },
+    );
     expect(code).toBe(0);
     const pods = (JSON.parse(stdout) as { items: V1Pod[] }).items.filter((o) => o.kind === 'Pod');
     expect(routesOf(JSON.stringify(pods[0])).map((r) => r.entry)).toEqual(['tools/github']);
@@ -195,13 +265,15 @@ metadata: {name: analytics, namespace: tools}
     );
   });
 
-  it('exits 2 naming the file when a Secret\'s annotations are not strings', async () => {
-    const { code, stderr } = await run([...base, '--objects', objects, 'bad.yaml'], { 'bad.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {a: [1]}}\n' });
+  it("exits 2 naming the file when a Secret's annotations are not strings", async () => {
+    const { code, stderr } = await run([...base, '--objects', objects, 'bad.yaml'], {
+      'bad.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: s, annotations: {a: [1]}}\n',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('bad.yaml: Secret s: metadata.annotations must map keys to strings');
   });
 
-  it('without --require-host-binding and no Secrets given: the webhook fixture\'s output, unchanged', async () => {
+  it("without --require-host-binding and no Secrets given: the webhook fixture's output, unchanged", async () => {
     const { code, stdout } = await run([...base, '--objects', objects]);
     expect(code).toBe(0);
     expect(routesOf(stdout).every((r) => r.allowedHosts === undefined)).toBe(true);

@@ -41,10 +41,19 @@ const realIo: InjectIo = {
 
 export function injectCommand(io: InjectIo = realIo): Command {
   const command = new Command('inject')
-    .description('Inject the header-forwarding sidecar into a Pod or a Deployment/ReplicaSet/StatefulSet/DaemonSet/Job/CronJob template, offline')
+    .description(
+      'Inject the header-forwarding sidecar into a Pod or a Deployment/ReplicaSet/StatefulSet/DaemonSet/Job/CronJob template, offline',
+    )
     .requiredOption('-f, --filename <file>', 'YAML with the pod or workload(s) ("-" for stdin); other objects pass through')
-    .option('--objects <files...>', 'YAML files with the VirtualMCPServer, MCPServerEntries and referenced Secrets, for their allowed-hosts annotations (those in -f count too)')
-    .addOption(new Option('-o, --output <format>', 'yaml or json: the mutated objects; patch: the JSON patch the webhook would send').choices(OUTPUTS).default('yaml'))
+    .option(
+      '--objects <files...>',
+      'YAML files with the VirtualMCPServer, MCPServerEntries and referenced Secrets, for their allowed-hosts annotations (those in -f count too)',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'yaml or json: the mutated objects; patch: the JSON patch the webhook would send')
+        .choices(OUTPUTS)
+        .default('yaml'),
+    )
     .option('-n, --namespace <ns>', 'namespace for objects that name none (as the AdmissionRequest would)', 'default')
     .addOption(requireHostBindingOption());
   addSidecarOptions(command);
@@ -117,7 +126,12 @@ function sourcesFrom(inputs: Inputs, requireHostBinding: boolean): InjectionSour
 }
 
 /** undefined: the object cannot be injected (reason already on stderr). */
-async function injectDocument(document: KubeObject, namespace: string, sources: InjectionSources, io: InjectIo): Promise<Rendered | undefined> {
+async function injectDocument(
+  document: KubeObject,
+  namespace: string,
+  sources: InjectionSources,
+  io: InjectIo,
+): Promise<Rendered | undefined> {
   const label = `${document.kind ?? ''}/${document.metadata?.name ?? document.metadata?.generateName ?? ''}`;
   const prepared = await prepareInjection(podOf(document)!, namespace, sources);
   if ('error' in prepared) {

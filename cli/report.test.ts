@@ -19,7 +19,9 @@ const ENTRY = {
     remoteUrl: 'https://api.githubcopilot.com/mcp/',
     transport: 'streamable-http',
     groupRef: { name: 'engineering' },
-    headerForward: { addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 'github-token', key: 'authorization' } }] },
+    headerForward: {
+      addHeadersFromSecret: [{ headerName: 'Authorization', valueSecretRef: { name: 'github-token', key: 'authorization' } }],
+    },
   },
 };
 
@@ -52,7 +54,14 @@ describe('report --require-host-binding', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const config = new KubeConfig();
     config.loadFromOptions({
-      clusters: [{ name: 'c', server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caData: Buffer.from(ca.certPem).toString('base64'), skipTLSVerify: false }],
+      clusters: [
+        {
+          name: 'c',
+          server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          caData: Buffer.from(ca.certPem).toString('base64'),
+          skipTLSVerify: false,
+        },
+      ],
       users: [{ name: 'u', token: 'test-token' }],
       contexts: [{ name: 'c', cluster: 'c', user: 'u', namespace: 'team-a' }],
       currentContext: 'c',
@@ -71,7 +80,9 @@ describe('report --require-host-binding', () => {
     let stdout = '';
     let stderr = '';
     process.exitCode = undefined;
-    await reportCommand({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }).parseAsync(['--kubeconfig', kubeconfig, ...args], { from: 'user' });
+    await reportCommand({ stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }).parseAsync(['--kubeconfig', kubeconfig, ...args], {
+      from: 'user',
+    });
     const code = Number(process.exitCode ?? 0);
     process.exitCode = undefined;
     return { code, stdout, stderr };

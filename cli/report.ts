@@ -52,8 +52,14 @@ export function reportCommand(io: ReportIo = processIo()): Command {
         .default(DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS)
         .argParser(millis('--secret-lookup-timeout', 50, 60_000)),
     )
-    .option('--pods', 'also check vMCP pods: missing, stale or orphaned sidecar, as the webhook\'s drift check sees them (give the webhook\'s injector flags below when they are not the defaults)')
-    .option('--follow-secrets', 'with --pods: warn when a referenced Secret was last written by its data\'s manager after the sidecar started (a one-off report cannot tell a data change from other edits)')
+    .option(
+      '--pods',
+      "also check vMCP pods: missing, stale or orphaned sidecar, as the webhook's drift check sees them (give the webhook's injector flags below when they are not the defaults)",
+    )
+    .option(
+      '--follow-secrets',
+      "with --pods: warn when a referenced Secret was last written by its data's manager after the sidecar started (a one-off report cannot tell a data change from other edits)",
+    )
     .option(
       '--webhook <namespace/deployment>',
       'with --pods: the webhook Deployment; its namespace is never injected and its injector flags are used (flags given here win; "" reads none)',
@@ -101,7 +107,9 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   const namespace = options.allNamespaces === true ? undefined : (options.namespace ?? contextNamespace(kubeConfig) ?? 'default');
   const raw = await listEntries(kubeConfig, namespace).catch((error: unknown) => {
     const where = namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(namespace)}`;
-    throw new Error(`cannot list MCPServerEntries ${where}: ${describeApiError(error)} (check the kubeconfig and that you may list mcpserverentries.toolhive.stacklok.dev)`);
+    throw new Error(
+      `cannot list MCPServerEntries ${where}: ${describeApiError(error)} (check the kubeconfig and that you may list mcpserverentries.toolhive.stacklok.dev)`,
+    );
   });
   // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
@@ -130,7 +138,11 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   return items.sort((a, b) => kindOrder(a) - kindOrder(b) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
-async function webhookFlags(kubeConfig: KubeConfig, options: ReportOptions, io: ReportIo): Promise<{ values: InjectorFlagValues; namespace: string }> {
+async function webhookFlags(
+  kubeConfig: KubeConfig,
+  options: ReportOptions,
+  io: ReportIo,
+): Promise<{ values: InjectorFlagValues; namespace: string }> {
   const { injectorFlagsOf } = await import('./report/webhookFlags.js');
   const own = { ...(options as SidecarFlagValues), requireHostBinding: options.requireHostBinding === true };
   const webhook = injectorFlagsOf(kubeConfig, options.webhook ?? '', own, options.explicitFlags ?? new Set());
@@ -157,7 +169,10 @@ function kindOrder(item: ReportItem): number {
   return item.kind === 'Pod' ? 1 : 0;
 }
 
-function contextNamespace(kubeConfig: { getCurrentContext(): string; getContextObject(name: string): { namespace?: string } | null }): string | undefined {
+function contextNamespace(kubeConfig: {
+  getCurrentContext(): string;
+  getContextObject(name: string): { namespace?: string } | null;
+}): string | undefined {
   const namespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
   return namespace === undefined || namespace === '' ? undefined : namespace;
 }

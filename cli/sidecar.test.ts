@@ -34,10 +34,14 @@ describe('mcp-header-forward sidecar --help (built dist)', () => {
   /** Runs the CLI with the load recorder; returns its output and every file it loaded. */
   async function run(args: string[]): Promise<{ stdout: string; loaded: string[] }> {
     const log = join(dir, `loaded-${args.join('_')}.log`);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI_ENTRY, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', MHF_LOADED_LOG: log },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI_ENTRY, ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH ?? '', MHF_LOADED_LOG: log },
+      },
+    );
     return { stdout, loaded: (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '') };
   }
 
@@ -51,7 +55,9 @@ describe('mcp-header-forward sidecar --help (built dist)', () => {
     for (const flag of ['--proxy-listen', '--admin-listen', '--ca-dir', '--shutdown-grace', '--log-level']) expect(stdout).toContain(flag);
     // The recorder works: it saw the subcommand's own module.
     expect(loaded.some((url) => url.endsWith('/dist/cli/sidecar.js'))).toBe(true);
-    const heavy = loaded.filter((url) => /\/dist\/(sidecar\/(server|config)|contract\/logging)\.js$/.test(url) || url.includes('/node_modules/pino/'));
+    const heavy = loaded.filter(
+      (url) => /\/dist\/(sidecar\/(server|config)|contract\/logging)\.js$/.test(url) || url.includes('/node_modules/pino/'),
+    );
     expect(heavy).toEqual([]);
   });
 });

@@ -6,15 +6,17 @@ import type { Logger } from 'pino';
 
 export function stopOnSignal(started: Promise<{ stop(): Promise<void> }>, log: () => Logger | undefined): void {
   const shutdown = (signal: string): void => {
-    started.then(
-      async (running) => {
-        log()?.info({ signal }, 'shutting down');
-        await running.stop();
-        process.exit(0);
-      },
-      // Startup failed: its own handler reports and exits.
-      () => undefined,
-    ).catch(() => process.exit(1));
+    started
+      .then(
+        async (running) => {
+          log()?.info({ signal }, 'shutting down');
+          await running.stop();
+          process.exit(0);
+        },
+        // Startup failed: its own handler reports and exits.
+        () => undefined,
+      )
+      .catch(() => process.exit(1));
   };
   // Startup errors are reported by the caller's own await; this copy only must not count as unhandled.
   started.catch(() => undefined);

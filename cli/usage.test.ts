@@ -34,6 +34,9 @@ describe('usage errors (built dist)', () => {
     expect((await run(['webhook', '--help'])).stdout).toContain('--tls-cert-file <path>');
     const version = await run(['version', '-o', 'json']);
     expect(version.code).toBe(0);
-    expect(JSON.parse(version.stdout)).toMatchObject({ testedToolhive: 'v0.44.0', testedKubernetes: expect.stringMatching(/^v1\.\d+\.\d+$/) });
+    expect(JSON.parse(version.stdout)).toMatchObject({
+      testedToolhive: 'v0.44.0',
+      testedKubernetes: expect.stringMatching(/^v1\.\d+\.\d+$/),
+    });
   });
 });

@@ -13,7 +13,11 @@ export function withUsageErrors(command: Command): Command {
   if (required.length > 0) {
     command.hook('preAction', (self) => {
       const missing = required.find((option) => self.getOptionValue(option.attributeName()) === undefined);
-      if (missing !== undefined) self.error(`error: required option '${missing.flags}' not specified`, { exitCode: EXIT_USAGE, code: 'commander.missingMandatoryOptionValue' });
+      if (missing !== undefined)
+        self.error(`error: required option '${missing.flags}' not specified`, {
+          exitCode: EXIT_USAGE,
+          code: 'commander.missingMandatoryOptionValue',
+        });
     });
   }
   for (const sub of command.commands) withUsageErrors(sub);

@@ -14,7 +14,10 @@ const GOOD = join(EXAMPLES, 'good-entry.yaml');
 const BAD = join(EXAMPLES, 'bad-entry.yaml');
 const SECRET = join(EXAMPLES, 'github-token-secret.yaml');
 
-async function run(options: Partial<ValidateOptions> & { filename: string[] }, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  options: Partial<ValidateOptions> & { filename: string[] },
+  stdin = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runValidate(
@@ -56,7 +59,10 @@ describe('validate CLI (through runValidate)', () => {
     const violations = reports[0]!.violations as Array<Record<string, string>>;
     expect(violations.every((v) => Object.keys(v).join() === 'reason,field,message')).toBe(true);
     expect(violations.map((v) => v.field)).toContain('spec.headerForward.addHeadersFromSecret[2].valueSecretRef.key');
-    expect(violations.find((v) => v.field?.endsWith('[2].valueSecretRef.key'))).toMatchObject({ reason: 'InvalidHeaderValue', message: expect.stringContaining('trailing newline') });
+    expect(violations.find((v) => v.field?.endsWith('[2].valueSecretRef.key'))).toMatchObject({
+      reason: 'InvalidHeaderValue',
+      message: expect.stringContaining('trailing newline'),
+    });
   });
 
   it('prints text a person can paste: every problem with its fix and a summary', async () => {
@@ -78,7 +84,13 @@ describe('validate CLI (through runValidate)', () => {
     );
     const result = await run({ filename: [multi], output: 'json' });
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.stdout) as Array<{ namespace: string; name: string; allowed: boolean }>).map((r) => [r.namespace, r.name, r.allowed])).toEqual([
+    expect(
+      (JSON.parse(result.stdout) as Array<{ namespace: string; name: string; allowed: boolean }>).map((r) => [
+        r.namespace,
+        r.name,
+        r.allowed,
+      ]),
+    ).toEqual([
       ['default', 'one', true],
       ['ns2', 'two', false],
     ]);
@@ -89,25 +101,45 @@ describe('validate CLI (through runValidate)', () => {
     const entryDoc = (name: string, namespace?: string) =>
       `apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: ${name}${namespace ? `, namespace: ${namespace}` : ''}}\nspec: {remoteUrl: "https://a.example.com", transport: sse, groupRef: {name: g}, headerForward: {addHeadersFromSecret: [{headerName: X-Key, valueSecretRef: {name: s, key: k}}]}}`;
     const twins = await file('twins.yaml', [entryDoc('my-entry'), entryDoc('my.entry'), entryDoc('My.Entry', 'elsewhere')].join('\n---\n'));
-    const secrets = await file('twin-secrets.yaml', ['default', 'elsewhere'].map((ns) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ${ns}}\nstringData: {k: v}`).join('\n---\n'));
+    const secrets = await file(
+      'twin-secrets.yaml',
+      ['default', 'elsewhere']
+        .map((ns) => `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ${ns}}\nstringData: {k: v}`)
+        .join('\n---\n'),
+    );
     const result = await run({ filename: [twins], secrets: [secrets], output: 'json' });
     expect(result.code).toBe(1);
-    const reports = JSON.parse(result.stdout) as Array<{ namespace: string; name: string; allowed: boolean; violations: { message: string }[] }>;
+    const reports = JSON.parse(result.stdout) as Array<{
+      namespace: string;
+      name: string;
+      allowed: boolean;
+      violations: { message: string }[];
+    }>;
     expect(reports.map((r) => [r.namespace, r.name, r.allowed])).toEqual([
       ['default', 'my-entry', false],
       ['default', 'my.entry', false],
       ['elsewhere', 'My.Entry', true],
     ]);
-    expect(reports[1]!.violations[0]!.message).toContain('env var TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_MY_ENTRY, which MCPServerEntry "my-entry"');
+    expect(reports[1]!.violations[0]!.message).toContain(
+      'env var TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_MY_ENTRY, which MCPServerEntry "my-entry"',
+    );
   });
 
   it('reads JSON and stdin', async () => {
-    const entry = { apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', metadata: { name: 'j' }, spec: { remoteUrl: 'https://a.example.com' } };
+    const entry = {
+      apiVersion: 'toolhive.stacklok.dev/v1beta1',
+      kind: 'MCPServerEntry',
+      metadata: { name: 'j' },
+      spec: { remoteUrl: 'https://a.example.com' },
+    };
     expect((await run({ filename: ['-'] }, JSON.stringify(entry))).code).toBe(0);
   });
 
   it('looks Secrets up in their namespace: a Secret in another namespace does not count', async () => {
-    const elsewhere = await file('elsewhere.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: github-token, namespace: other}\nstringData: {authorization: x}\n');
+    const elsewhere = await file(
+      'elsewhere.yaml',
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: github-token, namespace: other}\nstringData: {authorization: x}\n',
+    );
     const { code, stdout } = await run({ filename: [GOOD], secrets: [elsewhere] });
     expect(code).toBe(1);
     expect(stdout).toContain('Secret "github-token" not found in namespace "team-a"');
@@ -120,10 +152,16 @@ describe('validate CLI (through runValidate)', () => {
   });
 
   it('reports an entry that does not fit the CRD shape as denied, with the field', async () => {
-    const odd = await file('odd.yaml', 'apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: odd}\nspec:\n  headerForward:\n    addHeadersFromSecret: {not: a list}\n');
+    const odd = await file(
+      'odd.yaml',
+      'apiVersion: toolhive.stacklok.dev/v1beta1\nkind: MCPServerEntry\nmetadata: {name: odd}\nspec:\n  headerForward:\n    addHeadersFromSecret: {not: a list}\n',
+    );
     const { code, stdout } = await run({ filename: [odd], output: 'json' });
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)[0].violations[0]).toMatchObject({ reason: 'UnreadableObject', field: 'spec.headerForward.addHeadersFromSecret' });
+    expect(JSON.parse(stdout)[0].violations[0]).toMatchObject({
+      reason: 'UnreadableObject',
+      field: 'spec.headerForward.addHeadersFromSecret',
+    });
   });
 
   it.each([
@@ -131,7 +169,14 @@ describe('validate CLI (through runValidate)', () => {
     ['a file without entries', async () => ({ filename: [SECRET] }), /no MCPServerEntry/],
     ['broken YAML', async () => ({ filename: [await file('broken.yaml', 'a: [\n')] }), /broken\.yaml:\d+:\d+: not valid YAML/],
     ['a non-Secret in --secrets', async () => ({ filename: [GOOD], secrets: [GOOD] }), /--secrets files may hold only kind Secret/],
-    ['non-base64 data', async () => ({ filename: [GOOD], secrets: [await file('b64.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: "not base64!"}\n')] }), /data\.k is not base64/],
+    [
+      'non-base64 data',
+      async () => ({
+        filename: [GOOD],
+        secrets: [await file('b64.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: "not base64!"}\n')],
+      }),
+      /data\.k is not base64/,
+    ],
   ])('exits 2 on %s', async (_case, options, message) => {
     const result = await run(await options());
     expect(result.code).toBe(2);
@@ -142,12 +187,23 @@ describe('validate CLI (through runValidate)', () => {
   it('never prints a Secret value, valid or not, nor quotes a broken Secrets file', async () => {
     const sentinel = `sentinel-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const values = { authorization: sentinel, bad: `${sentinel}\r\nX-Evil: 1`, trailing: `${sentinel}\n` };
-    const secrets = await file('sentinel.yaml', JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'github-token', namespace: 'team-a' }, stringData: values }));
+    const secrets = await file(
+      'sentinel.yaml',
+      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'github-token', namespace: 'team-a' }, stringData: values }),
+    );
     const entryText = JSON.stringify({
       apiVersion: 'toolhive.stacklok.dev/v1beta1',
       kind: 'MCPServerEntry',
       metadata: { name: 'e', namespace: 'team-a' },
-      spec: { remoteUrl: 'https://a.example.com', headerForward: { addHeadersFromSecret: Object.keys(values).map((key) => ({ headerName: `X-${key}`, valueSecretRef: { name: 'github-token', key } })) } },
+      spec: {
+        remoteUrl: 'https://a.example.com',
+        headerForward: {
+          addHeadersFromSecret: Object.keys(values).map((key) => ({
+            headerName: `X-${key}`,
+            valueSecretRef: { name: 'github-token', key },
+          })),
+        },
+      },
     });
     const entryFile = await file('sentinel-entry.json', entryText);
     const outputs: string[] = [];
@@ -177,7 +233,7 @@ async function runCommand(args: string[]): Promise<{ code: number; stdout: strin
   return { code, stdout, stderr };
 }
 
-describe('validate: the webhook\'s Secret rule flags', () => {
+describe("validate: the webhook's Secret rule flags", () => {
   let dir: string;
   let otherSecret: string;
   const secretFile = async (name: string, annotations: Record<string, string>): Promise<string> => {
@@ -197,7 +253,9 @@ describe('validate: the webhook\'s Secret rule flags', () => {
     for (const args of [[], ['--missing-secret=deny']]) {
       const result = await runCommand(['-f', GOOD, '--secrets', otherSecret, ...args]);
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/- spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found/);
+      expect(result.stdout).toMatch(
+        /- spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found/,
+      );
     }
   });
 
@@ -211,7 +269,15 @@ describe('validate: the webhook\'s Secret rule flags', () => {
 
   it('--missing-secret=warn does not soften a Secret value that cannot be sent', async () => {
     const echo = join(dir, 'echo.yaml');
-    await writeFile(echo, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'github-token', namespace: 'team-a' }, stringData: { authorization: 'Bearer x\n' } }));
+    await writeFile(
+      echo,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'github-token', namespace: 'team-a' },
+        stringData: { authorization: 'Bearer x\n' },
+      }),
+    );
     const result = await runCommand(['-f', GOOD, '--secrets', echo, '--missing-secret', 'warn']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('trailing newline');
@@ -223,10 +289,12 @@ describe('validate: the webhook\'s Secret rule flags', () => {
     const required = await runCommand(['-f', GOOD, '--secrets', unannotated, '--require-host-binding']);
     expect(required.code).toBe(1);
     expect(required.stdout).toContain(`Secret "github-token" has no ${ALLOWED_HOSTS_ANNOTATION} annotation, and --require-host-binding`);
-    expect(required.stdout).toContain(`fix: have the Secret's owner run: kubectl annotate secret github-token -n team-a ${ALLOWED_HOSTS_ANNOTATION}=api.githubcopilot.com`);
+    expect(required.stdout).toContain(
+      `fix: have the Secret's owner run: kubectl annotate secret github-token -n team-a ${ALLOWED_HOSTS_ANNOTATION}=api.githubcopilot.com`,
+    );
   });
 
-  it('--require-host-binding passes a Secret bound to the entry\'s host, and any binding to another host is denied with or without it', async () => {
+  it("--require-host-binding passes a Secret bound to the entry's host, and any binding to another host is denied with or without it", async () => {
     const bound = await secretFile('bound.yaml', { [ALLOWED_HOSTS_ANNOTATION]: 'api.githubcopilot.com' });
     expect((await runCommand(['-f', GOOD, '--secrets', bound, '--require-host-binding'])).code).toBe(0);
     const elsewhere = await secretFile('elsewhere.yaml', { [ALLOWED_HOSTS_ANNOTATION]: '*.example.org' });

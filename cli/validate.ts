@@ -44,7 +44,10 @@ export const DEFAULT_CLI_SECRET_LOOKUP_TIMEOUT_MS = 5_000;
 export function validateCommand(io: ValidateIo = processIo()): Command {
   return new Command('validate')
     .description('Check MCPServerEntry files with the webhook rules; exit 0 all allowed, 1 any denied, 2 usage or unreadable input')
-    .requiredOption('-f, --filename <file...>', 'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; - for stdin)')
+    .requiredOption(
+      '-f, --filename <file...>',
+      'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; - for stdin)',
+    )
     .option('--secrets <file...>', 'YAML or JSON files with the referenced Secrets (kind Secret, data base64 or stringData)')
     .option('--kubeconfig <path>', 'read referenced Secrets from this cluster (GET by name) when not in --secrets files')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -66,7 +69,9 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
     const entries = documents.filter((d) => isEntryDocument(d.object));
     const skipped = documents.filter((d) => !isEntryDocument(d.object));
     if (skipped.length > 0) {
-      io.stderr(`validate: skipped ${skipped.length} document(s) that are not MCPServerEntry: ${skipped.map(describe).join(', ')} (pass Secrets with --secrets)\n`);
+      io.stderr(
+        `validate: skipped ${skipped.length} document(s) that are not MCPServerEntry: ${skipped.map(describe).join(', ')} (pass Secrets with --secrets)\n`,
+      );
     }
     if (entries.length === 0) {
       throw new InputError(`no MCPServerEntry (apiVersion ${'toolhive.stacklok.dev/*'}) found in ${options.filename.join(', ')}`);
@@ -75,10 +80,12 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
     const rules = rulesFor(secretRuleFlags({ ...options }));
     const reports: SourcedReport[] = [];
     // The other entries of the same files and namespace: a same-group env var collision shows before apply.
-    const siblings = entriesByNamespace(entries.flatMap((d) => {
-      const parsed = mcpServerEntrySchema.safeParse(d.object);
-      return parsed.success ? [{ ...parsed.data, metadata: { ...parsed.data.metadata, namespace: namespaceOf(d) } }] : [];
-    }));
+    const siblings = entriesByNamespace(
+      entries.flatMap((d) => {
+        const parsed = mcpServerEntrySchema.safeParse(d.object);
+        return parsed.success ? [{ ...parsed.data, metadata: { ...parsed.data.metadata, namespace: namespaceOf(d) } }] : [];
+      }),
+    );
     for (const document of entries) reports.push(await reportFor(document, getSecret, rules, siblings.get(namespaceOf(document)) ?? []));
     io.stdout(options.output === 'json' ? jsonReport(reports) : textReport(reports));
     return reports.every((r) => r.allowed) ? EXIT_OK : EXIT_FAILED;
@@ -93,7 +100,12 @@ function namespaceOf(document: SourcedDocument): string {
   return typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE;
 }
 
-async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules: readonly Rule[], siblings: readonly MCPServerEntry[]): Promise<SourcedReport> {
+async function reportFor(
+  document: SourcedDocument,
+  getSecret: GetSecret,
+  rules: readonly Rule[],
+  siblings: readonly MCPServerEntry[],
+): Promise<SourcedReport> {
   const parsed = mcpServerEntrySchema.safeParse(document.object);
   const metadata = (document.object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   const namespace = namespaceOf(document);
@@ -103,7 +115,11 @@ async function reportFor(document: SourcedDocument, getSecret: GetSecret, rules:
       namespace,
       name: typeof metadata.name === 'string' ? metadata.name : '',
       allowed: false,
-      violations: parsed.error.issues.map((issue) => ({ reason: REASONS.unreadableObject, field: fieldPath(issue.path), message: issue.message })),
+      violations: parsed.error.issues.map((issue) => ({
+        reason: REASONS.unreadableObject,
+        field: fieldPath(issue.path),
+        message: issue.message,
+      })),
       warnings: [],
     };
   }
@@ -139,7 +155,12 @@ function describe(document: SourcedDocument): string {
 
 /** zod issue path -> `spec.headerForward.addHeadersFromSecret[0].headerName`. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc === '' ? String(part) : `${acc}.${String(part)}`), '') || '(object)';
+  return (
+    path.reduce<string>(
+      (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc === '' ? String(part) : `${acc}.${String(part)}`),
+      '',
+    ) || '(object)'
+  );
 }
 
 function processIo(): ValidateIo {

@@ -1,5 +1,10 @@
 import { Command, Option } from 'commander';
-import { TESTED_ETCD_VERSION, TESTED_KUBERNETES_VERSION, TESTED_TOOLHIVE_VERSION, TOOLHIVE_FORWARDS_SINCE } from '../contract/compatibility.js';
+import {
+  TESTED_ETCD_VERSION,
+  TESTED_KUBERNETES_VERSION,
+  TESTED_TOOLHIVE_VERSION,
+  TOOLHIVE_FORWARDS_SINCE,
+} from '../contract/compatibility.js';
 import { version } from './version.js';
 
 // `mcp-header-forward version`: this build and what it was tested with, for bug reports and `check`.
@@ -17,7 +22,7 @@ export function versionInfo(): Record<string, string> {
 
 export function versionCommand(write: (text: string) => void = (text) => process.stdout.write(text)): Command {
   return new Command('version')
-    .description('Print this build\'s version and the ToolHive, Kubernetes and etcd versions it was tested with')
+    .description("Print this build's version and the ToolHive, Kubernetes and etcd versions it was tested with")
     .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action((flags: { output: 'text' | 'json' }) => {
       const info = versionInfo();

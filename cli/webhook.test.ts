@@ -40,7 +40,16 @@ describe('webhook CLI', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const flags = (): string[] => ['--listen', '127.0.0.1:0', '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig];
+  const flags = (): string[] => [
+    '--listen',
+    '127.0.0.1:0',
+    '--tls-cert-file',
+    tls.certFile,
+    '--tls-key-file',
+    tls.keyFile,
+    '--kubeconfig',
+    kubeconfig,
+  ];
 
   /** The flags as commander parses them for `webhook`, then the typed config the launcher takes. */
   const configFor = (args: string[]): WebhookConfig => {
@@ -69,18 +78,25 @@ describe('webhook CLI', () => {
     expect(configFor([...flags(), '--leader-election=false']).leaderElection).toBe(false);
     expect(() => configFor([...flags(), '--remediate-dry-run'])).toThrow('--remediate-dry-run needs --remediate=evict');
     expect(() => configFor([...flags(), '--client-name', 'kube-apiserver'])).toThrow('--client-name needs --client-ca-file');
-    expect(() => configFor([...flags(), '--sidecar-proxy-port', '15090'])).toThrow('--sidecar-proxy-port and --sidecar-admin-port are both 15090');
+    expect(() => configFor([...flags(), '--sidecar-proxy-port', '15090'])).toThrow(
+      '--sidecar-proxy-port and --sidecar-admin-port are both 15090',
+    );
   });
 
   it('launches the endpoints and loops from the config: one listening line, /validate answers, /readyz turns ready', async () => {
     const logs = captureLogs('info');
     const running = await launchWebhook(configFor([...flags(), '--leader-election=false']), logs.logger);
     try {
-      const validate = await send(`${running.url}/validate`, JSON.stringify(admissionReview({ object: entryObject() })), { ca: tls.ca.certPem });
+      const validate = await send(`${running.url}/validate`, JSON.stringify(admissionReview({ object: entryObject() })), {
+        ca: tls.ca.certPem,
+      });
       expect(validate.json()).toMatchObject({ response: { allowed: true } });
       const listening = logs.lines.filter((l) => l.includes('webhook listening on https://127.0.0.1:'));
       expect(listening).toHaveLength(1);
-      expect(JSON.parse(listening[0]!)).toMatchObject({ routes: ['/validate', '/mutate', '/validate-secrets'], loops: ['background scan', 'drift check'] });
+      expect(JSON.parse(listening[0]!)).toMatchObject({
+        routes: ['/validate', '/mutate', '/validate-secrets'],
+        loops: ['background scan', 'drift check'],
+      });
       await expect.poll(async () => (await send(`${running.url}/readyz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
     } finally {
       await running.stop();
@@ -95,13 +111,18 @@ describe('webhook CLI', () => {
     );
     expect(code).toBe(1); // the stand-in has github-token with key `token`, the example wants `authorization`
     expect(JSON.parse(stdout)[0].violations).toEqual([
-      { reason: 'HeaderSecretKeyNotFound', field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key', message: 'key "authorization" not found in Secret "github-token"' },
+      {
+        reason: 'HeaderSecretKeyNotFound',
+        field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key',
+        message: 'key "authorization" not found in Secret "github-token"',
+      },
     ]);
     expect(api.requests).toContain('GET /api/v1/namespaces/team-a/secrets/github-token');
   });
 
   describe('built dist: node dist/cli/main.js webhook', () => {
-    const start = (args: string[]): ChildProcess => spawn(process.execPath, [MAIN, 'webhook', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = (args: string[]): ChildProcess =>
+      spawn(process.execPath, [MAIN, 'webhook', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const finish = async (child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> => {
       let stdout = '';
       let stderr = '';
@@ -129,14 +150,20 @@ describe('webhook CLI', () => {
       [['--mode', 'block'], /--mode <mode>' argument 'block' is invalid. Allowed choices are enforce, warn, audit/],
       [['--listen', 'nowhere'], /--listen must be HOST:PORT/],
       [['--secret-lookup-timeout', '0'], /--secret-lookup-timeout must be a whole number of milliseconds/],
-    ])('exits 2 on bad flags %j', async (extra, message) => {
-      const { code, stderr } = await finish(start([...flags(), ...extra]));
-      expect(code).toBe(2);
-      expect(stderr).toMatch(message);
-    }, 60_000);
+    ])(
+      'exits 2 on bad flags %j',
+      async (extra, message) => {
+        const { code, stderr } = await finish(start([...flags(), ...extra]));
+        expect(code).toBe(2);
+        expect(stderr).toMatch(message);
+      },
+      60_000,
+    );
 
     it('exits 2 naming the flag and file when the cert cannot be read', async () => {
-      const { code, stderr } = await finish(start(['--tls-cert-file', join(dir, 'nope.crt'), '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig]));
+      const { code, stderr } = await finish(
+        start(['--tls-cert-file', join(dir, 'nope.crt'), '--tls-key-file', tls.keyFile, '--kubeconfig', kubeconfig]),
+      );
       expect(code).toBe(2);
       expect(stderr).toMatch(/mcp-header-forward webhook: cannot read --tls-cert-file .*nope\.crt: ENOENT/);
     }, 60_000);
@@ -148,7 +175,18 @@ describe('webhook CLI', () => {
         unreachable,
         'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n',
       );
-      const { code, stderr } = await finish(start(['--listen', '127.0.0.1:0', '--tls-cert-file', join(dir, 'nope.crt'), '--tls-key-file', tls.keyFile, '--kubeconfig', unreachable]));
+      const { code, stderr } = await finish(
+        start([
+          '--listen',
+          '127.0.0.1:0',
+          '--tls-cert-file',
+          join(dir, 'nope.crt'),
+          '--tls-key-file',
+          tls.keyFile,
+          '--kubeconfig',
+          unreachable,
+        ]),
+      );
       expect(stderr).toMatch(/mcp-header-forward webhook: cannot read --tls-cert-file .*nope\.crt: ENOENT/);
       expect(code).toBe(2);
     }, 60_000);

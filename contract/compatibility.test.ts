@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TESTED_ETCD_VERSION, TESTED_KUBERNETES_VERSION, TESTED_TOOLHIVE_VERSION } from './compatibility.js';
 
 const goMod = (module: string): string => readFileSync(new URL(`../test/e2e/gobuild/${module}/go.mod`, import.meta.url), 'utf8');
-const pinned = (text: string, path: string): string | undefined => new RegExp(`${path.replaceAll('.', '\\.')} (v[0-9][^\\s]*)`).exec(text)?.[1];
+const pinned = (text: string, path: string): string | undefined =>
+  new RegExp(`${path.replaceAll('.', '\\.')} (v[0-9][^\\s]*)`).exec(text)?.[1];
 
 describe('tested versions', () => {
   it('are the versions the e2e suites build', () => {

@@ -3,7 +3,10 @@
 
 /** Uppercase, `-` -> `_`, anything outside [A-Z0-9_] -> `_`. Lossy: `X-Api.Key` and `X-Api-Key` collide. */
 export function normalize(s: string): string {
-  return s.toUpperCase().replaceAll('-', '_').replace(/[^A-Z0-9_]/g, '_');
+  return s
+    .toUpperCase()
+    .replaceAll('-', '_')
+    .replace(/[^A-Z0-9_]/g, '_');
 }
 
 export const SECRET_ENV_PREFIX = 'TOOLHIVE_SECRET_';

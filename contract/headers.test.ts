@@ -12,21 +12,32 @@ describe('restricted headers', () => {
   it('has exactly ToolHive middleware.RestrictedHeaders', () => {
     expect([...RESTRICTED_HEADERS].sort()).toEqual(
       [
-        'Connection', 'Content-Length', 'Forwarded', 'Host', 'Http2-Settings', 'Keep-Alive', 'Proxy-Authenticate',
-        'Proxy-Authorization', 'Proxy-Connection', 'Te', 'Trailer', 'Transfer-Encoding', 'Upgrade',
-        'X-Forwarded-For', 'X-Forwarded-Host', 'X-Forwarded-Proto', 'X-Real-Ip',
+        'Connection',
+        'Content-Length',
+        'Forwarded',
+        'Host',
+        'Http2-Settings',
+        'Keep-Alive',
+        'Proxy-Authenticate',
+        'Proxy-Authorization',
+        'Proxy-Connection',
+        'Te',
+        'Trailer',
+        'Transfer-Encoding',
+        'Upgrade',
+        'X-Forwarded-For',
+        'X-Forwarded-Host',
+        'X-Forwarded-Proto',
+        'X-Real-Ip',
       ].sort(),
     );
   });
 
-  it.each(['host', 'HOST', 'x-real-ip', 'X-REAL-IP', 'transfer-encoding', 'proxy-authorization'])(
-    'rejects %s in any case',
-    (name) => expect(isRestrictedHeader(name)).toBe(true),
+  it.each(['host', 'HOST', 'x-real-ip', 'X-REAL-IP', 'transfer-encoding', 'proxy-authorization'])('rejects %s in any case', (name) =>
+    expect(isRestrictedHeader(name)).toBe(true),
   );
 
-  it.each(['Authorization', 'X-Api-Key', 'X-MCP-Toolsets', 'Cookie'])('allows %s', (name) =>
-    expect(isRestrictedHeader(name)).toBe(false),
-  );
+  it.each(['Authorization', 'X-Api-Key', 'X-MCP-Toolsets', 'Cookie'])('allows %s', (name) => expect(isRestrictedHeader(name)).toBe(false));
 
   it('canonicalises like Go http.CanonicalHeaderKey', () => {
     expect(canonicalHeaderName('x-real-ip')).toBe('X-Real-Ip');
@@ -37,9 +48,7 @@ describe('restricted headers', () => {
 
 describe('header grammar', () => {
   it.each(['X-Api-Key', 'x_custom', "a!#$%&'*+.^_`|~9"])('%s is a token', (n) => expect(isHeaderToken(n)).toBe(true));
-  it.each(['', 'X Api', 'X:Api', 'Ünicode', 'a\r\nb', 'x(y)'])('%j is not a token', (n) =>
-    expect(isHeaderToken(n)).toBe(false),
-  );
+  it.each(['', 'X Api', 'X:Api', 'Ünicode', 'a\r\nb', 'x(y)'])('%j is not a token', (n) => expect(isHeaderToken(n)).toBe(false));
 
   it.each([
     ['token\n', 'LF'],
@@ -60,13 +69,10 @@ describe('header grammar', () => {
     expect(headerValueProblem('')).toBeUndefined();
   });
 
-  it.each(['Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-Client-Secret', 'Cookie'])(
-    '%s looks like a credential',
-    (n) => expect(looksLikeCredentialHeader(n)).toBe(true),
+  it.each(['Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-Client-Secret', 'Cookie'])('%s looks like a credential', (n) =>
+    expect(looksLikeCredentialHeader(n)).toBe(true),
   );
-  it.each(['X-MCP-Toolsets', 'Accept-Language', 'X-Tenant'])('%s does not', (n) =>
-    expect(looksLikeCredentialHeader(n)).toBe(false),
-  );
+  it.each(['X-MCP-Toolsets', 'Accept-Language', 'X-Tenant'])('%s does not', (n) => expect(looksLikeCredentialHeader(n)).toBe(false));
 });
 
 describe('ToolHive examples (pkg/vmcp/headerforward/transport_test.go)', () => {

@@ -77,7 +77,7 @@ export function describeHeaderValueProblem(problem: HeaderValueProblem): string 
     case 'control':
       return 'contains a control character, which HTTP clients refuse to send';
     case 'non-ASCII':
-      return "contains a non-ASCII character, which vMCP and the sidecar would not send as the same bytes (header values are visible ASCII, space and tab)";
+      return 'contains a non-ASCII character, which vMCP and the sidecar would not send as the same bytes (header values are visible ASCII, space and tab)';
   }
 }
 
@@ -89,7 +89,13 @@ export function looksLikeCredentialHeader(name: string): boolean {
 }
 
 /** Headers that claim who or where a request came from (restricted for forwarding); dropped from routed requests. */
-export const FORWARDING_HEADERS: readonly string[] = Object.freeze(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
+export const FORWARDING_HEADERS: readonly string[] = Object.freeze([
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+]);
 
 /** Hop-by-hop and proxy headers a forward proxy strips (RFC 9110 7.6.1 plus the de-facto proxy ones). */
 export const HOP_BY_HOP_HEADERS: readonly string[] = Object.freeze([

@@ -59,9 +59,10 @@ describe('hostAllowed and remoteHost', () => {
 
 describe('unboundSecretHeaders', () => {
   it('lists the headers whose patterns do not admit the remoteUrl host, sorted', () => {
-    expect(
-      unboundSecretHeaders('https://mcp.evil.test/mcp', { 'X-B': ['*.example.org'], 'X-A': ['mcp.evil.test'], 'X-C': [] }),
-    ).toEqual(['X-B', 'X-C']);
+    expect(unboundSecretHeaders('https://mcp.evil.test/mcp', { 'X-B': ['*.example.org'], 'X-A': ['mcp.evil.test'], 'X-C': [] })).toEqual([
+      'X-B',
+      'X-C',
+    ]);
   });
 
   it('headers without patterns are not bound', () => {

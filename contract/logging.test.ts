@@ -4,7 +4,10 @@ import { captureLogs } from '../test/unit/webhook/logCapture.js';
 describe('logger redaction (defence in depth behind "never log a value")', () => {
   it.each([
     ['a Secret', { secret: { data: { token: 'SENTINEL-A' }, stringData: { k: 'SENTINEL-A' } } }],
-    ['an AdmissionReview request', { request: { object: { data: { token: 'SENTINEL-A' } }, oldObject: { data: { token: 'SENTINEL-A' } } } }],
+    [
+      'an AdmissionReview request',
+      { request: { object: { data: { token: 'SENTINEL-A' } }, oldObject: { data: { token: 'SENTINEL-A' } } } },
+    ],
     ['request headers', { headers: { authorization: 'Bearer SENTINEL-A', cookie: 'SENTINEL-A' } }],
     ['a bare value field', { value: 'SENTINEL-A', header: { value: 'SENTINEL-A' } }],
   ])('censors %s', (_case, fields) => {

@@ -86,7 +86,5 @@ export const DEFAULT_CA_BUNDLE_KEY = 'ca.crt';
 
 export function hasHeaderForward(entry: MCPServerEntry): boolean {
   const hf = entry.spec.headerForward;
-  return (
-    Object.keys(hf?.addPlaintextHeaders ?? {}).length > 0 || (hf?.addHeadersFromSecret ?? []).length > 0
-  );
+  return Object.keys(hf?.addPlaintextHeaders ?? {}).length > 0 || (hf?.addHeadersFromSecret ?? []).length > 0;
 }

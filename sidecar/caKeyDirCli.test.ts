@@ -11,7 +11,10 @@ import { CLI_ENTRY, PROJECT_ROOT } from '../test/e2e/harness/paths.js';
 import { eventually, tempDir } from '../test/unit/sidecar/harness.js';
 import { CA_KEY_FILE } from './caKeyStore.js';
 
-const ROUTES = JSON.stringify({ version: 1, routes: [{ entry: 'tools/a', remoteUrl: 'https://api.example.com/mcp', plaintextHeaders: { 'X-Tenant': 'acme' } }] });
+const ROUTES = JSON.stringify({
+  version: 1,
+  routes: [{ entry: 'tools/a', remoteUrl: 'https://api.example.com/mcp', plaintextHeaders: { 'X-Tenant': 'acme' } }],
+});
 
 beforeAll(() => {
   const built = join(PROJECT_ROOT, 'dist', 'sidecar', 'caKeyStore.js');
@@ -71,7 +74,11 @@ describe('mcp-header-forward sidecar --ca-key-dir', () => {
       await writeFile(join(dir.path, 'file'), 'x');
       const run = await runOnce(['--ca-dir', join(dir.path, 'ca'), '--ca-key-dir', join(dir.path, 'file', 'keys')]);
       expect(run.code).toBe(1);
-      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mcp-header-forward sidecar: --ca-key-dir .*file\/keys.*: .*mount a writable emptyDir there or drop the flag$/)]);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^mcp-header-forward sidecar: --ca-key-dir .*file\/keys.*: .*mount a writable emptyDir there or drop the flag$/,
+        ),
+      ]);
     } finally {
       await dir.remove();
     }

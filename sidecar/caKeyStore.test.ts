@@ -28,7 +28,12 @@ function capture(): { log: ReturnType<typeof createLogger>; lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -43,7 +48,10 @@ async function keyDirWith(files: Record<string, string>): Promise<string> {
 
 /** The base64 body of a PEM, the part that must never leak. */
 function pemBody(pem: string): string {
-  return pem.split('\n').filter((l) => l !== '' && !l.startsWith('-----')).join('');
+  return pem
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('-----'))
+    .join('');
 }
 
 describe('checkStoredCa', () => {
@@ -56,8 +64,16 @@ describe('checkStoredCa', () => {
   it.each([
     ['garbage certificate', () => ({ certPem: 'not a pem', keyPem: caKeyPem }), `${CA_CERT_FILE} is not a PEM certificate`],
     ['truncated certificate', () => ({ certPem: ca.certPem.slice(0, 200), keyPem: caKeyPem }), `${CA_CERT_FILE} is not a PEM certificate`],
-    ['garbage key', () => ({ certPem: ca.certPem, keyPem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }), `${CA_KEY_FILE} is not a PKCS#8 ECDSA P-256 private key`],
-    ['key of another CA', () => ({ certPem: ca.certPem, keyPem: 'OTHER' }), `${CA_KEY_FILE} does not belong to ${CA_CERT_FILE} (a different key pair)`],
+    [
+      'garbage key',
+      () => ({ certPem: ca.certPem, keyPem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }),
+      `${CA_KEY_FILE} is not a PKCS#8 ECDSA P-256 private key`,
+    ],
+    [
+      'key of another CA',
+      () => ({ certPem: ca.certPem, keyPem: 'OTHER' }),
+      `${CA_KEY_FILE} does not belong to ${CA_CERT_FILE} (a different key pair)`,
+    ],
   ])('refuses a %s', async (_name, material, reason) => {
     const stored = material();
     if (stored.keyPem === 'OTHER') stored.keyPem = await exportIssuerKey(other);
@@ -81,7 +97,10 @@ describe('checkStoredCa', () => {
       reason: expect.stringMatching(/ expires at .* within the 24 h renewal margin$/),
     });
     expect((await checkStoredCa(stored, notAfter - CA_REUSE_MIN_REMAINING_MS - 60_000)).usable).toBe(true);
-    expect(await checkStoredCa(stored, ca.certificate.notBefore.getTime() - 60_000)).toMatchObject({ usable: false, reason: expect.stringMatching(/ is not valid before /) });
+    expect(await checkStoredCa(stored, ca.certificate.notBefore.getTime() - 60_000)).toMatchObject({
+      usable: false,
+      reason: expect.stringMatching(/ is not valid before /),
+    });
   });
 
   it('refuses a short-lived CA that cannot cover one full leaf lifetime', async () => {
@@ -116,7 +135,11 @@ describe('loadOrCreatePodCa', () => {
 
   it.each([
     ['a corrupt certificate', async () => ({ [CA_KEY_FILE]: caKeyPem, [CA_CERT_FILE]: 'garbage' }), 'ca.crt is not a PEM certificate'],
-    ['a key of another CA', async () => ({ [CA_KEY_FILE]: await exportIssuerKey(other), [CA_CERT_FILE]: ca.certPem }), 'ca.key does not belong to ca.crt'],
+    [
+      'a key of another CA',
+      async () => ({ [CA_KEY_FILE]: await exportIssuerKey(other), [CA_CERT_FILE]: ca.certPem }),
+      'ca.key does not belong to ca.crt',
+    ],
     ['a missing certificate', async () => ({ [CA_KEY_FILE]: caKeyPem }), 'ca.crt is missing'],
     ['a missing key', async () => ({ [CA_CERT_FILE]: ca.certPem }), 'ca.key is missing'],
   ])('replaces %s with a new CA, logging why, never logging the key', async (_name, files, reason) => {

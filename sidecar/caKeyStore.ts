@@ -56,10 +56,14 @@ export async function checkStoredCa(stored: StoredCa, now: number): Promise<Stor
   }
   if (notAfter.getTime() <= now) return { usable: false, reason: `${CA_CERT_FILE} expired at ${notAfter.toISOString()}` };
   if (notAfter.getTime() - now < CA_REUSE_MIN_REMAINING_MS) {
-    return { usable: false, reason: `${CA_CERT_FILE} expires at ${notAfter.toISOString()}, within the ${CA_REUSE_MIN_REMAINING_MS / 3_600_000} h renewal margin` };
+    return {
+      usable: false,
+      reason: `${CA_CERT_FILE} expires at ${notAfter.toISOString()}, within the ${CA_REUSE_MIN_REMAINING_MS / 3_600_000} h renewal margin`,
+    };
   }
   if (!(await certificate.isSelfSigned())) return { usable: false, reason: `${CA_CERT_FILE} is not self-signed by its own key` };
-  if (!(await keyMatches(issuer))) return { usable: false, reason: `${CA_KEY_FILE} does not belong to ${CA_CERT_FILE} (a different key pair)` };
+  if (!(await keyMatches(issuer)))
+    return { usable: false, reason: `${CA_KEY_FILE} does not belong to ${CA_CERT_FILE} (a different key pair)` };
   return { usable: true, issuer };
 }
 
@@ -80,7 +84,10 @@ async function readOptional(path: string, flag: string): Promise<string | undefi
     return await readFile(path, 'utf8');
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount a writable emptyDir there or drop the flag`, { cause: error });
+    throw new Error(
+      `${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount a writable emptyDir there or drop the flag`,
+      { cause: error },
+    );
   }
 }
 
@@ -100,7 +107,10 @@ async function store(keyDir: string, issuer: Issuer, flag: string): Promise<void
       await rename(temp, path);
     }
   } catch (error: unknown) {
-    throw new Error(`${flag} ${keyDir}: cannot store the per-pod CA (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount a writable emptyDir there or drop the flag`, { cause: error });
+    throw new Error(
+      `${flag} ${keyDir}: cannot store the per-pod CA (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount a writable emptyDir there or drop the flag`,
+      { cause: error },
+    );
   }
 }
 
@@ -125,10 +135,16 @@ export async function loadOrCreatePodCa({ keyDir, log, now = Date.now(), flag = 
         : await checkStoredCa({ certPem, keyPem }, now);
     if (check.usable) {
       const ca = PodCa.fromIssuer(check.issuer);
-      log.info({ keyDir, caSubjectHash: ca.subjectHash, caNotAfter: ca.notAfter.toISOString() }, 'reusing the per-pod CA from the key dir (sidecar restart)');
+      log.info(
+        { keyDir, caSubjectHash: ca.subjectHash, caNotAfter: ca.notAfter.toISOString() },
+        'reusing the per-pod CA from the key dir (sidecar restart)',
+      );
       return ca;
     }
-    log.warn({ keyDir, reason: check.reason }, 'not reusing the CA in the key dir; generating a new one (a running vmcp trusts it only after it restarts)');
+    log.warn(
+      { keyDir, reason: check.reason },
+      'not reusing the CA in the key dir; generating a new one (a running vmcp trusts it only after it restarts)',
+    );
   }
   const issuer = await createPodCaIssuer();
   await store(keyDir, issuer, flag);

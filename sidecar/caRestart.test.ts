@@ -33,11 +33,24 @@ afterAll(async () => {
 function start(caKeyDir: string, caDir: string): Promise<Sidecar> {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
-  const routes = [{ entry: 'tools/secure', remoteUrl: `https://mcp.test:${upstream.port}/mcp`, plaintextHeaders: { 'X-Tenant': 'acme' }, secretHeaders: {}, caBundleFile: pki.caFile }];
+  const routes = [
+    {
+      entry: 'tools/secure',
+      remoteUrl: `https://mcp.test:${upstream.port}/mcp`,
+      plaintextHeaders: { 'X-Tenant': 'acme' },
+      secretHeaders: {},
+      caBundleFile: pki.caFile,
+    },
+  ];
   return startSidecar({
     config: loadSidecarConfig({ [ROUTES_ENV_VAR]: serializeRouteConfig({ version: 1, routes }) }),
     proxyListen: { host: '127.0.0.1', port: 0 },
@@ -84,11 +97,13 @@ describe('per-pod CA across a sidecar restart (--ca-key-dir)', () => {
     }
   }, 60_000);
 
-  it('a restart with an empty key dir makes a CA that the first run\'s trust rejects (what the key dir prevents)', async () => {
+  it("a restart with an empty key dir makes a CA that the first run's trust rejects (what the key dir prevents)", async () => {
     const fresh = await start(join(root.path, 'ca-key-fresh'), join(root.path, 'ca-fresh'));
     try {
       expect(fresh.ca.certPem).not.toBe(firstCertPem);
-      await expect(goGet(goclient, goEnv(proxyUrl(fresh), [vmcpRoots]), [`https://mcp.test:${upstream.port}/mcp`])).rejects.toThrow(/certificate signed by unknown authority/);
+      await expect(goGet(goclient, goEnv(proxyUrl(fresh), [vmcpRoots]), [`https://mcp.test:${upstream.port}/mcp`])).rejects.toThrow(
+        /certificate signed by unknown authority/,
+      );
     } finally {
       await fresh.close();
     }
@@ -96,7 +111,10 @@ describe('per-pod CA across a sidecar restart (--ca-key-dir)', () => {
 
   it('never writes the key into the shared CA dir and never logs it', async () => {
     const keyPem = await readFile(join(keyDir, CA_KEY_FILE), 'utf8');
-    const keyBody = keyPem.split('\n').filter((l) => l !== '' && !l.startsWith('-----')).join('');
+    const keyBody = keyPem
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('-----'))
+      .join('');
     expect(keyBody.length).toBeGreaterThan(100);
     for (const name of await readdir(caDir)) {
       const content = await readFile(join(caDir, name), 'utf8');

@@ -53,13 +53,17 @@ describe('loadSidecarConfig', () => {
     const authEnv = secretEnvVarName('github', 'Authorization');
     const sealed = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { Authorization: authEnv } }] };
     const config = loadSidecarConfig(envFor(serializeRouteConfig(sealed), { [apiKeyEnv]: 'k-123', [authEnv]: 'Bearer real' }));
-    expect(config.routes[0]!.sealed).toEqual([{ name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(authEnv), value: 'Bearer real' }]);
+    expect(config.routes[0]!.sealed).toEqual([
+      { name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(authEnv), value: 'Bearer real' },
+    ]);
   });
 
   it('refuses a sealed header whose Secret env var is missing, or that is also added', () => {
     const authEnv = secretEnvVarName('github', 'Authorization');
     const sealed = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { Authorization: authEnv } }] };
-    expect(errorOf(envFor(sealed))).toContain(`env var ${authEnv} is not set (needed by ${ROUTES_ENV_VAR} routes[0].sealedHeaders.Authorization (tools/github))`);
+    expect(errorOf(envFor(sealed))).toContain(
+      `env var ${authEnv} is not set (needed by ${ROUTES_ENV_VAR} routes[0].sealedHeaders.Authorization (tools/github))`,
+    );
     const twice = { ...good, routes: [{ ...good.routes[0]!, sealedHeaders: { 'x-api-key': apiKeyEnv } }] };
     expect(errorOf(envFor(twice))).toContain('header "x-api-key" is both added and sealed; keep one');
   });
@@ -79,11 +83,15 @@ describe('loadSidecarConfig', () => {
 
   it('refuses a restricted header, naming its field path', () => {
     const bad = { ...good, routes: [{ ...good.routes[0], plaintextHeaders: { Host: 'evil' } }] };
-    expect(errorOf(envFor(bad))).toBe(`${ROUTES_ENV_VAR}: routes[0].plaintextHeaders.Host: header "Host" is a restricted header and cannot be forwarded`);
+    expect(errorOf(envFor(bad))).toBe(
+      `${ROUTES_ENV_VAR}: routes[0].plaintextHeaders.Host: header "Host" is a restricted header and cannot be forwarded`,
+    );
   });
 
   it('refuses a missing secret env var, naming it', () => {
-    expect(errorOf(envFor(good, {}))).toMatch(new RegExp(`^env var ${apiKeyEnv} is not set \\(needed by ${ROUTES_ENV_VAR} routes\\[0\\]\\.secretHeaders\\.X-Api-Key`));
+    expect(errorOf(envFor(good, {}))).toMatch(
+      new RegExp(`^env var ${apiKeyEnv} is not set \\(needed by ${ROUTES_ENV_VAR} routes\\[0\\]\\.secretHeaders\\.X-Api-Key`),
+    );
   });
 
   it('refuses an empty secret value', () => {
@@ -102,7 +110,10 @@ describe('loadSidecarConfig', () => {
   });
 
   it('refuses two entries on the same remoteUrl', () => {
-    const bad = { ...good, routes: [good.routes[0], { ...good.routes[0], entry: 'tools/other', remoteUrl: 'https://API.example.com:443/mcp/' }] };
+    const bad = {
+      ...good,
+      routes: [good.routes[0], { ...good.routes[0], entry: 'tools/other', remoteUrl: 'https://API.example.com:443/mcp/' }],
+    };
     expect(errorOf(envFor(bad))).toMatch(/entries tools\/github and tools\/other share remoteUrl/);
   });
 
@@ -120,13 +131,19 @@ describe('loadSidecarConfig', () => {
   it('refuses a route whose secret header is bound to other hosts', () => {
     for (const patterns of [['example.com'], ['*.api.example.com'], ['badapi.example.com'], []]) {
       const unbound = { ...good, routes: [{ ...good.routes[0]!, allowedHosts: { 'X-Api-Key': patterns } }] };
-      expect(errorOf(envFor(unbound))).toMatch(/^MCP_HEADER_FORWARD_ROUTES routes\[0\] \(tools\/github\): remoteUrl host api\.example\.com is not allowed for its secret headers \(X-Api-Key may only go to /);
+      expect(errorOf(envFor(unbound))).toMatch(
+        /^MCP_HEADER_FORWARD_ROUTES routes\[0\] \(tools\/github\): remoteUrl host api\.example\.com is not allowed for its secret headers \(X-Api-Key may only go to /,
+      );
     }
   });
 
   it('refuses an upstream proxy that is not an http:// URL, without echoing credentials', () => {
     const message = errorOf(envFor({ ...good, upstreamProxy: { https: 'https://user:pw@corp:3128' } }));
-    expect(message).toBe('MCP_HEADER_FORWARD_ROUTES upstreamProxy.https: "https://corp:3128" is not supported; give an http://host:port proxy URL');
-    expect(errorOf(envFor({ ...good, upstreamProxy: { http: 'corp:3128' } }))).toBe('MCP_HEADER_FORWARD_ROUTES upstreamProxy.http: "corp://" is not supported; give an http://host:port proxy URL');
+    expect(message).toBe(
+      'MCP_HEADER_FORWARD_ROUTES upstreamProxy.https: "https://corp:3128" is not supported; give an http://host:port proxy URL',
+    );
+    expect(errorOf(envFor({ ...good, upstreamProxy: { http: 'corp:3128' } }))).toBe(
+      'MCP_HEADER_FORWARD_ROUTES upstreamProxy.http: "corp://" is not supported; give an http://host:port proxy URL',
+    );
   });
 });

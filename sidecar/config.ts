@@ -46,7 +46,10 @@ export function parseRouteConfig(raw: string): RouteConfig {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const where = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   const inner = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join(', ') : issue.message;
   const detail = issue.code === 'invalid_key' ? `header "${String(issue.path.at(-1))}" ${inner}` : inner;
   return where === '' ? detail : `${where}: ${detail}`;
@@ -63,7 +66,9 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
   const add = (name: string, value: string, secret: boolean): void => {
     const lowerName = name.toLowerCase();
     if (seen.has(lowerName)) {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where} (${route.entry}): header "${name}" is configured twice (names compare case-insensitively); keep one`);
+      throw new SidecarConfigError(
+        `${ROUTES_ENV_VAR} ${where} (${route.entry}): header "${name}" is configured twice (names compare case-insensitively); keep one`,
+      );
     }
     seen.add(lowerName);
     headers.push({ name, lowerName, value, secret });
@@ -71,11 +76,14 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
   for (const [name, value] of Object.entries(route.plaintextHeaders)) {
     const problem = headerValueProblem(value);
     if (problem !== undefined) {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where}.plaintextHeaders.${name} (${route.entry}): the value ${describeHeaderValueProblem(problem)}; fix the entry`);
+      throw new SidecarConfigError(
+        `${ROUTES_ENV_VAR} ${where}.plaintextHeaders.${name} (${route.entry}): the value ${describeHeaderValueProblem(problem)}; fix the entry`,
+      );
     }
     add(name, value, false);
   }
-  for (const [name, envVar] of Object.entries(route.secretHeaders)) add(name, readSecret(env, envVar, `${where}.secretHeaders.${name} (${route.entry})`), true);
+  for (const [name, envVar] of Object.entries(route.secretHeaders))
+    add(name, readSecret(env, envVar, `${where}.secretHeaders.${name} (${route.entry})`), true);
   const sealed: SealedHeader[] = [];
   for (const [name, envVar] of Object.entries(route.sealedHeaders ?? {})) {
     const lowerName = name.toLowerCase();
@@ -83,7 +91,12 @@ function resolveRoute(route: RouteConfig['routes'][number], where: string, env: 
       throw new SidecarConfigError(`${ROUTES_ENV_VAR} ${where} (${route.entry}): header "${name}" is both added and sealed; keep one`);
     }
     seen.add(lowerName);
-    sealed.push({ name, lowerName, placeholder: sealedPlaceholder(envVar), value: readSecret(env, envVar, `${where}.sealedHeaders.${name} (${route.entry})`) });
+    sealed.push({
+      name,
+      lowerName,
+      placeholder: sealedPlaceholder(envVar),
+      value: readSecret(env, envVar, `${where}.sealedHeaders.${name} (${route.entry})`),
+    });
   }
   return {
     entry: route.entry,
@@ -108,13 +121,18 @@ function rejectUnboundSecrets(route: RouteConfig['routes'][number], where: strin
 function readSecret(env: Env, envVar: string, where: string): string {
   const value = env[envVar];
   if (value === undefined) {
-    throw new SidecarConfigError(`env var ${envVar} is not set (needed by ${ROUTES_ENV_VAR} ${where}); check the Secret reference the injector added`);
+    throw new SidecarConfigError(
+      `env var ${envVar} is not set (needed by ${ROUTES_ENV_VAR} ${where}); check the Secret reference the injector added`,
+    );
   }
-  if (value === '') throw new SidecarConfigError(`env var ${envVar} is empty (needed by ${ROUTES_ENV_VAR} ${where}); put a value in the Secret key`);
+  if (value === '')
+    throw new SidecarConfigError(`env var ${envVar} is empty (needed by ${ROUTES_ENV_VAR} ${where}); put a value in the Secret key`);
   const bad = headerValueProblem(value);
   if (bad !== undefined) {
     const hint = bad === 'LF' && value.endsWith('\n') ? ' (a trailing newline, as `echo` adds; use `echo -n` or `printf`)' : '';
-    throw new SidecarConfigError(`env var ${envVar} ${describeHeaderValueProblem(bad)}${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`);
+    throw new SidecarConfigError(
+      `env var ${envVar} ${describeHeaderValueProblem(bad)}${hint} (needed by ${ROUTES_ENV_VAR} ${where}); fix the Secret value`,
+    );
   }
   return value;
 }
@@ -126,7 +144,9 @@ function checkUpstreamProxy(proxy: NonNullable<RouteConfig['upstreamProxy']>): v
     if (value === undefined || value === '') continue;
     const url = URL.canParse(value) ? new URL(value) : undefined;
     if (url === undefined || url.protocol !== 'http:' || url.hostname === '') {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR} upstreamProxy.${key}: "${url ? `${url.protocol}//${url.host}` : 'unparseable URL'}" is not supported; give an http://host:port proxy URL`);
+      throw new SidecarConfigError(
+        `${ROUTES_ENV_VAR} upstreamProxy.${key}: "${url ? `${url.protocol}//${url.host}` : 'unparseable URL'}" is not supported; give an http://host:port proxy URL`,
+      );
     }
   }
 }
@@ -139,7 +159,9 @@ function rejectDuplicateRemoteUrls(routes: RouteConfig['routes']): void {
     const key = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
     const other = byKey.get(key);
     if (other !== undefined) {
-      throw new SidecarConfigError(`${ROUTES_ENV_VAR}: entries ${other} and ${route.entry} share remoteUrl ${withoutUserinfo(route.remoteUrl)}; headers would be ambiguous, give one entry a distinct path`);
+      throw new SidecarConfigError(
+        `${ROUTES_ENV_VAR}: entries ${other} and ${route.entry} share remoteUrl ${withoutUserinfo(route.remoteUrl)}; headers would be ambiguous, give one entry a distinct path`,
+      );
     }
     byKey.set(key, route.entry);
   }

@@ -26,7 +26,9 @@ export interface ConnectContext extends ProxyContext {
 
 function reject(socket: Duplex, status: string, reason: string): void {
   const body = `${reason}\n`;
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function handleConnect(ctx: ConnectContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -52,9 +54,16 @@ function intercept(ctx: ConnectContext, target: { host: string; port: number }, 
     // A flood must not become a log flood: one line a minute, the metric counts every refusal.
     if (Date.now() - ctx.intercepted.lastWarnedAt > 60_000) {
       ctx.intercepted.lastWarnedAt = Date.now();
-      ctx.log.warn({ host: target.host, limit: ctx.maxIntercepted }, 'refusing intercepted tunnels: at the limit (counted in mcp_header_forward_sidecar_refused_connections_total)');
+      ctx.log.warn(
+        { host: target.host, limit: ctx.maxIntercepted },
+        'refusing intercepted tunnels: at the limit (counted in mcp_header_forward_sidecar_refused_connections_total)',
+      );
     }
-    reject(socket, '503 Service Unavailable', `too many intercepted connections (limit ${ctx.maxIntercepted}, --max-intercepted-connections); retry later`);
+    reject(
+      socket,
+      '503 Service Unavailable',
+      `too many intercepted connections (limit ${ctx.maxIntercepted}, --max-intercepted-connections); retry later`,
+    );
     return;
   }
   ctx.intercepted.count++;
@@ -65,7 +74,9 @@ function intercept(ctx: ConnectContext, target: { host: string; port: number }, 
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) socket.unshift(head);
       const tls = new TLSSocket(socket as Socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
-      tls.on('error', (error) => ctx.log.debug({ host: target.host, code: (error as NodeJS.ErrnoException).code }, 'intercepted TLS error'));
+      tls.on('error', (error) =>
+        ctx.log.debug({ host: target.host, code: (error as NodeJS.ErrnoException).code }, 'intercepted TLS error'),
+      );
       // No ClientHello, or a handshake that never ends: cut. After it, the proxy server's own timeouts apply.
       tls.setTimeout(ctx.tlsHandshakeMs, () => tls.destroy());
       tls.once('secure', () => tls.setTimeout(0));

@@ -7,7 +7,16 @@ import { endpointSniffer } from './endpointSniffer.js';
 import { planRequestHeaders, responseHeaders } from './forwardHeaders.js';
 import { UNROUTED, type Outcome, type RouteMetrics, type SidecarMetrics } from './metrics.js';
 import { canonicalTarget } from './requestTarget.js';
-import { hasOrigin, matchRoute, normalizeRequestPath, originKey, pathUnderPrefix, type CompiledRoute, type RouteHeader, type RouteTable } from './routeTable.js';
+import {
+  hasOrigin,
+  matchRoute,
+  normalizeRequestPath,
+  originKey,
+  pathUnderPrefix,
+  type CompiledRoute,
+  type RouteHeader,
+  type RouteTable,
+} from './routeTable.js';
 import { learnEndpoint } from './sseEndpoint.js';
 import type { Target } from './target.js';
 import type { Dispatcher } from 'undici';
@@ -38,7 +47,11 @@ export function sendError(res: ServerResponse, status: keyof typeof STATUS_TEXT,
     return;
   }
   const body = `${STATUS_TEXT[status]}: ${reason}\n`;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-mcp-header-forward-error': reason });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-mcp-header-forward-error': reason,
+  });
   res.end(body);
 }
 
@@ -196,10 +209,15 @@ export function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerResp
   });
   if (ctx.log.isLevelEnabled('debug')) {
     const pathOnly = target.path.split('?', 1)[0];
-    ctx.log.debug({ route: routeLabel, method: req.method, origin, path: pathOnly, added: plan.added, kept: plan.kept, unsealed: plan.unsealed }, 'forwarding');
+    ctx.log.debug(
+      { route: routeLabel, method: req.method, origin, path: pathOnly, added: plan.added, kept: plan.kept, unsealed: plan.unsealed },
+      'forwarding',
+    );
   }
   const body = hasBody(req) ? req : null;
   // undici's stream() listened for body errors from the start; undici core only once it writes the body.
   body?.once('error', (error) => handler.abortUpstream(error, false));
-  ctx.upstreams.dispatcherFor(origin).dispatch({ origin, path: target.path, method: req.method as Dispatcher.HttpMethod, headers: plan.headers, body }, handler);
+  ctx.upstreams
+    .dispatcherFor(origin)
+    .dispatch({ origin, path: target.path, method: req.method as Dispatcher.HttpMethod, headers: plan.headers, body }, handler);
 }

@@ -21,7 +21,24 @@ describe('planRequestHeaders', () => {
 
   it('strips hop-by-hop, proxy and Host headers and those named by Connection', () => {
     const plan = planRequestHeaders(
-      ['Host', 'a', 'Proxy-Authorization', 'Basic x', 'Proxy-Connection', 'keep-alive', 'Connection', 'X-Hop', 'X-Hop', '1', 'Keep-Alive', '5', 'TE', 'trailers', 'X-Stay', 'y'],
+      [
+        'Host',
+        'a',
+        'Proxy-Authorization',
+        'Basic x',
+        'Proxy-Connection',
+        'keep-alive',
+        'Connection',
+        'X-Hop',
+        'X-Hop',
+        '1',
+        'Keep-Alive',
+        '5',
+        'TE',
+        'trailers',
+        'X-Stay',
+        'y',
+      ],
       [],
     );
     expect(plan.headers).toEqual(['X-Stay', 'y']);
@@ -34,7 +51,9 @@ describe('planRequestHeaders', () => {
 
 describe('planRequestHeaders with sealed headers (vMCP sends a placeholder)', () => {
   const ENV = 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB';
-  const sealed: SealedHeader[] = [{ name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(ENV), value: 'Bearer real' }];
+  const sealed: SealedHeader[] = [
+    { name: 'Authorization', lowerName: 'authorization', placeholder: sealedPlaceholder(ENV), value: 'Bearer real' },
+  ];
 
   it("swaps a header whose value is exactly this route's placeholder, whatever the name's case", () => {
     const plan = planRequestHeaders(['authorization', sealedPlaceholder(ENV), 'Accept', '*/*'], [], sealed);
@@ -43,9 +62,13 @@ describe('planRequestHeaders with sealed headers (vMCP sends a placeholder)', ()
     expect(plan.placeholders).toBe(0);
   });
 
-  it('passes on, and counts, a placeholder that is not the route header\'s exact one', () => {
+  it("passes on, and counts, a placeholder that is not the route header's exact one", () => {
     const other = sealedPlaceholder('TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_OTHER');
-    const plan = planRequestHeaders(['Authorization', other, 'X-Copy', sealedPlaceholder(ENV), 'X-Padded', ` ${sealedPlaceholder(ENV)}`], [], sealed);
+    const plan = planRequestHeaders(
+      ['Authorization', other, 'X-Copy', sealedPlaceholder(ENV), 'X-Padded', ` ${sealedPlaceholder(ENV)}`],
+      [],
+      sealed,
+    );
     expect(plan.headers).toEqual(['Authorization', other, 'X-Copy', sealedPlaceholder(ENV), 'X-Padded', ` ${sealedPlaceholder(ENV)}`]);
     expect(plan.unsealed).toEqual([]);
     expect(plan.placeholders).toBe(2);
@@ -66,7 +89,15 @@ describe('planRequestHeaders with sealed headers (vMCP sends a placeholder)', ()
 
 describe('responseHeaders', () => {
   it('drops hop-by-hop response headers and keeps the rest', () => {
-    expect(responseHeaders({ 'content-type': 'text/event-stream', connection: 'keep-alive', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked', 'set-cookie': ['a', 'b'] })).toEqual({
+    expect(
+      responseHeaders({
+        'content-type': 'text/event-stream',
+        connection: 'keep-alive',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        'set-cookie': ['a', 'b'],
+      }),
+    ).toEqual({
       'content-type': 'text/event-stream',
       'set-cookie': ['a', 'b'],
     });

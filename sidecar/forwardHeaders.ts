@@ -87,7 +87,8 @@ export function planRequestHeaders(
 
 /** Response headers back to the client without the upstream connection's hop-by-hop ones. */
 export function responseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const dropped = typeof headers.connection === 'string' ? new Set(headers.connection.split(',').map((t) => t.trim().toLowerCase())) : undefined;
+  const dropped =
+    typeof headers.connection === 'string' ? new Set(headers.connection.split(',').map((t) => t.trim().toLowerCase())) : undefined;
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];

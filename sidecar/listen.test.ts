@@ -6,7 +6,9 @@ describe('requireLoopback', () => {
     expect(requireLoopback({ host, port: 1 }, '--proxy-listen')).toEqual({ host, port: 1 });
   });
   it.each(['0.0.0.0', '10.0.0.5', 'proxy.internal', '127.0.0.1.nip.io', '127.999.1.1'])('refuses %s, saying why', (host) => {
-    expect(() => requireLoopback({ host, port: 1 }, '--proxy-listen')).toThrow(`--proxy-listen ${host}:1 is not a loopback address: the proxy adds Secret headers`);
+    expect(() => requireLoopback({ host, port: 1 }, '--proxy-listen')).toThrow(
+      `--proxy-listen ${host}:1 is not a loopback address: the proxy adds Secret headers`,
+    );
   });
   it.each(['::', '::ffff:10.0.0.1', 'fe80::1'])('refuses IPv6 %s, written in brackets', (host) => {
     expect(() => requireLoopback({ host, port: 1 }, '--proxy-listen')).toThrow(`--proxy-listen [${host}]:1 is not a loopback address`);

@@ -47,7 +47,12 @@ export function createSidecarMetrics(): SidecarMetrics {
       let cached = byRoute.get(route);
       if (cached === undefined) {
         const outcome = (o: Outcome): Counter.Internal => metrics.requests.labels({ route, outcome: o });
-        const requests = { forwarded: outcome('forwarded'), upstream_error: outcome('upstream_error'), client_aborted: outcome('client_aborted'), bad_request: outcome('bad_request') };
+        const requests = {
+          forwarded: outcome('forwarded'),
+          upstream_error: outcome('upstream_error'),
+          client_aborted: outcome('client_aborted'),
+          bad_request: outcome('bad_request'),
+        };
         cached = { requests, upstreamSeconds: metrics.upstreamSeconds.labels({ route }) };
         byRoute.set(route, cached);
       }

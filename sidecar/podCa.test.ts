@@ -24,16 +24,15 @@ async function opensslHash(certPem: string): Promise<string> {
 }
 
 describe('opensslSubjectHash', () => {
-  it.each([
-    'mcp-header-forward sidecar CA',
-    '  Mixed   CASE  Name ',
-    'ünïcödé CA',
-  ])('matches `openssl x509 -hash` for CN=%s', async (commonName) => {
-    const ca = await createCa({ commonName, validForMs: 60_000 });
-    const ours = opensslSubjectHash(new Uint8Array(ca.certificate.subjectName.toArrayBuffer()));
-    expect(ours).toMatch(/^[0-9a-f]{8}$/);
-    expect(ours).toBe(await opensslHash(ca.certPem));
-  });
+  it.each(['mcp-header-forward sidecar CA', '  Mixed   CASE  Name ', 'ünïcödé CA'])(
+    'matches `openssl x509 -hash` for CN=%s',
+    async (commonName) => {
+      const ca = await createCa({ commonName, validForMs: 60_000 });
+      const ours = opensslSubjectHash(new Uint8Array(ca.certificate.subjectName.toArrayBuffer()));
+      expect(ours).toMatch(/^[0-9a-f]{8}$/);
+      expect(ours).toBe(await opensslHash(ca.certPem));
+    },
+  );
 
   it('matches openssl for a multi-attribute subject with PrintableString values', async () => {
     const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
@@ -61,7 +60,7 @@ describe('PodCa', () => {
     expect(written).not.toContain('PRIVATE KEY');
   });
 
-  it('removes another CA\'s <hash>.N file on rewrite, so the dir names only the current CA', async () => {
+  it("removes another CA's <hash>.N file on rewrite, so the dir names only the current CA", async () => {
     const caDir = join(dir, 'ca-stale');
     await PodCa.create('an earlier CA').then((old) => old.writeTo(caDir));
     await writeFile(join(caDir, 'unrelated.pem'), 'kept');

@@ -94,7 +94,7 @@ export function pathUnderPrefix(path: string, prefix: string): boolean {
   if (prefix === '') return true;
   if (!path.startsWith(prefix)) return false;
   const next = path.charCodeAt(prefix.length);
-  return Number.isNaN(next) || next === 0x2f /* / */;
+  return Number.isNaN(next) || next === 0x2f; /* / */
 }
 
 /** The request path without its query, with dot segments resolved so `/mcp/../admin` is judged as `/admin`. */

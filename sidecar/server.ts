@@ -91,13 +91,21 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   // timeouts (headers, keep-alive) for both.
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   // requestTimeout 0: a request body or an SSE stream may last as long as it needs.
-  const serverOptions = { keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, requestTimeout: 0, headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs };
+  const serverOptions = {
+    keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
+    requestTimeout: 0,
+    headersTimeout: timeouts.headersMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const proxy = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const intercepted = interceptTargets.get(req.socket);
     const target = intercepted === undefined ? parseAbsoluteTarget(req.url) : originFormTarget(intercepted, req.url);
     if (target === undefined) {
       metrics.requests.inc({ route: '(none)', outcome: 'bad_request' });
-      const why = intercepted === undefined ? 'this is a forward proxy: send an absolute-form URL (http://host/path) or CONNECT' : 'expected an origin-form request inside the CONNECT tunnel';
+      const why =
+        intercepted === undefined
+          ? 'this is a forward proxy: send an absolute-form URL (http://host/path) or CONNECT'
+          : 'expected an origin-form request inside the CONNECT tunnel';
       sendError(res, 400, why);
       return;
     }
@@ -123,7 +131,10 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
     metrics.refusedConnections.inc({ reason: 'max_connections' });
     if (Date.now() - droppedWarnedAt > 60_000) {
       droppedWarnedAt = Date.now();
-      log.warn({ limit: proxy.maxConnections }, 'dropping client connections: at the connection limit (counted in mcp_header_forward_sidecar_refused_connections_total)');
+      log.warn(
+        { limit: proxy.maxConnections },
+        'dropping client connections: at the connection limit (counted in mcp_header_forward_sidecar_refused_connections_total)',
+      );
     }
   });
   proxy.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -141,7 +152,19 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const proxyAddress = await listen(proxy, options.proxyListen);
   ready = true;
   log.info(
-    { proxy: `${proxyAddress.address}:${proxyAddress.port}`, admin: `${adminAddress.address}:${adminAddress.port}`, caDir: options.caDir, caKeyDir: options.caKeyDir, caSubjectHash: ca.subjectHash, routes: table.routes.map((r) => ({ entry: r.entry, remoteUrl: withoutUserinfo(r.remoteUrl), headers: r.headers.map((h) => h.name), ...(r.sealed ? { sealed: r.sealed.map((h) => h.name) } : {}) })) },
+    {
+      proxy: `${proxyAddress.address}:${proxyAddress.port}`,
+      admin: `${adminAddress.address}:${adminAddress.port}`,
+      caDir: options.caDir,
+      caKeyDir: options.caKeyDir,
+      caSubjectHash: ca.subjectHash,
+      routes: table.routes.map((r) => ({
+        entry: r.entry,
+        remoteUrl: withoutUserinfo(r.remoteUrl),
+        headers: r.headers.map((h) => h.name),
+        ...(r.sealed ? { sealed: r.sealed.map((h) => h.name) } : {}),
+      })),
+    },
     'sidecar ready',
   );
 

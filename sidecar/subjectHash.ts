@@ -28,7 +28,7 @@ function readTlv(der: Uint8Array, offset: number): Tlv {
 
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let offset = parent.contentStart; offset < parent.end; ) {
+  for (let offset = parent.contentStart; offset < parent.end;) {
     const child = readTlv(der, offset);
     out.push(child);
     offset = child.end;
@@ -91,7 +91,8 @@ function canonicalAttribute(der: Uint8Array, attribute: Tlv): Buffer {
   const oid = Buffer.from(der.subarray(type.start, type.end));
   const raw = Buffer.from(der.subarray(value.contentStart, value.end));
   const text = decodeString(value.tag, raw);
-  const canonical = text === undefined ? Buffer.from(der.subarray(value.start, value.end)) : encode(UTF8, Buffer.from(canonicalValue(text), 'utf8'));
+  const canonical =
+    text === undefined ? Buffer.from(der.subarray(value.start, value.end)) : encode(UTF8, Buffer.from(canonicalValue(text), 'utf8'));
   return encode(0x30, Buffer.concat([oid, canonical]));
 }
 
@@ -100,7 +101,9 @@ export function canonicalNameEncoding(nameDer: Uint8Array): Buffer {
   const name = readTlv(nameDer, 0);
   const sets = children(nameDer, name).map((rdn) => {
     // SET OF in DER is sorted by encoding.
-    const attributes = children(nameDer, rdn).map((a) => canonicalAttribute(nameDer, a)).sort(Buffer.compare);
+    const attributes = children(nameDer, rdn)
+      .map((a) => canonicalAttribute(nameDer, a))
+      .sort(Buffer.compare);
     return encode(0x31, Buffer.concat(attributes));
   });
   return Buffer.concat(sets);

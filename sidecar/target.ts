@@ -21,7 +21,12 @@ export function parseAbsoluteTarget(requestTarget: string | undefined): Target |
   }
   const scheme = url.protocol === 'http:' ? 'http' : url.protocol === 'https:' ? 'https' : undefined;
   if (scheme === undefined || url.hostname === '' || url.username !== '' || url.password !== '') return undefined;
-  return { scheme, host: url.hostname, port: url.port === '' ? defaultPort(scheme) : Number(url.port), path: `${url.pathname}${url.search}` };
+  return {
+    scheme,
+    host: url.hostname,
+    port: url.port === '' ? defaultPort(scheme) : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+  };
 }
 
 /** A request inside an intercepted tunnel: origin-form, to the tunnel's host and port over https. */

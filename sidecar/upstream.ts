@@ -27,7 +27,9 @@ async function readBundle(file: string, entry: string): Promise<string> {
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('holds no PEM certificate');
     return pem;
   } catch (error) {
-    throw new SidecarConfigError(`caBundleFile ${file} of entry ${entry} cannot be used: ${(error as Error).message}; check the caBundleRef ConfigMap mount`);
+    throw new SidecarConfigError(
+      `caBundleFile ${file} of entry ${entry} cannot be used: ${(error as Error).message}; check the caBundleRef ConfigMap mount`,
+    );
   }
 }
 
@@ -40,7 +42,9 @@ export async function createUpstreams(table: RouteTable, proxy?: UpstreamProxy, 
   const byTrust = new Map<string, Dispatcher>();
   const byOrigin = new Map<string, Dispatcher>();
   for (const [origin, routes] of table.byOrigin) {
-    const bundles = [...new Set(await Promise.all(routes.filter((r) => r.caBundleFile).map((r) => readBundle(r.caBundleFile!, r.entry))))].sort();
+    const bundles = [
+      ...new Set(await Promise.all(routes.filter((r) => r.caBundleFile).map((r) => readBundle(r.caBundleFile!, r.entry)))),
+    ].sort();
     if (bundles.length === 0) {
       byOrigin.set(origin, fallback);
       continue;

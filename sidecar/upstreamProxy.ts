@@ -78,8 +78,19 @@ export function openTunnel(host: string, port: number, proxy: URL | undefined, l
   }
   return new Promise((resolve, reject) => {
     const authority = `${host}:${port}`;
-    const auth = proxy.username ? { 'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` } : undefined;
-    const req = httpRequest({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port) || 80, ...(lookup ? { lookup } : {}), method: 'CONNECT', path: authority, headers: { Host: authority, ...auth } });
+    const auth = proxy.username
+      ? {
+          'Proxy-Authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+        }
+      : undefined;
+    const req = httpRequest({
+      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(proxy.port) || 80,
+      ...(lookup ? { lookup } : {}),
+      method: 'CONNECT',
+      path: authority,
+      headers: { Host: authority, ...auth },
+    });
     req.once('connect', (res, socket, head) => {
       if (res.statusCode !== 200) {
         socket.destroy();

@@ -39,7 +39,11 @@ export function startCertReloader(options: CertReloaderOptions): CertReloader {
     }
     if (next.cert === current.cert && next.key === current.key) return false;
     // The client CA goes with every new context, or a rotation would silently stop authenticating the API server.
-    options.server.setSecureContext({ cert: next.cert, key: next.key, ...(options.clientCaPem !== undefined ? { ca: options.clientCaPem } : {}) });
+    options.server.setSecureContext({
+      cert: next.cert,
+      key: next.key,
+      ...(options.clientCaPem !== undefined ? { ca: options.clientCaPem } : {}),
+    });
     current = next;
     options.logger.info({ certFile: options.files.certFile, notAfter: next.notAfter.toISOString() }, 'reloaded TLS certificate');
     options.onLoaded?.(next);

@@ -15,10 +15,16 @@ export function mountHealthRoutes(app: FastifyInstance, checks: readonly Readine
   app.get(READYZ_PATH, async (_request, reply) => {
     const waiting = checks.filter((check) => !check.ready()).map((check) => check.name);
     if (waiting.length === 0) return reply.code(200).type('text/plain').send('ok\n');
-    return reply.code(503).type('text/plain').send(`not ready: waiting for ${waiting.join(', ')}\n`);
+    return reply
+      .code(503)
+      .type('text/plain')
+      .send(`not ready: waiting for ${waiting.join(', ')}\n`);
   });
 
   app.get(METRICS_PATH, async (_request, reply) =>
-    reply.code(200).type(registry.contentType).send(await registry.metrics()),
+    reply
+      .code(200)
+      .type(registry.contentType)
+      .send(await registry.metrics()),
   );
 }

@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration, type Registry } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type Registry,
+} from 'prom-client';
 
 // A metric is registered once per registry: parts built twice on one registry (routes in tests, a restarted
 // component) share the existing one instead of failing on a duplicate name.
@@ -15,7 +23,10 @@ export function registeredGauge<T extends string>(registry: Registry, config: Om
   return new Gauge<T>({ ...config, registers: [registry] });
 }
 
-export function registeredHistogram<T extends string>(registry: Registry, config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+export function registeredHistogram<T extends string>(
+  registry: Registry,
+  config: Omit<HistogramConfiguration<T>, 'registers'>,
+): Histogram<T> {
   const existing = registry.getSingleMetric(config.name);
   if (existing instanceof Histogram) return existing as Histogram<T>;
   return new Histogram<T>({ ...config, registers: [registry] });

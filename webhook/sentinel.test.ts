@@ -53,7 +53,14 @@ describe('Secret values never leave the check (sentinel)', () => {
       tls: { certFile: tls.certFile, keyFile: tls.keyFile },
       logger: logs.logger,
       registry,
-      routes: [validateRoute({ getSecret: createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 5_000 }), mode: 'enforce', namespaceLabels: namespaces, registry })],
+      routes: [
+        validateRoute({
+          getSecret: createSecretGetter({ kubeConfig: api.kubeConfig, timeoutMs: 5_000 }),
+          mode: 'enforce',
+          namespaceLabels: namespaces,
+          registry,
+        }),
+      ],
     });
     base = `https://127.0.0.1:${(await server.listen({ host: '127.0.0.1', port: 0 })).port}`;
   });
@@ -84,13 +91,20 @@ describe('Secret values never leave the check (sentinel)', () => {
   });
 
   it('also on a clean entry and on a malformed review that carries the value', async () => {
-    const clean = entryObject({ namespace: 'enforced', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Key', valueSecretRef: { name: 'creds', key: 'clean' } }] } } });
+    const clean = entryObject({
+      namespace: 'enforced',
+      spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Key', valueSecretRef: { name: 'creds', key: 'clean' } }] } },
+    });
     expect(await post(admissionReview({ namespace: 'enforced', object: clean }))).toContain('"allowed":true');
     // A caller that puts a Secret into the review: the 400 must not echo it.
     await post({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { data: { token: SENTINEL }, operation: SENTINEL } });
     await post({ apiVersion: 'v1', kind: 'Secret', data: { token: SENTINEL } });
     // Bodies that are not JSON at all: the parser's error must not quote them.
-    for (const [body, contentType] of [[SENTINEL, 'application/json'], [`{"token":"${SENTINEL}"`, 'application/json'], [SENTINEL, 'text/plain']] as const) {
+    for (const [body, contentType] of [
+      [SENTINEL, 'application/json'],
+      [`{"token":"${SENTINEL}"`, 'application/json'],
+      [SENTINEL, 'text/plain'],
+    ] as const) {
       const res = await send(`${base}/validate`, body, { ca: tls.ca.certPem, contentType });
       expect(res.status).toBe(400);
       bodies.push(res.body);

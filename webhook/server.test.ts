@@ -13,7 +13,9 @@ const echoRoute: AdmissionRoute = {
   path: '/echo',
   name: 'echo',
   review: async (request) =>
-    request.operation === 'DELETE' ? deny('no deletes here', { warnings: ['w1'], mode: 'enforce' }) : allow({ warnings: ['looked at it'], mode: 'warn' }),
+    request.operation === 'DELETE'
+      ? deny('no deletes here', { warnings: ['w1'], mode: 'enforce' })
+      : allow({ warnings: ['looked at it'], mode: 'warn' }),
 };
 const patchRoute: AdmissionRoute = {
   path: '/mutate',
@@ -52,7 +54,8 @@ describe('webhook server (HTTPS on loopback)', () => {
     await tls.cleanup();
   });
 
-  const post = (path: string, body: unknown) => send(`${base}${path}`, typeof body === 'string' ? body : JSON.stringify(body), { ca: tls.ca.certPem });
+  const post = (path: string, body: unknown) =>
+    send(`${base}${path}`, typeof body === 'string' ? body : JSON.stringify(body), { ca: tls.ca.certPem });
 
   it('answers with the same uid, allowed, and warnings', async () => {
     const review = admissionReview({ uid: 'uid-123', object: { metadata: { name: 'x' } } });
@@ -67,7 +70,9 @@ describe('webhook server (HTTPS on loopback)', () => {
 
   it('denies with status.code and status.message', async () => {
     const res = await post('/echo', admissionReview({ uid: 'd-1', operation: 'DELETE' }));
-    expect(res.json()).toMatchObject({ response: { uid: 'd-1', allowed: false, status: { code: 403, message: 'no deletes here' }, warnings: ['w1'] } });
+    expect(res.json()).toMatchObject({
+      response: { uid: 'd-1', allowed: false, status: { code: 403, message: 'no deletes here' }, warnings: ['w1'] },
+    });
   });
 
   it('sends a route patch base64-encoded with patchType JSONPatch', async () => {
@@ -90,7 +95,11 @@ describe('webhook server (HTTPS on loopback)', () => {
   it.each([
     ['invalid JSON', '{"apiVersion": ', /JSON/],
     ['an empty object', {}, /malformed admission\.k8s\.io\/v1 AdmissionReview: apiVersion/],
-    ['a request without uid', { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { operation: 'CREATE' } }, /request\.uid/],
+    [
+      'a request without uid',
+      { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { operation: 'CREATE' } },
+      /request\.uid/,
+    ],
     ['a v1beta1 review', { ...admissionReview({}), apiVersion: 'admission.k8s.io/v1beta1' }, /apiVersion/],
     ['an unknown operation', admissionReview({ operation: 'PATCH' as 'CREATE' }), /request\.operation/],
   ])('answers %s with HTTP 400 and a clear error, never a crash', async (_case, body, error) => {
@@ -126,13 +135,19 @@ describe('webhook server (HTTPS on loopback)', () => {
 
   it('exports the review duration histogram and the cert expiry', async () => {
     const metrics = (await send(`${base}/metrics`, undefined, { ca: tls.ca.certPem })).body;
-    expect(metrics).toMatch(/mcp_header_forward_admission_review_duration_seconds_count\{route="echo",operation="CREATE",allowed="true",mode="warn"\} \d+/);
+    expect(metrics).toMatch(
+      /mcp_header_forward_admission_review_duration_seconds_count\{route="echo",operation="CREATE",allowed="true",mode="warn"\} \d+/,
+    );
     expect(metrics).toMatch(/mcp_header_forward_webhook_cert_not_after_timestamp_seconds \d/);
   });
 
   it('refuses two routes on one path', async () => {
     await expect(
-      createWebhookServer({ tls: { certFile: tls.certFile, keyFile: tls.keyFile }, logger: logs.logger, routes: [echoRoute, { ...echoRoute, name: 'again' }] }),
+      createWebhookServer({
+        tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+        logger: logs.logger,
+        routes: [echoRoute, { ...echoRoute, name: 'again' }],
+      }),
     ).rejects.toThrow('two admission routes share the path /echo');
   });
 });
@@ -168,7 +183,12 @@ describe('TLS files', () => {
   });
 
   it('serves a rotated cert to new connections without dropping an open keep-alive connection', async () => {
-    server = await createWebhookServer({ tls: { certFile: tls.certFile, keyFile: tls.keyFile }, tlsReloadIntervalMs: 50, logger: logs.logger, routes: [echoRoute] });
+    server = await createWebhookServer({
+      tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+      tlsReloadIntervalMs: 50,
+      logger: logs.logger,
+      routes: [echoRoute],
+    });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
     const url = `https://127.0.0.1:${port}/echo`;
     const body = JSON.stringify(admissionReview({}));
@@ -192,7 +212,12 @@ describe('TLS files', () => {
   });
 
   it('keeps the current cert when the files are half-written', async () => {
-    server = await createWebhookServer({ tls: { certFile: tls.certFile, keyFile: tls.keyFile }, tlsReloadIntervalMs: 10_000, logger: logs.logger, routes: [echoRoute] });
+    server = await createWebhookServer({
+      tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+      tlsReloadIntervalMs: 10_000,
+      logger: logs.logger,
+      routes: [echoRoute],
+    });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
     await writeFile(tls.certFile, 'not a certificate');
     expect(await server.reloadTls()).toBe(false);

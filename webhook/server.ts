@@ -47,7 +47,10 @@ export interface WebhookServer {
 export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   assertUniquePaths(options.routes);
   const material = await readTlsFiles(options.tls);
-  const clientAuth: ClientAuth | undefined = options.clientAuth && { caPem: await readClientCa(options.clientAuth.caFile), names: options.clientAuth.names };
+  const clientAuth: ClientAuth | undefined = options.clientAuth && {
+    caPem: await readClientCa(options.clientAuth.caFile),
+    names: options.clientAuth.names,
+  };
   // Asked, never required at the TLS layer: the kubelet's probes present no certificate; admission paths check it.
   const clientTls = clientAuth ? { ca: clientAuth.caPem, requestCert: true, rejectUnauthorized: false } : {};
   const registry = options.registry ?? new Registry();
@@ -78,7 +81,9 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
     const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
     options.logger.warn({ path: request.url, status, code: error.code, error: error.message }, 'request failed');
     // Body parse errors (bad JSON, wrong content type, too large) are the caller's: say what and how.
-    void reply.code(status).send({ error: status < 500 ? `${error.message} (POST an admission.k8s.io/v1 AdmissionReview as application/json)` : 'internal error' });
+    void reply.code(status).send({
+      error: status < 500 ? `${error.message} (POST an admission.k8s.io/v1 AdmissionReview as application/json)` : 'internal error',
+    });
   });
 
   const metrics = createAdmissionMetrics(registry);

@@ -26,7 +26,10 @@ function onPath(binary: string): boolean {
 }
 
 function version(p: PeerPackage): string {
-  const out = spawnSync(p.binary, p.versionArgs, { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin` } });
+  const out = spawnSync(p.binary, p.versionArgs, {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin` },
+  });
   const text = `${out.stdout ?? ''}${out.stderr ?? ''}`.split('\n').find((l) => /\d+\.\d+/.test(l)) ?? 'unknown version';
   return text.trim();
 }

@@ -9,7 +9,9 @@ export const CLIENT_CPU = '0';
 const canPin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
 
 export function pinningNote(): string {
-  return canPin ? `each proxy pinned to core ${PROXY_CPU}, client and upstream to core ${CLIENT_CPU} (taskset)` : 'no CPU pinning (taskset or a 2nd core missing)';
+  return canPin
+    ? `each proxy pinned to core ${PROXY_CPU}, client and upstream to core ${CLIENT_CPU} (taskset)`
+    : 'no CPU pinning (taskset or a 2nd core missing)';
 }
 
 /** The command line that runs `command args` on `cpu` when pinning is possible. */

@@ -31,5 +31,7 @@ export async function waitForPort(managed: ManagedProcess, port: number, timeout
     if (await isPortOpen(port)) return;
     await sleep(100);
   }
-  throw new Error(`${managed.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000}s; log ${managed.logFile}:\n${await logTail(managed)}`);
+  throw new Error(
+    `${managed.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000}s; log ${managed.logFile}:\n${await logTail(managed)}`,
+  );
 }

@@ -25,7 +25,21 @@ export async function startUpstream(loadgen: string, dir: string, header: string
   await writeFile(certFile, leaf.certPem);
   await writeFile(keyFile, leaf.keyPem, { mode: 0o600 });
   const [httpPort, httpsPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-  const args = ['upstream', '-http', `127.0.0.1:${httpPort}`, '-https', `127.0.0.1:${httpsPort}`, '-cert', certFile, '-key', keyFile, '-header', header, '-sse-interval', '1s'];
+  const args = [
+    'upstream',
+    '-http',
+    `127.0.0.1:${httpPort}`,
+    '-https',
+    `127.0.0.1:${httpsPort}`,
+    '-cert',
+    certFile,
+    '-key',
+    keyFile,
+    '-header',
+    header,
+    '-sse-interval',
+    '1s',
+  ];
   const managed = await startPinned('upstream', dir, CLIENT_CPU, loadgen, args);
   await waitForPort(managed, httpPort);
   await waitForPort(managed, httpsPort);

@@ -17,7 +17,15 @@ describe('peer configs add the same header and verify the upstream', () => {
   });
 
   it('squid adds the header and bumps TLS while verifying the upstream against the bench CA', () => {
-    const conf = renderSquidConf({ dir: '/tmp/x', httpPort: 1, bumpPort: 2, bumpCaFile: '/tmp/x/ca.pem', upstreamCaFile: '/tmp/up.pem', header, user: 'proxy' });
+    const conf = renderSquidConf({
+      dir: '/tmp/x',
+      httpPort: 1,
+      bumpPort: 2,
+      bumpCaFile: '/tmp/x/ca.pem',
+      upstreamCaFile: '/tmp/up.pem',
+      header,
+      user: 'proxy',
+    });
     expect(conf).toContain('request_header_add X-Bench-Auth "token" all');
     expect(conf).toContain('tls_outgoing_options cafile=/tmp/up.pem');
     expect(conf).not.toMatch(/DONT_VERIFY|sslproxy_cert_error allow/);
@@ -28,7 +36,9 @@ describe('peer configs add the same header and verify the upstream', () => {
   });
 
   it('the sidecar env is what the sidecar itself accepts: both upstreams routed with the secret header', () => {
-    const config = loadSidecarConfig(sidecarEnv({ upstreamHttpPort: 9090, upstreamHttpsPort: 9443, upstreamCaFile: '/tmp/up.pem', header }));
+    const config = loadSidecarConfig(
+      sidecarEnv({ upstreamHttpPort: 9090, upstreamHttpsPort: 9443, upstreamCaFile: '/tmp/up.pem', header }),
+    );
     expect(config.routes.map((r) => r.remoteUrl)).toEqual(['http://127.0.0.1:9090/', 'https://127.0.0.1:9443/']);
     expect(config.routes.every((r) => r.headers.some((h) => h.name === 'X-Bench-Auth' && h.value === 'token' && h.secret))).toBe(true);
   });

@@ -15,7 +15,11 @@ const STARTERS: Record<string, (ctx: PeerContext) => Promise<RunningPeer>> = {
 };
 
 /** Starts ours and every available peer; one that cannot start becomes a skip line, not a failed bench. */
-export async function startPeers(ctx: PeerContext, available: readonly PeerAvailability[], log: (line: string) => void): Promise<{ peers: RunningPeer[]; skips: Skip[] }> {
+export async function startPeers(
+  ctx: PeerContext,
+  available: readonly PeerAvailability[],
+  log: (line: string) => void,
+): Promise<{ peers: RunningPeer[]; skips: Skip[] }> {
   const peers: RunningPeer[] = [];
   const skips: Skip[] = [];
   const attempt = async (name: string, start: () => Promise<RunningPeer>): Promise<void> => {
@@ -27,7 +31,13 @@ export async function startPeers(ctx: PeerContext, available: readonly PeerAvail
       log(`${name} could not start: ${(error as Error).message}`);
     }
   };
-  if (await access(CLI_ENTRY).then(() => true, () => false)) await attempt('sidecar', () => startOurSidecar(ctx));
+  if (
+    await access(CLI_ENTRY).then(
+      () => true,
+      () => false,
+    )
+  )
+    await attempt('sidecar', () => startOurSidecar(ctx));
   else skips.push({ part: 'sidecar', reason: `${CLI_ENTRY} missing: run make build first` });
   for (const peer of available) {
     if (!peer.available) skips.push({ part: peer.peer, reason: peer.reason });

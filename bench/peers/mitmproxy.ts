@@ -15,7 +15,13 @@ export function renderAddon(header: { name: string; value: string }): string {
 async function waitForFile(file: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await access(file).then(() => true, () => false)) return;
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`mitmproxy did not write its CA to ${file} within ${timeoutMs / 1000}s`);
@@ -29,11 +35,16 @@ export async function startMitmproxy(ctx: PeerContext): Promise<RunningPeer> {
   const port = await freeLoopbackPort();
   const args = [
     '--quiet',
-    '--listen-host', '127.0.0.1',
-    '--listen-port', String(port),
-    '--set', `confdir=${dir}`,
-    '--set', `ssl_verify_upstream_trusted_ca=${ctx.upstreamCaFile}`,
-    '--scripts', addon,
+    '--listen-host',
+    '127.0.0.1',
+    '--listen-port',
+    String(port),
+    '--set',
+    `confdir=${dir}`,
+    '--set',
+    `ssl_verify_upstream_trusted_ca=${ctx.upstreamCaFile}`,
+    '--scripts',
+    addon,
   ];
   const process = await startPinned('mitmproxy', dir, PROXY_CPU, 'mitmdump', args, { ...globalThis.process.env, HOME: dir });
   await waitForPort(process, port, 30_000);

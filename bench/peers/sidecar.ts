@@ -13,13 +13,20 @@ import type { PeerContext, RunningPeer } from './peer.js';
 const ENTRY = 'bench-upstream';
 
 /** The env the injector would give the sidecar for two entries: the http and the https upstream. */
-export function sidecarEnv(ctx: Pick<PeerContext, 'upstreamHttpPort' | 'upstreamHttpsPort' | 'upstreamCaFile' | 'header'>): Record<string, string> {
+export function sidecarEnv(
+  ctx: Pick<PeerContext, 'upstreamHttpPort' | 'upstreamHttpsPort' | 'upstreamCaFile' | 'header'>,
+): Record<string, string> {
   const httpEntry = `${ENTRY}-http`;
   const httpsEntry = `${ENTRY}-https`;
   const config: RouteConfig = {
     version: 1,
     routes: [
-      { entry: `bench/${httpEntry}`, remoteUrl: `http://127.0.0.1:${ctx.upstreamHttpPort}/`, plaintextHeaders: {}, secretHeaders: { [ctx.header.name]: secretEnvVarName(httpEntry, ctx.header.name) } },
+      {
+        entry: `bench/${httpEntry}`,
+        remoteUrl: `http://127.0.0.1:${ctx.upstreamHttpPort}/`,
+        plaintextHeaders: {},
+        secretHeaders: { [ctx.header.name]: secretEnvVarName(httpEntry, ctx.header.name) },
+      },
       {
         entry: `bench/${httpsEntry}`,
         remoteUrl: `https://127.0.0.1:${ctx.upstreamHttpsPort}/`,
@@ -56,11 +63,16 @@ export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOpt
     ...(options.nodeFlags ?? []),
     options.entry ?? CLI_ENTRY,
     'sidecar',
-    '--proxy-listen', `127.0.0.1:${proxyPort}`,
-    '--admin-listen', `127.0.0.1:${adminPort}`,
-    '--ca-dir', caDir,
-    '--log-level', 'warn',
-    '--shutdown-grace', '1000',
+    '--proxy-listen',
+    `127.0.0.1:${proxyPort}`,
+    '--admin-listen',
+    `127.0.0.1:${adminPort}`,
+    '--ca-dir',
+    caDir,
+    '--log-level',
+    'warn',
+    '--shutdown-grace',
+    '1000',
   ];
   const env = { ...process.env, ...sidecarEnv(ctx), NODE_ENV: 'production' };
   const managed = await startPinned(name, dir, PROXY_CPU, options.node ?? process.execPath, args, env);

@@ -77,7 +77,10 @@ export async function startSquid(ctx: PeerContext): Promise<RunningPeer> {
   const [httpPort, bumpPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   const conf = join(dir, 'squid.conf');
   const owner = await squidOwner();
-  await writeFile(conf, renderSquidConf({ dir, httpPort, bumpPort, bumpCaFile, upstreamCaFile: ctx.upstreamCaFile, header: ctx.header, user: owner.user }));
+  await writeFile(
+    conf,
+    renderSquidConf({ dir, httpPort, bumpPort, bumpCaFile, upstreamCaFile: ctx.upstreamCaFile, header: ctx.header, user: owner.user }),
+  );
   if (owner.uid !== undefined) await run('chown', ['-R', `${owner.uid}:${owner.gid}`, dir]);
   const process = await startPinned('squid', dir, PROXY_CPU, 'squid', ['-N', '-f', conf]);
   await waitForPort(process, httpPort, 30_000);

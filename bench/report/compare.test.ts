@@ -8,7 +8,12 @@ function load(p50us: number, rps: number, p99us = p50us * 2): LoadSummary {
   return { requests: 1000, errors: 0, seconds: 1000 / rps, rps, p50us, p90us: p50us, p99us, maxUs: p99us, meanUs: p50us };
 }
 
-const run = (protocol: 'http' | 'https', target: string, concurrency: number, summary: LoadSummary): ProxyMeasurement => ({ protocol, target, concurrency, load: summary });
+const run = (protocol: 'http' | 'https', target: string, concurrency: number, summary: LoadSummary): ProxyMeasurement => ({
+  protocol,
+  target,
+  concurrency,
+  load: summary,
+});
 
 function results(proxy: ProxyMeasurement[]): BenchResults {
   return {
@@ -23,7 +28,11 @@ function results(proxy: ProxyMeasurement[]): BenchResults {
 }
 
 describe('loadMetric', () => {
-  const ms = [run('http', 'direct', 1, load(100, 9000)), run('http', 'sidecar', 1, load(160, 5000)), run('http', 'nginx', 16, load(150, 8000))];
+  const ms = [
+    run('http', 'direct', 1, load(100, 9000)),
+    run('http', 'sidecar', 1, load(160, 5000)),
+    run('http', 'nginx', 16, load(150, 8000)),
+  ];
 
   it('is the proxy percentile minus direct at the same concurrency', () => {
     expect(loadMetric(ms, 'http', 'sidecar', 1, 'p50Added')).toEqual({ value: 60, unit: 'us' });

@@ -1,11 +1,4 @@
-import {
-  DIRECT,
-  OURS,
-  type BenchResults,
-  type LoadSummary,
-  type Protocol,
-  type ProxyMeasurement,
-} from './model.js';
+import { DIRECT, OURS, type BenchResults, type LoadSummary, type Protocol, type ProxyMeasurement } from './model.js';
 
 // Turns one run's measurements into the rows of the ratio table and judges each against the issue's targets.
 
@@ -58,14 +51,54 @@ const ratioMin = (bound: number): Target => ({ kind: 'ratio-min', bound });
 
 /** The side-by-side comparisons of issue 8; targets only where the issue sets one. */
 export const PEER_COMPARISONS: readonly PeerComparison[] = [
-  ...[1, 16, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c, target: ratioMax(1.2) })),
-  ...[1, 16, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'squid', peerLabel: 'squid', concurrency: c, target: ratioMax(0.5) })),
-  ...[1, 64].map((c) => ({ protocol: 'http' as const, metric: 'p50Added' as const, peer: 'mitmproxy', peerLabel: 'mitmproxy', concurrency: c })),
+  ...[1, 16, 64].map((c) => ({
+    protocol: 'http' as const,
+    metric: 'p50Added' as const,
+    peer: 'nginx',
+    peerLabel: 'nginx',
+    concurrency: c,
+    target: ratioMax(1.2),
+  })),
+  ...[1, 16, 64].map((c) => ({
+    protocol: 'http' as const,
+    metric: 'p50Added' as const,
+    peer: 'squid',
+    peerLabel: 'squid',
+    concurrency: c,
+    target: ratioMax(0.5),
+  })),
+  ...[1, 64].map((c) => ({
+    protocol: 'http' as const,
+    metric: 'p50Added' as const,
+    peer: 'mitmproxy',
+    peerLabel: 'mitmproxy',
+    concurrency: c,
+  })),
   ...[1, 64].map((c) => ({ protocol: 'http' as const, metric: 'p99Added' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c })),
-  ...[16, 64].map((c) => ({ protocol: 'http' as const, metric: 'rps' as const, peer: 'nginx', peerLabel: 'nginx', concurrency: c, target: ratioMin(0.8) })),
+  ...[16, 64].map((c) => ({
+    protocol: 'http' as const,
+    metric: 'rps' as const,
+    peer: 'nginx',
+    peerLabel: 'nginx',
+    concurrency: c,
+    target: ratioMin(0.8),
+  })),
   ...[64].map((c) => ({ protocol: 'http' as const, metric: 'rps' as const, peer: 'squid', peerLabel: 'squid', concurrency: c })),
-  ...[1, 16, 64].map((c) => ({ protocol: 'https' as const, metric: 'p50Added' as const, peer: 'squid', peerLabel: 'squid ssl-bump', concurrency: c, target: ratioMax(1) })),
-  ...[1, 64].map((c) => ({ protocol: 'https' as const, metric: 'p50Added' as const, peer: 'mitmproxy', peerLabel: 'mitmproxy', concurrency: c })),
+  ...[1, 16, 64].map((c) => ({
+    protocol: 'https' as const,
+    metric: 'p50Added' as const,
+    peer: 'squid',
+    peerLabel: 'squid ssl-bump',
+    concurrency: c,
+    target: ratioMax(1),
+  })),
+  ...[1, 64].map((c) => ({
+    protocol: 'https' as const,
+    metric: 'p50Added' as const,
+    peer: 'mitmproxy',
+    peerLabel: 'mitmproxy',
+    concurrency: c,
+  })),
   ...[64].map((c) => ({ protocol: 'https' as const, metric: 'rps' as const, peer: 'squid', peerLabel: 'squid ssl-bump', concurrency: c })),
 ];
 
@@ -80,7 +113,13 @@ function find(ms: readonly ProxyMeasurement[], protocol: Protocol, target: strin
 }
 
 /** Added latency is the proxy's percentile minus the direct run's at the same concurrency. */
-export function loadMetric(ms: readonly ProxyMeasurement[], protocol: Protocol, target: string, c: number, metric: LoadMetric): Quantity | undefined {
+export function loadMetric(
+  ms: readonly ProxyMeasurement[],
+  protocol: Protocol,
+  target: string,
+  c: number,
+  metric: LoadMetric,
+): Quantity | undefined {
   const run = find(ms, protocol, target, c);
   if (!run || run.requests === 0) return undefined;
   if (metric === 'rps') return { value: run.rps, unit: 'rps' };
@@ -90,7 +129,11 @@ export function loadMetric(ms: readonly ProxyMeasurement[], protocol: Protocol, 
   return { value: run[key] - direct[key], unit: 'us' };
 }
 
-export function judge(ours: number | undefined, reference: number | undefined, target: Target | undefined): Pick<ComparisonRow, 'ratio' | 'status' | 'note'> {
+export function judge(
+  ours: number | undefined,
+  reference: number | undefined,
+  target: Target | undefined,
+): Pick<ComparisonRow, 'ratio' | 'status' | 'note'> {
   if (ours === undefined) return { status: 'n/a', note: 'not measured' };
   if (target?.kind === 'abs-max') return { status: ours <= target.bound ? 'met' : 'missed' };
   if (target?.kind === 'abs-min') return { status: ours >= target.bound ? 'met' : 'missed' };
@@ -141,12 +184,26 @@ function webhookRows(results: BenchResults): ComparisonRow[] {
     const clean = at1000 && at1000.load.errors === 0 ? ms(at1000.load.p99us) : undefined;
     rows.push(absoluteRow('webhook', `webhook /${route} p99 at 1000 rps`, clean, { kind: 'abs-max', bound: 1, unit: 'ms' }));
     const max = results.webhook?.maxRate.find((r) => r.route === route);
-    rows.push(absoluteRow('webhook', `webhook /${route} max reviews/s (one core)`, max ? { value: max.load.rps, unit: 'rps' } : undefined, { kind: 'abs-min', bound: 5000, unit: 'rps' }));
+    rows.push(
+      absoluteRow('webhook', `webhook /${route} max reviews/s (one core)`, max ? { value: max.load.rps, unit: 'rps' } : undefined, {
+        kind: 'abs-min',
+        bound: 5000,
+        unit: 'rps',
+      }),
+    );
   }
   for (const webhook of results.apiServer?.byWebhook ?? []) {
-    rows.push(absoluteRow('webhook', `API-server-observed p99, ${webhook.type} ${webhook.name}`, { value: webhook.p99ms, unit: 'ms' }, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+    rows.push(
+      absoluteRow(
+        'webhook',
+        `API-server-observed p99, ${webhook.type} ${webhook.name}`,
+        { value: webhook.p99ms, unit: 'ms' },
+        { kind: 'abs-max', bound: 10, unit: 'ms' },
+      ),
+    );
   }
-  if (!results.apiServer) rows.push(absoluteRow('webhook', 'API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
+  if (!results.apiServer)
+    rows.push(absoluteRow('webhook', 'API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
   return rows;
 }
 
@@ -155,8 +212,18 @@ function rssAndSseRows(results: BenchResults): ComparisonRow[] {
   const sse = results.sse;
   return [
     absoluteRow('sidecar', 'sidecar RSS idle', idle === undefined ? undefined : mb(idle), { kind: 'abs-max', bound: 60, unit: 'MB' }),
-    absoluteRow('sidecar', `sidecar RSS with ${sse?.sidecar.connected ?? 1000} open SSE streams`, sse ? mb(sse.sidecarRssPeakKb) : undefined, { kind: 'abs-max', bound: 120, unit: 'MB' }),
-    absoluteRow('sidecar', 'SSE event delivery delay p99 through the sidecar', sse && sse.sidecar.errors === 0 ? ms(sse.sidecar.p99us) : undefined, { kind: 'abs-max', bound: 1, unit: 'ms' }),
+    absoluteRow(
+      'sidecar',
+      `sidecar RSS with ${sse?.sidecar.connected ?? 1000} open SSE streams`,
+      sse ? mb(sse.sidecarRssPeakKb) : undefined,
+      { kind: 'abs-max', bound: 120, unit: 'MB' },
+    ),
+    absoluteRow(
+      'sidecar',
+      'SSE event delivery delay p99 through the sidecar',
+      sse && sse.sidecar.errors === 0 ? ms(sse.sidecar.p99us) : undefined,
+      { kind: 'abs-max', bound: 1, unit: 'ms' },
+    ),
   ];
 }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hotspots } from './profile.js';
 
-const frame = (functionName: string, url = '', lineNumber = 0): { functionName: string; url: string; lineNumber: number } => ({ functionName, url, lineNumber });
+const frame = (functionName: string, url = '', lineNumber = 0): { functionName: string; url: string; lineNumber: number } => ({
+  functionName,
+  url,
+  lineNumber,
+});
 
 describe('hotspots', () => {
   const profile = {

@@ -21,7 +21,11 @@ describe('parseHistograms', () => {
       ['validate.mcp-header-forward.dev', 'validating', 100],
       ['inject.mcp-header-forward.dev', 'admit', 10],
     ]);
-    expect(histograms[0]!.buckets).toEqual([{ le: 0.005, count: 90 }, { le: 0.025, count: 100 }, { le: Infinity, count: 100 }]);
+    expect(histograms[0]!.buckets).toEqual([
+      { le: 0.005, count: 90 },
+      { le: 0.025, count: 100 },
+      { le: Infinity, count: 100 },
+    ]);
   });
 });
 

@@ -31,7 +31,9 @@ function webhookLines(results: BenchResults): string[] {
     );
   }
   for (const max of w.maxRate) {
-    lines.push(`- /${max.route} closed loop c=${max.concurrency}: ${Math.round(max.load.rps)} reviews/s, p99 ${formatQuantity({ value: max.load.p99us / 1000, unit: 'ms' })}`);
+    lines.push(
+      `- /${max.route} closed loop c=${max.concurrency}: ${Math.round(max.load.rps)} reviews/s, p99 ${formatQuantity({ value: max.load.p99us / 1000, unit: 'ms' })}`,
+    );
   }
   return lines;
 }
@@ -47,7 +49,12 @@ function apiServerLines(results: BenchResults): string[] {
 }
 
 function profileLines(results: BenchResults): string[] {
-  return (results.profiles ?? []).flatMap((p) => ['', `Where the ${p.target}'s CPU goes (node --cpu-prof, ${p.scenario}, self time):`, '', hotspotTable(p.hotspots)]);
+  return (results.profiles ?? []).flatMap((p) => [
+    '',
+    `Where the ${p.target}'s CPU goes (node --cpu-prof, ${p.scenario}, self time):`,
+    '',
+    hotspotTable(p.hotspots),
+  ]);
 }
 
 export function renderReport(results: BenchResults, rows: readonly ComparisonRow[] = compare(results)): string {

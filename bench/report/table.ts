@@ -69,10 +69,7 @@ export function detailTable(results: BenchResults): string {
       rss ? `${(rss.idleKb / 1024).toFixed(1)} / ${(rss.peakKb / 1024).toFixed(1)} MB` : '',
     ];
   });
-  return markdownTable(
-    ['protocol', 'target', 'c', 'p50', 'p99', 'p50 added', 'p99 added', 'req/s', 'errors', 'RSS idle / peak'],
-    rows,
-  );
+  return markdownTable(['protocol', 'target', 'c', 'p50', 'p99', 'p50 added', 'p99 added', 'req/s', 'errors', 'RSS idle / peak'], rows);
 }
 
 export function machineLine(results: BenchResults): string {

@@ -4,7 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { AdmissionregistrationV1Api, CoreV1Api, CustomObjectsApi, type V1MutatingWebhookConfiguration, type V1Pod, type V1Secret } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type V1MutatingWebhookConfiguration,
+  type V1Pod,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
 import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { cacheDirFor } from '../../test/e2e/harness/binaries.js';
@@ -31,14 +38,18 @@ export async function apiServerUnavailable(): Promise<string | undefined> {
   if (process.env.KUBEBUILDER_ASSETS) return undefined;
   const versions = parseGoModVersions(await readFile(join(KUBERNETES_GOBUILD_DIR, 'go.mod'), 'utf8'));
   const dir = cacheDirFor(versions);
-  return existsSync(join(dir, '.complete')) ? undefined : `kube-apiserver ${versions.kubernetes} is not built yet (${dir}); run make e2e once (it builds and caches it), then rerun make bench`;
+  return existsSync(join(dir, '.complete'))
+    ? undefined
+    : `kube-apiserver ${versions.kubernetes} is not built yet (${dir}); run make e2e once (it builds and caches it), then rerun make bench`;
 }
 
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -58,7 +69,8 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 export function summarizeAdmissionMetrics(metricsText: string): ApiServerMeasurement['byWebhook'] {
   const ours = parseHistograms(metricsText, METRIC).filter((h) => h.labels.name?.includes('mcp-header-forward'));
   const byWebhook = new Map<string, typeof ours>();
-  for (const h of ours) byWebhook.set(`${h.labels.type}\0${h.labels.name}`, [...(byWebhook.get(`${h.labels.type}\0${h.labels.name}`) ?? []), h]);
+  for (const h of ours)
+    byWebhook.set(`${h.labels.type}\0${h.labels.name}`, [...(byWebhook.get(`${h.labels.type}\0${h.labels.name}`) ?? []), h]);
   return [...byWebhook.entries()].map(([key, histograms]) => {
     const [type, name] = key.split('\0') as [string, string];
     const merged = mergeHistograms(histograms, { type, name });
@@ -71,19 +83,40 @@ async function setUp(cp: ControlPlane, log: (line: string) => void): Promise<Web
   const core = cluster.admin.makeApiClient(CoreV1Api);
   const custom = cluster.admin.makeApiClient(CustomObjectsApi);
   await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
-  await waitFor('the default ServiceAccount', async () => Boolean(await core.readNamespacedServiceAccount({ namespace: NAMESPACE, name: 'default' })));
+  await waitFor('the default ServiceAccount', async () =>
+    Boolean(await core.readNamespacedServiceAccount({ namespace: NAMESPACE, name: 'default' })),
+  );
   // The vMCP pod runs as the ServiceAccount the operator creates for it.
-  await core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: (vmcpPod().spec as { serviceAccountName: string }).serviceAccountName } } });
+  await core.createNamespacedServiceAccount({
+    namespace: NAMESPACE,
+    body: { metadata: { name: (vmcpPod().spec as { serviceAccountName: string }).serviceAccountName } },
+  });
   for (const secret of secrets()) await core.createNamespacedSecret({ namespace: NAMESPACE, body: forCreate(secret) as V1Secret });
-  await custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NAMESPACE, plural: VMCP_PLURAL, body: forCreate(virtualMcpServer()) });
+  await custom.createNamespacedCustomObject({
+    group: TOOLHIVE_GROUP,
+    version: 'v1beta1',
+    namespace: NAMESPACE,
+    plural: VMCP_PLURAL,
+    body: forCreate(virtualMcpServer()),
+  });
   await applyWebhookRbac(cluster.admin);
   const webhook = await startWebhookProcess(cluster, { args: ['--api-server-host', '127.0.0.1'] });
   await registerValidatingWebhook(cluster.admin, webhook, { probeNamespace: NAMESPACE });
   for (const entry of routedEntries()) {
-    await custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NAMESPACE, plural: ENTRY_PLURAL, body: forCreate(entry) });
+    await custom.createNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural: ENTRY_PLURAL,
+      body: forCreate(entry),
+    });
   }
   const admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
-  const body = mutatingWebhookConfiguration({ name: 'mcp-header-forward-bench', endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1MutatingWebhookConfiguration;
+  const body = mutatingWebhookConfiguration({
+    name: 'mcp-header-forward-bench',
+    endpoint: { url: webhook.url },
+    caBundle: webhook.caBundle,
+  }) as V1MutatingWebhookConfiguration;
   await admission.createMutatingWebhookConfiguration({ body });
   await waitFor('the webhook to inject a dry-run vMCP pod with all 20 routes', async () => {
     const pod = await core.createNamespacedPod({ namespace: NAMESPACE, body: forCreate(vmcpPod()) as V1Pod, dryRun: 'All' });
@@ -106,12 +139,20 @@ export async function runApiServerPhase(log: (line: string) => void): Promise<Ap
     const names = Array.from({ length: API_SERVER_OBJECTS }, (_, i) => `load-${String(i).padStart(4, '0')}`);
     // Another group: these are validated, but the vMCP keeps selecting its 20 entries only.
     await inPool(names, CREATE_CONCURRENCY, (name) =>
-      custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NAMESPACE, plural: ENTRY_PLURAL, body: forCreate(entryWithTenHeaders(name, 'load')) }),
+      custom.createNamespacedCustomObject({
+        group: TOOLHIVE_GROUP,
+        version: 'v1beta1',
+        namespace: NAMESPACE,
+        plural: ENTRY_PLURAL,
+        body: forCreate(entryWithTenHeaders(name, 'load')),
+      }),
     );
     log(`API server: ${API_SERVER_OBJECTS} entries created`);
     await inPool(names, CREATE_CONCURRENCY, () => core.createNamespacedPod({ namespace: NAMESPACE, body: forCreate(vmcpPod()) as V1Pod }));
     log(`API server: ${API_SERVER_OBJECTS} pods created`);
-    const { stdout } = await run(cp.info.kubectlPath, ['--kubeconfig', cp.info.kubeconfigPath, 'get', '--raw', '/metrics'], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(cp.info.kubectlPath, ['--kubeconfig', cp.info.kubeconfigPath, 'get', '--raw', '/metrics'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { entries: API_SERVER_OBJECTS, pods: API_SERVER_OBJECTS, byWebhook: summarizeAdmissionMetrics(stdout) };
   } finally {
     await webhook?.stop();

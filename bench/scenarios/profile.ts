@@ -29,7 +29,12 @@ export async function profileSidecar(loadgen: string, ctx: PeerContext): Promise
   try {
     for (const protocol of ['http', 'https'] as const) {
       const route = protocol === 'http' ? sidecar.http : sidecar.https;
-      await runClient<LoadSummary>(loadgen, 'load', [...clientArgs(ctx, protocol, route), '-c', '16', '-n', '3000', '-warmup', '200'], 90_000);
+      await runClient<LoadSummary>(
+        loadgen,
+        'load',
+        [...clientArgs(ctx, protocol, route), '-c', '16', '-n', '3000', '-warmup', '200'],
+        90_000,
+      );
     }
   } finally {
     // SIGTERM lets node exit normally, which is when it writes the profile.

@@ -45,7 +45,17 @@ export async function runProxyPhase(s: ProxyScenario, protocol: Protocol): Promi
       const sampler = peer ? sampleRss(peer.process.pid) : undefined;
       const n = s.requests(concurrency);
       try {
-        const args = [...clientArgs(s.ctx, protocol, route), '-c', String(concurrency), '-n', String(n), '-warmup', String(Math.min(500, n)), '-max-seconds', '40'];
+        const args = [
+          ...clientArgs(s.ctx, protocol, route),
+          '-c',
+          String(concurrency),
+          '-n',
+          String(n),
+          '-warmup',
+          String(Math.min(500, n)),
+          '-max-seconds',
+          '40',
+        ];
         const load = await runClient<LoadSummary>(s.loadgen, 'load', args, 90_000);
         measurements.push({ protocol, target, concurrency, load });
         s.log(`${protocol} c=${concurrency} ${target}: ${describe(load)}`);

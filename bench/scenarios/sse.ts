@@ -10,11 +10,18 @@ import { clientArgs } from './target.js';
 export const SSE_STREAMS = 1000;
 const MEASURE_SECONDS = 6;
 
-export async function runSsePhase(loadgen: string, ctx: PeerContext, sidecar: RunningPeer, log: (line: string) => void): Promise<SseMeasurement> {
+export async function runSsePhase(
+  loadgen: string,
+  ctx: PeerContext,
+  sidecar: RunningPeer,
+  log: (line: string) => void,
+): Promise<SseMeasurement> {
   const args = (route: RunningPeer['http'] | undefined): string[] => [
     ...clientArgs(ctx, 'http', route, '/sse'),
-    '-streams', String(SSE_STREAMS),
-    '-seconds', String(MEASURE_SECONDS),
+    '-streams',
+    String(SSE_STREAMS),
+    '-seconds',
+    String(MEASURE_SECONDS),
   ];
   const direct = await runClient<SseResult>(loadgen, 'sse', args(undefined), 60_000);
   log(`sse direct: ${direct.connected} streams, p99 ${Math.round(direct.p99us)} µs`);

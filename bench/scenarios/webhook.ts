@@ -32,13 +32,34 @@ export interface WebhookPhaseOptions {
   withinBudget: (part: string, needMs: number) => boolean;
 }
 
-export async function startWebhook(dir: string, kubeconfigFile: string, nodeFlags: string[] = [], entry = CLI_ENTRY): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
+export async function startWebhook(
+  dir: string,
+  kubeconfigFile: string,
+  nodeFlags: string[] = [],
+  entry = CLI_ENTRY,
+): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
   const ca = await createCa({ commonName: 'mcp-header-forward bench webhook CA', validForMs: 86_400_000 });
   const caFile = join(dir, 'webhook-ca.pem');
   await writeFile(caFile, ca.certPem);
   const { certFile, keyFile } = await writeServingCert(ca, dir, 'webhook');
   const port = await freeLoopbackPort();
-  const args = [...nodeFlags, entry, 'webhook', '--listen', `127.0.0.1:${port}`, '--tls-cert-file', certFile, '--tls-key-file', keyFile, '--kubeconfig', kubeconfigFile, '--log-level', 'warn', '--api-server-host', '127.0.0.1'];
+  const args = [
+    ...nodeFlags,
+    entry,
+    'webhook',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--tls-cert-file',
+    certFile,
+    '--tls-key-file',
+    keyFile,
+    '--kubeconfig',
+    kubeconfigFile,
+    '--log-level',
+    'warn',
+    '--api-server-host',
+    '127.0.0.1',
+  ];
   const managed = await startPinned('webhook', dir, PROXY_CPU, process.execPath, args, { ...process.env, NODE_ENV: 'production' });
   const url = `https://127.0.0.1:${port}`;
   await waitForOk({ url: `${url}/readyz`, tls: { caPem: ca.certPem } }, managed, 30_000);
@@ -58,18 +79,38 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
     await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
     const measurement: WebhookMeasurement = { rateRuns: [], maxRate: [] };
     for (const route of ['validate', 'mutate'] as const) {
-      const base = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-expect-body', EXPECT[route]];
+      const base = [
+        '-url',
+        `${webhook.url}/${route}`,
+        '-ca',
+        webhook.caFile,
+        '-method',
+        'POST',
+        '-body-file',
+        bodies[route],
+        '-expect-body',
+        EXPECT[route],
+      ];
       // Unrecorded: JIT, connection pools and caches warm first, or the 500 rps row measures a cold start.
       await runClient<LoadSummary>(o.loadgen, 'load', [...base, '-c', '8', '-n', String(WARMUP_REQUESTS), '-max-seconds', '5'], 60_000);
       for (const rate of WEBHOOK_RATES) {
-        const load = await runClient<LoadSummary>(o.loadgen, 'rate', [...base, '-rate', String(rate), '-seconds', String(RATE_SECONDS)], 60_000);
+        const load = await runClient<LoadSummary>(
+          o.loadgen,
+          'rate',
+          [...base, '-rate', String(rate), '-seconds', String(RATE_SECONDS)],
+          60_000,
+        );
         measurement.rateRuns.push({ route, rate, load });
-        o.log(`webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`);
+        o.log(
+          `webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`,
+        );
       }
       const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '300', '-max-seconds', '10'];
       const load = await runClient<LoadSummary>(o.loadgen, 'load', args, 60_000);
       measurement.maxRate.push({ route, concurrency: MAX_RATE_CONCURRENCY, load });
-      o.log(`webhook /${route} closed loop c=${MAX_RATE_CONCURRENCY}: ${Math.round(load.rps)}/s p99 ${Math.round(load.p99us)} µs errors ${load.errors}`);
+      o.log(
+        `webhook /${route} closed loop c=${MAX_RATE_CONCURRENCY}: ${Math.round(load.rps)}/s p99 ${Math.round(load.p99us)} µs errors ${load.errors}`,
+      );
     }
     o.results.webhook = measurement;
     if (missed(compare(o.results), 'webhook').length > 0 && o.withinBudget('webhook CPU profile', 40_000)) {
@@ -78,11 +119,31 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
       const profileDir = join(dir, 'cpu-profile');
       webhook = await startWebhook(dir, standIn.kubeconfigFile, cpuProfFlags(profileDir));
       for (const route of ['validate', 'mutate'] as const) {
-        const args = ['-url', `${webhook.url}/${route}`, '-ca', webhook.caFile, '-method', 'POST', '-body-file', bodies[route], '-c', '16', '-n', '1000', '-warmup', '100', '-max-seconds', '15'];
+        const args = [
+          '-url',
+          `${webhook.url}/${route}`,
+          '-ca',
+          webhook.caFile,
+          '-method',
+          'POST',
+          '-body-file',
+          bodies[route],
+          '-c',
+          '16',
+          '-n',
+          '1000',
+          '-warmup',
+          '100',
+          '-max-seconds',
+          '15',
+        ];
         await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
       }
       await webhook.process.stop(10_000);
-      o.results.profiles = [...(o.results.profiles ?? []), { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir) }];
+      o.results.profiles = [
+        ...(o.results.profiles ?? []),
+        { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir) },
+      ];
     }
   } catch (error) {
     o.results.skips.push({ part: 'webhook', reason: (error as Error).message.split('\n')[0] ?? 'failed' });

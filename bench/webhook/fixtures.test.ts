@@ -24,8 +24,12 @@ describe('webhook bench fixtures', () => {
     const review = admissionReviewRequestSchema.parse(mutateReview());
     expect(review.request.kind.kind).toBe('Pod');
     const lists = standInFixtures().lists;
-    const entries = (lists['/apis/toolhive.stacklok.dev/v1beta1/mcpserverentries'] as { items: unknown[] }).items.map((e) => mcpServerEntrySchema.parse(e));
-    const [vmcp] = (lists['/apis/toolhive.stacklok.dev/v1beta1/virtualmcpservers'] as { items: unknown[] }).items.map((v) => virtualMcpServerSchema.parse(v));
+    const entries = (lists['/apis/toolhive.stacklok.dev/v1beta1/mcpserverentries'] as { items: unknown[] }).items.map((e) =>
+      mcpServerEntrySchema.parse(e),
+    );
+    const [vmcp] = (lists['/apis/toolhive.stacklok.dev/v1beta1/virtualmcpservers'] as { items: unknown[] }).items.map((v) =>
+      virtualMcpServerSchema.parse(v),
+    );
     expect(entries.filter((e) => e.spec.groupRef?.name === vmcp!.spec.groupRef?.name && e.spec.headerForward)).toHaveLength(MUTATE_ENTRIES);
   });
 });

@@ -53,7 +53,12 @@ function routedEntry(i: number): Json {
   return {
     apiVersion: V1BETA1,
     kind: 'MCPServerEntry',
-    metadata: { name: `server-${String(i).padStart(2, '0')}`, namespace: NAMESPACE, uid: `0b6d0c1e-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`, resourceVersion: '1' },
+    metadata: {
+      name: `server-${String(i).padStart(2, '0')}`,
+      namespace: NAMESPACE,
+      uid: `0b6d0c1e-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`,
+      resourceVersion: '1',
+    },
     spec: {
       remoteUrl: `https://mcp-${i}.example.com/mcp`,
       transport: i % 4 === 0 ? 'sse' : 'streamable-http',
@@ -92,7 +97,16 @@ export function vmcpPod(): Json {
         'pod-template-hash': '7d9f8b6c5',
       },
       annotations: { 'toolhive.stacklok.dev/runconfig-checksum': '3f2a9c' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${VMCP}-7d9f8b6c5`, uid: '6b1e2f1c-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: `${VMCP}-7d9f8b6c5`,
+          uid: '6b1e2f1c-0000-4000-8000-000000000001',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
       serviceAccountName: `${VMCP}-vmcp`,
@@ -102,7 +116,10 @@ export function vmcpPod(): Json {
           image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0',
           imagePullPolicy: 'IfNotPresent',
           args: ['serve', '--config=/etc/vmcp-config/config.yaml', '--host=0.0.0.0', '--port=4483'],
-          env: [{ name: 'VMCP_NAME', value: VMCP }, { name: 'VMCP_NAMESPACE', value: NAMESPACE }],
+          env: [
+            { name: 'VMCP_NAME', value: VMCP },
+            { name: 'VMCP_NAMESPACE', value: NAMESPACE },
+          ],
           ports: [{ name: 'http', containerPort: 4483, protocol: 'TCP' }],
           volumeMounts: [{ name: 'vmcp-config', mountPath: '/etc/vmcp-config', readOnly: true }],
         },
@@ -124,7 +141,10 @@ export function admissionReview(kind: { group: string; version: string; kind: st
       requestResource: { group: kind.group, version: kind.version, resource },
       namespace: NAMESPACE,
       operation: 'CREATE',
-      userInfo: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts', 'system:authenticated'] },
+      userInfo: {
+        username: 'system:serviceaccount:kube-system:replicaset-controller',
+        groups: ['system:serviceaccounts', 'system:authenticated'],
+      },
       object,
       oldObject: null,
       dryRun: false,
@@ -134,7 +154,12 @@ export function admissionReview(kind: { group: string; version: string; kind: st
 }
 
 export function validateReview(): Json {
-  return admissionReview({ group: TOOLHIVE_GROUP, version: 'v1beta1', kind: 'MCPServerEntry' }, ENTRY_PLURAL, entryWithTenHeaders(), '7f3c9a52-0000-4000-8000-000000000001');
+  return admissionReview(
+    { group: TOOLHIVE_GROUP, version: 'v1beta1', kind: 'MCPServerEntry' },
+    ENTRY_PLURAL,
+    entryWithTenHeaders(),
+    '7f3c9a52-0000-4000-8000-000000000001',
+  );
 }
 
 export function mutateReview(): Json {
@@ -155,7 +180,11 @@ export function secrets(): Json[] {
 /** What the stand-in API server serves: informer lists by path and Secrets by namespace/name. */
 export function standInFixtures(): { lists: Record<string, Json>; secrets: Record<string, Json> } {
   const entries = routedEntries();
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'kubernetes.io/metadata.name': NAMESPACE }, resourceVersion: '1' } };
+  const namespace = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: NAMESPACE, labels: { 'kubernetes.io/metadata.name': NAMESPACE }, resourceVersion: '1' },
+  };
   const byName = Object.fromEntries(secrets().map((s) => [`${NAMESPACE}/${(s.metadata as { name: string }).name}`, s]));
   return {
     lists: {

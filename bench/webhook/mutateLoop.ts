@@ -29,7 +29,14 @@ async function once(): Promise<number> {
   const parsed = parseAdmissionReview(JSON.parse(body));
   if (!parsed.ok) throw new Error(parsed.error);
   const request = parsed.review.request;
-  const child = logger.child({ route: route.name, uid: request.uid, kind: request.kind.kind, namespace: request.namespace, name: request.name, operation: request.operation });
+  const child = logger.child({
+    route: route.name,
+    uid: request.uid,
+    kind: request.kind.kind,
+    namespace: request.namespace,
+    name: request.name,
+    operation: request.operation,
+  });
   const verdict = await route.review(request, { logger: child });
   if (verdict.patch === undefined || verdict.patch.length === 0) throw new Error(`no patch: ${JSON.stringify(verdict)}`);
   return JSON.stringify(toAdmissionReview(request.uid, verdict)).length;
@@ -50,7 +57,9 @@ async function main(): Promise<void> {
   const rounds = Array.from({ length: 10 }, () => 0);
   for (let i = 0; i < rounds.length; i++) rounds[i] = await round(Math.max(1, Math.round(reviews / rounds.length)));
   rounds.sort((a, b) => a - b);
-  process.stdout.write(`/mutate in process: ${reviews} reviews in 10 rounds, CPU per review fastest round ${rounds[0]!.toFixed(0)} µs, median ${rounds[5]!.toFixed(0)} µs, response ${bytes} bytes\n`);
+  process.stdout.write(
+    `/mutate in process: ${reviews} reviews in 10 rounds, CPU per review fastest round ${rounds[0]!.toFixed(0)} µs, median ${rounds[5]!.toFixed(0)} µs, response ${bytes} bytes\n`,
+  );
 }
 
 main().catch((error: unknown) => {

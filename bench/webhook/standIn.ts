@@ -43,7 +43,19 @@ export async function startStandIn(loadgen: string, dir: string): Promise<StandI
   const fixturesFile = join(dir, 'standin-fixtures.json');
   await writeFile(fixturesFile, JSON.stringify(standInFixtures()));
   const port = await freeLoopbackPort();
-  const args = ['apistandin', '-listen', `127.0.0.1:${port}`, '-cert', certFile, '-key', keyFile, '-fixtures', fixturesFile, '-secret-latency', `${SECRET_LATENCY_US}us`];
+  const args = [
+    'apistandin',
+    '-listen',
+    `127.0.0.1:${port}`,
+    '-cert',
+    certFile,
+    '-key',
+    keyFile,
+    '-fixtures',
+    fixturesFile,
+    '-secret-latency',
+    `${SECRET_LATENCY_US}us`,
+  ];
   const managed = await startPinned('standin', dir, CLIENT_CPU, loadgen, args);
   await waitForPort(managed, port);
   const kubeconfigFile = join(dir, 'kubeconfig');

@@ -65,13 +65,7 @@ function caBundlePatch(config: WithWebhooks, caBundleB64: string): object[] {
   }));
 }
 
-async function publishCaBundle(
-  admission: AdmissionregistrationV1Api,
-  name: string,
-  caPem: string,
-  now: Date,
-  io: ApplyIo,
-): Promise<void> {
+async function publishCaBundle(admission: AdmissionregistrationV1Api, name: string, caPem: string, now: Date, io: ApplyIo): Promise<void> {
   const patchOptions = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
   const kinds = [
     {

@@ -38,23 +38,68 @@ export interface SidecarFlagValues {
 export function addSidecarOptions(command: Command): Command {
   const d = DEFAULT_SETTINGS;
   return command
-    .addOption(new Option('--sidecar-image <ref>', 'image of the header-forwarding sidecar (this CLI\'s image)').default(DEFAULT_SIDECAR_IMAGE))
-    .addOption(new Option('--sidecar-image-pull-policy <policy>', 'imagePullPolicy of the sidecar').choices(PULL_POLICIES).default(d.imagePullPolicy))
     .addOption(
-      new Option('--sidecar-mode <mode>', 'native: initContainer with restartPolicy Always (Kubernetes >= 1.29); container: a regular container')
+      new Option('--sidecar-image <ref>', "image of the header-forwarding sidecar (this CLI's image)").default(DEFAULT_SIDECAR_IMAGE),
+    )
+    .addOption(
+      new Option('--sidecar-image-pull-policy <policy>', 'imagePullPolicy of the sidecar')
+        .choices(PULL_POLICIES)
+        .default(d.imagePullPolicy),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-mode <mode>',
+        'native: initContainer with restartPolicy Always (Kubernetes >= 1.29); container: a regular container',
+      )
         .choices(SIDECAR_MODES)
         .default(d.mode),
     )
-    .addOption(new Option('--sidecar-cpu-request <quantity>', 'CPU request ("" for none)').default(d.resources.requests?.cpu ?? '').argParser(quantity('--sidecar-cpu-request')))
-    .addOption(new Option('--sidecar-memory-request <quantity>', 'memory request ("" for none)').default(d.resources.requests?.memory ?? '').argParser(quantity('--sidecar-memory-request')))
-    .addOption(new Option('--sidecar-cpu-limit <quantity>', 'CPU limit ("" for none)').default(d.resources.limits?.cpu ?? '').argParser(quantity('--sidecar-cpu-limit')))
-    .addOption(new Option('--sidecar-memory-limit <quantity>', 'memory limit ("" for none)').default(d.resources.limits?.memory ?? '').argParser(quantity('--sidecar-memory-limit')))
-    .addOption(new Option('--sidecar-proxy-port <port>', 'loopback port of the proxy (HTTP_PROXY of the vmcp container)').default(d.proxyPort).argParser(wholeNumber('--sidecar-proxy-port', 1, 65535)))
-    .addOption(new Option('--sidecar-admin-port <port>', 'port of /healthz, /readyz, /metrics (probes)').default(d.adminPort).argParser(wholeNumber('--sidecar-admin-port', 1, 65535)))
-    .addOption(new Option('--sidecar-run-as-user <uid>', 'non-root UID the sidecar runs as').default(d.runAsUser).argParser(wholeNumber('--sidecar-run-as-user', 1, 2147483647)))
-    .addOption(new Option('--cluster-domain <domain>', 'cluster DNS suffix; .svc and .<domain> go into NO_PROXY unless a routed host needs them').default(d.clusterDomain))
     .addOption(
-      new Option('--api-server-host <host>', 'API server host for NO_PROXY (repeatable; default: $KUBERNETES_SERVICE_HOST and kubernetes.default.svc[.<domain>])').argParser(collect),
+      new Option('--sidecar-cpu-request <quantity>', 'CPU request ("" for none)')
+        .default(d.resources.requests?.cpu ?? '')
+        .argParser(quantity('--sidecar-cpu-request')),
+    )
+    .addOption(
+      new Option('--sidecar-memory-request <quantity>', 'memory request ("" for none)')
+        .default(d.resources.requests?.memory ?? '')
+        .argParser(quantity('--sidecar-memory-request')),
+    )
+    .addOption(
+      new Option('--sidecar-cpu-limit <quantity>', 'CPU limit ("" for none)')
+        .default(d.resources.limits?.cpu ?? '')
+        .argParser(quantity('--sidecar-cpu-limit')),
+    )
+    .addOption(
+      new Option('--sidecar-memory-limit <quantity>', 'memory limit ("" for none)')
+        .default(d.resources.limits?.memory ?? '')
+        .argParser(quantity('--sidecar-memory-limit')),
+    )
+    .addOption(
+      new Option('--sidecar-proxy-port <port>', 'loopback port of the proxy (HTTP_PROXY of the vmcp container)')
+        .default(d.proxyPort)
+        .argParser(wholeNumber('--sidecar-proxy-port', 1, 65535)),
+    )
+    .addOption(
+      new Option('--sidecar-admin-port <port>', 'port of /healthz, /readyz, /metrics (probes)')
+        .default(d.adminPort)
+        .argParser(wholeNumber('--sidecar-admin-port', 1, 65535)),
+    )
+    .addOption(
+      new Option('--sidecar-run-as-user <uid>', 'non-root UID the sidecar runs as')
+        .default(d.runAsUser)
+        .argParser(wholeNumber('--sidecar-run-as-user', 1, 2147483647)),
+    )
+    .addOption(
+      new Option(
+        '--cluster-domain <domain>',
+        'cluster DNS suffix; .svc and .<domain> go into NO_PROXY unless a routed host needs them',
+      ).default(d.clusterDomain),
+    )
+    .addOption(
+      new Option(
+        '--api-server-host <host>',
+        'API server host for NO_PROXY (repeatable; default: $KUBERNETES_SERVICE_HOST and kubernetes.default.svc[.<domain>])',
+      ).argParser(collect),
     )
     .addOption(
       new Option(
@@ -65,7 +110,10 @@ export function addSidecarOptions(command: Command): Command {
         .default(d.toolhiveForwarding),
     )
     .addOption(
-      new Option('--exclude-namespace <ns>', `namespace never injected (repeatable; default: ${d.excludedNamespaces.join(', ')} and $POD_NAMESPACE)`).argParser(collect),
+      new Option(
+        '--exclude-namespace <ns>',
+        `namespace never injected (repeatable; default: ${d.excludedNamespaces.join(', ')} and $POD_NAMESPACE)`,
+      ).argParser(collect),
     );
 }
 

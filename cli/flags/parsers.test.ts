@@ -16,14 +16,18 @@ describe('flag parsers', () => {
 
   it('millis and whole numbers: digits only, within bounds', () => {
     expect(millis('--t', 10, 100)('50')).toBe(50);
-    for (const bad of ['9', '101', '1e2', '-1', '', '5.5']) expect(() => millis('--t', 10, 100)(bad)).toThrow(`--t must be a whole number of milliseconds between 10 and 100, got "${bad}"`);
+    for (const bad of ['9', '101', '1e2', '-1', '', '5.5'])
+      expect(() => millis('--t', 10, 100)(bad)).toThrow(`--t must be a whole number of milliseconds between 10 and 100, got "${bad}"`);
     expect(wholeNumber('--port', 1, 65535)('8443')).toBe(8443);
     expect(() => wholeNumber('--port', 1, 65535)('0')).toThrow('--port must be a whole number between 1 and 65535, got "0"');
   });
 
   it('rates allow fractions in (0, max]', () => {
     expect(rate('--scan-rate', 'GETs per second', 1000)('0.5')).toBe(0.5);
-    for (const bad of ['0', '1001', 'x', '']) expect(() => rate('--scan-rate', 'GETs per second', 1000)(bad)).toThrow('--scan-rate must be a number of GETs per second in (0, 1000]');
+    for (const bad of ['0', '1001', 'x', ''])
+      expect(() => rate('--scan-rate', 'GETs per second', 1000)(bad)).toThrow(
+        '--scan-rate must be a number of GETs per second in (0, 1000]',
+      );
   });
 
   it('quantities come back canonical; "" means none', () => {

@@ -12,7 +12,9 @@ export function listenAddress(flag: string): (value: string) => ListenAddress {
     const host = match?.[1] ?? match?.[2];
     const port = Number(match?.[3]);
     if (match === null || host === undefined || port > 65535) {
-      throw new InvalidArgumentError(`${flag} must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0 picks a free one), got "${value}"`);
+      throw new InvalidArgumentError(
+        `${flag} must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0 picks a free one), got "${value}"`,
+      );
     }
     if (match[1] !== undefined && isIP(host) !== 6) throw new InvalidArgumentError(`${flag}: "${host}" in brackets is not an IPv6 address`);
     return { host, port };
@@ -45,7 +47,8 @@ export function wholeNumber(flag: string, min: number, max: number): (value: str
 export function rate(flag: string, unit: string, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${flag} must be a number of ${unit} in (0, ${max}], got "${value}"`);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max)
+      throw new InvalidArgumentError(`${flag} must be a number of ${unit} in (0, ${max}], got "${value}"`);
     return n;
   };
 }
@@ -55,14 +58,21 @@ export function quantity(flag: string): (value: string) => string {
   return (value) => {
     if (value === '') return '';
     const canonical = canonicalQuantity(value);
-    if (canonical === undefined) throw new InvalidArgumentError(`${flag} must be a Kubernetes quantity like 10m, 0.5, 64Mi or "" for none, got "${value}"`);
+    if (canonical === undefined)
+      throw new InvalidArgumentError(`${flag} must be a Kubernetes quantity like 10m, 0.5, 64Mi or "" for none, got "${value}"`);
     return canonical;
   };
 }
 
 /** Repeatable, comma-separated values, in the order given. */
 export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }
 
 /** `--flag <true|false>` as commander hands it over: the string it chose. */

@@ -6,7 +6,10 @@ import { MISSING_SECRET_POLICIES, type SecretPolicy } from '../../webhook/valida
 // elsewhere (`validate`, `report`, `inject`). No cluster imports: offline commands load this too.
 
 export function missingSecretOption(): Option {
-  return new Option('--missing-secret <policy>', 'a referenced Secret or key that does not exist: deny, or warn (admit with a warning; for GitOps ordering)')
+  return new Option(
+    '--missing-secret <policy>',
+    'a referenced Secret or key that does not exist: deny, or warn (admit with a warning; for GitOps ordering)',
+  )
     .choices(MISSING_SECRET_POLICIES)
     .default('deny');
 }

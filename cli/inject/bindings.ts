@@ -8,7 +8,11 @@ import type { KubeObject } from '../../webhook/mutate/workload.js';
 /** `namespace/name` -> the Secret's annotations, for every `kind: Secret` in the files. */
 export type GivenSecrets = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
-export function givenSecretsFrom(objects: readonly KubeObject[], defaultNamespace: string, source: string): Map<string, Readonly<Record<string, string>>> {
+export function givenSecretsFrom(
+  objects: readonly KubeObject[],
+  defaultNamespace: string,
+  source: string,
+): Map<string, Readonly<Record<string, string>>> {
   const secrets = new Map<string, Readonly<Record<string, string>>>();
   for (const object of objects) {
     if (object.kind !== 'Secret' || object.apiVersion !== 'v1') continue;
@@ -28,7 +32,10 @@ export function givenSecretsFrom(objects: readonly KubeObject[], defaultNamespac
  * files is unknown, not absent: without --require-host-binding it stays unbound (as before); with it the pod is
  * refused, as the webhook refuses when it cannot read an annotation.
  */
-export function givenSecretAnnotations(given: GivenSecrets, requireHostBinding: boolean): (namespace: string, names: readonly string[]) => Promise<AnnotationsRead> {
+export function givenSecretAnnotations(
+  given: GivenSecrets,
+  requireHostBinding: boolean,
+): (namespace: string, names: readonly string[]) => Promise<AnnotationsRead> {
   return async (namespace, names) => {
     const annotations = new Map<string, SecretAnnotations>();
     const unknown: string[] = [];

@@ -16,10 +16,13 @@ export type ArgsRead = { values: Partial<InjectorFlagValues>; container: string 
 export function injectorFlagsFromDeployment(deployment: V1Deployment): ArgsRead {
   const containers = deployment.spec?.template.spec?.containers ?? [];
   const container = containers.find((c) => [...(c.command ?? []), ...(c.args ?? [])].includes('webhook'));
-  if (container === undefined) return { problem: `no container runs "webhook" (containers: ${containers.map((c) => c.name).join(', ') || 'none'})` };
+  if (container === undefined)
+    return { problem: `no container runs "webhook" (containers: ${containers.map((c) => c.name).join(', ') || 'none'})` };
   const words = [...(container.command ?? []), ...(container.args ?? [])];
   const read = injectorFlagsFromArgs(words.slice(words.indexOf('webhook') + 1));
-  return 'problem' in read ? { problem: `container ${container.name}: ${read.problem}` } : { values: read.values, container: container.name };
+  return 'problem' in read
+    ? { problem: `container ${container.name}: ${read.problem}` }
+    : { values: read.values, container: container.name };
 }
 
 export function injectorFlagsFromArgs(args: readonly string[]): { values: Partial<InjectorFlagValues> } | { problem: string } {

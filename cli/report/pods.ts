@@ -27,13 +27,19 @@ export interface PodReportOptions {
   getSecret: GetSecret;
 }
 
-export async function collectPodItems(kubeConfig: KubeConfig, rawEntries: readonly unknown[], options: PodReportOptions): Promise<ReportItem[]> {
+export async function collectPodItems(
+  kubeConfig: KubeConfig,
+  rawEntries: readonly unknown[],
+  options: PodReportOptions,
+): Promise<ReportItem[]> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const settings = await settingsLikeTheWebhook(core, options);
   const where = options.namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(options.namespace)}`;
   const [rawVmcps, pods] = await Promise.all([
     listToolhive(kubeConfig, VMCP_PLURAL, options.namespace).catch((error: unknown) => {
-      throw new Error(`cannot list VirtualMCPServers ${where}: ${describeApiError(error)} (report --pods needs list on virtualmcpservers.toolhive.stacklok.dev)`);
+      throw new Error(
+        `cannot list VirtualMCPServers ${where}: ${describeApiError(error)} (report --pods needs list on virtualmcpservers.toolhive.stacklok.dev)`,
+      );
     }),
     listVmcpPods(core, options.namespace).catch((error: unknown) => {
       throw new Error(`cannot list vMCP pods ${where}: ${describeApiError(error)} (report --pods needs list on pods)`);
@@ -58,7 +64,16 @@ export async function collectPodItems(kubeConfig: KubeConfig, rawEntries: readon
   for (const pod of pods) {
     const namespace = pod.metadata?.namespace ?? '';
     const read = labels.get(namespace);
-    items.push(podItem(pod, read === undefined || 'error' in read ? { error: `cannot read namespace ${JSON.stringify(namespace)}: ${read?.error ?? 'not read'} (its ${INJECT_NAMESPACE_LABEL} label decides injection; report --pods needs get on namespaces)` } : await checkPod(pod, deps)));
+    items.push(
+      podItem(
+        pod,
+        read === undefined || 'error' in read
+          ? {
+              error: `cannot read namespace ${JSON.stringify(namespace)}: ${read?.error ?? 'not read'} (its ${INJECT_NAMESPACE_LABEL} label decides injection; report --pods needs get on namespaces)`,
+            }
+          : await checkPod(pod, deps),
+      ),
+    );
   }
   return items;
 }
@@ -85,7 +100,10 @@ async function listVmcpPods(core: CoreV1Api, namespace: string | undefined): Pro
 }
 
 /** Labels by namespace; a namespace that cannot be read says why (its pods are reported as not checked). */
-async function namespaceLabels(core: CoreV1Api, names: readonly string[]): Promise<Map<string, { labels: Record<string, string> } | { error: string }>> {
+async function namespaceLabels(
+  core: CoreV1Api,
+  names: readonly string[],
+): Promise<Map<string, { labels: Record<string, string> } | { error: string }>> {
   const labels = new Map<string, { labels: Record<string, string> } | { error: string }>();
   await Promise.all(
     names.map(async (name) => {

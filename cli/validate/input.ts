@@ -81,7 +81,10 @@ export function secretsFromDocuments(documents: readonly SourcedDocument[]): Map
     }
     const secret = object as SecretObject;
     if (secret.metadata?.name === undefined || secret.metadata.name === '') throw new InputError(`${source}: Secret without metadata.name`);
-    for (const [field, map] of [['data', secret.data], ['stringData', secret.stringData]] as const) {
+    for (const [field, map] of [
+      ['data', secret.data],
+      ['stringData', secret.stringData],
+    ] as const) {
       if (map !== undefined && (typeof map !== 'object' || Object.values(map).some((v) => typeof v !== 'string'))) {
         throw new InputError(`${source}: Secret ${secret.metadata.name}: ${field} must map keys to strings`);
       }

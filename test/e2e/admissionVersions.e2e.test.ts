@@ -35,7 +35,13 @@ beforeAll(async () => {
       const review = JSON.parse(body) as { request: RecordedRequest & { uid: string } };
       recorded.push(review.request);
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } }));
+      response.end(
+        JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          response: { uid: review.request.uid, allowed: true },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,16 +60,21 @@ afterAll(async () => {
 });
 
 describe('what reaches the webhook for each served version', () => {
-  it.each<EntryVersion>(['v1alpha1', 'v1beta1'])('a request through %s arrives as %s (the shipped rules list both versions)', async (version) => {
-    const name = `through-${version}`;
-    expect(await entriesApi(cluster.admin, namespace).create(entryManifest(name, { addPlaintextHeaders: { 'X-Team': 'blue' } }, version))).toMatchObject({
-      admitted: true,
-    });
-    const request = recorded.find((r) => r.name === name);
-    expect(request).toMatchObject({
-      kind: { group: TOOLHIVE_GROUP, version, kind: 'MCPServerEntry' },
-      requestKind: { version },
-      object: { apiVersion: `${TOOLHIVE_GROUP}/${version}` },
-    });
-  });
+  it.each<EntryVersion>(['v1alpha1', 'v1beta1'])(
+    'a request through %s arrives as %s (the shipped rules list both versions)',
+    async (version) => {
+      const name = `through-${version}`;
+      expect(
+        await entriesApi(cluster.admin, namespace).create(entryManifest(name, { addPlaintextHeaders: { 'X-Team': 'blue' } }, version)),
+      ).toMatchObject({
+        admitted: true,
+      });
+      const request = recorded.find((r) => r.name === name);
+      expect(request).toMatchObject({
+        kind: { group: TOOLHIVE_GROUP, version, kind: 'MCPServerEntry' },
+        requestKind: { version },
+        object: { apiVersion: `${TOOLHIVE_GROUP}/${version}` },
+      });
+    },
+  );
 });

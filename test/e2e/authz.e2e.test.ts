@@ -13,7 +13,14 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../contract/envNames.js';
-import { ALLOWED_HOSTS_ANNOTATION, SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME, VMCP_INSTANCE_LABEL, VMCP_NAME_LABEL, VMCP_NAME_VALUE } from '../../contract/labels.js';
+import {
+  ALLOWED_HOSTS_ANNOTATION,
+  SIDECAR_CONTAINER_NAME,
+  VMCP_CONTAINER_NAME,
+  VMCP_INSTANCE_LABEL,
+  VMCP_NAME_LABEL,
+  VMCP_NAME_VALUE,
+} from '../../contract/labels.js';
 import { routeConfigSchema, serializeRouteConfig } from '../../contract/routes.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
 import { mutatingWebhookConfiguration, VALIDATING_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
@@ -50,19 +57,29 @@ const mayNotRead = (user: string, secret: string): string =>
   `spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: user "${user}" may not read Secret "${secret}"; only users who can read a Secret may forward it`;
 
 function forwarding(name: string, secret: string, remoteUrl = 'https://mcp.example.com/mcp'): EntryManifest {
-  const entry = entryManifest(name, { addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'token' } }] });
+  const entry = entryManifest(name, {
+    addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'token' } }],
+  });
   return { ...entry, spec: { ...entry.spec, remoteUrl } };
 }
 
 const messageOf = (outcome: AdmissionOutcome): string => (outcome.admitted ? 'admitted' : outcome.message);
 
-async function grant(rbacApi: RbacAuthorizationV1Api, role: string, subject: { kind: 'User' | 'ServiceAccount'; name: string }): Promise<void> {
+async function grant(
+  rbacApi: RbacAuthorizationV1Api,
+  role: string,
+  subject: { kind: 'User' | 'ServiceAccount'; name: string },
+): Promise<void> {
   await rbacApi.createNamespacedRoleBinding({
     namespace: NS,
     body: {
       metadata: { name: `${role}-${subject.name}`.replace(/[^a-z0-9-]/g, '-') },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
-      subjects: [subject.kind === 'User' ? { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: subject.name } : { kind: 'ServiceAccount', name: subject.name, namespace: NS }],
+      subjects: [
+        subject.kind === 'User'
+          ? { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: subject.name }
+          : { kind: 'ServiceAccount', name: subject.name, namespace: NS },
+      ],
     },
   });
 }
@@ -72,7 +89,9 @@ async function serviceAccountKubeConfig(name: string): Promise<KubeConfig> {
   const token = await core.createNamespacedServiceAccountToken({ name, namespace: NS, body: { spec: { expirationSeconds: 3600 } } });
   const config = new KubeConfig();
   config.loadFromOptions({
-    clusters: [{ name: 'e2e', server: cluster.info.server, caData: Buffer.from(cluster.info.serverCaPem).toString('base64'), skipTLSVerify: false }],
+    clusters: [
+      { name: 'e2e', server: cluster.info.server, caData: Buffer.from(cluster.info.serverCaPem).toString('base64'), skipTLSVerify: false },
+    ],
     users: [{ name, token: token.status!.token }],
     contexts: [{ name: 'e2e', cluster: 'e2e', user: name }],
     currentContext: 'e2e',
@@ -88,7 +107,10 @@ beforeAll(async () => {
   await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'team-token' }, stringData: { token: SENTINEL } } });
   await core.createNamespacedSecret({
     namespace: NS,
-    body: { metadata: { name: 'bound-token', annotations: { [ALLOWED_HOSTS_ANNOTATION]: 'api.example.com, *.example.org' } }, stringData: { token: SENTINEL } },
+    body: {
+      metadata: { name: 'bound-token', annotations: { [ALLOWED_HOSTS_ANNOTATION]: 'api.example.com, *.example.org' } },
+      stringData: { token: SENTINEL },
+    },
   });
   // Entry authors: may write entries, nothing else. Readers additionally may get two named Secrets.
   await rbacApi.createNamespacedRole({
@@ -106,7 +128,11 @@ beforeAll(async () => {
     },
   });
   await core.createNamespacedServiceAccount({ namespace: NS, body: { metadata: { name: SA } } });
-  for (const subject of [{ kind: 'User', name: 'mallory' }, { kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: SA }] as const) {
+  for (const subject of [
+    { kind: 'User', name: 'mallory' },
+    { kind: 'User', name: 'alice' },
+    { kind: 'ServiceAccount', name: SA },
+  ] as const) {
     await grant(rbacApi, 'entry-author', subject);
   }
   await grant(rbacApi, 'secret-reader', { kind: 'User', name: 'alice' });
@@ -189,7 +215,7 @@ describe('where a Secret may be sent (allowed-hosts annotation)', () => {
 });
 
 describe('--missing-secret=warn and --authorize-secret-refs=false', () => {
-  it('warn admits a reader\'s entry whose Secret does not exist yet, but still answers a non-reader with the access denial', async () => {
+  it("warn admits a reader's entry whose Secret does not exist yet, but still answers a non-reader with the access denial", async () => {
     // Same port and certs: the registration stays valid; restart() waits for /readyz.
     await webhook.restart(['--missing-secret', 'warn']);
     const reader = await alice.create(forwarding('gitops-first', 'arrives-later'), { dryRun: true });
@@ -215,21 +241,38 @@ describe('the sidecar enforces the binding at start', () => {
     const envVar = secretEnvVarName('leak', 'X-Api-Key');
     const routes = serializeRouteConfig({
       version: 1,
-      routes: [{ entry: `${NS}/leak`, remoteUrl, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': envVar }, allowedHosts: { 'X-Api-Key': ['api.example.com', '*.example.org'] } }],
+      routes: [
+        {
+          entry: `${NS}/leak`,
+          remoteUrl,
+          plaintextHeaders: {},
+          secretHeaders: { 'X-Api-Key': envVar },
+          allowedHosts: { 'X-Api-Key': ['api.example.com', '*.example.org'] },
+        },
+      ],
     });
     const logFile = join(dir, 'sidecar.log');
     const adminPort = await freeLoopbackPort();
     const sidecar = await startProcess({
       name: 'mcp-header-forward sidecar',
       command: process.execPath,
-      args: [CLI_ENTRY, 'sidecar', '--proxy-listen', `127.0.0.1:${await freeLoopbackPort()}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--ca-dir', dir],
+      args: [
+        CLI_ENTRY,
+        'sidecar',
+        '--proxy-listen',
+        `127.0.0.1:${await freeLoopbackPort()}`,
+        '--admin-listen',
+        `127.0.0.1:${adminPort}`,
+        '--ca-dir',
+        dir,
+      ],
       env: { PATH: process.env.PATH, [ROUTES_ENV_VAR]: routes, [envVar]: SENTINEL },
       logFile,
     });
     return { sidecar, adminPort, output: () => readFile(logFile, 'utf8') };
   }
 
-  it('refuses a route whose remoteUrl breaks its Secret\'s binding: non-zero exit, one line naming it, no value', async () => {
+  it("refuses a route whose remoteUrl breaks its Secret's binding: non-zero exit, one line naming it, no value", async () => {
     const { sidecar, output } = await startSidecar('https://attacker.test/mcp');
     // Generous: node start-up on a loaded CI machine; a sidecar that does not exit fails here.
     const exited = await Promise.race([sidecar.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 60_000))]);
@@ -239,7 +282,9 @@ describe('the sidecar enforces the binding at start', () => {
     const lines = (await output()).trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^mcp-header-forward sidecar: ${ROUTES_ENV_VAR} routes\\[0\\] \\(${NS}/leak\\): remoteUrl host attacker\\.test is not allowed for its secret headers \\(X-Api-Key may only go to api\\.example\\.com, \\*\\.example\\.org\\)`),
+      new RegExp(
+        `^mcp-header-forward sidecar: ${ROUTES_ENV_VAR} routes\\[0\\] \\(${NS}/leak\\): remoteUrl host attacker\\.test is not allowed for its secret headers \\(X-Api-Key may only go to api\\.example\\.com, \\*\\.example\\.org\\)`,
+      ),
     );
     expect(await output()).not.toContain(SENTINEL);
   });
@@ -267,30 +312,50 @@ describe('a vMCP pod whose entry slipped past the validating webhook', () => {
     // The validating webhook is out of the way (an outage with failurePolicy Ignore, a deleted configuration).
     await registration.remove();
     const custom = cluster.admin.makeApiClient(CustomObjectsApi);
-    const create = (plural: string, body: object) => custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural, body });
-    await create(VMCP_PLURAL, { apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'VirtualMCPServer', metadata: { name: 'gateway' }, spec: { groupRef: { name: 'bound' }, incomingAuth: { type: 'anonymous' } } });
-    for (const [name, remoteUrl] of [['honest', 'https://mcp.example.org/mcp'], ['leaky', 'https://attacker.test/mcp']] as const) {
+    const create = (plural: string, body: object) =>
+      custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural, body });
+    await create(VMCP_PLURAL, {
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      kind: 'VirtualMCPServer',
+      metadata: { name: 'gateway' },
+      spec: { groupRef: { name: 'bound' }, incomingAuth: { type: 'anonymous' } },
+    });
+    for (const [name, remoteUrl] of [
+      ['honest', 'https://mcp.example.org/mcp'],
+      ['leaky', 'https://attacker.test/mcp'],
+    ] as const) {
       const entry = forwarding(name, 'bound-token', remoteUrl);
       expect(await admin.create({ ...entry, spec: { ...entry.spec, groupRef: { name: 'bound' } } })).toMatchObject({ admitted: true });
     }
     admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
-    const body = mutatingWebhookConfiguration({ name: configName, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1MutatingWebhookConfiguration;
+    const body = mutatingWebhookConfiguration({
+      name: configName,
+      endpoint: { url: webhook.url },
+      caBundle: webhook.caBundle,
+    }) as V1MutatingWebhookConfiguration;
     await admission.createMutatingWebhookConfiguration({ body });
 
     const pod: V1Pod = {
       metadata: { generateName: 'gateway-', labels: { [VMCP_NAME_LABEL]: VMCP_NAME_VALUE, [VMCP_INSTANCE_LABEL]: 'gateway' } },
-      spec: { automountServiceAccountToken: false, containers: [{ name: VMCP_CONTAINER_NAME, image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0' }] },
+      spec: {
+        automountServiceAccountToken: false,
+        containers: [{ name: VMCP_CONTAINER_NAME, image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0' }],
+      },
     };
     const core = cluster.admin.makeApiClient(CoreV1Api);
     // The API server's webhook cache and our informers lag the creates a little: dry-run until the sidecar shows.
     let routes: ReturnType<typeof routeConfigSchema.parse>['routes'] | undefined;
     for (const deadline = Date.now() + 30_000; routes === undefined && Date.now() < deadline; await sleep(300)) {
       const created = await core.createNamespacedPod({ namespace: NS, body: pod, dryRun: 'All' }).catch(() => undefined);
-      const sidecar = [...(created?.spec?.initContainers ?? []), ...(created?.spec?.containers ?? [])].find((c) => c.name === SIDECAR_CONTAINER_NAME);
+      const sidecar = [...(created?.spec?.initContainers ?? []), ...(created?.spec?.containers ?? [])].find(
+        (c) => c.name === SIDECAR_CONTAINER_NAME,
+      );
       const raw = sidecar?.env?.find((e) => e.name === ROUTES_ENV_VAR)?.value;
       if (raw !== undefined) routes = routeConfigSchema.parse(JSON.parse(raw)).routes;
     }
-    expect(routes?.map((r) => [r.entry, r.allowedHosts])).toEqual([[`${NS}/honest`, { 'X-Api-Key': ['api.example.com', '*.example.org'] }]]);
+    expect(routes?.map((r) => [r.entry, r.allowedHosts])).toEqual([
+      [`${NS}/honest`, { 'X-Api-Key': ['api.example.com', '*.example.org'] }],
+    ]);
     expect(await webhook.readLog()).toContain(`MCPServerEntry ${NS}/leaky skipped: spec.remoteUrl host attacker.test is not allowed`);
   });
 });

@@ -118,7 +118,10 @@ async function setCaBundle(pems: string[]): Promise<void> {
   const bundle = pems.map((pem) => pem.trim()).join('\n') + '\n'.repeat(bundleVariant % 2 === 0 ? 1 : 2);
   const api = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
   await api.patchValidatingWebhookConfiguration(
-    { name: registration.name, body: [{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: Buffer.from(bundle).toString('base64') }] },
+    {
+      name: registration.name,
+      body: [{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: Buffer.from(bundle).toString('base64') }],
+    },
     setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
   );
   // The API server's webhook client cache follows a configuration change within about a second.
@@ -173,7 +176,9 @@ describe('serving certificate rotation under traffic', () => {
     const firstCa = await createCa({ commonName: 'rotation CA 1', validForMs: 2 * HOUR });
     const first = await leafFor(firstCa);
     await publish(first.certPem, first.keyPem);
-    webhook = await startWebhookProcess(cluster, { tls: { certFile: join(tlsDir, 'tls.crt'), keyFile: join(tlsDir, 'tls.key'), caPem: firstCa.certPem } });
+    webhook = await startWebhookProcess(cluster, {
+      tls: { certFile: join(tlsDir, 'tls.crt'), keyFile: join(tlsDir, 'tls.key'), caPem: firstCa.certPem },
+    });
     relay = await startRelay(new URL(webhook.url));
     registration = await registerValidatingWebhook(cluster.admin, { ...webhook, url: relay.url }, { probeNamespace: NS });
 

@@ -48,7 +48,9 @@ async function state(): Promise<{ secret: Record<string, string>; resourceVersio
     await admission.readValidatingWebhookConfiguration({ name: CONFIG }),
     await admission.readMutatingWebhookConfiguration({ name: CONFIG }),
   ];
-  const bundles = configs.flatMap((c) => (c.webhooks ?? []).map((w) => Buffer.from(w.clientConfig.caBundle ?? '', 'base64').toString('utf8')));
+  const bundles = configs.flatMap((c) =>
+    (c.webhooks ?? []).map((w) => Buffer.from(w.clientConfig.caBundle ?? '', 'base64').toString('utf8')),
+  );
   const decoded = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   return { secret: decoded, resourceVersion: secret.metadata!.resourceVersion!, bundles };
 }
@@ -68,7 +70,17 @@ describe('mcp-header-forward certs --apply', () => {
     const stderr = await new Promise<string>((resolve, reject) =>
       execFile(
         process.execPath,
-        ['dist/cli/main.js', 'certs', `--service=${SERVICE}`, `--namespace=${NS}`, `--secret-name=${SECRET}`, `--webhook-configuration=${CONFIG}`, '--apply', '--days=30', '--renew-before-days=7'],
+        [
+          'dist/cli/main.js',
+          'certs',
+          `--service=${SERVICE}`,
+          `--namespace=${NS}`,
+          `--secret-name=${SECRET}`,
+          `--webhook-configuration=${CONFIG}`,
+          '--apply',
+          '--days=30',
+          '--renew-before-days=7',
+        ],
         { env: { ...process.env, KUBECONFIG: info.kubeconfigPath } },
         (error, _stdout, err) => (error ? reject(new Error(err || error.message)) : resolve(err)),
       ),

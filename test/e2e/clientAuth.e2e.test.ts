@@ -34,7 +34,10 @@ afterAll(async () => {
   await registration?.remove();
   await webhook?.stop();
   await rbac?.remove();
-  await cluster?.admin.makeApiClient(CoreV1Api).deleteNamespace({ name: NS }).catch(() => undefined);
+  await cluster?.admin
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name: NS })
+    .catch(() => undefined);
 });
 
 describe('--client-ca-file with the API server presenting its admission client certificate', () => {

@@ -38,7 +38,9 @@ describe('the e2e control plane', () => {
     const core = cluster.admin.makeApiClient(CoreV1Api);
     const namespace = `sa-${Date.now()}`;
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await expect.poll(async () => (await core.listNamespacedServiceAccount({ namespace })).items.map((sa) => sa.metadata?.name), { timeout: 30_000 }).toContain('default');
+    await expect
+      .poll(async () => (await core.listNamespacedServiceAccount({ namespace })).items.map((sa) => sa.metadata?.name), { timeout: 30_000 })
+      .toContain('default');
   });
 
   it('serves the ToolHive CRDs in both versions', async () => {
@@ -47,7 +49,9 @@ describe('the e2e control plane', () => {
     const custom = cluster.admin.makeApiClient(CustomObjectsApi);
     for (const version of ['v1alpha1', 'v1beta1']) {
       for (const plural of ['mcpserverentries', 'virtualmcpservers', 'mcpgroups']) {
-        const list = (await custom.listNamespacedCustomObject({ group: 'toolhive.stacklok.dev', version, namespace, plural })) as { items: unknown[] };
+        const list = (await custom.listNamespacedCustomObject({ group: 'toolhive.stacklok.dev', version, namespace, plural })) as {
+          items: unknown[];
+        };
         expect(list.items).toEqual([]);
       }
     }
@@ -60,16 +64,24 @@ describe('the e2e control plane', () => {
     expect(source).toBe(`${TOOLHIVE_MODULE}@${await pinnedToolhiveVersion()}`);
     expect(dir).toContain(`${TOOLHIVE_MODULE}@${await pinnedToolhiveVersion()}/deploy/charts/operator-crds/files/crds`);
     const fromModule = (await readCrds(dir)).find((crd) => crd.metadata?.name === 'mcpserverentries.toolhive.stacklok.dev')!;
-    const served = await cluster.admin.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'mcpserverentries.toolhive.stacklok.dev' });
+    const served = await cluster.admin
+      .makeApiClient(ApiextensionsV1Api)
+      .readCustomResourceDefinition({ name: 'mcpserverentries.toolhive.stacklok.dev' });
     expect(served.spec.versions.map((v) => v.name)).toEqual(fromModule.spec.versions.map((v) => v.name));
     // The client returns typed objects (camelCase keys): compare what identifies the schema, per version.
     const shape = (versions: typeof served.spec.versions): unknown[] =>
-      versions.map((v) => ({ description: v.schema?.openAPIV3Schema?.description, spec: Object.keys(v.schema?.openAPIV3Schema?.properties?.spec?.properties ?? {}).sort() }));
+      versions.map((v) => ({
+        description: v.schema?.openAPIV3Schema?.description,
+        spec: Object.keys(v.schema?.openAPIV3Schema?.properties?.spec?.properties ?? {}).sort(),
+      }));
     expect(shape(served.spec.versions)).toEqual(shape(fromModule.spec.versions));
     expect(shape(served.spec.versions)[1]).toMatchObject({ spec: expect.arrayContaining(['headerForward', 'remoteUrl', 'groupRef']) });
     // The schema arrives whole, x-kubernetes-* extensions included (a plain YAML parse used to lose them).
-    const vmcpCrd = await cluster.admin.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'virtualmcpservers.toolhive.stacklok.dev' });
-    const podTemplateSpec = vmcpCrd.spec.versions.find((v) => v.name === 'v1beta1')!.schema!.openAPIV3Schema!.properties!.spec!.properties!.podTemplateSpec!;
+    const vmcpCrd = await cluster.admin
+      .makeApiClient(ApiextensionsV1Api)
+      .readCustomResourceDefinition({ name: 'virtualmcpservers.toolhive.stacklok.dev' });
+    const podTemplateSpec = vmcpCrd.spec.versions.find((v) => v.name === 'v1beta1')!.schema!.openAPIV3Schema!.properties!.spec!.properties!
+      .podTemplateSpec!;
     expect(podTemplateSpec.x_kubernetes_preserve_unknown_fields).toBe(true);
     const entrySpec = served.spec.versions.find((v) => v.name === 'v1beta1')!.schema!.openAPIV3Schema!.properties!.spec!.properties!;
     expect(entrySpec.transport!._enum).toEqual(['sse', 'streamable-http']);
@@ -87,15 +99,28 @@ describe('the e2e control plane', () => {
       namespace,
       body: {
         metadata: { name: 'probe' },
-        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.invalid/probe:1' }] } } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.invalid/probe:1' }] } },
+        },
       },
     });
-    await policy.createNamespacedPodDisruptionBudget({ namespace, body: { metadata: { name: 'probe' }, spec: { minAvailable: 1, selector: { matchLabels: labels } } } });
+    await policy.createNamespacedPodDisruptionBudget({
+      namespace,
+      body: { metadata: { name: 'probe' }, spec: { minAvailable: 1, selector: { matchLabels: labels } } },
+    });
     await expect
-      .poll(async () => (await core.listNamespacedPod({ namespace })).items.map((pod) => pod.status?.phase), { timeout: 60_000, interval: 250 })
+      .poll(async () => (await core.listNamespacedPod({ namespace })).items.map((pod) => pod.status?.phase), {
+        timeout: 60_000,
+        interval: 250,
+      })
       .toEqual(['Pending']);
     await expect
-      .poll(async () => (await policy.readNamespacedPodDisruptionBudget({ namespace, name: 'probe' })).status?.expectedPods, { timeout: 60_000, interval: 250 })
+      .poll(async () => (await policy.readNamespacedPodDisruptionBudget({ namespace, name: 'probe' })).status?.expectedPods, {
+        timeout: 60_000,
+        interval: 250,
+      })
       .toBe(1);
   });
 });

@@ -22,7 +22,9 @@ describe('make demo', () => {
     await Promise.race([waiting, exited]);
 
     expect(output).toContain('Step 1/');
-    expect(output).toMatch(/denied the request: MCPServerEntry demo\/github has 1 problem:\n\s+- spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found/);
+    expect(output).toMatch(
+      /denied the request: MCPServerEntry demo\/github has 1 problem:\n\s+- spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found/,
+    );
     expect(output).toContain('mcpserverentry.toolhive.stacklok.dev/github created');
     expect(output).toMatch(/=> pod demo\/gateway-demo mutated: sidecar header-forward-proxy injected, status [0-9a-f]{16}/);
     expect(output).toMatch(/header-forward-proxy {2}restartPolicy=Always/);

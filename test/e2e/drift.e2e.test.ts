@@ -51,7 +51,18 @@ let webhooks: WebhookProcess[] = [];
 let rbac: { remove(): Promise<void> } | undefined;
 let markReady: { stop: boolean; done?: Promise<void> } = { stop: false };
 
-const baseArgs = ['--sidecar-image', IMAGE, '--api-server-host', API_HOSTS, '--drift-interval', '1000', '--leader-election-namespace', LEASE_NS, '--drift-selector', `drift=${suffix}`];
+const baseArgs = [
+  '--sidecar-image',
+  IMAGE,
+  '--api-server-host',
+  API_HOSTS,
+  '--drift-interval',
+  '1000',
+  '--leader-election-namespace',
+  LEASE_NS,
+  '--drift-selector',
+  `drift=${suffix}`,
+];
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -69,7 +80,8 @@ async function metrics(webhook: WebhookProcess): Promise<string> {
 }
 
 const isReady = (pod: V1Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const hasSidecar = (pod: V1Pod): boolean => [...(pod.spec?.initContainers ?? []), ...pod.spec!.containers].some((c) => c.name === SIDECAR_CONTAINER_NAME);
+const hasSidecar = (pod: V1Pod): boolean =>
+  [...(pod.spec?.initContainers ?? []), ...pod.spec!.containers].some((c) => c.name === SIDECAR_CONTAINER_NAME);
 
 async function livePods(): Promise<V1Pod[]> {
   const list = await core.listNamespacedPod({ namespace: NS, labelSelector: `drift=${suffix}` });
@@ -83,12 +95,28 @@ async function markAllReady(): Promise<void> {
     const now = new Date();
     // As a kubelet would report it: the sidecar running since now (--follow-secrets compares with this start).
     const sidecar = (pod.spec?.initContainers ?? []).find((c) => c.name === SIDECAR_CONTAINER_NAME);
-    const initContainerStatuses = sidecar === undefined ? [] : [{ name: sidecar.name, image: sidecar.image ?? '', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } }];
+    const initContainerStatuses =
+      sidecar === undefined
+        ? []
+        : [
+            {
+              name: sidecar.name,
+              image: sidecar.image ?? '',
+              imageID: '',
+              ready: true,
+              restartCount: 0,
+              started: true,
+              state: { running: { startedAt: now } },
+            },
+          ];
     pod.status = {
       ...pod.status,
       phase: 'Running',
       initContainerStatuses,
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: 'ContainersReady', status: 'True', lastTransitionTime: now }],
+      conditions: [
+        { type: 'Ready', status: 'True', lastTransitionTime: now },
+        { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
+      ],
     };
     await core.replaceNamespacedPodStatus({ namespace: NS, name: pod.metadata!.name!, body: pod }).catch(() => undefined);
   }
@@ -118,26 +146,57 @@ beforeAll(async () => {
   await leaseRole();
   expect(WEBHOOK_NAMESPACE).toBe('mcp-header-forward'); // the shipped RoleBinding's subject
   await custom.createNamespacedCustomObject({
-    group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: VMCP_PLURAL,
-    body: { apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'VirtualMCPServer', metadata: { name: 'gateway' }, spec: { groupRef: { name: 'engineering' }, incomingAuth: { type: 'anonymous' } } },
+    group: TOOLHIVE_GROUP,
+    version: 'v1beta1',
+    namespace: NS,
+    plural: VMCP_PLURAL,
+    body: {
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      kind: 'VirtualMCPServer',
+      metadata: { name: 'gateway' },
+      spec: { groupRef: { name: 'engineering' }, incomingAuth: { type: 'anonymous' } },
+    },
   });
   await custom.createNamespacedCustomObject({
-    group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL,
+    group: TOOLHIVE_GROUP,
+    version: 'v1beta1',
+    namespace: NS,
+    plural: ENTRY_PLURAL,
     body: {
-      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPServerEntry', metadata: { name: 'tools' },
-      spec: { remoteUrl: 'https://mcp.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'engineering' }, headerForward: { addPlaintextHeaders: { 'X-Team': 'one' } } },
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      kind: 'MCPServerEntry',
+      metadata: { name: 'tools' },
+      spec: {
+        remoteUrl: 'https://mcp.example.com/mcp',
+        transport: 'streamable-http',
+        groupRef: { name: 'engineering' },
+        headerForward: { addPlaintextHeaders: { 'X-Team': 'one' } },
+      },
     },
   });
   // Broken on purpose: each webhook's background scan finds it, only the Lease holder may say so in an Event.
   await custom.createNamespacedCustomObject({
-    group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL,
+    group: TOOLHIVE_GROUP,
+    version: 'v1beta1',
+    namespace: NS,
+    plural: ENTRY_PLURAL,
     body: {
-      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPServerEntry', metadata: { name: 'broken' },
-      spec: { remoteUrl: 'https://mcp.example.com/other', transport: 'streamable-http', groupRef: { name: 'unused' }, headerForward: { addHeadersFromSecret: [{ headerName: 'X-Key', valueSecretRef: { name: 'never-created', key: 'k' } }] } },
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      kind: 'MCPServerEntry',
+      metadata: { name: 'broken' },
+      spec: {
+        remoteUrl: 'https://mcp.example.com/other',
+        transport: 'streamable-http',
+        groupRef: { name: 'unused' },
+        headerForward: { addHeadersFromSecret: [{ headerName: 'X-Key', valueSecretRef: { name: 'never-created', key: 'k' } }] },
+      },
     },
   });
   rbac = await applyWebhookRbac(cluster.admin);
-  await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ namespace: NS, name: 'default' })) ?? undefined);
+  await waitFor(
+    'the default ServiceAccount',
+    async () => (await core.readNamespacedServiceAccount({ namespace: NS, name: 'default' })) ?? undefined,
+  );
   // Created with no mutating webhook registered for us: the pods start without the sidecar.
   await cluster.admin.makeApiClient(AppsV1Api).createNamespacedReplicaSet({
     namespace: NS,
@@ -146,7 +205,10 @@ beforeAll(async () => {
       spec: {
         replicas: 2,
         selector: { matchLabels: LABELS },
-        template: { metadata: { labels: LABELS }, spec: { containers: [{ name: VMCP_CONTAINER_NAME, image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0' }] } },
+        template: {
+          metadata: { labels: LABELS },
+          spec: { containers: [{ name: VMCP_CONTAINER_NAME, image: 'ghcr.io/stacklok/toolhive/vmcp:v0.44.0' }] },
+        },
       },
     },
   });
@@ -198,21 +260,44 @@ describe('drift check', () => {
   }, 60_000);
 
   it('both replicas scan the broken entry, only the Lease holder sends its Event', async () => {
-    const eventsOnBroken = async () => (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=HeaderSecretNotFound' })).items.filter((e) => e.involvedObject.name === 'broken');
+    const eventsOnBroken = async () =>
+      (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=HeaderSecretNotFound' })).items.filter(
+        (e) => e.involvedObject.name === 'broken',
+      );
     await expect.poll(async () => (await eventsOnBroken()).length, { timeout: 30_000, interval: 500 }).toBe(1);
     for (const webhook of webhooks) {
-      await expect.poll(async () => metrics(webhook), { timeout: 30_000, interval: 500 }).toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
+      await expect
+        .poll(async () => metrics(webhook), { timeout: 30_000, interval: 500 })
+        .toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
     }
     await sleep(2_000);
     expect(await eventsOnBroken()).toHaveLength(1);
-    await custom.deleteNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'broken' });
+    await custom.deleteNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: ENTRY_PLURAL,
+      name: 'broken',
+    });
   }, 60_000);
 
   it('report --pods lists the same pods as failing with the finding, its field and the fix (exit 1)', async () => {
     // The webhook's own injector flags, so report plans exactly as /mutate would.
-    const result = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '-o', 'json', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    const result = await runCli(cluster.info.kubeconfigPath, 'report', [
+      '-n',
+      NS,
+      '--pods',
+      '-o',
+      'json',
+      '--sidecar-image',
+      IMAGE,
+      '--api-server-host',
+      API_HOSTS,
+    ]);
     expect(result.code, result.stderr).toBe(1);
-    const report = JSON.parse(result.stdout) as { items: { kind: string; name: string; status: string; findings: { reason: string; field: string; message: string }[] }[] };
+    const report = JSON.parse(result.stdout) as {
+      items: { kind: string; name: string; status: string; findings: { reason: string; field: string; message: string }[] }[];
+    };
     const pods = report.items.filter((i) => i.kind === 'Pod');
     expect(pods.map((p) => p.name).sort()).toEqual(original);
     for (const pod of pods) {
@@ -220,15 +305,30 @@ describe('drift check', () => {
       expect(pod.findings).toEqual([expect.objectContaining({ reason: 'SidecarMissing', field: 'spec.initContainers' })]);
     }
     expect(report.items.find((i) => i.kind === 'MCPServerEntry')?.status).toBe('pass');
-    const text = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    const text = await runCli(cluster.info.kubeconfigPath, 'report', [
+      '-n',
+      NS,
+      '--pods',
+      '--sidecar-image',
+      IMAGE,
+      '--api-server-host',
+      API_HOSTS,
+    ]);
     expect(text.stdout).toContain(`Pod ${NS}/${original[0]}: FAIL (1 problem)`);
     expect(text.stdout).toContain('fix: recreate the pod');
-    expect(await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--follow-secrets'])).toMatchObject({ code: 2, stderr: expect.stringContaining('add --pods') });
+    expect(await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--follow-secrets'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('add --pods'),
+    });
   }, 60_000);
 
   it('remediation evicts exactly those pods, one at a time, and their replacements get the sidecar', async () => {
     const leader = await leaderIndex();
-    const body = mutatingWebhookConfiguration({ name: CONFIG_NAME, endpoint: { url: webhooks[leader]!.url }, caBundle: webhooks[leader]!.caBundle }) as V1MutatingWebhookConfiguration;
+    const body = mutatingWebhookConfiguration({
+      name: CONFIG_NAME,
+      endpoint: { url: webhooks[leader]!.url },
+      caBundle: webhooks[leader]!.caBundle,
+    }) as V1MutatingWebhookConfiguration;
     await admission.createMutatingWebhookConfiguration({ body });
     await sleep(2_000); // the API server's webhook cache lags the create
     await Promise.all(webhooks.map((w) => w.restart([...baseArgs, '--remediate', 'evict', '--remediate-rate', '600'])));
@@ -251,7 +351,9 @@ describe('drift check', () => {
     expect(evictedAt).toHaveLength(2);
     // The API keeps whole seconds (creationTimestamp, lastTransitionTime), so both replacements may share a
     // creation second: the first replacement is the one Ready first, and times compare at second resolution.
-    const readyAt = Math.min(...replaced.map((pod) => pod.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!.valueOf()));
+    const readyAt = Math.min(
+      ...replaced.map((pod) => pod.status!.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!.valueOf()),
+    );
     expect(readyAt % 1000).toBe(0);
     expect(readyAt).toBeLessThanOrEqual(Math.floor(evictedAt[1]! / 1000) * 1000);
     const holder = await leaderIndex();
@@ -261,10 +363,20 @@ describe('drift check', () => {
     expect(other).not.toMatch(/mcp_header_forward_pod_evictions_total\{outcome="evicted"\}/);
     // The replacements are what the injector plans now: report --pods passes them (exit 0), with the injector
     // flags given or read from a webhook Deployment (replicas 0: only its args matter); with neither they differ.
-    const report = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--sidecar-image', IMAGE, '--api-server-host', API_HOSTS]);
+    const report = await runCli(cluster.info.kubeconfigPath, 'report', [
+      '-n',
+      NS,
+      '--pods',
+      '--sidecar-image',
+      IMAGE,
+      '--api-server-host',
+      API_HOSTS,
+    ]);
     expect(report.stdout).toContain('3 checked: 3 pass');
     expect(report.code, report.stdout + report.stderr).toBe(0);
-    expect(report.stderr).toContain('report --pods: cannot read Deployment mcp-header-forward/mcp-header-forward (the API server answered HTTP 404)');
+    expect(report.stderr).toContain(
+      'report --pods: cannot read Deployment mcp-header-forward/mcp-header-forward (the API server answered HTTP 404)',
+    );
     await cluster.admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
       namespace: LEASE_NS,
       body: {
@@ -272,13 +384,26 @@ describe('drift check', () => {
         spec: {
           replicas: 0,
           selector: { matchLabels: { app: 'webhook' } },
-          template: { metadata: { labels: { app: 'webhook' } }, spec: { containers: [{ name: 'webhook', image: IMAGE, args: ['webhook', '--mode=enforce', `--sidecar-image=${IMAGE}`, `--api-server-host=${API_HOSTS}`] }] } },
+          template: {
+            metadata: { labels: { app: 'webhook' } },
+            spec: {
+              containers: [
+                {
+                  name: 'webhook',
+                  image: IMAGE,
+                  args: ['webhook', '--mode=enforce', `--sidecar-image=${IMAGE}`, `--api-server-host=${API_HOSTS}`],
+                },
+              ],
+            },
+          },
         },
       },
     });
     const fromDeployment = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--webhook', `${LEASE_NS}/webhook`]);
     expect(fromDeployment.code, fromDeployment.stdout + fromDeployment.stderr).toBe(0);
-    expect(fromDeployment.stderr).toContain(`injector flags from Deployment ${LEASE_NS}/webhook (container webhook): --sidecar-image, --api-server-host`);
+    expect(fromDeployment.stderr).toContain(
+      `injector flags from Deployment ${LEASE_NS}/webhook (container webhook): --sidecar-image, --api-server-host`,
+    );
     const ownDefaults = await runCli(cluster.info.kubeconfigPath, 'report', ['-n', NS, '--pods', '--webhook', '']);
     expect(ownDefaults.code).toBe(1);
     expect(ownDefaults.stdout).toContain('[SidecarStale]');
@@ -286,19 +411,56 @@ describe('drift check', () => {
 
   it('an entry edit makes the injected pods stale', async () => {
     const current = (await livePods()).map((p) => p.metadata!.name!).sort();
-    const entry = (await custom.getNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools' })) as { spec: { headerForward: unknown } };
+    const entry = (await custom.getNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: ENTRY_PLURAL,
+      name: 'tools',
+    })) as { spec: { headerForward: unknown } };
     entry.spec.headerForward = { addPlaintextHeaders: { 'X-Team': 'two' } };
-    await custom.replaceNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools', body: entry });
-    await expect.poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => current.includes(n)).sort(), { timeout: 30_000, interval: 500 }).toEqual(current);
+    await custom.replaceNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: ENTRY_PLURAL,
+      name: 'tools',
+      body: entry,
+    });
+    await expect
+      .poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => current.includes(n)).sort(), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toEqual(current);
   }, 60_000);
 
   it('--follow-secrets: rotating a Secret the sidecars read makes them stale, and remediation replaces them', async () => {
     await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'tools-token' }, stringData: { token: 'first-token' } } });
-    const entry = (await custom.getNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools' })) as { spec: { headerForward: unknown } };
-    entry.spec.headerForward = { addPlaintextHeaders: { 'X-Team': 'two' }, addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'tools-token', key: 'token' } }] };
-    await custom.replaceNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL, name: 'tools', body: entry });
+    const entry = (await custom.getNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: ENTRY_PLURAL,
+      name: 'tools',
+    })) as { spec: { headerForward: unknown } };
+    entry.spec.headerForward = {
+      addPlaintextHeaders: { 'X-Team': 'two' },
+      addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'tools-token', key: 'token' } }],
+    };
+    await custom.replaceNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: ENTRY_PLURAL,
+      name: 'tools',
+      body: entry,
+    });
     await Promise.all(webhooks.map((w) => w.restart([...baseArgs, '--remediate', 'evict', '--remediate-rate', '600', '--follow-secrets'])));
-    const readsToken = (p: V1Pod): boolean => (p.spec?.initContainers ?? []).some((c) => c.name === SIDECAR_CONTAINER_NAME && (c.env ?? []).some((e) => e.valueFrom?.secretKeyRef?.name === 'tools-token'));
+    const readsToken = (p: V1Pod): boolean =>
+      (p.spec?.initContainers ?? []).some(
+        (c) => c.name === SIDECAR_CONTAINER_NAME && (c.env ?? []).some((e) => e.valueFrom?.secretKeyRef?.name === 'tools-token'),
+      );
     // The entry edit made the pods stale: remediation replaces them with sidecars reading the Secret.
     const withToken = await waitFor(
       'both pods replaced by ones whose sidecar reads tools-token',
@@ -311,15 +473,28 @@ describe('drift check', () => {
     const staleBefore = await eventsFor('SidecarStale');
     expect(withToken.filter((n) => staleBefore.has(n))).toEqual([]);
     await sleep(1_100); // a later second than the pods' creation: times compare in whole seconds
-    await core.patchNamespacedSecret({ namespace: NS, name: 'tools-token', body: { stringData: { token: 'rotated-token' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    await expect.poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => withToken.includes(n)).sort(), { timeout: 30_000, interval: 500 }).toEqual(withToken);
-    const messages = (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=SidecarStale' })).items.filter((e) => withToken.includes(e.involvedObject.name!)).map((e) => e.message ?? '');
-    for (const message of messages) expect(message).toMatch(/old values of Secret "tools-token": data changed \(resourceVersion \d+ -> \d+\)/);
+    await core.patchNamespacedSecret(
+      { namespace: NS, name: 'tools-token', body: { stringData: { token: 'rotated-token' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await expect
+      .poll(async () => [...(await eventsFor('SidecarStale'))].filter((n) => withToken.includes(n)).sort(), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toEqual(withToken);
+    const messages = (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=SidecarStale' })).items
+      .filter((e) => withToken.includes(e.involvedObject.name!))
+      .map((e) => e.message ?? '');
+    for (const message of messages)
+      expect(message).toMatch(/old values of Secret "tools-token": data changed \(resourceVersion \d+ -> \d+\)/);
     await waitFor(
       'the rotated pods replaced by fresh ones',
       async () => {
         const pods = await livePods();
-        return pods.length === 2 && pods.every((p) => !withToken.includes(p.metadata!.name!) && readsToken(p) && isReady(p)) ? true : undefined;
+        return pods.length === 2 && pods.every((p) => !withToken.includes(p.metadata!.name!) && readsToken(p) && isReady(p))
+          ? true
+          : undefined;
       },
       120_000,
     );
@@ -337,7 +512,10 @@ describe('drift check', () => {
     expect(podsOf(fresh.stdout).flatMap((p) => p.warnings)).toEqual([]);
     await Promise.all(webhooks.map((w) => w.restart(baseArgs)));
     await sleep(1_100);
-    await core.patchNamespacedSecret({ namespace: NS, name: 'tools-token', body: { stringData: { token: 'third-token' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await core.patchNamespacedSecret(
+      { namespace: NS, name: 'tools-token', body: { stringData: { token: 'third-token' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     const rotated = await runCli(cluster.info.kubeconfigPath, 'report', reportArgs);
     expect(rotated.code, rotated.stderr).toBe(0);
     const pods = podsOf(rotated.stdout);

@@ -18,13 +18,17 @@ beforeAll(async () => {
   const { objects } = await kustomize(info.kubectlPath, `${MANIFESTS_DIR}overlays/self-signed`);
   const rbac = objects.filter((o) => RBAC_KINDS.has(o.kind));
   await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '-f', '-'], rbac.map((o) => JSON.stringify(o)).join('\n---\n'));
-  applied = rbac.filter((o) => o.kind !== 'Namespace').map((o) => JSON.stringify(o)).join('\n---\n');
+  applied = rbac
+    .filter((o) => o.kind !== 'Namespace')
+    .map((o) => JSON.stringify(o))
+    .join('\n---\n');
 });
 
 // Other files start the webhook with exactly the RBAC they apply themselves: leave none behind. On kind the
 // RBAC belongs to the installed webhook and stays.
 afterAll(async () => {
-  if (applied && !existingClusterRequested()) await kubectl(info.kubectlPath, info.kubeconfigPath, ['delete', '--ignore-not-found', '-f', '-'], applied);
+  if (applied && !existingClusterRequested())
+    await kubectl(info.kubectlPath, info.kubeconfigPath, ['delete', '--ignore-not-found', '-f', '-'], applied);
 });
 
 interface Ask {
@@ -54,7 +58,11 @@ const ADMISSION = 'admissionregistration.k8s.io';
 
 describe('the webhook ServiceAccount', () => {
   it.each<[string, boolean, Ask]>([
-    ['get a Secret by name, in any namespace (validation)', true, { verb: 'get', resource: 'secrets', namespace: 'team-a', name: 'api-key' }],
+    [
+      'get a Secret by name, in any namespace (validation)',
+      true,
+      { verb: 'get', resource: 'secrets', namespace: 'team-a', name: 'api-key' },
+    ],
     ['list Secrets', false, { verb: 'list', resource: 'secrets', namespace: 'team-a' }],
     ['watch Secrets', false, { verb: 'watch', resource: 'secrets' }],
     ['write Secrets', false, { verb: 'update', resource: 'secrets', namespace: 'team-a', name: 'api-key' }],
@@ -65,19 +73,39 @@ describe('the webhook ServiceAccount', () => {
     ['update MCPServerEntries', false, { verb: 'update', resource: 'mcpserverentries', group: TOOLHIVE, namespace: 'team-a' }],
     ['list Namespaces (mode labels)', true, { verb: 'list', resource: 'namespaces' }],
     ['watch Namespaces', true, { verb: 'watch', resource: 'namespaces' }],
-    ['ask the authorizer whether the requesting user may read a Secret', true, { verb: 'create', resource: 'subjectaccessreviews', group: 'authorization.k8s.io' }],
+    [
+      'ask the authorizer whether the requesting user may read a Secret',
+      true,
+      { verb: 'create', resource: 'subjectaccessreviews', group: 'authorization.k8s.io' },
+    ],
     ['create Events (background scan findings on entries)', true, { verb: 'create', resource: 'events', namespace: 'team-a' }],
     ['update or delete Events', false, { verb: 'update', resource: 'events', namespace: 'team-a' }],
     ['create Pods', false, { verb: 'create', resource: 'pods', namespace: 'team-a' }],
     ['list Pods (drift check, vMCP label selector)', true, { verb: 'list', resource: 'pods', namespace: 'team-a' }],
     ['watch, delete or update Pods', false, { verb: 'delete', resource: 'pods', namespace: 'team-a', name: 'x' }],
-    ['evict Pods (--remediate=evict, PDBs decide)', true, { verb: 'create', resource: 'pods', subresource: 'eviction', namespace: 'team-a', name: 'x' }],
-    ['get and update its drift Lease', true, { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'mcp-header-forward-drift' }],
+    [
+      'evict Pods (--remediate=evict, PDBs decide)',
+      true,
+      { verb: 'create', resource: 'pods', subresource: 'eviction', namespace: 'team-a', name: 'x' },
+    ],
+    [
+      'get and update its drift Lease',
+      true,
+      { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'mcp-header-forward-drift' },
+    ],
     ['create a Lease in its namespace', true, { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: NS }],
-    ['update another Lease', false, { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'kube-scheduler' }],
+    [
+      'update another Lease',
+      false,
+      { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'kube-scheduler' },
+    ],
     ['create Leases elsewhere', false, { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: 'kube-system' }],
     ['read ConfigMaps', false, { verb: 'get', resource: 'configmaps', namespace: 'team-a' }],
-    ['patch its own webhook configuration', false, { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],
+    [
+      'patch its own webhook configuration',
+      false,
+      { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' },
+    ],
   ])('%s: allowed=%s', async (_what, expected, ask) => {
     expect(await allowed('mcp-header-forward', ask)).toBe(expected);
   });
@@ -91,9 +119,21 @@ describe('the certs Job ServiceAccount (self-signed overlay)', () => {
     ['get another Secret', false, { verb: 'get', resource: 'secrets', namespace: NS, name: 'something-else' }],
     ['create Secrets elsewhere', false, { verb: 'create', resource: 'secrets', namespace: 'team-a' }],
     ['list Secrets', false, { verb: 'list', resource: 'secrets', namespace: NS }],
-    ['patch our ValidatingWebhookConfiguration', true, { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],
-    ['patch our MutatingWebhookConfiguration', true, { verb: 'patch', resource: 'mutatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' }],
-    ['patch someone else\'s webhook configuration', false, { verb: 'patch', resource: 'mutatingwebhookconfigurations', group: ADMISSION, name: 'istio-sidecar-injector' }],
+    [
+      'patch our ValidatingWebhookConfiguration',
+      true,
+      { verb: 'patch', resource: 'validatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' },
+    ],
+    [
+      'patch our MutatingWebhookConfiguration',
+      true,
+      { verb: 'patch', resource: 'mutatingwebhookconfigurations', group: ADMISSION, name: 'mcp-header-forward' },
+    ],
+    [
+      "patch someone else's webhook configuration",
+      false,
+      { verb: 'patch', resource: 'mutatingwebhookconfigurations', group: ADMISSION, name: 'istio-sidecar-injector' },
+    ],
     ['list webhook configurations', false, { verb: 'list', resource: 'validatingwebhookconfigurations', group: ADMISSION }],
   ])('%s: allowed=%s', async (_what, expected, ask) => {
     expect(await allowed('mcp-header-forward-certs', ask)).toBe(expected);

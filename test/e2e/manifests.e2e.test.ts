@@ -40,8 +40,7 @@ interface PodSpec {
 }
 const podSpec = (o: KubeObject): PodSpec => (o['spec'] as { template: { spec: PodSpec } }).template.spec;
 const webhookContainer = (objects: KubeObject[]): Container => podSpec(only(objects, 'Deployment')).containers[0]!;
-const flag = (args: string[], name: string): string | undefined =>
-  args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+const flag = (args: string[], name: string): string | undefined => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 
 beforeAll(async () => {
   for (const overlay of OVERLAYS) rendered[overlay] = (await kustomize(info.kubectlPath, `${MANIFESTS_DIR}overlays/${overlay}`)).objects;
@@ -53,7 +52,12 @@ beforeAll(async () => {
 describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('passes kubectl apply --dry-run=server without Pod Security warnings', async () => {
     const objects = rendered[overlay].filter((o) => o.kind !== 'Namespace' && !isCertManager(o));
-    const { stdout, stderr } = await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], yamlOf(objects));
+    const { stdout, stderr } = await kubectl(
+      info.kubectlPath,
+      info.kubeconfigPath,
+      ['apply', '--dry-run=server', '-f', '-'],
+      yamlOf(objects),
+    );
     expect(stderr).toBe('');
     expect(stdout.trim().split('\n')).toHaveLength(objects.length);
     // created on a fresh API server; configured/unchanged on a cluster where run.sh installed it already.
@@ -72,7 +76,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     });
   });
 
-  it('gives the injected sidecar the same image as the webhook: this release\'s image', () => {
+  it("gives the injected sidecar the same image as the webhook: this release's image", () => {
     const container = webhookContainer(rendered[overlay]);
     expect(flag(container.args, '--sidecar-image')).toBe(container.image);
     expect(container.image).toBe(`${IMAGE_REPOSITORY}:${version}`);
@@ -96,7 +100,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const secretName = spec.volumes!.find((v) => v.name === 'tls')!.secret!.secretName;
     const filledBy =
       overlay === 'cert-manager'
-        ? ((only(rendered[overlay], 'Certificate', 'mcp-header-forward-serving')['spec'] as { secretName: string }).secretName)
+        ? (only(rendered[overlay], 'Certificate', 'mcp-header-forward-serving')['spec'] as { secretName: string }).secretName
         : flag(podSpec(only(rendered[overlay], 'Job')).containers[0]!.args, '--secret-name');
     expect(filledBy).toBe(secretName);
   });
@@ -110,16 +114,30 @@ describe('the webhook Deployment', () => {
     const spec = structuredClone(podSpec(original));
     delete spec.securityContext;
     for (const container of spec.containers) delete container.securityContext;
-    const insecure = { ...original, spec: { ...(original['spec'] as object), template: { ...(original['spec'] as { template: object }).template, spec } } };
-    const { stderr } = await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], JSON.stringify(insecure));
+    const insecure = {
+      ...original,
+      spec: { ...(original['spec'] as object), template: { ...(original['spec'] as { template: object }).template, spec } },
+    };
+    const { stderr } = await kubectl(
+      info.kubectlPath,
+      info.kubeconfigPath,
+      ['apply', '--dry-run=server', '-f', '-'],
+      JSON.stringify(insecure),
+    );
     expect(stderr).toMatch(/would violate PodSecurity "restricted:latest".*allowPrivilegeEscalation != false/);
   });
 
   it('runs two replicas spread across nodes, kept up by a PodDisruptionBudget', () => {
-    const spec = deployment()['spec'] as { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: { affinity: unknown } } };
+    const spec = deployment()['spec'] as {
+      replicas: number;
+      template: { metadata: { labels: Record<string, string> }; spec: { affinity: unknown } };
+    };
     expect(spec.replicas).toBe(2);
     expect(JSON.stringify(spec.template.spec.affinity)).toContain('"topologyKey":"kubernetes.io/hostname"');
-    const pdb = only(rendered['self-signed'], 'PodDisruptionBudget')['spec'] as { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+    const pdb = only(rendered['self-signed'], 'PodDisruptionBudget')['spec'] as {
+      minAvailable: number;
+      selector: { matchLabels: Record<string, string> };
+    };
     expect(pdb.minAvailable).toBe(1);
     expect(spec.template.metadata.labels).toMatchObject(pdb.selector.matchLabels);
   });
@@ -141,7 +159,9 @@ describe('the webhook Deployment', () => {
     const help = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, ['dist/cli/main.js', 'webhook', '--help'], (error, stdout) => (error ? reject(error) : resolve(stdout))),
     );
-    const flags = podSpec(deployment()).containers[0]!.args.slice(1).map((arg) => arg.split('=')[0]!);
+    const flags = podSpec(deployment())
+      .containers[0]!.args.slice(1)
+      .map((arg) => arg.split('=')[0]!);
     expect(flags.filter((f) => !help.includes(`${f} `))).toEqual([]);
   });
 });
@@ -149,7 +169,10 @@ describe('the webhook Deployment', () => {
 describe('the cert-manager overlay', () => {
   it('issues the serving cert for every Service name, from a CA Issuer, and injects that CA', () => {
     const objects = rendered['cert-manager'];
-    const serving = only(objects, 'Certificate', 'mcp-header-forward-serving')['spec'] as { dnsNames: string[]; issuerRef: { name: string } };
+    const serving = only(objects, 'Certificate', 'mcp-header-forward-serving')['spec'] as {
+      dnsNames: string[];
+      issuerRef: { name: string };
+    };
     expect(serving.dnsNames).toEqual(serviceDnsNames({ service: 'mcp-header-forward', namespace: DEFAULT_NAMESPACE }));
     const issuer = only(objects, 'Issuer', serving.issuerRef.name)['spec'] as { ca?: { secretName: string } };
     const ca = only(objects, 'Certificate', 'mcp-header-forward-ca')['spec'] as { isCA: boolean; secretName: string };
@@ -181,13 +204,22 @@ describe('components/network-policy (opt-in)', () => {
         `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${DEFAULT_NAMESPACE}\nresources:\n  - ${relative(`${MANIFESTS_DIR}overlays/self-signed`)}\ncomponents:\n  - ${relative(`${MANIFESTS_DIR}components/network-policy`)}\n`,
       );
       const { objects } = await kustomize(info.kubectlPath, dir);
-      const policy = only(objects, 'NetworkPolicy') as KubeObject & { spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] } };
-      const deployment = only(objects, 'Deployment') as KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+      const policy = only(objects, 'NetworkPolicy') as KubeObject & {
+        spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] };
+      };
+      const deployment = only(objects, 'Deployment') as KubeObject & {
+        spec: { template: { metadata: { labels: Record<string, string> } } };
+      };
       expect(policy.metadata.namespace).toBe(DEFAULT_NAMESPACE);
       expect(deployment.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
       const listenPort = Number(flag(webhookContainer(objects).args, '--listen')?.split(':').at(-1));
       expect(policy.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual([listenPort]);
-      const { stdout } = await kubectl(info.kubectlPath, info.kubeconfigPath, ['apply', '--dry-run=server', '-f', '-'], JSON.stringify(policy));
+      const { stdout } = await kubectl(
+        info.kubectlPath,
+        info.kubeconfigPath,
+        ['apply', '--dry-run=server', '-f', '-'],
+        JSON.stringify(policy),
+      );
       expect(stdout).toContain('networkpolicy.networking.k8s.io/mcp-header-forward-webhook created (server dry run)');
     } finally {
       await rm(dir, { recursive: true, force: true });

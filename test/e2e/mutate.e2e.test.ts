@@ -11,7 +11,13 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
-import { INJECT_ANNOTATION, INJECT_NAMESPACE_LABEL, SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
+import {
+  INJECT_ANNOTATION,
+  INJECT_NAMESPACE_LABEL,
+  SIDECAR_CONTAINER_NAME,
+  STATUS_ANNOTATION,
+  VMCP_CONTAINER_NAME,
+} from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, mcpServerEntrySchema, virtualMcpServerSchema } from '../../contract/toolhive.js';
 import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
@@ -84,13 +90,20 @@ const entryResources = [
   },
   {
     version: 'v1beta1',
-    body: { metadata: { name: 'docs' }, spec: { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'engineering' } } },
+    body: {
+      metadata: { name: 'docs' },
+      spec: { remoteUrl: 'https://docs.example.com/mcp', transport: 'streamable-http', groupRef: { name: 'engineering' } },
+    },
   },
 ];
 
 function vmcpPod(name: string | undefined, extra: { annotations?: Record<string, string> } = {}): V1Pod {
   return {
-    metadata: { ...(name ? { name } : { generateName: 'gateway-' }), labels: LABELS, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    metadata: {
+      ...(name ? { name } : { generateName: 'gateway-' }),
+      labels: LABELS,
+      ...(extra.annotations ? { annotations: extra.annotations } : {}),
+    },
     spec: {
       automountServiceAccountToken: false,
       containers: [
@@ -118,8 +131,21 @@ const asJson = (pod: V1Pod): V1Pod => JSON.parse(JSON.stringify(pod)) as V1Pod;
 
 /** The objects as the webhook's informers hold them (read back as v1beta1), for re-planning stored pods. */
 async function clusterObjects() {
-  const vmcp = virtualMcpServerSchema.parse(await custom.getNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: VMCP_PLURAL, name: 'gateway' }));
-  const list = (await custom.listNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace: NS, plural: ENTRY_PLURAL })) as { items: unknown[] };
+  const vmcp = virtualMcpServerSchema.parse(
+    await custom.getNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace: NS,
+      plural: VMCP_PLURAL,
+      name: 'gateway',
+    }),
+  );
+  const list = (await custom.listNamespacedCustomObject({
+    group: TOOLHIVE_GROUP,
+    version: 'v1beta1',
+    namespace: NS,
+    plural: ENTRY_PLURAL,
+  })) as { items: unknown[] };
   return { vmcp, entries: list.items.map((item) => mcpServerEntrySchema.parse(item)) };
 }
 
@@ -142,7 +168,13 @@ beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: NS } } });
   await core.createNamespace({ body: { metadata: { name: NS_DISABLED, labels: { [INJECT_NAMESPACE_LABEL]: 'disabled' } } } });
   for (const namespace of [NS, NS_DISABLED]) {
-    await custom.createNamespacedCustomObject({ group: TOOLHIVE_GROUP, version: 'v1beta1', namespace, plural: VMCP_PLURAL, body: vmcpResource });
+    await custom.createNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace,
+      plural: VMCP_PLURAL,
+      body: vmcpResource,
+    });
     for (const { version, body } of entryResources) {
       await custom.createNamespacedCustomObject({
         group: TOOLHIVE_GROUP,
@@ -155,10 +187,17 @@ beforeAll(async () => {
   }
   rbac = await applyWebhookRbac(cluster.admin);
   webhook = await startWebhookProcess(cluster, { args: ['--sidecar-image', IMAGE, '--api-server-host', API_HOSTS.join(',')] });
-  const body = mutatingWebhookConfiguration({ name: CONFIG_NAME, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1MutatingWebhookConfiguration;
+  const body = mutatingWebhookConfiguration({
+    name: CONFIG_NAME,
+    endpoint: { url: webhook.url },
+    caBundle: webhook.caBundle,
+  }) as V1MutatingWebhookConfiguration;
   await admission.createMutatingWebhookConfiguration({ body });
   // Pods need the namespace's default ServiceAccount; the API server's webhook cache lags the create a little.
-  await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ namespace: NS, name: 'default' })) ?? undefined);
+  await waitFor(
+    'the default ServiceAccount',
+    async () => (await core.readNamespacedServiceAccount({ namespace: NS, name: 'default' })) ?? undefined,
+  );
   await waitFor('the webhook to inject a dry-run pod', async () => {
     const pod = await core.createNamespacedPod({ namespace: NS, body: vmcpPod(`probe-${randomBytes(3).toString('hex')}`), dryRun: 'All' });
     return sidecarsOf(pod).length === 1 ? pod : undefined;
@@ -186,7 +225,17 @@ describe('a vMCP pod created through the API server', () => {
     expect(sidecar.name).toBe(SIDECAR_CONTAINER_NAME);
     expect(sidecar.restartPolicy).toBe('Always');
     expect(sidecar.image).toBe(IMAGE);
-    expect(sidecar.args).toEqual(['sidecar', '--proxy-listen', '127.0.0.1:15080', '--admin-listen', '0.0.0.0:15090', '--ca-dir', '/var/run/mcp-header-forward/ca', '--ca-key-dir', '/var/run/mcp-header-forward/ca-key']);
+    expect(sidecar.args).toEqual([
+      'sidecar',
+      '--proxy-listen',
+      '127.0.0.1:15080',
+      '--admin-listen',
+      '0.0.0.0:15090',
+      '--ca-dir',
+      '/var/run/mcp-header-forward/ca',
+      '--ca-key-dir',
+      '/var/run/mcp-header-forward/ca-key',
+    ]);
     expect(sidecar.startupProbe?.httpGet).toMatchObject({ path: '/readyz', port: 15090 });
     expect(sidecar.securityContext).toMatchObject({
       runAsNonRoot: true,
@@ -222,7 +271,8 @@ describe('a vMCP pod created through the API server', () => {
     expect(env.NO_PROXY).toBe(env.no_proxy);
     const noProxy = splitNoProxy(env.NO_PROXY);
     expect(noProxy).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', '::1', ...API_HOSTS, '.svc', '.cluster.local']));
-    for (const host of ['api.githubcopilot.com', 'mcp.analytics.example.com']) expect(noProxy.filter((e) => noProxyMatches(e, host))).toEqual([]);
+    for (const host of ['api.githubcopilot.com', 'mcp.analytics.example.com'])
+      expect(noProxy.filter((e) => noProxyMatches(e, host))).toEqual([]);
     for (const e of vmcp.env!) {
       expect(e.name).not.toMatch(/^TOOLHIVE_/);
       expect(e.valueFrom).toBeUndefined();
@@ -231,16 +281,29 @@ describe('a vMCP pod created through the API server', () => {
   });
 
   it('mounts the CA emptyDir, the sidecar-only CA key emptyDir and the entry CA bundle ConfigMap, and records the status hash', () => {
-    expect(stored.spec!.volumes!.map((v) => v.name)).toEqual(['mcp-header-forward-ca', 'mcp-header-forward-ca-key', 'mcp-header-forward-cab-analytics-ca']);
+    expect(stored.spec!.volumes!.map((v) => v.name)).toEqual([
+      'mcp-header-forward-ca',
+      'mcp-header-forward-ca-key',
+      'mcp-header-forward-cab-analytics-ca',
+    ]);
     expect(stored.spec!.volumes![1]!.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '64Ki' });
-    expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({ name: 'mcp-header-forward-ca-key', mountPath: '/var/run/mcp-header-forward/ca-key' });
+    expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({
+      name: 'mcp-header-forward-ca-key',
+      mountPath: '/var/run/mcp-header-forward/ca-key',
+    });
     expect(stored.spec!.volumes![2]!.configMap?.name).toBe('analytics-ca');
-    expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({ name: 'mcp-header-forward-cab-analytics-ca', mountPath: '/etc/mcp-header-forward/ca-bundles/analytics-ca', readOnly: true });
+    expect(sidecarsOf(stored)[0]!.volumeMounts).toContainEqual({
+      name: 'mcp-header-forward-cab-analytics-ca',
+      mountPath: '/etc/mcp-header-forward/ca-bundles/analytics-ca',
+      readOnly: true,
+    });
     expect(stored.metadata!.annotations![STATUS_ANNOTATION]).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('leaves the other container untouched', () => {
-    expect(stored.spec!.containers.find((c) => c.name === 'log-shipper')!.env).toEqual([{ name: 'HTTP_PROXY', value: 'http://untouched.example:8080' }]);
+    expect(stored.spec!.containers.find((c) => c.name === 'log-shipper')!.env).toEqual([
+      { name: 'HTTP_PROXY', value: 'http://untouched.example:8080' },
+    ]);
   });
 
   it('is exactly the plan after API server defaulting: re-planning the stored pod gives an empty patch', async () => {
@@ -265,10 +328,17 @@ describe('a vMCP pod created through the API server', () => {
   });
   it('warns the client about envFrom on the vmcp container (proxy settings it cannot chain) and still injects', async () => {
     const body = vmcpPod(`env-from-${suffix}`);
-    body.spec!.containers[0]!.envFrom = [{ configMapRef: { name: 'corp-proxy' } }, { prefix: 'OIDC_', secretRef: { name: 'gateway-oidc' } }];
+    body.spec!.containers[0]!.envFrom = [
+      { configMapRef: { name: 'corp-proxy' } },
+      { prefix: 'OIDC_', secretRef: { name: 'gateway-oidc' } },
+    ];
     const response = await core.createNamespacedPodWithHttpInfo({ namespace: NS, body, dryRun: 'All' });
     const warnings = parseWarningHeader(response.headers.warning);
-    expect(warnings).toEqual([expect.stringMatching(/^container "vmcp": envFrom\[0\] \(ConfigMap "corp-proxy"\) may define HTTP_PROXY, http_proxy, https_proxy, NO_PROXY, no_proxy, SSL_CERT_DIR; .* Fix: set them under env of container "vmcp"/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^container "vmcp": envFrom\[0\] \(ConfigMap "corp-proxy"\) may define HTTP_PROXY, http_proxy, https_proxy, NO_PROXY, no_proxy, SSL_CERT_DIR; .* Fix: set them under env of container "vmcp"/,
+      ),
+    ]);
     expect(sidecarsOf(response.data)).toHaveLength(1);
     expect(vmcpOf(response.data).envFrom).toEqual(body.spec!.containers[0]!.envFrom);
   });
@@ -280,7 +350,11 @@ describe('pods of a Deployment', () => {
       namespace: NS,
       body: {
         metadata: { name: 'gateway' },
-        spec: { replicas: 2, selector: { matchLabels: LABELS }, template: { metadata: { labels: LABELS }, spec: vmcpPod(undefined).spec! } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: LABELS },
+          template: { metadata: { labels: LABELS }, spec: vmcpPod(undefined).spec! },
+        },
       },
     });
     const pods = await waitFor('two pods from the Deployment', async () => {
@@ -306,13 +380,19 @@ describe('pods of a Deployment', () => {
 
 describe('pods that are left alone', () => {
   it('an opted-out pod gets no sidecar', async () => {
-    const pod = await core.createNamespacedPod({ namespace: NS, body: vmcpPod(`opted-out-${suffix}`, { annotations: { [INJECT_ANNOTATION]: 'false' } }) });
+    const pod = await core.createNamespacedPod({
+      namespace: NS,
+      body: vmcpPod(`opted-out-${suffix}`, { annotations: { [INJECT_ANNOTATION]: 'false' } }),
+    });
     expect(sidecarsOf(pod)).toEqual([]);
     expect(vmcpOf(pod).env!.map((e) => e.name)).toEqual(['VMCP_NAME', 'HTTPS_PROXY']);
   });
 
   it('a pod in a namespace labelled inject=disabled gets no sidecar', async () => {
-    await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ namespace: NS_DISABLED, name: 'default' })) ?? undefined);
+    await waitFor(
+      'the default ServiceAccount',
+      async () => (await core.readNamespacedServiceAccount({ namespace: NS_DISABLED, name: 'default' })) ?? undefined,
+    );
     const pod = await core.createNamespacedPod({ namespace: NS_DISABLED, body: vmcpPod(`disabled-${suffix}`), dryRun: 'All' });
     expect(sidecarsOf(pod)).toEqual([]);
     expect(pod.metadata!.annotations?.[STATUS_ANNOTATION]).toBeUndefined();
@@ -328,10 +408,22 @@ describe('pods that are left alone', () => {
 
 describe('--sidecar-mode container and resource flags', () => {
   it('adds the sidecar as the last regular container, with the resources in the form the API server stores', async () => {
-    await webhook.restart([...webhook.args(), '--sidecar-mode', 'container', '--sidecar-cpu-request', '0.1', '--sidecar-memory-limit', '0.5Gi']);
+    await webhook.restart([
+      ...webhook.args(),
+      '--sidecar-mode',
+      'container',
+      '--sidecar-cpu-request',
+      '0.1',
+      '--sidecar-memory-limit',
+      '0.5Gi',
+    ]);
     const pod = asJson(
       await waitFor('a pod injected in container mode', async () => {
-        const created = await core.createNamespacedPod({ namespace: NS, body: vmcpPod(`container-mode-${randomBytes(2).toString('hex')}`), dryRun: 'All' });
+        const created = await core.createNamespacedPod({
+          namespace: NS,
+          body: vmcpPod(`container-mode-${randomBytes(2).toString('hex')}`),
+          dryRun: 'All',
+        });
         return created.spec!.containers.at(-1)?.name === SIDECAR_CONTAINER_NAME ? created : undefined;
       }),
     );

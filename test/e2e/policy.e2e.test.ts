@@ -23,7 +23,9 @@ let webhook: WebhookProcess;
 let registration: Registration;
 let rbac: { remove(): Promise<void> };
 
-const uses = (secret: string, key = 'token') => ({ addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key } }] });
+const uses = (secret: string, key = 'token') => ({
+  addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key } }],
+});
 
 async function createSecret(namespace: string, name: string, data: Record<string, string>): Promise<void> {
   await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: data } });
@@ -73,15 +75,21 @@ afterAll(async () => {
 describe('Secret-deletion guard', () => {
   it('enforce: refuses to delete a Secret an entry forwards, naming the entry; allowed once the entry is gone', async () => {
     await createSecret(NS.enforce, 'github-token', { token: 'v' });
-    expect(await entriesApi(cluster.admin, NS.enforce).create(entryManifest('github', uses('github-token')))).toMatchObject({ admitted: true });
+    expect(await entriesApi(cluster.admin, NS.enforce).create(entryManifest('github', uses('github-token')))).toMatchObject({
+      admitted: true,
+    });
     // The guard answers from the entry informer's index: wait for the watch event, not a fixed sleep.
     await expect.poll(async () => (await deleteSecret(NS.enforce, 'github-token', true)).ok, { timeout: 10_000 }).toBe(false);
 
     const refused = await deleteSecret(NS.enforce, 'github-token');
     expect(refused).toMatchObject({ ok: false, status: 403 });
     expect(refused.ok ? '' : refused.message).toContain(DENIED_BY_GUARD);
-    expect(refused.ok ? '' : refused.message).toContain(`deleting Secret "github-token" in namespace "${NS.enforce}" would break 1 MCPServerEntry that forward headers from it: github (key "token")`);
-    expect(await core.readNamespacedSecret({ namespace: NS.enforce, name: 'github-token' })).toMatchObject({ metadata: { name: 'github-token' } });
+    expect(refused.ok ? '' : refused.message).toContain(
+      `deleting Secret "github-token" in namespace "${NS.enforce}" would break 1 MCPServerEntry that forward headers from it: github (key "token")`,
+    );
+    expect(await core.readNamespacedSecret({ namespace: NS.enforce, name: 'github-token' })).toMatchObject({
+      metadata: { name: 'github-token' },
+    });
 
     await entriesApi(cluster.admin, NS.enforce).delete('github');
     await expect.poll(async () => (await deleteSecret(NS.enforce, 'github-token')).ok, { timeout: 10_000 }).toBe(true);
@@ -92,7 +100,10 @@ describe('Secret-deletion guard', () => {
     expect(await entriesApi(cluster.admin, NS.enforce).create(entryManifest('jira', uses('jira')))).toMatchObject({ admitted: true });
     const replace = async (data: Record<string, string>): Promise<Attempt> => {
       const current = await core.readNamespacedSecret({ namespace: NS.enforce, name: 'jira' });
-      const body: V1Secret = { metadata: { name: 'jira', resourceVersion: current.metadata?.resourceVersion }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) };
+      const body: V1Secret = {
+        metadata: { name: 'jira', resourceVersion: current.metadata?.resourceVersion },
+        data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      };
       return attempt(core.replaceNamespacedSecretWithHttpInfo({ namespace: NS.enforce, name: 'jira', body }));
     };
     await expect.poll(async () => (await replace({ spare: 'x' })).ok, { timeout: 10_000 }).toBe(false);
@@ -114,7 +125,9 @@ describe('Secret-deletion guard', () => {
   it('warn: deletes the Secret and tells the client which entries break', async () => {
     await createSecret(NS.warn, 'shared', { token: 'v' });
     expect(await entriesApi(cluster.admin, NS.warn).create(entryManifest('linear', uses('shared')))).toMatchObject({ admitted: true });
-    await expect.poll(async () => (await deleteSecret(NS.warn, 'shared', true)), { timeout: 10_000 }).toMatchObject({ warnings: [expect.stringContaining('linear (key "token")')] });
+    await expect
+      .poll(async () => await deleteSecret(NS.warn, 'shared', true), { timeout: 10_000 })
+      .toMatchObject({ warnings: [expect.stringContaining('linear (key "token")')] });
     const deleted = await deleteSecret(NS.warn, 'shared');
     expect(deleted).toMatchObject({ ok: true, warnings: [expect.stringContaining('[would be denied in enforce mode]')] });
   });
@@ -132,7 +145,14 @@ describe('Secret-deletion guard', () => {
 
     await core.deleteNamespace({ name: NS.doomed });
     await expect
-      .poll(async () => core.readNamespace({ name: NS.doomed }).then(() => 'present', (error: unknown) => (error instanceof ApiException && error.code === 404 ? 'gone' : 'error')), { timeout: 90_000, interval: 1_000 })
+      .poll(
+        async () =>
+          core.readNamespace({ name: NS.doomed }).then(
+            () => 'present',
+            (error: unknown) => (error instanceof ApiException && error.code === 404 ? 'gone' : 'error'),
+          ),
+        { timeout: 90_000, interval: 1_000 },
+      )
       .toBe('gone');
     // The namespace controller removes entries and Secrets in no fixed order: when the Secret goes first the guard
     // steps aside (namespace-terminating), when the entry goes first nothing references it. Either way: no denial.
@@ -142,9 +162,13 @@ describe('Secret-deletion guard', () => {
 
 describe('report and background scan over an entry admitted in audit mode', () => {
   it('report lists it as failing (exit 1) with the webhook field path, in JSON', async () => {
-    expect(await entriesApi(cluster.admin, NS.audit).create(entryManifest('broken', uses('never-created')))).toMatchObject({ admitted: true });
+    expect(await entriesApi(cluster.admin, NS.audit).create(entryManifest('broken', uses('never-created')))).toMatchObject({
+      admitted: true,
+    });
     await createSecret(NS.audit, 'fine', { token: 'v' });
-    expect(await entriesApi(cluster.admin, NS.audit).create(entryManifest('healthy', uses('fine'), 'v1alpha1'))).toMatchObject({ admitted: true });
+    expect(await entriesApi(cluster.admin, NS.audit).create(entryManifest('healthy', uses('fine'), 'v1alpha1'))).toMatchObject({
+      admitted: true,
+    });
 
     const result = await runReport(['-n', NS.audit, '-o', 'json']);
     expect(result.code).toBe(1);
@@ -167,7 +191,15 @@ describe('report and background scan over an entry admitted in audit mode', () =
           warnings: [],
         },
         // Written as v1alpha1, read back converted.
-        { kind: 'MCPServerEntry', apiVersion: 'toolhive.stacklok.dev/v1beta1', namespace: NS.audit, name: 'healthy', status: 'pass', findings: [], warnings: [] },
+        {
+          kind: 'MCPServerEntry',
+          apiVersion: 'toolhive.stacklok.dev/v1beta1',
+          namespace: NS.audit,
+          name: 'healthy',
+          status: 'pass',
+          findings: [],
+          warnings: [],
+        },
       ],
     });
   });
@@ -178,7 +210,9 @@ describe('report and background scan over an entry admitted in audit mode', () =
     expect(text.stdout).toContain(`MCPServerEntry ${NS.audit}/broken: FAIL (1 problem)`);
     expect(text.stdout).toContain(`kubectl create secret generic never-created -n ${NS.audit}`);
     const all = await runReport(['-A', '-o', 'json']);
-    expect((JSON.parse(all.stdout) as { items: { namespace: string; name: string }[] }).items).toContainEqual(expect.objectContaining({ namespace: NS.audit, name: 'broken' }));
+    expect((JSON.parse(all.stdout) as { items: { namespace: string; name: string }[] }).items).toContainEqual(
+      expect.objectContaining({ namespace: NS.audit, name: 'broken' }),
+    );
     expect(await runReport(['-A', '-n', NS.audit])).toMatchObject({ code: 2, stderr: expect.stringContaining('exclude each other') });
   });
 
@@ -202,10 +236,16 @@ describe('report and background scan over an entry admitted in audit mode', () =
   });
 
   it('exports the broken entry and the guard reviews as metrics', async () => {
-    await expect.poll(metrics, { timeout: 20_000, interval: 500 }).toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 1`);
+    await expect
+      .poll(metrics, { timeout: 20_000, interval: 500 })
+      .toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 1`);
     const text = await metrics();
-    expect(text).toMatch(/mcp_header_forward_admission_reviews_total\{route="validate-secrets",operation="DELETE",outcome="denied",mode="enforce"\} [1-9]/);
-    expect(text).toMatch(/mcp_header_forward_admission_review_duration_seconds_count\{route="validate-secrets",operation="DELETE",allowed="false",mode="enforce"\} [1-9]/);
+    expect(text).toMatch(
+      /mcp_header_forward_admission_reviews_total\{route="validate-secrets",operation="DELETE",outcome="denied",mode="enforce"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /mcp_header_forward_admission_review_duration_seconds_count\{route="validate-secrets",operation="DELETE",allowed="false",mode="enforce"\} [1-9]/,
+    );
     expect(text).toContain('mcp_header_forward_background_scan_last_completed_timestamp_seconds');
   });
 
@@ -213,12 +253,16 @@ describe('report and background scan over an entry admitted in audit mode', () =
     expect(await deleteSecret(NS.audit, 'fine')).toMatchObject({ ok: true, warnings: [] });
     expect(await metrics()).toMatch(/mcp_header_forward_secret_guard_total\{mode="audit",outcome="audited"\} 1/);
     // No Secret watch: the timer (--scan-interval 2000 here) finds it.
-    await expect.poll(metrics, { timeout: 20_000, interval: 500 }).toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 2`);
+    await expect
+      .poll(metrics, { timeout: 20_000, interval: 500 })
+      .toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 2`);
     const reasons = async () =>
       (await core.listNamespacedEvent({ namespace: NS.audit, fieldSelector: 'involvedObject.name=healthy' })).items.map((e) => e.reason);
     await expect.poll(reasons, { timeout: 10_000, interval: 500 }).toContain('HeaderSecretNotFound');
     // Only this file's namespace: the scan also sees other files' entries, whose namespaces may be terminating.
-    const failedEvents = (await webhook.readLog()).split('\n').filter((line) => line.includes('could not record Event') && line.includes(NS.audit));
+    const failedEvents = (await webhook.readLog())
+      .split('\n')
+      .filter((line) => line.includes('could not record Event') && line.includes(NS.audit));
     expect(failedEvents).toEqual([]);
   });
 });

@@ -14,7 +14,9 @@ describe("ToolHive's binaries (vmcp, thv-operator)", () => {
   it('reads the pinned ToolHive release from the build module', async () => {
     const goMod = await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8');
     expect(parseToolhiveVersion(goMod)).toMatch(/^v\d+\.\d+\.\d+$/);
-    expect(() => parseToolhiveVersion('module x\n\nrequire github.com/stacklok/toolhive-core v0.0.38\n')).toThrow(/must require github.com\/stacklok\/toolhive/);
+    expect(() => parseToolhiveVersion('module x\n\nrequire github.com/stacklok/toolhive-core v0.0.38\n')).toThrow(
+      /must require github.com\/stacklok\/toolhive/,
+    );
   });
 
   it('fails, naming Go and the prebuilt-binary variable, when it must build and Go is not installed', async () => {
@@ -24,7 +26,9 @@ describe("ToolHive's binaries (vmcp, thv-operator)", () => {
       await expect(resolveToolhiveBinary('vmcp', { env })).rejects.toThrow(
         /`go` is not on PATH: the e2e builds ToolHive's vmcp from .*go\.mod; install Go .* or set MCP_HF_VMCP_BIN to a prebuilt vmcp binary/,
       );
-      await expect(resolveToolhiveBinary('thv-operator', { env })).rejects.toThrow(/set MCP_HF_THV_OPERATOR_BIN to a prebuilt thv-operator binary/);
+      await expect(resolveToolhiveBinary('thv-operator', { env })).rejects.toThrow(
+        /set MCP_HF_THV_OPERATOR_BIN to a prebuilt thv-operator binary/,
+      );
     } finally {
       await rm(emptyCache, { recursive: true, force: true });
     }
@@ -36,7 +40,10 @@ describe("ToolHive's binaries (vmcp, thv-operator)", () => {
     const { stdout } = await promisify(execFile)(vmcp.path, ['serve', '--help']);
     expect(stdout).toContain('--config');
     const operator = await resolveToolhiveBinary('thv-operator', { log });
-    const help = await promisify(execFile)(operator.path, ['--help']).catch((error: { stderr: string }) => ({ stdout: '', stderr: error.stderr }));
+    const help = await promisify(execFile)(operator.path, ['--help']).catch((error: { stderr: string }) => ({
+      stdout: '',
+      stderr: error.stderr,
+    }));
     expect(`${help.stdout}${help.stderr}`).toContain('-metrics-bind-address');
   }, 900_000);
 });

@@ -59,7 +59,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
     if (value !== undefined) return value;
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}; operator log: ${operator?.process.logFile}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}; operator log: ${operator?.process.logFile}`,
+  );
 }
 
 async function vmcpPods(): Promise<V1Pod[]> {
@@ -94,14 +96,20 @@ beforeAll(async () => {
   core = cluster.admin.makeApiClient(CoreV1Api);
   apps = cluster.admin.makeApiClient(AppsV1Api);
   await core.createNamespace({ body: { metadata: { name: NS } } });
-  await core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'github-token' }, stringData: { header: 'Bearer e2e-operator-sentinel' } } });
+  await core.createNamespacedSecret({
+    namespace: NS,
+    body: { metadata: { name: 'github-token' }, stringData: { header: 'Bearer e2e-operator-sentinel' } },
+  });
   operator = await startToolhiveOperator(cluster, { log: (line) => console.log(`[toolhive e2e] ${line}`) });
   const api = KubernetesObjectApi.makeApiClient(cluster.admin);
   for (const doc of parseAllDocuments(objectsYaml)) await api.create(doc.toJS() as KubernetesObject);
 }, 900_000);
 
 afterAll(async () => {
-  await cluster?.admin.makeApiClient(AdmissionregistrationV1Api).deleteMutatingWebhookConfiguration({ name: CONFIG_NAME }).catch(() => undefined);
+  await cluster?.admin
+    .makeApiClient(AdmissionregistrationV1Api)
+    .deleteMutatingWebhookConfiguration({ name: CONFIG_NAME })
+    .catch(() => undefined);
   await webhook?.stop();
   await rbac?.remove();
   await operator?.stop();
@@ -125,10 +133,16 @@ describe("ToolHive's operator makes the vMCP pod", () => {
   it('carries the header-forward env of ToolHive >= v0.27.2 on the vmcp container: a manifest per entry and a secretKeyRef', () => {
     const env = envOf(pod, VMCP_CONTAINER_NAME);
     const manifest = env.find((e) => e.name === manifestEnvVarName('github'));
-    expect(JSON.parse(manifest!.value!)).toEqual({ addPlaintextHeaders: { 'X-MCP-Toolsets': 'repos,issues' }, addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_GITHUB' } });
+    expect(JSON.parse(manifest!.value!)).toEqual({
+      addPlaintextHeaders: { 'X-MCP-Toolsets': 'repos,issues' },
+      addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_GITHUB' },
+    });
     expect(env.find((e) => e.name === manifestEnvVarName('tenant-api'))).toBeDefined();
     expect(env.find((e) => e.name === manifestEnvVarName('docs'))).toBeUndefined();
-    expect(env.find((e) => e.name === secretEnvVarName('github', 'Authorization'))?.valueFrom?.secretKeyRef).toMatchObject({ name: 'github-token', key: 'header' });
+    expect(env.find((e) => e.name === secretEnvVarName('github', 'Authorization'))?.valueFrom?.secretKeyRef).toMatchObject({
+      name: 'github-token',
+      key: 'header',
+    });
   });
 });
 
@@ -140,7 +154,11 @@ describe('with our webhook in front (--toolhive-forwarding seal, the default)', 
     rbac = await applyWebhookRbac(cluster.admin);
     webhook = await startWebhookProcess(cluster, { args: ['--sidecar-image', IMAGE, '--api-server-host', API_HOSTS.join(',')] });
     const admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
-    const body = mutatingWebhookConfiguration({ name: CONFIG_NAME, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1MutatingWebhookConfiguration;
+    const body = mutatingWebhookConfiguration({
+      name: CONFIG_NAME,
+      endpoint: { url: webhook.url },
+      caBundle: webhook.caBundle,
+    }) as V1MutatingWebhookConfiguration;
     await admission.createMutatingWebhookConfiguration({ body });
     await sleep(2_000); // the API server's webhook cache lags the create
     const before = (await vmcpPods()).map((p) => p.metadata!.name!);
@@ -154,8 +172,13 @@ describe('with our webhook in front (--toolhive-forwarding seal, the default)', 
   it('leaves a placeholder on the vmcp container and gives the secretKeyRef to the sidecar only', () => {
     const envVar = secretEnvVarName('github', 'Authorization');
     expect(envOf(sealed, VMCP_CONTAINER_NAME).find((e) => e.name === envVar)).toEqual({ name: envVar, value: sealedPlaceholder(envVar) });
-    expect(envOf(sealed, SIDECAR_CONTAINER_NAME).find((e) => e.name === envVar)?.valueFrom?.secretKeyRef).toMatchObject({ name: 'github-token', key: 'header' });
-    const routes = routeConfigSchema.parse(JSON.parse(envOf(sealed, SIDECAR_CONTAINER_NAME).find((e) => e.name === ROUTES_ENV_VAR)!.value!));
+    expect(envOf(sealed, SIDECAR_CONTAINER_NAME).find((e) => e.name === envVar)?.valueFrom?.secretKeyRef).toMatchObject({
+      name: 'github-token',
+      key: 'header',
+    });
+    const routes = routeConfigSchema.parse(
+      JSON.parse(envOf(sealed, SIDECAR_CONTAINER_NAME).find((e) => e.name === ROUTES_ENV_VAR)!.value!),
+    );
     // github: vMCP sends both headers; the sidecar only swaps the sealed one. tenant-api: vMCP alone, no route.
     expect(routes.routes).toEqual([
       expect.objectContaining({ entry: `${NS}/github`, plaintextHeaders: {}, secretHeaders: {}, sealedHeaders: { Authorization: envVar } }),
@@ -170,7 +193,8 @@ describe('with our webhook in front (--toolhive-forwarding seal, the default)', 
   });
 
   it("does not fight the operator's reconcile: the Deployment keeps its generation while pods are mutated", async () => {
-    const generation = async (): Promise<number | undefined> => (await apps.readNamespacedDeployment({ namespace: NS, name: VMCP })).metadata?.generation;
+    const generation = async (): Promise<number | undefined> =>
+      (await apps.readNamespacedDeployment({ namespace: NS, name: VMCP })).metadata?.generation;
     const first = await generation();
     await sleep(5_000);
     expect(await generation()).toBe(first);
@@ -181,9 +205,13 @@ describe('with our webhook in front (--toolhive-forwarding seal, the default)', 
     await webhook!.restart([...webhook!.args(), '--toolhive-forwarding', 'defer']);
     const before = (await vmcpPods()).map((p) => p.metadata!.name!);
     for (const name of before) await core.deleteNamespacedPod({ namespace: NS, name, gracePeriodSeconds: 0 });
-    const deferred = await waitFor('the ReplicaSet to recreate the pod', async () => (await vmcpPods()).find((p) => !before.includes(p.metadata!.name!)));
+    const deferred = await waitFor('the ReplicaSet to recreate the pod', async () =>
+      (await vmcpPods()).find((p) => !before.includes(p.metadata!.name!)),
+    );
     expect((deferred.spec?.initContainers ?? []).map((c) => c.name)).not.toContain(SIDECAR_CONTAINER_NAME);
-    expect(envOf(deferred, VMCP_CONTAINER_NAME).find((e) => e.name === secretEnvVarName('github', 'Authorization'))?.valueFrom?.secretKeyRef).toBeDefined();
+    expect(
+      envOf(deferred, VMCP_CONTAINER_NAME).find((e) => e.name === secretEnvVarName('github', 'Authorization'))?.valueFrom?.secretKeyRef,
+    ).toBeDefined();
     const metrics = await (await fetch(`${webhook!.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook!.caPem } }) })).text();
     expect(metrics).toMatch(/mcp_header_forward_pod_injections_total\{outcome="skipped",reason="forwarded-by-toolhive"\} [1-9]/);
     expect(await webhook!.readLog()).not.toContain('e2e-operator-sentinel');

@@ -14,7 +14,12 @@ import { applyWebhookRbac, registerValidatingWebhook, type Registration } from '
 // Every Secret value in this file contains the sentinel; the webhook's log must never show it.
 const SENTINEL = `sentinel-${randomBytes(8).toString('hex')}`;
 const suffix = randomBytes(3).toString('hex');
-const NS = { enforce: `validate-${suffix}`, warn: `validate-warn-${suffix}`, audit: `validate-audit-${suffix}`, other: `validate-other-${suffix}` };
+const NS = {
+  enforce: `validate-${suffix}`,
+  warn: `validate-warn-${suffix}`,
+  audit: `validate-audit-${suffix}`,
+  other: `validate-other-${suffix}`,
+};
 const DENIED_BY_US = `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request`;
 
 let cluster: Cluster;
@@ -62,23 +67,40 @@ describe('enforce mode, through the real API server', () => {
     expect(rejected).toMatchObject({ admitted: false, status: 403 });
     if (rejected.admitted) return;
     expect(rejected.message).toContain(DENIED_BY_US);
-    expect(rejected.message).toContain(`spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: Secret "upstream-token" not found in namespace "${NS.enforce}"`);
-    expect(rejected.message).toContain(`spec.headerForward.addHeadersFromSecret[1].valueSecretRef.name: Secret "upstream-key" not found in namespace "${NS.enforce}"`);
+    expect(rejected.message).toContain(
+      `spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: Secret "upstream-token" not found in namespace "${NS.enforce}"`,
+    );
+    expect(rejected.message).toContain(
+      `spec.headerForward.addHeadersFromSecret[1].valueSecretRef.name: Secret "upstream-key" not found in namespace "${NS.enforce}"`,
+    );
 
     await createSecret(NS.enforce, 'upstream-token', { token: `Bearer ${SENTINEL}` });
     await createSecret(NS.enforce, 'upstream-key', { key: SENTINEL });
     expect(await entries.create(entry)).toMatchObject({ admitted: true, object: { metadata: { name: 'missing-secrets' } } });
   });
 
-  it.each(['host', 'X-FORWARDED-FOR', 'proxy-authorization', 'Transfer-Encoding'])('rejects the restricted header %s, whatever its case', async (header) => {
-    const outcome = await entries.create(entryManifest(`restricted-${randomBytes(2).toString('hex')}`, { addPlaintextHeaders: { [header]: 'x' } }), { dryRun: true });
-    expect(outcome).toMatchObject({ admitted: false, status: 403 });
-    expect(outcome.admitted ? '' : outcome.message).toContain(`spec.headerForward.addPlaintextHeaders[${JSON.stringify(header)}]: header ${JSON.stringify(header)} is restricted`);
-  });
+  it.each(['host', 'X-FORWARDED-FOR', 'proxy-authorization', 'Transfer-Encoding'])(
+    'rejects the restricted header %s, whatever its case',
+    async (header) => {
+      const outcome = await entries.create(
+        entryManifest(`restricted-${randomBytes(2).toString('hex')}`, { addPlaintextHeaders: { [header]: 'x' } }),
+        { dryRun: true },
+      );
+      expect(outcome).toMatchObject({ admitted: false, status: 403 });
+      expect(outcome.admitted ? '' : outcome.message).toContain(
+        `spec.headerForward.addPlaintextHeaders[${JSON.stringify(header)}]: header ${JSON.stringify(header)} is restricted`,
+      );
+    },
+  );
 
   it('rejects a restricted header referenced from a Secret too', async () => {
-    const outcome = await entries.create(entryManifest('restricted-secret', { addHeadersFromSecret: [secretHeader('X-Real-IP', 'upstream-key', 'key')] }), { dryRun: true });
-    expect(outcome.admitted ? '' : outcome.message).toContain('spec.headerForward.addHeadersFromSecret[0].headerName: header "X-Real-IP" is restricted');
+    const outcome = await entries.create(
+      entryManifest('restricted-secret', { addHeadersFromSecret: [secretHeader('X-Real-IP', 'upstream-key', 'key')] }),
+      { dryRun: true },
+    );
+    expect(outcome.admitted ? '' : outcome.message).toContain(
+      'spec.headerForward.addHeadersFromSecret[0].headerName: header "X-Real-IP" is restricted',
+    );
   });
 
   it.each(['X Api Key', 'X-Api:Key', 'Bad(Header)'])('rejects %j, which is not an RFC 9110 token', async (header) => {
@@ -87,35 +109,49 @@ describe('enforce mode, through the real API server', () => {
   });
 
   it('rejects CR/LF in plaintext values (header injection)', async () => {
-    const outcome = await entries.create(entryManifest('crlf', { addPlaintextHeaders: { 'X-Team': 'blue\r\nX-Injected: 1' } }), { dryRun: true });
+    const outcome = await entries.create(entryManifest('crlf', { addPlaintextHeaders: { 'X-Team': 'blue\r\nX-Injected: 1' } }), {
+      dryRun: true,
+    });
     expect(outcome).toMatchObject({ admitted: false, status: 403 });
     expect(outcome.admitted ? '' : outcome.message).toContain('spec.headerForward.addPlaintextHeaders["X-Team"]');
   });
 
   it('rejects a Secret value with a trailing newline, saying how to fix it and never quoting the value', async () => {
     await createSecret(NS.enforce, 'echoed', { token: `${SENTINEL}\n` });
-    const outcome = await entries.create(entryManifest('echoed', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'echoed', 'token')] }), { dryRun: true });
-    expect(outcome.admitted ? '' : outcome.message).toContain('spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key: the value of key "token" of Secret "echoed" ends with a trailing newline');
+    const outcome = await entries.create(
+      entryManifest('echoed', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'echoed', 'token')] }),
+      { dryRun: true },
+    );
+    expect(outcome.admitted ? '' : outcome.message).toContain(
+      'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key: the value of key "token" of Secret "echoed" ends with a trailing newline',
+    );
     expect(outcome.admitted ? '' : outcome.message).toContain('echo -n');
     expect(JSON.stringify(outcome)).not.toContain(SENTINEL);
   });
 
   it('rejects secret headers whose env var names collide after normalisation', async () => {
     const outcome = await entries.create(
-      entryManifest('collide', { addHeadersFromSecret: [secretHeader('X-Api.Key', 'upstream-key', 'key'), secretHeader('X-Api-Key', 'upstream-key', 'key')] }),
+      entryManifest('collide', {
+        addHeadersFromSecret: [secretHeader('X-Api.Key', 'upstream-key', 'key'), secretHeader('X-Api-Key', 'upstream-key', 'key')],
+      }),
       { dryRun: true },
     );
-    expect(outcome.admitted ? '' : outcome.message).toMatch(/spec\.headerForward\.addHeadersFromSecret\[1\]\.headerName: header "X-Api-Key" and "X-Api\.Key" .* map to the same env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_COLLIDE/);
+    expect(outcome.admitted ? '' : outcome.message).toMatch(
+      /spec\.headerForward\.addHeadersFromSecret\[1\]\.headerName: header "X-Api-Key" and "X-Api\.Key" .* map to the same env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_COLLIDE/,
+    );
   });
 
   it('rejects an entry whose secret header env var another entry of its group already uses (names differing only in "-" vs ".")', async () => {
     // "missing-secrets" (admitted above) forwards X-Api-Key from a Secret; "missing.secrets" would get the same env var.
     const twin = entryManifest('missing.secrets', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'upstream-key', 'key')] });
     await expect
-      .poll(async () => {
-        const outcome = await entries.create(twin, { dryRun: true });
-        return outcome.admitted ? 'admitted' : outcome.message;
-      }, { timeout: 10_000, interval: 300 })
+      .poll(
+        async () => {
+          const outcome = await entries.create(twin, { dryRun: true });
+          return outcome.admitted ? 'admitted' : outcome.message;
+        },
+        { timeout: 10_000, interval: 300 },
+      )
       .toContain(
         'spec.headerForward.addHeadersFromSecret[0].headerName: header "X-Api-Key" gets env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_MISSING_SECRETS, which MCPServerEntry "missing-secrets" (header "X-Api-Key", same group',
       );
@@ -133,9 +169,14 @@ describe('enforce mode, through the real API server', () => {
     expect(alpha.admitted ? '' : alpha.message).toBe(beta.admitted ? 'admitted' : beta.message);
     expect(alpha.warnings.join('\n')).toContain('v1alpha1 is deprecated');
 
-    const admitted = await entries.create(entryManifest('versions-good', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'upstream-key', 'key')] }, 'v1alpha1'));
+    const admitted = await entries.create(
+      entryManifest('versions-good', { addHeadersFromSecret: [secretHeader('X-Api-Key', 'upstream-key', 'key')] }, 'v1alpha1'),
+    );
     expect(admitted).toMatchObject({ admitted: true, object: { apiVersion: `${TOOLHIVE_GROUP}/v1alpha1` } });
-    expect(await entries.get('versions-good', 'v1beta1')).toMatchObject({ apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, metadata: { name: 'versions-good' } });
+    expect(await entries.get('versions-good', 'v1beta1')).toMatchObject({
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      metadata: { name: 'versions-good' },
+    });
   });
 });
 
@@ -146,7 +187,9 @@ describe('modes from the namespace label', () => {
     const outcome = await entriesApi(cluster.admin, NS.warn).create(missing('warned'));
     expect(outcome.admitted).toBe(true);
     expect(outcome.warnings).toContainEqual(
-      expect.stringContaining(`spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: Secret "not-there" not found in namespace "${NS.warn}"`),
+      expect.stringContaining(
+        `spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: Secret "not-there" not found in namespace "${NS.warn}"`,
+      ),
     );
     expect(outcome.warnings.join('\n')).toContain('[would be denied in enforce mode]');
   });
@@ -155,7 +198,9 @@ describe('modes from the namespace label', () => {
     const result = await kubectl(cluster.info, ['apply', '-n', NS.warn, '-f', '-'], { input: stringify(missing('warned-kubectl')) });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('mcpserverentry.toolhive.stacklok.dev/warned-kubectl created');
-    expect(result.stderr).toMatch(/^Warning: spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "not-there" not found/m);
+    expect(result.stderr).toMatch(
+      /^Warning: spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "not-there" not found/m,
+    );
   });
 
   it('audit: admits a violating entry silently and logs it', async () => {
@@ -200,7 +245,9 @@ describe('when the webhook is down (failurePolicy Fail)', () => {
     const rejected = await entries.create(good);
     expect(rejected).toMatchObject({ admitted: false, status: 500 });
     expect(rejected.admitted ? '' : rejected.message).toContain(`failed calling webhook "${VALIDATING_WEBHOOK_NAME}"`);
-    expect(await entriesApi(cluster.admin, NS.other).create(entryManifest('during-outage', undefined), { dryRun: true })).toMatchObject({ admitted: false });
+    expect(await entriesApi(cluster.admin, NS.other).create(entryManifest('during-outage', undefined), { dryRun: true })).toMatchObject({
+      admitted: false,
+    });
 
     await core.createNamespacedConfigMap({ namespace: NS.enforce, body: { metadata: { name: 'unaffected' }, data: { a: 'b' } } });
     await core.createNamespacedConfigMap({ namespace: NS.other, body: { metadata: { name: 'unaffected' }, data: { a: 'b' } } });

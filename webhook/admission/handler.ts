@@ -18,7 +18,10 @@ export function mountAdmissionRoute(app: FastifyInstance, route: AdmissionRoute,
   app.post(route.path, async (request, reply) => {
     const refused = deps.refuse?.(request.raw.socket as TLSSocket);
     if (refused !== undefined) {
-      deps.logger.warn({ route: route.name, remote: request.ip, reason: refused }, 'refused an AdmissionReview from an unauthenticated client');
+      deps.logger.warn(
+        { route: route.name, remote: request.ip, reason: refused },
+        'refused an AdmissionReview from an unauthenticated client',
+      );
       return reply.code(401).send({ error: refused });
     }
     const parsed = parseAdmissionReview(request.body);
@@ -39,7 +42,13 @@ export function mountAdmissionRoute(app: FastifyInstance, route: AdmissionRoute,
     const verdict = await reviewFailingClosed(route, admission, logger);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     deps.metrics.observe(
-      { route: route.name, operation: admission.operation, allowed: verdict.allowed, mode: verdict.mode, warnings: verdict.warnings?.length ?? 0 },
+      {
+        route: route.name,
+        operation: admission.operation,
+        allowed: verdict.allowed,
+        mode: verdict.mode,
+        warnings: verdict.warnings?.length ?? 0,
+      },
       seconds,
     );
     logger.info(

@@ -8,7 +8,9 @@ describe('jsonDeeperThan', () => {
   });
 
   it(`passes a realistic AdmissionReview and stops a 500,000-level one at level ${MAX_JSON_DEPTH + 1}`, () => {
-    const review = JSON.stringify({ request: { object: { spec: { containers: [{ env: [{ valueFrom: { secretKeyRef: { name: 'x' } } }] }] } } } });
+    const review = JSON.stringify({
+      request: { object: { spec: { containers: [{ env: [{ valueFrom: { secretKeyRef: { name: 'x' } } }] }] } } },
+    });
     expect(jsonDeeperThan(review, MAX_JSON_DEPTH)).toBe(false);
     expect(jsonDeeperThan(`${'['.repeat(500_000)}${']'.repeat(500_000)}`, MAX_JSON_DEPTH)).toBe(true);
   });

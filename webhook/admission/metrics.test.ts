@@ -20,6 +20,8 @@ describe('admission metrics', () => {
     createAdmissionMetrics(registry).observe({ route: 'validate-secrets', operation: 'DELETE', allowed: false, mode: 'enforce' }, 0.002);
     const text = await registry.metrics();
     expect(text).toContain(`${ADMISSION_REVIEWS_METRIC}{route="validate-secrets",operation="DELETE",outcome="denied",mode="enforce"} 2`);
-    expect(text).toContain('mcp_header_forward_admission_review_duration_seconds_count{route="validate-secrets",operation="DELETE",allowed="false",mode="enforce"} 2');
+    expect(text).toContain(
+      'mcp_header_forward_admission_review_duration_seconds_count{route="validate-secrets",operation="DELETE",allowed="false",mode="enforce"} 2',
+    );
   });
 });

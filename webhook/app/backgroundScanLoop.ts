@@ -23,7 +23,9 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
   leadership.onChange((leading) => {
     if (!leading || scan === undefined || !toolhive.synced()) return;
     // A pass already running decided its Events before the Lease was won: run a fresh one after it.
-    scan.rescan().catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
+    scan
+      .rescan()
+      .catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
   });
   base.info({ intervalMs: scanConfig.intervalMs, secretGetsPerSecond: perSecond }, 'background scan on');
   return {

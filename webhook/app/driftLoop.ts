@@ -27,14 +27,21 @@ export function driftLoop(drift: DriftConfig, config: WebhookConfig, clients: Cl
     dryRun: drift.dryRun,
     evictionsPerMinute: drift.evictionsPerMinute,
     replacementTimeoutMs: REPLACEMENT_TIMEOUT_MS,
-    emit: (event) => record({ type: 'Warning', reason: event.reason, message: event.message, regarding: { kind: 'Pod', apiVersion: 'v1', ...event.pod } }),
+    emit: (event) =>
+      record({ type: 'Warning', reason: event.reason, message: event.message, regarding: { kind: 'Pod', apiVersion: 'v1', ...event.pod } }),
     metrics: createDriftMetrics(clients.registry),
     logger,
     // A pass that outlives the Lease acts no further.
     leading: () => clients.leadership.isLeader(),
   });
   logger.info(
-    { intervalMs: drift.intervalMs, remediate: drift.remediate, followSecrets: drift.followSecrets, dryRun: drift.dryRun, leaderElection: config.leaderElection !== false },
+    {
+      intervalMs: drift.intervalMs,
+      remediate: drift.remediate,
+      followSecrets: drift.followSecrets,
+      dryRun: drift.dryRun,
+      leaderElection: config.leaderElection !== false,
+    },
     'drift check on',
   );
   let timer: NodeJS.Timeout | undefined;
@@ -47,7 +54,9 @@ export function driftLoop(drift: DriftConfig, config: WebhookConfig, clients: Cl
         if (running !== undefined) return;
         running = controller
           .pass()
-          .catch((error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drift check pass failed'))
+          .catch((error: unknown) =>
+            logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'drift check pass failed'),
+          )
           .finally(() => (running = undefined));
       }, drift.intervalMs);
     },

@@ -20,7 +20,11 @@ export interface Endpoints {
 export function admissionEndpoints(config: WebhookConfig, clients: Clients, logger: Logger): Endpoints {
   const references = secretReferences(clients);
   return {
-    routes: [validateEndpoint(config, clients, logger), mutateEndpoint(config, clients, logger), secretGuardEndpoint(config, clients, references.index)],
+    routes: [
+      validateEndpoint(config, clients, logger),
+      mutateEndpoint(config, clients, logger),
+      secretGuardEndpoint(config, clients, references.index),
+    ],
     stop: references.stop,
   };
 }
@@ -29,8 +33,15 @@ export function admissionEndpoints(config: WebhookConfig, clients: Clients, logg
 function validateEndpoint(config: WebhookConfig, clients: Clients, logger: Logger): AdmissionRoute {
   const { validate } = config;
   logger.info(
-    { authorizeSecretRefs: validate.authorizeSecretRefs, missingSecret: validate.missingSecret, requireHostBinding: validate.requireHostBinding, accessReviewCacheTtlMs: validate.accessReviewCacheTtlMs },
-    validate.authorizeSecretRefs ? 'Secret references: authors must be able to read them' : 'Secret references: author check OFF (--authorize-secret-refs=false)',
+    {
+      authorizeSecretRefs: validate.authorizeSecretRefs,
+      missingSecret: validate.missingSecret,
+      requireHostBinding: validate.requireHostBinding,
+      accessReviewCacheTtlMs: validate.accessReviewCacheTtlMs,
+    },
+    validate.authorizeSecretRefs
+      ? 'Secret references: authors must be able to read them'
+      : 'Secret references: author check OFF (--authorize-secret-refs=false)',
   );
   const canReadSecret = validate.authorizeSecretRefs
     ? createSecretReadCheck({

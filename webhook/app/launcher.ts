@@ -43,7 +43,13 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `https://${host}:${address.port}`;
     logger.info(
-      { url, routes: endpoints.routes.map((r) => r.path), loops: runnables.map((r) => r.name), mode: config.mode, secretLookupTimeoutMs: config.secretLookupTimeoutMs },
+      {
+        url,
+        routes: endpoints.routes.map((r) => r.path),
+        loops: runnables.map((r) => r.name),
+        mode: config.mode,
+        secretLookupTimeoutMs: config.secretLookupTimeoutMs,
+      },
       `webhook listening on ${url}`,
     );
     return { server, url, stop };

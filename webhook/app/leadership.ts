@@ -22,8 +22,17 @@ export interface Leadership {
   stop(): Promise<void>;
 }
 
-export function startLeadership(config: LeaderElectionConfig | false, kubeConfig: KubeConfig, registry: Registry, base: Logger): Leadership {
-  const gauge = new Gauge({ name: LEADER_METRIC, help: '1 while this replica holds the Lease (drift check and background-scan Events run here), or leader election is off', registers: [registry] });
+export function startLeadership(
+  config: LeaderElectionConfig | false,
+  kubeConfig: KubeConfig,
+  registry: Registry,
+  base: Logger,
+): Leadership {
+  const gauge = new Gauge({
+    name: LEADER_METRIC,
+    help: '1 while this replica holds the Lease (drift check and background-scan Events run here), or leader election is off',
+    registers: [registry],
+  });
   const listeners: ((leading: boolean) => void)[] = [];
   const onChange = (listener: (leading: boolean) => void): void => void listeners.push(listener);
   if (config === false) {

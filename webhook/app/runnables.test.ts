@@ -67,7 +67,14 @@ describe('startRunnables', () => {
   it('logs a loop that fails to start and keeps the others', async () => {
     const events: string[] = [];
     const logs = captureLogs('info');
-    const broken: Runnable = { name: 'broken', leaderOnly: false, start: () => { throw new Error('no informer'); }, stop: async () => undefined };
+    const broken: Runnable = {
+      name: 'broken',
+      leaderOnly: false,
+      start: () => {
+        throw new Error('no informer');
+      },
+      stop: async () => undefined,
+    };
     const loops = startRunnables([broken, recorded('scan', false, events)], fakeLeadership(true), logs.logger);
     await settle();
     expect(events).toEqual(['scan start']);

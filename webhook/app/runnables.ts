@@ -33,7 +33,12 @@ export function startRunnables(runnables: readonly Runnable[], leadership: Leade
         await runnable.stop();
       }
     });
-    const logged = next.catch((error: unknown) => logger.error({ loop: runnable.name, error: error instanceof Error ? error.message : String(error) }, `${runnable.name}: ${run ? 'start' : 'stop'} failed`));
+    const logged = next.catch((error: unknown) =>
+      logger.error(
+        { loop: runnable.name, error: error instanceof Error ? error.message : String(error) },
+        `${runnable.name}: ${run ? 'start' : 'stop'} failed`,
+      ),
+    );
     transitions.set(runnable, logged);
     return logged;
   };

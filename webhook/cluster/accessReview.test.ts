@@ -17,7 +17,12 @@ let server: Server;
 let handshakes = 0;
 let kubeConfig: KubeConfig;
 
-const alice: Requester = { username: 'alice', uid: 'u-1', groups: ['dev', 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] } };
+const alice: Requester = {
+  username: 'alice',
+  uid: 'u-1',
+  groups: ['dev', 'system:authenticated'],
+  extra: { 'authentication.kubernetes.io/credential-id': ['X509SHA256=ab'] },
+};
 
 function handle(req: IncomingMessage, res: ServerResponse): void {
   let body = '';
@@ -32,7 +37,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     const a = answer(review.spec);
     if (a.code === 'hang') return;
     if ('message' in a) {
-      res.writeHead(a.code, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: a.code, message: a.message }));
+      res
+        .writeHead(a.code, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ kind: 'Status', code: a.code, message: a.message }));
       return;
     }
     res
@@ -49,7 +56,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: 'fake', server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caData: Buffer.from(ca.certPem).toString('base64'), skipTLSVerify: false }],
+    clusters: [
+      {
+        name: 'fake',
+        server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        caData: Buffer.from(ca.certPem).toString('base64'),
+        skipTLSVerify: false,
+      },
+    ],
     users: [{ name: 'webhook', token: 'test-token' }],
     contexts: [{ name: 'fake', cluster: 'fake', user: 'webhook' }],
     currentContext: 'fake',
@@ -130,7 +144,12 @@ describe('createSecretReadCheck (SubjectAccessReview)', () => {
     answer = () => ({ code: 500, message: 'boom' });
     await check(alice, 'team-a', 'broken');
     const metric = await registry.getSingleMetric(ACCESS_REVIEWS_METRIC)!.get();
-    expect(Object.fromEntries(metric.values.map((v) => [v.labels.outcome, v.value]))).toEqual({ allowed: 1, cached: 1, denied: 1, error: 1 });
+    expect(Object.fromEntries(metric.values.map((v) => [v.labels.outcome, v.value]))).toEqual({
+      allowed: 1,
+      cached: 1,
+      denied: 1,
+      error: 1,
+    });
   });
 
   it('turns an API error into a reason that says the review failed and why', async () => {
@@ -144,6 +163,8 @@ describe('createSecretReadCheck (SubjectAccessReview)', () => {
   it('gives up after the timeout', async () => {
     answer = () => ({ code: 'hang' });
     const check = createSecretReadCheck({ kubeConfig, timeoutMs: 100 });
-    expect(await check(alice, 'team-a', 's')).toEqual({ error: 'the SubjectAccessReview failed: no answer from the API server within 100 ms' });
+    expect(await check(alice, 'team-a', 's')).toEqual({
+      error: 'the SubjectAccessReview failed: no answer from the API server within 100 ms',
+    });
   });
 });

@@ -93,7 +93,8 @@ function reviewSender(options: AccessReviewOptions): (body: V1SubjectAccessRevie
         return { error: reasonOf(transportFailure(error, isTimeout(error), options.timeoutMs)) };
       }
       if (answer.statusCode === 404) return { error: NOT_SERVED };
-      if (answer.statusCode < 200 || answer.statusCode > 202) return { error: reasonOf(statusFailure(answer.statusCode, answer.statusCode === 401 ? undefined : answer.body)) };
+      if (answer.statusCode < 200 || answer.statusCode > 202)
+        return { error: reasonOf(statusFailure(answer.statusCode, answer.statusCode === 401 ? undefined : answer.body)) };
       try {
         return JSON.parse(answer.body) as V1SubjectAccessReview;
       } catch {

@@ -68,7 +68,13 @@ export function createApiRequest(options: ApiRequestOptions): ApiRequest | undef
       const answer =
         body === undefined
           ? await request(url, { method: 'GET', headers, dispatcher, signal })
-          : await request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher, signal });
+          : await request(url, {
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+              dispatcher,
+              signal,
+            });
       return { statusCode: answer.statusCode, body: await answer.body.text() };
     } catch (error: unknown) {
       throw signal.aborted ? new ApiTimeout(options.timeoutMs) : error;

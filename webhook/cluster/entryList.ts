@@ -18,10 +18,16 @@ export async function listToolhive(kubeConfig: KubeConfig, plural: string, names
   const items: unknown[] = [];
   let next: string | undefined;
   do {
-    const page = { group: TOOLHIVE_GROUP, version: REPORT_ENTRY_VERSION, plural, limit: PAGE_SIZE, ...(next !== undefined ? { _continue: next } : {}) };
-    const list = (namespace === undefined
-      ? await api.listClusterCustomObject(page)
-      : await api.listNamespacedCustomObject({ ...page, namespace })) as { items?: unknown[]; metadata?: { _continue?: string; continue?: string } };
+    const page = {
+      group: TOOLHIVE_GROUP,
+      version: REPORT_ENTRY_VERSION,
+      plural,
+      limit: PAGE_SIZE,
+      ...(next !== undefined ? { _continue: next } : {}),
+    };
+    const list = (
+      namespace === undefined ? await api.listClusterCustomObject(page) : await api.listNamespacedCustomObject({ ...page, namespace })
+    ) as { items?: unknown[]; metadata?: { _continue?: string; continue?: string } };
     items.push(...(list.items ?? []));
     next = list.metadata?._continue ?? list.metadata?.continue;
     if (next === '') next = undefined;

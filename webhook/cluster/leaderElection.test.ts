@@ -1,7 +1,15 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createElector, LeaseConflict, systemClock, validateTiming, type Clock, type ElectionConfig, type LeaseApi } from './leaderElection.js';
+import {
+  createElector,
+  LeaseConflict,
+  systemClock,
+  validateTiming,
+  type Clock,
+  type ElectionConfig,
+  type LeaseApi,
+} from './leaderElection.js';
 
 // An in-memory Lease with the API server's optimistic concurrency (resourceVersion), and a clock moved by hand.
 
@@ -11,7 +19,8 @@ class Store {
   failing = false;
   api(): LeaseApi {
     return {
-      get: () => (this.failing ? Promise.reject(new Error('connection refused')) : Promise.resolve(this.lease && structuredClone(this.lease))),
+      get: () =>
+        this.failing ? Promise.reject(new Error('connection refused')) : Promise.resolve(this.lease && structuredClone(this.lease)),
       create: (lease) => {
         if (this.failing) return Promise.reject(new Error('connection refused'));
         if (this.lease) return Promise.reject(new LeaseConflict('exists'));
@@ -35,7 +44,14 @@ function manualClock(): Clock & { advance(ms: number): void } {
   return { now: () => t, sleep: () => Promise.resolve(), advance: (ms) => (t += ms) };
 }
 
-const config = (identity: string): ElectionConfig => ({ namespace: 'mcp-system', name: 'mcp-header-forward', identity, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
+const config = (identity: string): ElectionConfig => ({
+  namespace: 'mcp-system',
+  name: 'mcp-header-forward',
+  identity,
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+});
 
 describe('Lease leader election', () => {
   it('the first candidate creates the Lease and leads; the second waits', async () => {
@@ -85,7 +101,11 @@ describe('Lease leader election', () => {
     const stopped: string[] = [];
     const a = createElector(config('a'), store.api(), clock, { onStoppedLeading: () => stopped.push('a') });
     await a.tick();
-    store.lease = { ...store.lease!, spec: { ...store.lease!.spec, holderIdentity: 'b' }, metadata: { ...store.lease!.metadata, resourceVersion: '99' } };
+    store.lease = {
+      ...store.lease!,
+      spec: { ...store.lease!.spec, holderIdentity: 'b' },
+      metadata: { ...store.lease!.metadata, resourceVersion: '99' },
+    };
     expect(await a.tick()).toBe(false);
     expect(stopped).toEqual(['a']);
   });
@@ -95,7 +115,10 @@ describe('Lease leader election', () => {
     const clock = manualClock();
     const errors: number[] = [];
     const recovered: number[] = [];
-    const a = createElector(config('a'), store.api(), clock, { onError: (_e, consecutive) => errors.push(consecutive), onRecovered: (n) => recovered.push(n) });
+    const a = createElector(config('a'), store.api(), clock, {
+      onError: (_e, consecutive) => errors.push(consecutive),
+      onRecovered: (n) => recovered.push(n),
+    });
     await a.tick();
     store.failing = true;
     clock.advance(9_999);

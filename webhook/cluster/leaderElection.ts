@@ -45,8 +45,14 @@ export const DEFAULT_TIMING = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000
 
 /** client-go's checks: leaseDuration > renewDeadline > retryPeriod (with jitter room) keeps two leaders apart. */
 export function validateTiming(t: Pick<ElectionConfig, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'>): void {
-  if (t.leaseDurationMs <= t.renewDeadlineMs) throw new Error(`leader election: lease duration (${t.leaseDurationMs} ms) must be greater than the renew deadline (${t.renewDeadlineMs} ms)`);
-  if (t.renewDeadlineMs <= 1.2 * t.retryPeriodMs) throw new Error(`leader election: renew deadline (${t.renewDeadlineMs} ms) must be greater than 1.2 x retry period (${t.retryPeriodMs} ms)`);
+  if (t.leaseDurationMs <= t.renewDeadlineMs)
+    throw new Error(
+      `leader election: lease duration (${t.leaseDurationMs} ms) must be greater than the renew deadline (${t.renewDeadlineMs} ms)`,
+    );
+  if (t.renewDeadlineMs <= 1.2 * t.retryPeriodMs)
+    throw new Error(
+      `leader election: renew deadline (${t.renewDeadlineMs} ms) must be greater than 1.2 x retry period (${t.retryPeriodMs} ms)`,
+    );
 }
 
 export interface Elector {
@@ -87,7 +93,11 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: config.name, namespace: config.namespace, ...(previous?.metadata?.resourceVersion ? { resourceVersion: previous.metadata.resourceVersion } : {}) },
+      metadata: {
+        name: config.name,
+        namespace: config.namespace,
+        ...(previous?.metadata?.resourceVersion ? { resourceVersion: previous.metadata.resourceVersion } : {}),
+      },
       spec: {
         holderIdentity: config.identity,
         leaseDurationSeconds: Math.ceil(config.leaseDurationMs / 1000),
@@ -149,7 +159,10 @@ export function createElector(config: ElectionConfig, api: LeaseApi, clock: Cloc
         const current = await api.get();
         if (current?.spec?.holderIdentity !== config.identity) return;
         const now = clock.now();
-        await api.replace({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(now) } });
+        await api.replace({
+          ...current,
+          spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(now) },
+        });
       } catch (error: unknown) {
         hooks.onError?.(error, 1);
       }

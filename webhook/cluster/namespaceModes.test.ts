@@ -23,7 +23,9 @@ describe('namespace informer', () => {
     await expect.poll(() => informer!.synced(), { timeout: 5_000 }).toBe(true);
     expect(informer.label('team-a', MODE_LABEL)).toBe('audit');
     expect(logs.lines.filter((l) => l.includes('namespace informer failed'))).toHaveLength(2);
-    expect(api.requests.filter((r) => r.startsWith('GET /api/v1/namespaces?') || r === 'GET /api/v1/namespaces').length).toBeGreaterThanOrEqual(3);
+    expect(
+      api.requests.filter((r) => r.startsWith('GET /api/v1/namespaces?') || r === 'GET /api/v1/namespaces').length,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('answers undefined for a namespace it has never seen', async () => {

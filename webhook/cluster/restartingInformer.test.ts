@@ -53,7 +53,10 @@ describe('startRestartingInformer', () => {
     vi.useRealTimers();
   });
 
-  function start(list: () => Promise<KubernetesListObject<V1ConfigMap>>, extra: { onAdd?: (o: V1ConfigMap) => void } = {}): RestartingInformer<V1ConfigMap> {
+  function start(
+    list: () => Promise<KubernetesListObject<V1ConfigMap>>,
+    extra: { onAdd?: (o: V1ConfigMap) => void } = {},
+  ): RestartingInformer<V1ConfigMap> {
     running = startRestartingInformer<V1ConfigMap>({
       kubeConfig: new KubeConfig(),
       path: '/api/v1/configmaps',

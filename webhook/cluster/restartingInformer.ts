@@ -1,4 +1,12 @@
-import { ListWatch, Watch, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  ListWatch,
+  Watch,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
 // client-node's ListWatch re-lists on 410 but stops for good on any other list or watch error. This wraps it
@@ -47,14 +55,19 @@ export function startRestartingInformer<T extends KubernetesObject>(options: Res
   let startedAt = Date.now();
 
   // Same construction as client-node's makeInformer (autoStart off), with the watch transport injectable.
-  const informer = new ListWatch<T>(options.path, options.watch ?? new Watch(options.kubeConfig), async () => {
-    const list = await options.list();
-    // Stopped while listing: fail this round so ListWatch does not open a watch nobody will close.
-    if (stopped) throw new Error(`informer on ${options.path} stopped while listing`);
-    listed = true;
-    delay = firstDelay;
-    return list;
-  }, false);
+  const informer = new ListWatch<T>(
+    options.path,
+    options.watch ?? new Watch(options.kubeConfig),
+    async () => {
+      const list = await options.list();
+      // Stopped while listing: fail this round so ListWatch does not open a watch nobody will close.
+      if (stopped) throw new Error(`informer on ${options.path} stopped while listing`);
+      listed = true;
+      delay = firstDelay;
+      return list;
+    },
+    false,
+  );
   for (const verb of ['add', 'update', 'delete'] as const) {
     const handler = options.handlers?.[verb];
     if (handler) informer.on(verb, handler);

@@ -29,8 +29,16 @@ describe('Secret GETs', () => {
   // Generous deadlines for the answers (a loaded CI box), a short one against the slow server.
   it.each([
     [{ kind: 'status', code: 404, message: 'secrets "s" not found' } as const, 5_000, { status: 'not-found' }],
-    [{ kind: 'status', code: 401, message: 'Unauthorized' } as const, 5_000, { status: 'error', reason: 'the API server answered HTTP 401' }],
-    [{ kind: 'status', code: 429, message: 'too many requests' } as const, 5_000, { status: 'error', reason: 'the API server answered HTTP 429: too many requests' }],
+    [
+      { kind: 'status', code: 401, message: 'Unauthorized' } as const,
+      5_000,
+      { status: 'error', reason: 'the API server answered HTTP 401' },
+    ],
+    [
+      { kind: 'status', code: 429, message: 'too many requests' } as const,
+      5_000,
+      { status: 'error', reason: 'the API server answered HTTP 429: too many requests' },
+    ],
     [{ kind: 'slow', delayMs: 10_000 } as const, 100, { status: 'error', reason: 'no answer from the API server within 100 ms' }],
   ])('maps %j', async (behaviour, timeoutMs, expected) => {
     api.setSecret('ns', 'x', behaviour);

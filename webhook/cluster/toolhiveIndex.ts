@@ -1,9 +1,4 @@
-import {
-  mcpServerEntrySchema,
-  virtualMcpServerSchema,
-  type MCPServerEntry,
-  type VirtualMCPServer,
-} from '../../contract/toolhive.js';
+import { mcpServerEntrySchema, virtualMcpServerSchema, type MCPServerEntry, type VirtualMCPServer } from '../../contract/toolhive.js';
 
 // A plain in-memory index of VirtualMCPServers and MCPServerEntries by namespace, fed by the informers'
 // add/update/delete events: the injector answers from it without an API call per pod.
@@ -101,7 +96,9 @@ function nameOf(raw: unknown): { namespace: string; name: string } {
 }
 
 function parse<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
   raw: unknown,
   kind: string,
 ): Parsed<T> {
@@ -109,5 +106,8 @@ function parse<T>(
   if (result.success) return { ok: true, object: result.data };
   const { namespace, name } = nameOf(raw);
   const issue = result.error.issues[0];
-  return { ok: false, problem: `${kind} ${namespace}/${name}: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unreadable'}` };
+  return {
+    ok: false,
+    problem: `${kind} ${namespace}/${name}: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unreadable'}`,
+  };
 }

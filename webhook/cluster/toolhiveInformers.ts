@@ -40,7 +40,10 @@ interface Feed {
 
 function metadataOf(raw: unknown): { namespace: string; name: string } {
   const metadata = (raw as { metadata?: { namespace?: unknown; name?: unknown } } | undefined)?.metadata;
-  return { namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '', name: typeof metadata?.name === 'string' ? metadata.name : '' };
+  return {
+    namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : '',
+    name: typeof metadata?.name === 'string' ? metadata.name : '',
+  };
 }
 
 export function startToolhiveInformers(options: ToolhiveInformerOptions): ToolhiveInformers {
@@ -94,13 +97,18 @@ function watch(feed: Feed, options: ToolhiveInformerOptions): { listed(): boolea
   const logger = options.logger.child({ informer: `${feed.plural}.${TOOLHIVE_GROUP}/${version}` });
   const upsert = (object: KubernetesObject): void => {
     const result = feed.upsert(object);
-    if (!result.ok) logger.warn({ problem: result.problem }, 'object left out of the injector index: it does not match the contract schema');
+    if (!result.ok)
+      logger.warn({ problem: result.problem }, 'object left out of the injector index: it does not match the contract schema');
   };
   return startRestartingInformer<KubernetesObject>({
     kubeConfig: options.kubeConfig,
     path: `/apis/${TOOLHIVE_GROUP}/${version}/${feed.plural}`,
     list: async () =>
-      (await api.listClusterCustomObject({ group: TOOLHIVE_GROUP, version, plural: feed.plural })) as KubernetesListObject<KubernetesObject>,
+      (await api.listClusterCustomObject({
+        group: TOOLHIVE_GROUP,
+        version,
+        plural: feed.plural,
+      })) as KubernetesListObject<KubernetesObject>,
     logger,
     failureMessage: 'informer failed; injection uses the cached objects until it recovers',
     handlers: { add: upsert, update: upsert, delete: (object) => feed.remove(object) },

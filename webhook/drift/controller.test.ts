@@ -20,12 +20,40 @@ const injected = injectPod(structuredClone(fx.pod), { ...ctx, secretBindings: ne
 function ownedPod(name: string, from: V1Pod = fx.pod): V1Pod {
   const pod = structuredClone(from);
   // As a kubelet reports it: the sidecar (when there is one) running since 10:00:00.
-  pod.status = { initContainerStatuses: [{ name: 'header-forward-proxy', image: 'i', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date('2026-11-27T10:00:00Z') } } }] };
-  pod.metadata = { ...pod.metadata, name, creationTimestamp: new Date('2026-11-27T10:00:00Z'), namespace: TEST_NAMESPACE, uid: `uid-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }] };
+  pod.status = {
+    initContainerStatuses: [
+      {
+        name: 'header-forward-proxy',
+        image: 'i',
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date('2026-11-27T10:00:00Z') } },
+      },
+    ],
+  };
+  pod.metadata = {
+    ...pod.metadata,
+    name,
+    creationTimestamp: new Date('2026-11-27T10:00:00Z'),
+    namespace: TEST_NAMESPACE,
+    uid: `uid-${name}`,
+    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-1', controller: true }],
+  };
   return pod;
 }
 
-function setup(dryRun: boolean, options: { pods?: V1Pod[]; getSecret?: GetSecret; followSecrets?: boolean; now?: () => number; list?: () => Promise<V1Pod[]>; leading?: () => boolean } = {}) {
+function setup(
+  dryRun: boolean,
+  options: {
+    pods?: V1Pod[];
+    getSecret?: GetSecret;
+    followSecrets?: boolean;
+    now?: () => number;
+    list?: () => Promise<V1Pod[]>;
+    leading?: () => boolean;
+  } = {},
+) {
   const evicted: string[] = [];
   const events: PodEvent[] = [];
   const lines: string[] = [];
@@ -83,9 +111,23 @@ describe('drift controller', () => {
     let data = 'first-value';
     let resourceVersion = 1;
     const getSecret: GetSecret = (namespace, name) =>
-      Promise.resolve({ status: 'found', secret: secretFacts({ metadata: { name, namespace, resourceVersion: String(resourceVersion) }, data: { token: Buffer.from(data).toString('base64') } }, namespace) });
+      Promise.resolve({
+        status: 'found',
+        secret: secretFacts(
+          {
+            metadata: { name, namespace, resourceVersion: String(resourceVersion) },
+            data: { token: Buffer.from(data).toString('base64') },
+          },
+          namespace,
+        ),
+      });
     const clock = { now: Date.parse('2026-11-27T11:00:00Z') };
-    const { controller, evicted, events } = setup(false, { pods: [ownedPod('a', injected), ownedPod('b', injected)], getSecret, followSecrets: true, now: () => clock.now });
+    const { controller, evicted, events } = setup(false, {
+      pods: [ownedPod('a', injected), ownedPod('b', injected)],
+      getSecret,
+      followSecrets: true,
+      now: () => clock.now,
+    });
     await controller.pass();
     expect([...controller.findings().values()]).toEqual(['ok', 'ok']);
     resourceVersion = 2; // a label edit: same data
@@ -104,7 +146,13 @@ describe('drift controller', () => {
   it('without --follow-secrets a rotation is not a finding', async () => {
     let data = 'first-value';
     const getSecret: GetSecret = (namespace, name) =>
-      Promise.resolve({ status: 'found', secret: secretFacts({ metadata: { name, namespace, resourceVersion: data }, data: { token: Buffer.from(data).toString('base64') } }, namespace) });
+      Promise.resolve({
+        status: 'found',
+        secret: secretFacts(
+          { metadata: { name, namespace, resourceVersion: data }, data: { token: Buffer.from(data).toString('base64') } },
+          namespace,
+        ),
+      });
     const { controller, evicted } = setup(false, { pods: [ownedPod('a', injected)], getSecret });
     await controller.pass();
     data = 'rotated-value';

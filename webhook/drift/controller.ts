@@ -91,7 +91,10 @@ export function createDriftController(options: DriftOptions): DriftController {
   };
 
   const remediate = async (pods: RemediationPod[]): Promise<void> => {
-    const step = nextEviction(eviction, pods, now(), { perMinute: options.evictionsPerMinute, replacementTimeoutMs: options.replacementTimeoutMs });
+    const step = nextEviction(eviction, pods, now(), {
+      perMinute: options.evictionsPerMinute,
+      replacementTimeoutMs: options.replacementTimeoutMs,
+    });
     if (step.action === 'none') {
       eviction = { ...eviction, pending: undefined };
       return;
@@ -125,7 +128,10 @@ export function createDriftController(options: DriftOptions): DriftController {
       log.info({ pod: where }, 'remediation: eviction refused by a PodDisruptionBudget (429); retrying on a later pass');
       return;
     }
-    log.info({ pod: where, finding: pod.finding.finding, outcome }, 'remediation: evicted pod so its owner recreates it through the webhook');
+    log.info(
+      { pod: where, finding: pod.finding.finding, outcome },
+      'remediation: evicted pod so its owner recreates it through the webhook',
+    );
     eviction = {
       pending: { evicted: pod, ownerUid: pod.ownerUid!, ownerPodsBefore: step.ownerPodsBefore, at: now() },
       lastEvictionAt: now(),
@@ -149,7 +155,14 @@ export function createDriftController(options: DriftOptions): DriftController {
       await Promise.all(
         result.events.map((event) =>
           options.emit(event).catch((error: unknown) => {
-            log.warn({ pod: `${event.pod.namespace}/${event.pod.name}`, reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not record Event');
+            log.warn(
+              {
+                pod: `${event.pod.namespace}/${event.pod.name}`,
+                reason: event.reason,
+                error: error instanceof Error ? error.message : String(error),
+              },
+              'could not record Event',
+            );
           }),
         ),
       );

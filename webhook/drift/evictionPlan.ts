@@ -44,7 +44,10 @@ export function nextEviction(state: EvictionState, pods: readonly RemediationPod
   const { pending } = state;
   if (pending !== undefined && !replacementReady(pending, pods)) {
     if (now - pending.at >= config.replacementTimeoutMs) {
-      return { action: 'give-up-waiting', why: `no Ready replacement for ${pending.evicted.namespace}/${pending.evicted.name} after ${Math.round((now - pending.at) / 1000)} s` };
+      return {
+        action: 'give-up-waiting',
+        why: `no Ready replacement for ${pending.evicted.namespace}/${pending.evicted.name} after ${Math.round((now - pending.at) / 1000)} s`,
+      };
     }
     return { action: 'wait', why: `waiting for a Ready replacement of ${pending.evicted.namespace}/${pending.evicted.name}` };
   }

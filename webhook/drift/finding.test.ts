@@ -47,13 +47,18 @@ describe('podFinding', () => {
 
   it('a settings change (sidecar image) makes the pod stale too', () => {
     const pod = injected();
-    expect(podFinding(pod, ctxWith(fx.entries, { ...fx.settings, image: 'ghcr.io/example/mcp-header-forward:v0.2.0' })).finding).toBe('stale');
+    expect(podFinding(pod, ctxWith(fx.entries, { ...fx.settings, image: 'ghcr.io/example/mcp-header-forward:v0.2.0' })).finding).toBe(
+      'stale',
+    );
   });
 
   it('knows the --toolhive-forwarding mode: a pod sealed under one mode is stale or orphaned under another', () => {
     const op = loadFixture('toolhive-operator');
     const ctx = (mode: 'seal' | 'defer' | 'ignore') =>
-      contextFromObjects({ vmcps: op.vmcps, entries: op.entries }, { namespace: TEST_NAMESPACE, settings: { ...op.settings, toolhiveForwarding: mode } });
+      contextFromObjects(
+        { vmcps: op.vmcps, entries: op.entries },
+        { namespace: TEST_NAMESPACE, settings: { ...op.settings, toolhiveForwarding: mode } },
+      );
     const sealed = injectPod(op.pod, ctx('seal')).plan!.pod;
     expect(podFinding(sealed, ctx('seal')).finding).toBe('ok');
     expect(podFinding(sealed, ctx('ignore')).finding).toBe('stale');

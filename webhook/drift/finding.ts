@@ -40,7 +40,8 @@ export function podFinding(pod: V1Pod, ctx: InjectContext): PodFinding {
     return { finding: 'unplannable', message: `the injector cannot plan this pod: ${error.message}`, actualHash, desiredHash: '' };
   }
   if (!result.decision.inject) {
-    if (!present) return { finding: 'ok', message: `not injected, as wanted: ${result.decision.reasons[0]!.message}`, actualHash, desiredHash: '' };
+    if (!present)
+      return { finding: 'ok', message: `not injected, as wanted: ${result.decision.reasons[0]!.message}`, actualHash, desiredHash: '' };
     return {
       finding: 'orphaned',
       message: `pod runs the ${SIDECAR_CONTAINER_NAME} sidecar but would not get it now: ${result.decision.reasons.map((r) => r.message).join('; ')}`,
@@ -50,7 +51,12 @@ export function podFinding(pod: V1Pod, ctx: InjectContext): PodFinding {
   }
   const desiredHash = result.plan?.statusHash ?? '';
   if (!present) {
-    return { finding: 'missing', message: `pod has no ${SIDECAR_CONTAINER_NAME} sidecar but its entries forward headers (created while the webhook was not admitting it?)`, actualHash, desiredHash };
+    return {
+      finding: 'missing',
+      message: `pod has no ${SIDECAR_CONTAINER_NAME} sidecar but its entries forward headers (created while the webhook was not admitting it?)`,
+      actualHash,
+      desiredHash,
+    };
   }
   if (actualHash !== desiredHash) {
     return {

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { SIDECAR_CONTAINER_NAME } from '../../contract/labels.js';
 import { secretFacts } from '../validate/secretFacts.js';
 import type { SecretRevision } from '../validate/types.js';
-import { followSecret, possibleRotations, rotationFinding, sidecarSecretNames, sidecarStartedAt, type FollowedSecret } from './secretRotation.js';
+import {
+  followSecret,
+  possibleRotations,
+  rotationFinding,
+  sidecarSecretNames,
+  sidecarStartedAt,
+  type FollowedSecret,
+} from './secretRotation.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -13,7 +20,9 @@ function revision(value: string, resourceVersion: string, dataLastModified?: str
       metadata: {
         name: 's',
         resourceVersion,
-        ...(dataLastModified !== undefined ? { managedFields: [{ time: dataLastModified, fieldsV1: { 'f:data': { 'f:token': {} } } }] } : {}),
+        ...(dataLastModified !== undefined
+          ? { managedFields: [{ time: dataLastModified, fieldsV1: { 'f:data': { 'f:token': {} } } }] }
+          : {}),
       },
       data: { token: Buffer.from(value).toString('base64') },
     },
@@ -26,7 +35,10 @@ function pod(options: { created?: string; sidecarStarted?: string; sidecarWaitin
   const env = (options.secrets ?? ['token-a']).map((name, i) => ({ name: `E${i}`, valueFrom: { secretKeyRef: { name, key: 'k' } } }));
   return {
     metadata: { name: 'p', namespace: 'ns', creationTimestamp: new Date(options.created ?? '2026-11-27T10:00:00Z') },
-    spec: { initContainers: [{ name: SIDECAR_CONTAINER_NAME, env: [...env, { name: 'PLAIN', value: 'x' }] }], containers: [{ name: 'vmcp' }] },
+    spec: {
+      initContainers: [{ name: SIDECAR_CONTAINER_NAME, env: [...env, { name: 'PLAIN', value: 'x' }] }],
+      containers: [{ name: 'vmcp' }],
+    },
     status:
       options.sidecarStarted !== undefined || options.sidecarWaiting === true
         ? {
@@ -37,7 +49,10 @@ function pod(options: { created?: string; sidecarStarted?: string; sidecarWaitin
                 imageID: '',
                 ready: true,
                 restartCount: 0,
-                state: options.sidecarWaiting === true ? { waiting: { reason: 'CrashLoopBackOff' } } : { running: { startedAt: new Date(options.sidecarStarted!) } },
+                state:
+                  options.sidecarWaiting === true
+                    ? { waiting: { reason: 'CrashLoopBackOff' } }
+                    : { running: { startedAt: new Date(options.sidecarStarted!) } },
               },
             ],
           }
@@ -78,7 +93,7 @@ describe('secret revision facts', () => {
 });
 
 describe('followSecret', () => {
-  it('first sight is the baseline: no change claimed, the data manager\'s last write kept as a hint only', () => {
+  it("first sight is the baseline: no change claimed, the data manager's last write kept as a hint only", () => {
     const first = followSecret(undefined, revision('v', '1', '2026-11-27T10:00:05Z'), 0);
     expect(first.changedAt).toBeUndefined();
     expect(first.lastWrite).toBe(at('2026-11-27T10:00:05Z'));
@@ -114,7 +129,7 @@ describe('sidecar start and secrets', () => {
     expect(sidecarSecretNames(pod({ secrets: ['b', 'a', 'b'] }))).toEqual(['a', 'b']);
   });
 
-  it('start is the sidecar container\'s running start; unknown while it is not running or has no status (pending pod)', () => {
+  it("start is the sidecar container's running start; unknown while it is not running or has no status (pending pod)", () => {
     expect(sidecarStartedAt(pod({ sidecarStarted: '2026-11-27T10:30:00.400Z' }))).toBe(at('2026-11-27T10:30:00Z'));
     expect(sidecarStartedAt(pod({ created: '2026-11-27T10:00:00Z' }))).toBeUndefined();
     expect(sidecarStartedAt(pod({ sidecarWaiting: true }))).toBeUndefined();
@@ -122,8 +137,15 @@ describe('sidecar start and secrets', () => {
 });
 
 describe('rotationFinding', () => {
-  const followedAt = (iso: string | undefined): ((name: string) => FollowedSecret | undefined) => (name) =>
-    name === 'token-a' ? { revision: revision('v', '2'), ...(iso !== undefined ? { changedAt: at(iso), change: 'data changed (resourceVersion 1 -> 2)' } : {}) } : undefined;
+  const followedAt =
+    (iso: string | undefined): ((name: string) => FollowedSecret | undefined) =>
+    (name) =>
+      name === 'token-a'
+        ? {
+            revision: revision('v', '2'),
+            ...(iso !== undefined ? { changedAt: at(iso), change: 'data changed (resourceVersion 1 -> 2)' } : {}),
+          }
+        : undefined;
 
   it('stale when a read Secret changed after the sidecar started', () => {
     const finding = rotationFinding(pod({ sidecarStarted: '2026-11-27T10:00:00Z' }), followedAt('2026-11-27T10:00:01Z'), 'h1');
@@ -134,10 +156,18 @@ describe('rotationFinding', () => {
   });
 
   it('possible rotations: a data-manager write after the start with no data change seen is a warning, never a finding', () => {
-    const written = (lastWrite: string, changedAt?: string) => (name: string): FollowedSecret | undefined =>
-      name === 'token-a' ? { revision: revision('v', '2'), lastWrite: at(lastWrite), ...(changedAt !== undefined ? { changedAt: at(changedAt) } : {}) } : undefined;
+    const written =
+      (lastWrite: string, changedAt?: string) =>
+      (name: string): FollowedSecret | undefined =>
+        name === 'token-a'
+          ? { revision: revision('v', '2'), lastWrite: at(lastWrite), ...(changedAt !== undefined ? { changedAt: at(changedAt) } : {}) }
+          : undefined;
     const started = pod({ sidecarStarted: '2026-11-27T10:00:00Z' });
-    expect(possibleRotations(started, written('2026-11-27T11:00:00Z'))).toEqual([expect.stringContaining('Secret "token-a" was last written by the manager of its data at 2026-11-27T11:00:00Z, after the sidecar started at 2026-11-27T10:00:00Z')]);
+    expect(possibleRotations(started, written('2026-11-27T11:00:00Z'))).toEqual([
+      expect.stringContaining(
+        'Secret "token-a" was last written by the manager of its data at 2026-11-27T11:00:00Z, after the sidecar started at 2026-11-27T10:00:00Z',
+      ),
+    ]);
     expect(rotationFinding(started, written('2026-11-27T11:00:00Z'), 'h')).toBeUndefined();
     expect(possibleRotations(started, written('2026-11-27T09:00:00Z'))).toEqual([]);
     // A certain change already makes it stale: no second, vaguer line.

@@ -70,12 +70,18 @@ export function sidecarStartedAt(pod: V1Pod): number | undefined {
 }
 
 /** A stale finding when a Secret the sidecar reads changed (seen by its digest) after it started; else undefined. */
-export function rotationFinding(pod: V1Pod, followed: (name: string) => FollowedSecret | undefined, currentHash: string): PodFinding | undefined {
+export function rotationFinding(
+  pod: V1Pod,
+  followed: (name: string) => FollowedSecret | undefined,
+  currentHash: string,
+): PodFinding | undefined {
   const startedAt = sidecarStartedAt(pod);
   if (startedAt === undefined) return undefined;
   const changed = sidecarSecretNames(pod).flatMap((name) => {
     const secret = followed(name);
-    return secret?.changedAt !== undefined && secret.changedAt > startedAt ? [`Secret ${JSON.stringify(name)}: ${secret.change ?? 'data changed'}`] : [];
+    return secret?.changedAt !== undefined && secret.changedAt > startedAt
+      ? [`Secret ${JSON.stringify(name)}: ${secret.change ?? 'data changed'}`]
+      : [];
   });
   if (changed.length === 0) return undefined;
   return {

@@ -41,9 +41,17 @@ async function inject(lookups: Record<string, SecretLookup>, requireHostBinding 
     gets.push(`${namespace}/${name}`);
     return Promise.resolve(lookups[name] ?? { status: 'not-found' });
   };
-  const route = mutateRoute({ lookup: index, synced: () => true, settings: fixture.settings, hostBinding: { getSecret, requireHostBinding } });
+  const route = mutateRoute({
+    lookup: index,
+    synced: () => true,
+    settings: fixture.settings,
+    hostBinding: { getSecret, requireHostBinding },
+  });
   const verdict = await route.review(podCreate, { logger });
-  const pod = verdict.patch === undefined ? undefined : (fastJsonPatch.applyPatch(structuredClone(fixture.pod), verdict.patch, true, false).newDocument as V1Pod);
+  const pod =
+    verdict.patch === undefined
+      ? undefined
+      : (fastJsonPatch.applyPatch(structuredClone(fixture.pod), verdict.patch, true, false).newDocument as V1Pod);
   const raw = pod?.spec?.initContainers?.[0]?.env?.find((e) => e.name === ROUTES_ENV_VAR)?.value;
   return { verdict, gets, routes: raw === undefined ? [] : routeConfigSchema.parse(JSON.parse(raw)).routes };
 }
@@ -63,13 +71,21 @@ describe('POST /mutate with host binding', () => {
   });
 
   it('leaves out, with a warning, an entry whose Secret is bound elsewhere', async () => {
-    const { routes, verdict } = await inject({ 'github-token': found('github-token', { [ALLOWED_HOSTS_ANNOTATION]: '*.github.com' }), analytics: found('analytics', {}) });
+    const { routes, verdict } = await inject({
+      'github-token': found('github-token', { [ALLOWED_HOSTS_ANNOTATION]: '*.github.com' }),
+      analytics: found('analytics', {}),
+    });
     expect(routes.map((r) => r.entry)).toEqual(['tools/analytics']);
-    expect(verdict.warnings).toEqual([expect.stringMatching(/tools\/github skipped: spec\.remoteUrl host api\.githubcopilot\.com is not allowed/)]);
+    expect(verdict.warnings).toEqual([
+      expect.stringMatching(/tools\/github skipped: spec\.remoteUrl host api\.githubcopilot\.com is not allowed/),
+    ]);
   });
 
   it('with --require-host-binding leaves out entries whose Secrets are not annotated', async () => {
-    const { routes } = await inject({ 'github-token': found('github-token', { [ALLOWED_HOSTS_ANNOTATION]: 'api.githubcopilot.com' }), analytics: found('analytics', {}) }, true);
+    const { routes } = await inject(
+      { 'github-token': found('github-token', { [ALLOWED_HOSTS_ANNOTATION]: 'api.githubcopilot.com' }), analytics: found('analytics', {}) },
+      true,
+    );
     expect(routes.map((r) => r.entry)).toEqual(['tools/github']);
   });
 
@@ -77,6 +93,8 @@ describe('POST /mutate with host binding', () => {
     const { verdict } = await inject({ 'github-token': { status: 'error', reason: 'the API server answered HTTP 500' } });
     expect(verdict.allowed).toBe(false);
     expect(verdict.code).toBe(503);
-    expect(verdict.message).toMatch(/could not read the allowed-hosts annotation of Secret "github-token": the API server answered HTTP 500/);
+    expect(verdict.message).toMatch(
+      /could not read the allowed-hosts annotation of Secret "github-token": the API server answered HTTP 500/,
+    );
   });
 });

@@ -77,7 +77,11 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
 
   it('same-group env var collisions: denied against the known entries; with the cache not filled, admitted with a warning saying so', async () => {
     const post = async (uid: string): Promise<Response> => {
-      const res = await send(`${base}/validate-siblings`, JSON.stringify(admissionReview({ uid, object: entryObject({ name: 'my.github' }) })), { ca: tls.ca.certPem });
+      const res = await send(
+        `${base}/validate-siblings`,
+        JSON.stringify(admissionReview({ uid, object: entryObject({ name: 'my.github' }) })),
+        { ca: tls.ca.certPem },
+      );
       return (res.json() as { response: Response }).response;
     };
     knownSiblings = undefined;
@@ -120,12 +124,18 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
 
   it('records the reason codes: audit annotations on the response and one count per reason', async () => {
     const object = entryObject({
-      spec: { headerForward: { addPlaintextHeaders: { Host: 'x', Connection: 'y' }, addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'nope', key: 'k' } }] } },
+      spec: {
+        headerForward: {
+          addPlaintextHeaders: { Host: 'x', Connection: 'y' },
+          addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'nope', key: 'k' } }],
+        },
+      },
     });
     const before = await registry.getSingleMetricAsString('mcp_header_forward_entry_violations_total');
     const response = await review({ uid: 'reasons', object });
     expect(response.auditAnnotations).toEqual({ outcome: 'denied', reasons: 'HeaderSecretNotFound,RestrictedHeader' });
-    const count = (text: string, reason: string): number => Number(new RegExp(`mode="enforce",outcome="denied",reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const count = (text: string, reason: string): number =>
+      Number(new RegExp(`mode="enforce",outcome="denied",reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const after = await registry.getSingleMetricAsString('mcp_header_forward_entry_violations_total');
     expect(count(after, 'RestrictedHeader') - count(before, 'RestrictedHeader')).toBe(1);
     expect(count(after, 'HeaderSecretNotFound') - count(before, 'HeaderSecretNotFound')).toBe(1);
@@ -139,14 +149,28 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
   });
 
   it.each([
-    ['an API error', { kind: 'status', code: 500, message: 'etcdserver: request timed out' } as const, /could not check Secret "flaky" in namespace "team-a": the API server answered HTTP 500: etcdserver: request timed out/],
-    ['a forbidden GET', { kind: 'status', code: 403, message: 'secrets "flaky" is forbidden' } as const, /could not check .*HTTP 403: secrets "flaky" is forbidden/],
-    ['a slow API server', { kind: 'slow', delayMs: 10_000 } as const, /could not check Secret "flaky" .*no answer from the API server within 1500 ms/],
+    [
+      'an API error',
+      { kind: 'status', code: 500, message: 'etcdserver: request timed out' } as const,
+      /could not check Secret "flaky" in namespace "team-a": the API server answered HTTP 500: etcdserver: request timed out/,
+    ],
+    [
+      'a forbidden GET',
+      { kind: 'status', code: 403, message: 'secrets "flaky" is forbidden' } as const,
+      /could not check .*HTTP 403: secrets "flaky" is forbidden/,
+    ],
+    [
+      'a slow API server',
+      { kind: 'slow', delayMs: 10_000 } as const,
+      /could not check Secret "flaky" .*no answer from the API server within 1500 ms/,
+    ],
   ])('fails closed on %s and says the check could not run', async (_case, behaviour, message) => {
     api.setSecret('team-a', 'flaky', behaviour);
     const started = Date.now();
     const response = await review({
-      object: entryObject({ spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'flaky', key: 'k' } }] } } }),
+      object: entryObject({
+        spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'flaky', key: 'k' } }] } },
+      }),
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(response.allowed).toBe(false);
@@ -156,14 +180,18 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
   it('allows a namespace labelled warn, returning the violations as warnings', async () => {
     const response = await review({ namespace: 'relaxed', object: entryObject({ namespace: 'relaxed' }) });
     expect(response.allowed).toBe(true);
-    expect(response.warnings).toEqual([expect.stringMatching(/Secret "github-token" not found in namespace "relaxed".*would be denied in enforce mode/)]);
+    expect(response.warnings).toEqual([
+      expect.stringMatching(/Secret "github-token" not found in namespace "relaxed".*would be denied in enforce mode/),
+    ]);
   });
 
   it('allows a namespace labelled audit silently and counts it', async () => {
     const response = await review({ namespace: 'observed', object: entryObject({ namespace: 'observed' }) });
     expect(response).toMatchObject({ allowed: true });
     expect(response.warnings).toBeUndefined();
-    expect(await registry.getSingleMetricAsString('mcp_header_forward_entry_validations_total')).toMatch(/mode="audit",outcome="would_deny"\} 1/);
+    expect(await registry.getSingleMetricAsString('mcp_header_forward_entry_validations_total')).toMatch(
+      /mode="audit",outcome="would_deny"\} 1/,
+    );
     expect(logs.lines.some((l) => l.includes('"outcome":"would_deny"') && l.includes('observed'))).toBe(true);
   });
 
@@ -191,13 +219,26 @@ describe('POST /validate (HTTPS, stand-in API server)', () => {
 
   it.each([
     ['a DELETE', { operation: 'DELETE' as const, oldObject: entryObject() }],
-    ['another kind', { kind: { group: '', version: 'v1', kind: 'ConfigMap' }, resource: 'configmaps', object: { metadata: { name: 'c' } } }],
+    [
+      'another kind',
+      { kind: { group: '', version: 'v1', kind: 'ConfigMap' }, resource: 'configmaps', object: { metadata: { name: 'c' } } },
+    ],
   ])('allows %s without checks', async (_case, options) => {
     expect((await review(options)).allowed).toBe(true);
   });
 
   it('denies, with code 400, an object that is not a readable MCPServerEntry', async () => {
-    const response = await review({ object: { apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', metadata: {}, spec: { headerForward: { addHeadersFromSecret: 'oops' } } } });
-    expect(response).toMatchObject({ allowed: false, status: { code: 400, message: expect.stringContaining('spec.headerForward.addHeadersFromSecret') } });
+    const response = await review({
+      object: {
+        apiVersion: 'toolhive.stacklok.dev/v1beta1',
+        kind: 'MCPServerEntry',
+        metadata: {},
+        spec: { headerForward: { addHeadersFromSecret: 'oops' } },
+      },
+    });
+    expect(response).toMatchObject({
+      allowed: false,
+      status: { code: 400, message: expect.stringContaining('spec.headerForward.addHeadersFromSecret') },
+    });
   });
 });

@@ -73,7 +73,14 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       counters?.record(mode, verdict.auditAnnotations);
       if (result.violations.length > 0) {
         // Field paths and messages only: messages never carry Secret values.
-        logger.warn({ mode, outcome: verdict.auditAnnotations?.[OUTCOME_ANNOTATION], violations: result.violations.map((v) => `${v.field}: ${v.message}`) }, `${object}: headerForward violations`);
+        logger.warn(
+          {
+            mode,
+            outcome: verdict.auditAnnotations?.[OUTCOME_ANNOTATION],
+            violations: result.violations.map((v) => `${v.field}: ${v.message}`),
+          },
+          `${object}: headerForward violations`,
+        );
       }
       verdict.warnings = [...(modeWarning === undefined ? [] : [modeWarning]), ...(verdict.warnings ?? []), ...unchecked];
       return verdict;
@@ -109,10 +116,21 @@ function validationInput(
 }
 
 /** With --authorize-secret-refs, only the Secrets the requesting user may read are looked up. */
-function secretsFor(options: ValidateRouteOptions, request: AdmissionRequest, entry: MCPServerEntry, namespace: string): Promise<SecretLookupResults> {
+function secretsFor(
+  options: ValidateRouteOptions,
+  request: AdmissionRequest,
+  entry: MCPServerEntry,
+  namespace: string,
+): Promise<SecretLookupResults> {
   const bounds = options.lookupBudgetMs === undefined ? {} : { deadline: Date.now() + options.lookupBudgetMs };
   if (options.canReadSecret === undefined) return lookupSecrets(entry, namespace, options.getSecret, bounds);
-  return lookupReadableSecrets(entry, namespace, requesterFrom(request.userInfo), { getSecret: options.getSecret, canReadSecret: options.canReadSecret }, bounds);
+  return lookupReadableSecrets(
+    entry,
+    namespace,
+    requesterFrom(request.userInfo),
+    { getSecret: options.getSecret, canReadSecret: options.canReadSecret },
+    bounds,
+  );
 }
 
 function isEntryReview(request: AdmissionRequest): boolean {

@@ -19,7 +19,12 @@ interface Response {
 }
 
 const entryFor = (secret: string, remoteUrl = 'https://api.example.com/mcp'): Record<string, unknown> =>
-  entryObject({ spec: { remoteUrl, headerForward: { addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'token' } }] } } });
+  entryObject({
+    spec: {
+      remoteUrl,
+      headerForward: { addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: secret, key: 'token' } }] },
+    },
+  });
 
 describe('POST /validate with --authorize-secret-refs (stand-in API server)', () => {
   let api: FakeApiServer;
@@ -82,7 +87,11 @@ describe('POST /validate with --authorize-secret-refs (stand-in API server)', ()
     expect(existing.status?.message).toContain(
       'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name: user "mallory" may not read Secret "github-token"; only users who can read a Secret may forward it',
     );
-    expect(missing.status?.message).toBe(existing.status?.message?.replaceAll('"github-token"', '"github-token-nope"').replaceAll('secrets/github-token ', 'secrets/github-token-nope '));
+    expect(missing.status?.message).toBe(
+      existing.status?.message
+        ?.replaceAll('"github-token"', '"github-token-nope"')
+        .replaceAll('secrets/github-token ', 'secrets/github-token-nope '),
+    );
     expect(existing.warnings ?? []).toEqual(missing.warnings ?? []);
   });
 
@@ -97,7 +106,9 @@ describe('POST /validate with --authorize-secret-refs (stand-in API server)', ()
   it('--missing-secret=warn admits a missing Secret for a reader, and still denies a non-reader without saying it is missing', async () => {
     const reader = await review(entryFor('later'), 'alice', warnBase);
     expect(reader.allowed).toBe(true);
-    expect(reader.warnings).toEqual([expect.stringContaining('Secret "later" not found in namespace "team-a" [admitted by --missing-secret=warn')]);
+    expect(reader.warnings).toEqual([
+      expect.stringContaining('Secret "later" not found in namespace "team-a" [admitted by --missing-secret=warn'),
+    ]);
     const other = await review(entryFor('later'), 'mallory', warnBase);
     expect(other.allowed).toBe(false);
     expect(other.status?.message).toContain('user "mallory" may not read Secret "later"');

@@ -11,7 +11,12 @@ const logger = pino({ level: 'silent' });
 
 function setup(options: { labels?: Record<string, string>; terminating?: string[] } = {}) {
   const index = new SecretReferenceIndex();
-  index.upsert(entry({ name: 'github', spec: headerForward({ addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'creds', key: 'token' } }] }) }));
+  index.upsert(
+    entry({
+      name: 'github',
+      spec: headerForward({ addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'creds', key: 'token' } }] }),
+    }),
+  );
   const registry = new Registry();
   const route = validateSecretsRoute({
     users: (namespace, secret) => index.users(namespace, secret),
@@ -46,7 +51,9 @@ describe('POST /validate-secrets', () => {
     const verdict = await route.review(secretRequest('DELETE'), { logger });
     expect(verdict).toMatchObject({ allowed: false, mode: 'enforce' });
     expect(verdict.message).toContain('github (key "token")');
-    expect(await registry.getSingleMetricAsString(SECRET_GUARD_METRIC)).toContain('mcp_header_forward_secret_guard_total{mode="enforce",outcome="denied"} 1');
+    expect(await registry.getSingleMetricAsString(SECRET_GUARD_METRIC)).toContain(
+      'mcp_header_forward_secret_guard_total{mode="enforce",outcome="denied"} 1',
+    );
   });
 
   it('finds the Secret in oldObject when a deletecollection sends no request name', async () => {
@@ -64,7 +71,9 @@ describe('POST /validate-secrets', () => {
 
   it('allows while the namespace terminates, or when the namespace controller deletes', async () => {
     expect(await setup({ terminating: ['team-a'] }).route.review(secretRequest('DELETE'), { logger })).toMatchObject({ allowed: true });
-    expect(await setup().route.review(secretRequest('DELETE', { userInfo: { username: NAMESPACE_CONTROLLER_USER } }), { logger })).toMatchObject({ allowed: true });
+    expect(
+      await setup().route.review(secretRequest('DELETE', { userInfo: { username: NAMESPACE_CONTROLLER_USER } }), { logger }),
+    ).toMatchObject({ allowed: true });
   });
 
   it('UPDATE: denies dropping the used key, allows dropping another one', async () => {
@@ -77,8 +86,13 @@ describe('POST /validate-secrets', () => {
 
   it('skips Secrets nobody forwards, other kinds, and UPDATEs of a Secret already being deleted', async () => {
     const { route } = setup();
-    expect(await route.review(secretRequest('DELETE', { name: 'unrelated' }), { logger })).toMatchObject({ allowed: true, mode: 'skipped' });
-    expect(await route.review(secretRequest('DELETE', { kind: { group: '', version: 'v1', kind: 'ConfigMap' } }), { logger })).toMatchObject({ allowed: true, mode: 'skipped' });
+    expect(await route.review(secretRequest('DELETE', { name: 'unrelated' }), { logger })).toMatchObject({
+      allowed: true,
+      mode: 'skipped',
+    });
+    expect(
+      await route.review(secretRequest('DELETE', { kind: { group: '', version: 'v1', kind: 'ConfigMap' } }), { logger }),
+    ).toMatchObject({ allowed: true, mode: 'skipped' });
     const draining = secretRequest('UPDATE', { object: { metadata: { name: 'creds', deletionTimestamp: '2026-01-01T00:00:00Z' } } });
     expect(await route.review(draining, { logger })).toMatchObject({ allowed: true, mode: 'skipped' });
   });

@@ -61,7 +61,10 @@ export function validateSecretsRoute(options: ValidateSecretsRouteOptions): Admi
       );
       outcomes?.inc({ mode, outcome: decision.outcome });
       if (decision.broken.length > 0) {
-        logger.warn({ mode, outcome: decision.outcome, entries: decision.broken }, `Secret ${namespace}/${secret} is still forwarded by MCPServerEntries`);
+        logger.warn(
+          { mode, outcome: decision.outcome, entries: decision.broken },
+          `Secret ${namespace}/${secret} is still forwarded by MCPServerEntries`,
+        );
       }
       return decision.allowed
         ? allow({ mode, warnings: decision.warnings })

@@ -9,7 +9,13 @@ const vmcp = base.vmcps[0]!;
 const entries = base.entries.filter((e) => e.metadata.namespace === 'tools');
 
 function input(edit: (i: DecideInput) => void = () => {}): DecideInput {
-  const i: DecideInput = { pod: structuredClone(base.pod), namespace: 'tools', vmcp, entries, excludedNamespaces: ['kube-system', 'kube-public', 'mhf'] };
+  const i: DecideInput = {
+    pod: structuredClone(base.pod),
+    namespace: 'tools',
+    vmcp,
+    entries,
+    excludedNamespaces: ['kube-system', 'kube-public', 'mhf'],
+  };
   edit(i);
   return i;
 }
@@ -25,11 +31,19 @@ describe('decide', () => {
     ['a pod without the vMCP label', (i) => delete pod(i).metadata!.labels!['app.kubernetes.io/name'], SKIP.notVmcpPod],
     ['a pod labelled as another app', (i) => (pod(i).metadata!.labels!['app.kubernetes.io/name'] = 'mcpserver'), SKIP.notVmcpPod],
     ['the opt-out annotation', (i) => (pod(i).metadata!.annotations!['mcp-header-forward.dev/inject'] = 'false'), SKIP.optedOut],
-    ['the opt-out annotation in capitals', (i) => (pod(i).metadata!.annotations!['mcp-header-forward.dev/inject'] = 'False'), SKIP.optedOut],
+    [
+      'the opt-out annotation in capitals',
+      (i) => (pod(i).metadata!.annotations!['mcp-header-forward.dev/inject'] = 'False'),
+      SKIP.optedOut,
+    ],
     ['hostNetwork', (i) => (pod(i).spec!.hostNetwork = true), SKIP.hostNetwork],
     ['kube-system', (i) => (i.namespace = 'kube-system'), SKIP.namespaceExcluded],
     ["the webhook's own namespace", (i) => (i.namespace = 'mhf'), SKIP.namespaceExcluded],
-    ['a namespace labelled inject=disabled', (i) => (i.namespaceLabels = { 'mcp-header-forward.dev/inject': 'disabled' }), SKIP.namespaceDisabled],
+    [
+      'a namespace labelled inject=disabled',
+      (i) => (i.namespaceLabels = { 'mcp-header-forward.dev/inject': 'disabled' }),
+      SKIP.namespaceDisabled,
+    ],
     ['no vmcp container', (i) => (pod(i).spec!.containers[0]!.name = 'gateway'), SKIP.noVmcpContainer],
     ['an unknown VirtualMCPServer', (i) => delete i.vmcp, SKIP.vmcpNotFound],
     ['a VirtualMCPServer without groupRef', (i) => (i.vmcp = { ...vmcp, spec: {} } as VirtualMCPServer), SKIP.noGroup],

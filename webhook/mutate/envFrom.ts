@@ -13,7 +13,11 @@ import { NO_PROXY_ENV_NAMES, PROXY_ENV_NAMES, SSL_CERT_DIR_ENV } from './vmcpCon
 export const OVERRIDDEN_ENV_NAMES = [...PROXY_ENV_NAMES, ...NO_PROXY_ENV_NAMES, SSL_CERT_DIR_ENV] as const;
 
 function describeSource(source: V1EnvFromSource): string {
-  const kind = source.configMapRef ? `ConfigMap "${source.configMapRef.name ?? ''}"` : source.secretRef ? `Secret "${source.secretRef.name ?? ''}"` : 'an unknown source';
+  const kind = source.configMapRef
+    ? `ConfigMap "${source.configMapRef.name ?? ''}"`
+    : source.secretRef
+      ? `Secret "${source.secretRef.name ?? ''}"`
+      : 'an unknown source';
   return source.prefix ? `${kind} with prefix "${source.prefix}"` : kind;
 }
 
@@ -42,7 +46,9 @@ export function envFromWarnings(container: V1Container, sidecarUrl: string): str
     const replaced = names.filter((n) => !proxies.includes(n));
     const effects = [
       ...(proxies.length > 0 ? ['a proxy set there is not chained behind the sidecar (outbound traffic would skip it)'] : []),
-      ...(replaced.length > 0 ? [`${replaced.join(', ')} set there ${replaced.length === 1 ? 'is' : 'are'} replaced by the injector's`] : []),
+      ...(replaced.length > 0
+        ? [`${replaced.join(', ')} set there ${replaced.length === 1 ? 'is' : 'are'} replaced by the injector's`]
+        : []),
     ];
     warnings.push(
       `container "${container.name}": envFrom[${index}] (${describeSource(source)}) may define ${names.join(', ')}; ` +

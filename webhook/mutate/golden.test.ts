@@ -18,7 +18,10 @@ const cases = readdirSync(TESTDATA, { withFileTypes: true })
 
 function run(name: string, overrides: Partial<InjectSettings> = {}): { reasons: string[]; warnings: string[]; patch: unknown[] } {
   const { pod, vmcps, entries, settings } = loadFixture(name);
-  const result = injectPod(pod, contextFromObjects({ vmcps, entries }, { namespace: TEST_NAMESPACE, settings: { ...settings, ...overrides } }));
+  const result = injectPod(
+    pod,
+    contextFromObjects({ vmcps, entries }, { namespace: TEST_NAMESPACE, settings: { ...settings, ...overrides } }),
+  );
   return { reasons: result.decision.reasons.map((r) => r.code), warnings: result.plan?.warnings ?? [], patch: result.patch };
 }
 
@@ -32,7 +35,16 @@ function expectGolden(actual: unknown, file: string): void {
 describe('golden fixtures', () => {
   it('covers injection, chaining, envFrom, routed .svc, CA bundles, other containers, a stale sidecar and skips', () => {
     expect(cases).toEqual([
-      'basic-native', 'ca-bundles', 'container-mode', 'env-from', 'existing-proxy', 'no-entries', 'opted-out', 'other-containers', 'routed-svc', 'stale-sidecar',
+      'basic-native',
+      'ca-bundles',
+      'container-mode',
+      'env-from',
+      'existing-proxy',
+      'no-entries',
+      'opted-out',
+      'other-containers',
+      'routed-svc',
+      'stale-sidecar',
     ]);
   });
 

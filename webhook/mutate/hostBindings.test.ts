@@ -14,7 +14,9 @@ function entry(name: string, remoteUrl: string, secrets: [header: string, secret
     spec: {
       remoteUrl,
       groupRef: { name: 'g' },
-      headerForward: { addHeadersFromSecret: secrets.map(([headerName, secret]) => ({ headerName, valueSecretRef: { name: secret, key: 'k' } })) },
+      headerForward: {
+        addHeadersFromSecret: secrets.map(([headerName, secret]) => ({ headerName, valueSecretRef: { name: secret, key: 'k' } })),
+      },
     },
   };
 }
@@ -43,7 +45,19 @@ describe('routeBinding', () => {
   const bindings = new Map([['bound', ['*.example.org']]]);
 
   it('gives allowedHosts for bound headers only, and nothing when none is bound', () => {
-    expect(routeBinding(entry('a', 'https://mcp.example.org/', [['X-A', 'bound'], ['X-B', 'plain']]), entryHeaders([['X-A', 'bound'], ['X-B', 'plain']]), bindings)).toEqual({
+    expect(
+      routeBinding(
+        entry('a', 'https://mcp.example.org/', [
+          ['X-A', 'bound'],
+          ['X-B', 'plain'],
+        ]),
+        entryHeaders([
+          ['X-A', 'bound'],
+          ['X-B', 'plain'],
+        ]),
+        bindings,
+      ),
+    ).toEqual({
       allowedHosts: { 'X-A': ['*.example.org'] },
     });
     expect(routeBinding(entry('a', 'https://evil.test/', [['X-B', 'plain']]), entryHeaders([['X-B', 'plain']]), bindings)).toEqual({});
@@ -57,7 +71,10 @@ describe('routeBinding', () => {
 });
 
 describe('planRoutes with bindings', () => {
-  const bindings = new Map([['bound', ['*.example.org']], ['nowhere', []]]);
+  const bindings = new Map([
+    ['bound', ['*.example.org']],
+    ['nowhere', []],
+  ]);
 
   it('writes allowedHosts into the route the sidecar reads', () => {
     const plan = planRoutes([entry('a', 'https://a.b.example.org/mcp', [['X-A', 'bound']])], bindings);
@@ -67,21 +84,27 @@ describe('planRoutes with bindings', () => {
 
   it('leaves out, with a warning, an entry whose remoteUrl breaks a binding; the others still route', () => {
     const plan = planRoutes(
-      [entry('leak', 'https://attacker.test/mcp', [['X-A', 'bound']]), entry('ok', 'https://ok.example.com/mcp', [['X-C', 'plain']]), entry('none', 'https://x.example.org/', [['X-N', 'nowhere']])],
+      [
+        entry('leak', 'https://attacker.test/mcp', [['X-A', 'bound']]),
+        entry('ok', 'https://ok.example.com/mcp', [['X-C', 'plain']]),
+        entry('none', 'https://x.example.org/', [['X-N', 'nowhere']]),
+      ],
       bindings,
     );
     expect(plan.routes.map((r) => r.entry)).toEqual(['tools/ok']);
     expect(plan.routes[0]!.allowedHosts).toBeUndefined();
     expect(plan.secretEnv.map((e) => e.name)).toEqual(['TOOLHIVE_SECRET_HEADER_FORWARD_X_C_OK']);
     expect(plan.warnings).toEqual([
-      expect.stringMatching(/^MCPServerEntry tools\/leak skipped: spec\.remoteUrl host attacker\.test is not allowed .*X-A may only go to \*\.example\.org/),
+      expect.stringMatching(
+        /^MCPServerEntry tools\/leak skipped: spec\.remoteUrl host attacker\.test is not allowed .*X-A may only go to \*\.example\.org/,
+      ),
       expect.stringMatching(/^MCPServerEntry tools\/none skipped: .*X-N may only go to \(no host\)/),
     ]);
   });
 });
 
 describe('referencedSecretsFor', () => {
-  it('lists the Secrets of the entries the pod\'s vMCP forwards for, sorted', () => {
+  it("lists the Secrets of the entries the pod's vMCP forwards for, sorted", () => {
     const fixture = loadFixture('basic-native');
     const ctx = contextFromObjects({ vmcps: fixture.vmcps, entries: fixture.entries }, { namespace: 'tools', settings: TEST_SETTINGS });
     expect(referencedSecretsFor(fixture.pod, ctx)).toEqual(['analytics', 'github-token']);

@@ -42,7 +42,12 @@ export function injectPod(pod: V1Pod, ctx: InjectContext): InjectResult {
     excludedNamespaces: ctx.settings.excludedNamespaces,
   });
   if (!decision.inject || vmcp === undefined) return { decision, patch: [] };
-  const plan = planPod(pod, { vmcp, entries, settings: ctx.settings, ...(ctx.secretBindings ? { secretBindings: ctx.secretBindings } : {}) });
+  const plan = planPod(pod, {
+    vmcp,
+    entries,
+    settings: ctx.settings,
+    ...(ctx.secretBindings ? { secretBindings: ctx.secretBindings } : {}),
+  });
   if (plan.routeCount === 0 && plan.forwardedByToolhive.length > 0 && plan.forwardedByToolhive.length === entries.length) {
     const message = `vMCP forwards the headers of ${plan.forwardedByToolhive.join(', ')} itself (ToolHive operator env on container "vmcp") and --toolhive-forwarding=${ctx.settings.toolhiveForwarding} leaves nothing for a sidecar`;
     return { decision: { inject: false, reasons: [{ code: SKIP.forwardedByToolhive, message }] }, plan, patch: [] };

@@ -6,7 +6,11 @@ describe('buildNoProxy', () => {
   const base = { apiServerHosts: ['10.96.0.1', 'kubernetes.default.svc'], clusterDomain: 'cluster.local' };
 
   it('adds loopback, the API server and the cluster suffixes, de-duplicated and sorted', () => {
-    const result = buildNoProxy({ ...base, existing: splitNoProxy('LOCALHOST, internal.example , ,10.96.0.1'), routedHosts: ['api.example.com'] });
+    const result = buildNoProxy({
+      ...base,
+      existing: splitNoProxy('LOCALHOST, internal.example , ,10.96.0.1'),
+      routedHosts: ['api.example.com'],
+    });
     expect(result.value).toBe('.cluster.local,.svc,10.96.0.1,127.0.0.1,::1,internal.example,kubernetes.default.svc,localhost');
     expect(result.dropped).toEqual([]);
   });
@@ -19,7 +23,11 @@ describe('buildNoProxy', () => {
   });
 
   it("drops the user's own elements that would hide a routed host, including *", () => {
-    const result = buildNoProxy({ ...base, existing: ['*', 'example.com', '10.0.0.0/8', 'other.org'], routedHosts: ['api.example.com', '10.2.3.4'] });
+    const result = buildNoProxy({
+      ...base,
+      existing: ['*', 'example.com', '10.0.0.0/8', 'other.org'],
+      routedHosts: ['api.example.com', '10.2.3.4'],
+    });
     expect(result.dropped).toEqual(['*', '10.0.0.0/8', 'example.com']);
     expect(result.value.split(',')).toContain('other.org');
   });

@@ -1,10 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import {
-  mcpServerEntrySchema,
-  virtualMcpServerSchema,
-  type MCPServerEntry,
-  type VirtualMCPServer,
-} from '../../contract/toolhive.js';
+import { mcpServerEntrySchema, virtualMcpServerSchema, type MCPServerEntry, type VirtualMCPServer } from '../../contract/toolhive.js';
 import { isPodLike, type KubeObject } from './workload.js';
 
 // YAML files -> the objects `inject` and the golden tests work on. Parsing only: reading files is the caller's.
@@ -45,7 +40,13 @@ export function classify(objects: readonly KubeObject[], defaultNamespace: strin
   return loaded;
 }
 
-function parseAs<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, object: KubeObject, source: string): T {
+function parseAs<T>(
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  object: KubeObject,
+  source: string,
+): T {
   const result = schema.safeParse(object);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

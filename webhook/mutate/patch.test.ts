@@ -49,7 +49,13 @@ function mutate(value: unknown, rand: () => number): unknown {
 function referencePatchFor(original: object, desired: object, specPointer = '/spec'): Operation[] {
   const staged = structuredClone(original) as Record<string, unknown>;
   const spec = (root: unknown): Record<string, unknown> | undefined =>
-    specPointer.split('/').slice(1).reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root) as Record<string, unknown> | undefined;
+    specPointer
+      .split('/')
+      .slice(1)
+      .reduce<unknown>(
+        (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+        root,
+      ) as Record<string, unknown> | undefined;
   const inserts: Operation[] = [];
   for (const list of ['initContainers', 'containers', 'volumes']) {
     const have = spec(staged)?.[list] as { name: string }[] | undefined;
@@ -66,12 +72,14 @@ function referencePatchFor(original: object, desired: object, specPointer = '/sp
 }
 
 describe('compareJson', () => {
-  it('gives fast-json-patch compare()\'s operations, in its order, for 2000 random pairs', () => {
+  it("gives fast-json-patch compare()'s operations, in its order, for 2000 random pairs", () => {
     const rand = random(20261127);
     for (let i = 0; i < 2000; i++) {
       const before = { root: tree(rand, 4) };
       const after = { root: mutate(before.root, rand) };
-      expect(JSON.stringify(compareJson(before, after)), `pair ${i}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`).toBe(JSON.stringify(fastJsonPatch.compare(before, after)));
+      expect(JSON.stringify(compareJson(before, after)), `pair ${i}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`).toBe(
+        JSON.stringify(fastJsonPatch.compare(before, after)),
+      );
     }
   });
 
@@ -85,13 +93,37 @@ describe('compareJson', () => {
 });
 
 describe('patchFor', () => {
-  const container = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name, image: `${name}:1`, ...extra });
-  const pod = (spec: Record<string, unknown>): V1Pod => ({ metadata: { name: 'p', annotations: { a: '1' } }, spec } as unknown as V1Pod);
+  const container = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    name,
+    image: `${name}:1`,
+    ...extra,
+  });
+  const pod = (spec: Record<string, unknown>): V1Pod => ({ metadata: { name: 'p', annotations: { a: '1' } }, spec }) as unknown as V1Pod;
   const cases: [string, V1Pod, V1Pod][] = [
-    ['initContainers added', pod({ containers: [container('vmcp')] }), pod({ initContainers: [container('sidecar')], containers: [container('vmcp', { env: [{ name: 'A', value: '1' }] })] })],
-    ['sidecar inserted before an existing init container', pod({ initContainers: [container('init')], containers: [container('vmcp')], volumes: [{ name: 'v' }] }), pod({ initContainers: [container('sidecar'), container('init')], containers: [container('vmcp')], volumes: [{ name: 'v' }, { name: 'ca' }] })],
-    ['stale sidecar replaced in place', pod({ initContainers: [container('sidecar', { args: ['a'] })], containers: [container('vmcp')] }), pod({ initContainers: [container('sidecar', { args: ['b'] })], containers: [container('vmcp')] })],
-    ['sidecar removed from containers', pod({ containers: [container('vmcp'), container('sidecar')] }), pod({ initContainers: [container('sidecar')], containers: [container('vmcp')] })],
+    [
+      'initContainers added',
+      pod({ containers: [container('vmcp')] }),
+      pod({ initContainers: [container('sidecar')], containers: [container('vmcp', { env: [{ name: 'A', value: '1' }] })] }),
+    ],
+    [
+      'sidecar inserted before an existing init container',
+      pod({ initContainers: [container('init')], containers: [container('vmcp')], volumes: [{ name: 'v' }] }),
+      pod({
+        initContainers: [container('sidecar'), container('init')],
+        containers: [container('vmcp')],
+        volumes: [{ name: 'v' }, { name: 'ca' }],
+      }),
+    ],
+    [
+      'stale sidecar replaced in place',
+      pod({ initContainers: [container('sidecar', { args: ['a'] })], containers: [container('vmcp')] }),
+      pod({ initContainers: [container('sidecar', { args: ['b'] })], containers: [container('vmcp')] }),
+    ],
+    [
+      'sidecar removed from containers',
+      pod({ containers: [container('vmcp'), container('sidecar')] }),
+      pod({ initContainers: [container('sidecar')], containers: [container('vmcp')] }),
+    ],
     ['nothing to do', pod({ containers: [container('vmcp')] }), pod({ containers: [container('vmcp')] })],
   ];
   it.each(cases)('%s: same operations as on fast-json-patch', (_name, original, desired) => {
@@ -101,9 +133,11 @@ describe('patchFor', () => {
   });
 
   it('works under a workload template pointer', () => {
-    const wrap = (p: V1Pod): V1Pod => ({ spec: { template: p } } as unknown as V1Pod);
+    const wrap = (p: V1Pod): V1Pod => ({ spec: { template: p } }) as unknown as V1Pod;
     const [, original, desired] = cases[1]!;
-    expect(JSON.stringify(patchFor(wrap(original), wrap(desired), '/spec/template/spec'))).toBe(JSON.stringify(referencePatchFor(wrap(original), wrap(desired), '/spec/template/spec')));
+    expect(JSON.stringify(patchFor(wrap(original), wrap(desired), '/spec/template/spec'))).toBe(
+      JSON.stringify(referencePatchFor(wrap(original), wrap(desired), '/spec/template/spec')),
+    );
   });
 
   it('applies to the original to give the desired pod', () => {

@@ -97,7 +97,13 @@ function diff(mirror: Json, object: Json, operations: Operation[], path: string)
     const oldVal = mirror[key];
     if (hasOwn(obj, key) && !(obj[key] === undefined && oldVal !== undefined && !Array.isArray(obj))) {
       const newVal = obj[key];
-      if (typeof oldVal === 'object' && oldVal !== null && typeof newVal === 'object' && newVal !== null && Array.isArray(oldVal) === Array.isArray(newVal)) {
+      if (
+        typeof oldVal === 'object' &&
+        oldVal !== null &&
+        typeof newVal === 'object' &&
+        newVal !== null &&
+        Array.isArray(oldVal) === Array.isArray(newVal)
+      ) {
         diff(oldVal as Json, newVal as Json, operations, `${path}/${escapePathComponent(key)}`);
       } else if (oldVal !== newVal) {
         operations.push({ op: 'replace', path: `${path}/${escapePathComponent(key)}`, value: operationValue(newVal) });
@@ -111,6 +117,7 @@ function diff(mirror: Json, object: Json, operations: Operation[], path: string)
   }
   if (!deleted && newKeys.length === oldKeys.length) return;
   for (const key of newKeys) {
-    if (!hasOwn(mirror, key) && obj[key] !== undefined) operations.push({ op: 'add', path: `${path}/${escapePathComponent(key)}`, value: obj[key] });
+    if (!hasOwn(mirror, key) && obj[key] !== undefined)
+      operations.push({ op: 'add', path: `${path}/${escapePathComponent(key)}`, value: obj[key] });
   }
 }

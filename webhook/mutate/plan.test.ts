@@ -15,7 +15,16 @@ import type { InjectSettings } from './settings.js';
 import { loadFixture, TEST_SETTINGS } from '../../test/unit/webhook/mutateFixtures.js';
 import { PlanError } from './vmcpContainer.js';
 
-const INJECTED = ['basic-native', 'container-mode', 'env-from', 'existing-proxy', 'routed-svc', 'ca-bundles', 'other-containers', 'stale-sidecar'];
+const INJECTED = [
+  'basic-native',
+  'container-mode',
+  'env-from',
+  'existing-proxy',
+  'routed-svc',
+  'ca-bundles',
+  'other-containers',
+  'stale-sidecar',
+];
 
 function fixture(name: string, settings?: InjectSettings) {
   const loaded = loadFixture(name);
@@ -83,20 +92,28 @@ describe('planPod is idempotent', () => {
     }
   });
 
-  it.each(['seal', 'ignore'] as const)('toolhive-operator (--toolhive-forwarding %s): re-planning the stored pod gives an empty patch', (mode) => {
-    const { vmcp, entries, settings } = fixture('toolhive-operator');
-    const withMode = { ...settings, toolhiveForwarding: mode };
-    const once = planned('toolhive-operator', withMode);
-    for (const stored of [JSON.parse(JSON.stringify(once)) as V1Pod, parse(stringify(once)) as V1Pod]) {
-      expect(patchFor(stored, planPod(stored, { vmcp, entries, settings: withMode }).pod)).toEqual([]);
-    }
-  });
+  it.each(['seal', 'ignore'] as const)(
+    'toolhive-operator (--toolhive-forwarding %s): re-planning the stored pod gives an empty patch',
+    (mode) => {
+      const { vmcp, entries, settings } = fixture('toolhive-operator');
+      const withMode = { ...settings, toolhiveForwarding: mode };
+      const once = planned('toolhive-operator', withMode);
+      for (const stored of [JSON.parse(JSON.stringify(once)) as V1Pod, parse(stringify(once)) as V1Pod]) {
+        expect(patchFor(stored, planPod(stored, { vmcp, entries, settings: withMode }).pod)).toEqual([]);
+      }
+    },
+  );
 
   it('seals a Secret the operator added to a pod already injected before it (a placeholder, once)', () => {
     const { vmcp, entries, settings } = fixture('toolhive-operator');
     const sealedOnce = planned('toolhive-operator', settings);
     const vmcpEnv = sealedOnce.spec!.containers[0]!.env!.filter((e) => e.name.startsWith('TOOLHIVE_SECRET_'));
-    expect(vmcpEnv).toEqual([{ name: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB', value: 'mcp-header-forward.dev/sealed:TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB' }]);
+    expect(vmcpEnv).toEqual([
+      {
+        name: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB',
+        value: 'mcp-header-forward.dev/sealed:TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB',
+      },
+    ]);
     const again = planPod(sealedOnce, { vmcp, entries, settings });
     expect(again.sealedEnv).toEqual(['TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB']);
     expect(again.statusHash).toBe(sealedOnce.metadata!.annotations![STATUS_ANNOTATION]);
@@ -152,7 +169,9 @@ describe('planPod changes only what it owns', () => {
     const { spec: before, metadata: metaBefore, ...restBefore } = pod;
     const { spec: now, metadata: metaNow, ...restNow } = after;
     expect(restNow).toEqual(restBefore);
-    expect(now!.containers.filter((c) => c.name !== VMCP_CONTAINER_NAME)).toEqual(before!.containers.filter((c) => c.name !== VMCP_CONTAINER_NAME));
+    expect(now!.containers.filter((c) => c.name !== VMCP_CONTAINER_NAME)).toEqual(
+      before!.containers.filter((c) => c.name !== VMCP_CONTAINER_NAME),
+    );
     expect(now!.initContainers!.filter((c) => c.name !== SIDECAR_CONTAINER_NAME)).toEqual(before!.initContainers);
     expect(now!.volumes!.filter((v) => !v.name.startsWith('mcp-header-forward-'))).toEqual(before!.volumes);
     const { volumes: _v, containers: _c, initContainers: _i, ...otherSpecNow } = now!;
@@ -194,7 +213,9 @@ describe('least privilege and routing', () => {
 
   it.each(INJECTED)('%s: the CA key volume is mounted into the sidecar and no other container', (name) => {
     const pod = planned(name);
-    const mounting = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers].filter((c) => (c.volumeMounts ?? []).some((m) => m.name === CA_KEY_VOLUME_NAME));
+    const mounting = [...(pod.spec!.initContainers ?? []), ...pod.spec!.containers].filter((c) =>
+      (c.volumeMounts ?? []).some((m) => m.name === CA_KEY_VOLUME_NAME),
+    );
     expect(mounting.map((c) => c.name)).toEqual([SIDECAR_CONTAINER_NAME]);
     const sidecar = sidecarOf(pod)[0]!;
     expect(sidecar.volumeMounts).toContainEqual({ name: CA_KEY_VOLUME_NAME, mountPath: CA_KEY_DIR });
@@ -207,7 +228,10 @@ describe('least privilege and routing', () => {
     const container = vmcpOf(pod);
     container.volumeMounts = [{ name: CA_KEY_VOLUME_NAME, mountPath: '/peek' }, ...(container.volumeMounts ?? [])];
     const after = vmcpOf(planPod(pod, { vmcp, entries, settings }).pod);
-    expect(after.volumeMounts!.map((m) => m.name)).toEqual([...(vmcpOf(fixture('basic-native').pod).volumeMounts ?? []).map((m) => m.name), 'mcp-header-forward-ca']);
+    expect(after.volumeMounts!.map((m) => m.name)).toEqual([
+      ...(vmcpOf(fixture('basic-native').pod).volumeMounts ?? []).map((m) => m.name),
+      'mcp-header-forward-ca',
+    ]);
   });
 
   it.each(INJECTED)('%s: NO_PROXY never matches a routed host and always holds loopback and the API server', (name) => {
@@ -271,7 +295,8 @@ describe('the engine', () => {
   it('uses the AdmissionRequest namespace for a pod that has none', () => {
     const { pod, vmcps, entries } = loadFixture('basic-native');
     expect(pod.metadata!.namespace).toBeUndefined();
-    const inNamespace = (namespace: string) => injectPod(pod, contextFromObjects({ vmcps, entries }, { namespace, settings: TEST_SETTINGS }));
+    const inNamespace = (namespace: string) =>
+      injectPod(pod, contextFromObjects({ vmcps, entries }, { namespace, settings: TEST_SETTINGS }));
     expect(inNamespace('tools').patch).not.toEqual([]);
     expect(inNamespace('other').decision.reasons.map((r) => r.code)).toEqual(['vmcp-not-found']);
   });

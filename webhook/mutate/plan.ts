@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1EnvVar, V1Pod, V1Volume } from '@kubernetes/client-node';
 import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
-import {
-  ROUTE_CONFIG_VERSION,
-  routeConfigSchema,
-  serializeRouteConfig,
-  type RouteConfig,
-} from '../../contract/routes.js';
+import { ROUTE_CONFIG_VERSION, routeConfigSchema, serializeRouteConfig, type RouteConfig } from '../../contract/routes.js';
 import { CA_KEY_VOLUME_NAME, CA_VOLUME_NAME } from '../../contract/sidecar.js';
 import { stableStringify } from '../../contract/stableJson.js';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
@@ -86,7 +81,10 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
     apiServerHosts: settings.apiServerHosts,
     clusterDomain: settings.clusterDomain,
   });
-  spec.containers[vmcpIndex] = sealVmcpEnv(withProxyEnv(spec.containers[vmcpIndex]!, { sidecarUrl, noProxy: noProxy.value }), new Set(sealedEnv));
+  spec.containers[vmcpIndex] = sealVmcpEnv(
+    withProxyEnv(spec.containers[vmcpIndex]!, { sidecarUrl, noProxy: noProxy.value }),
+    new Set(sealedEnv),
+  );
   desired.metadata = {
     ...desired.metadata,
     annotations: { ...desired.metadata?.annotations, [STATUS_ANNOTATION]: statusHash },
@@ -95,9 +93,13 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
   if (noProxy.dropped.length > 0) {
     warnings.push(`NO_PROXY of container "${VMCP_CONTAINER_NAME}" leaves out ${noProxy.dropped.join(', ')}: they match a routed host`);
   }
-  const unsealed = [...native.secretEnv.keys()].filter((name) => native.secretEnv.get(name)!.valueFrom !== undefined && !sealedEnv.includes(name));
+  const unsealed = [...native.secretEnv.keys()].filter(
+    (name) => native.secretEnv.get(name)!.valueFrom !== undefined && !sealedEnv.includes(name),
+  );
   if (settings.toolhiveForwarding === 'seal' && unsealed.length > 0) {
-    warnings.push(`container "${VMCP_CONTAINER_NAME}" keeps the Secret of ${unsealed.join(', ')}: no route of this pod seals it (entry changed or left out above)`);
+    warnings.push(
+      `container "${VMCP_CONTAINER_NAME}" keeps the Secret of ${unsealed.join(', ')}: no route of this pod seals it (entry changed or left out above)`,
+    );
   }
   return { pod: desired, statusHash, warnings, routeCount: routePlan.routes.length, forwardedByToolhive, sealedEnv };
 }
@@ -155,9 +157,7 @@ function isOurVolume(name: string): boolean {
 /** Ours replaced in place, stale ones of ours removed, new ones appended; everyone else's untouched. */
 function withOurVolumes(existing: readonly V1Volume[], ours: readonly V1Volume[]): V1Volume[] {
   const wanted = new Map(ours.map((v) => [v.name, v]));
-  const kept = existing
-    .filter((v) => !isOurVolume(v.name) || wanted.has(v.name))
-    .map((v) => wanted.get(v.name) ?? v);
+  const kept = existing.filter((v) => !isOurVolume(v.name) || wanted.has(v.name)).map((v) => wanted.get(v.name) ?? v);
   const present = new Set(kept.map((v) => v.name));
   return [...kept, ...ours.filter((v) => !present.has(v.name))];
 }

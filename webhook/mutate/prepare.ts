@@ -23,7 +23,11 @@ export interface InjectionSources {
 }
 
 /** The pod's InjectContext, or why it cannot be planned now (a Secret's annotation could not be read). */
-export async function prepareInjection(pod: V1Pod, fallbackNamespace: string, sources: InjectionSources): Promise<{ ctx: InjectContext } | { error: string }> {
+export async function prepareInjection(
+  pod: V1Pod,
+  fallbackNamespace: string,
+  sources: InjectionSources,
+): Promise<{ ctx: InjectContext } | { error: string }> {
   const namespace = pod.metadata?.namespace || fallbackNamespace;
   const lookup = { namespace, findVmcp: sources.findVmcp, entriesIn: sources.entriesIn };
   const names = referencedSecretsFor(pod, lookup);

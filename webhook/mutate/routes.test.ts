@@ -15,12 +15,17 @@ const secret = (headerName: string, name = 's', key = 'k') => ({ headerName, val
 
 describe('planRoutes', () => {
   it('gives one secretKeyRef env var per secret header with ToolHive names, sorted', () => {
-    const plan = planRoutes([entry('b', { headerForward: { addHeadersFromSecret: [secret('X-Key'), secret('Authorization', 'auth', 'token')] } })]);
+    const plan = planRoutes([
+      entry('b', { headerForward: { addHeadersFromSecret: [secret('X-Key'), secret('Authorization', 'auth', 'token')] } }),
+    ]);
     expect(plan.secretEnv).toEqual([
       { name: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_B', valueFrom: { secretKeyRef: { name: 'auth', key: 'token' } } },
       { name: 'TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_B', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
     ]);
-    expect(plan.routes[0]!.secretHeaders).toEqual({ 'X-Key': 'TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_B', Authorization: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_B' });
+    expect(plan.routes[0]!.secretHeaders).toEqual({
+      'X-Key': 'TOOLHIVE_SECRET_HEADER_FORWARD_X_KEY_B',
+      Authorization: 'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_B',
+    });
   });
 
   it('never puts a secret value or a Secret name into the route config', () => {
@@ -29,13 +34,41 @@ describe('planRoutes', () => {
   });
 
   it.each<[string, MCPServerEntry, RegExp]>([
-    ['a restricted header', entry('a', { headerForward: { addPlaintextHeaders: { 'x-forwarded-for': '1' } } }), /addPlaintextHeaders\["x-forwarded-for"\]: header "x-forwarded-for" is restricted/],
-    ['a header name that is not a token', entry('a', { headerForward: { addPlaintextHeaders: { 'X Bad': '1' } } }), /"X Bad" is not a valid HTTP header name/],
-    ['a CR/LF in a plaintext value', entry('a', { headerForward: { addPlaintextHeaders: { 'X-A': 'a\r\nb' } } }), /contains a CR character/],
-    ['a header set twice in different case', entry('a', { headerForward: { addPlaintextHeaders: { 'X-A': '1' }, addHeadersFromSecret: [secret('x-a')] } }), /addHeadersFromSecret\[0\]\.headerName: header "x-a" duplicates "X-A"/],
-    ['two headers with one env name', entry('a', { headerForward: { addHeadersFromSecret: [secret('X-Api-Key'), secret('X-Api.Key')] } }), /addHeadersFromSecret\[1\]\.headerName "X-Api\.Key" maps to env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_A/],
-    ['a secret header without a Secret', entry('a', { headerForward: { addHeadersFromSecret: [{ headerName: 'X-A' }] } }), /addHeadersFromSecret\[0\]\.valueSecretRef needs a Secret name and key/],
-    ['a remoteUrl that is not http(s)', entry('a', { remoteUrl: 'ftp://x.example/', headerForward: { addPlaintextHeaders: { 'X-A': '1' } } }), /spec\.remoteUrl: scheme "ftp" is not supported/],
+    [
+      'a restricted header',
+      entry('a', { headerForward: { addPlaintextHeaders: { 'x-forwarded-for': '1' } } }),
+      /addPlaintextHeaders\["x-forwarded-for"\]: header "x-forwarded-for" is restricted/,
+    ],
+    [
+      'a header name that is not a token',
+      entry('a', { headerForward: { addPlaintextHeaders: { 'X Bad': '1' } } }),
+      /"X Bad" is not a valid HTTP header name/,
+    ],
+    [
+      'a CR/LF in a plaintext value',
+      entry('a', { headerForward: { addPlaintextHeaders: { 'X-A': 'a\r\nb' } } }),
+      /contains a CR character/,
+    ],
+    [
+      'a header set twice in different case',
+      entry('a', { headerForward: { addPlaintextHeaders: { 'X-A': '1' }, addHeadersFromSecret: [secret('x-a')] } }),
+      /addHeadersFromSecret\[0\]\.headerName: header "x-a" duplicates "X-A"/,
+    ],
+    [
+      'two headers with one env name',
+      entry('a', { headerForward: { addHeadersFromSecret: [secret('X-Api-Key'), secret('X-Api.Key')] } }),
+      /addHeadersFromSecret\[1\]\.headerName "X-Api\.Key" maps to env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_A/,
+    ],
+    [
+      'a secret header without a Secret',
+      entry('a', { headerForward: { addHeadersFromSecret: [{ headerName: 'X-A' }] } }),
+      /addHeadersFromSecret\[0\]\.valueSecretRef needs a Secret name and key/,
+    ],
+    [
+      'a remoteUrl that is not http(s)',
+      entry('a', { remoteUrl: 'ftp://x.example/', headerForward: { addPlaintextHeaders: { 'X-A': '1' } } }),
+      /spec\.remoteUrl: scheme "ftp" is not supported/,
+    ],
   ])('leaves out an entry with %s, saying where', (_what, bad, message) => {
     const good = entry('good', { headerForward: { addPlaintextHeaders: { 'X-Ok': '1' } } });
     const plan = planRoutes([bad, good]);

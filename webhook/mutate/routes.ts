@@ -110,7 +110,9 @@ function splitHeaders(entry: MCPServerEntry, forwarding: ToolhiveForwarding | un
   const name = entry.metadata.name ?? '';
   const sealed =
     forwarding!.mode === 'seal'
-      ? all.filter((i) => byVmcp(fromSecret[i]!.headerName) && forwarding!.native.secretEnv.has(secretEnvVarName(name, fromSecret[i]!.headerName)))
+      ? all.filter(
+          (i) => byVmcp(fromSecret[i]!.headerName) && forwarding!.native.secretEnv.has(secretEnvVarName(name, fromSecret[i]!.headerName)),
+        )
       : [];
   return { plaintext, added, sealed };
 }
@@ -143,7 +145,12 @@ function routeFor(entry: MCPServerEntry, secretBindings: SecretBindings, forward
     const issue = parsed.error.issues[0];
     return `${where} skipped: route ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'is invalid'}`;
   }
-  return { route: parsed.data, env: secrets.env, sealedEnv: Object.values(secrets.sealedHeaders), ...(caBundle ? { caBundle: caBundle.mount } : {}) };
+  return {
+    route: parsed.data,
+    env: secrets.env,
+    sealedEnv: Object.values(secrets.sealedHeaders),
+    ...(caBundle ? { caBundle: caBundle.mount } : {}),
+  };
 }
 
 /** ToolHive's env var per secret header, holding a secretKeyRef: the value never enters the pod spec. */

@@ -21,7 +21,10 @@ const CASES: [string, EntryFixture['spec']][] = [
   ['x-forwarded-for in lower case', plaintext({ 'x-forwarded-for': '1.2.3.4' })],
   ['Proxy-Authorization from a Secret', headerForward({ addHeadersFromSecret: [secretHeader('Proxy-Authorization')] })],
   ['Transfer-Encoding in upper case', plaintext({ 'TRANSFER-ENCODING': 'chunked' })],
-  ['a plaintext and a secret header differing in case', headerForward({ addPlaintextHeaders: { 'X-Api-Key': 'v' }, addHeadersFromSecret: [secretHeader('x-api-key')] })],
+  [
+    'a plaintext and a secret header differing in case',
+    headerForward({ addPlaintextHeaders: { 'X-Api-Key': 'v' }, addHeadersFromSecret: [secretHeader('x-api-key')] }),
+  ],
   ['two plaintext headers differing in case', plaintext({ 'X-Tenant': 'a', 'x-tenant': 'b' })],
   ['two secret headers differing in case', headerForward({ addHeadersFromSecret: [secretHeader('X-A'), secretHeader('x-a')] })],
   ['CR/LF in a value', plaintext({ 'X-Team': 'a\r\nb' })],
@@ -57,7 +60,9 @@ describe('the injector and the validating webhook agree on unservable entries', 
   });
 
   it('skips two secret headers with one env var as the header-name rule denies them (its own words: the env var it would create)', () => {
-    const { violations, routed, skip } = judge(headerForward({ addHeadersFromSecret: [secretHeader('X-Api-Key'), secretHeader('X-Api.Key')] }));
+    const { violations, routed, skip } = judge(
+      headerForward({ addHeadersFromSecret: [secretHeader('X-Api-Key'), secretHeader('X-Api.Key')] }),
+    );
     expect(violations.map((v) => v.reason)).toEqual(['DuplicateHeaderName']);
     expect(routed).toBe(false);
     expect(skip).toMatch(/maps to env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_GITHUB like another header/);

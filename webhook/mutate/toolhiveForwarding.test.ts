@@ -11,12 +11,17 @@ function entry(name: string, secretHeaders: string[] = []): MCPServerEntry {
     apiVersion: 'toolhive.stacklok.dev/v1beta1',
     kind: 'MCPServerEntry',
     metadata: { name, namespace: 'tools' },
-    spec: { headerForward: { addHeadersFromSecret: secretHeaders.map((headerName) => ({ headerName, valueSecretRef: { name: 's', key: 'k' } })) } },
+    spec: {
+      headerForward: { addHeadersFromSecret: secretHeaders.map((headerName) => ({ headerName, valueSecretRef: { name: 's', key: 'k' } })) },
+    },
   };
 }
 
 const vmcp = (env: V1Container['env']): V1Container => ({ name: 'vmcp', env });
-const manifest = JSON.stringify({ addPlaintextHeaders: { 'X-MCP-Toolsets': 'repos' }, addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_GITHUB' } });
+const manifest = JSON.stringify({
+  addPlaintextHeaders: { 'X-MCP-Toolsets': 'repos' },
+  addHeadersFromSecret: { Authorization: 'HEADER_FORWARD_AUTHORIZATION_GITHUB' },
+});
 
 describe('detectNativeForwarding (read from the vmcp container, never from a version)', () => {
   it("knows an entry vMCP forwards from the operator's manifest env var, with its header names", () => {
@@ -31,7 +36,7 @@ describe('detectNativeForwarding (read from the vmcp container, never from a ver
     expect(native.secretEnv.size).toBe(0);
   });
 
-  it("counts a secret env var the operator wrote (secretKeyRef) or we sealed (our placeholder), nothing else", () => {
+  it('counts a secret env var the operator wrote (secretKeyRef) or we sealed (our placeholder), nothing else', () => {
     const native = detectNativeForwarding(
       vmcp([
         { name: SECRET_ENV, valueFrom: { secretKeyRef: { name: 'github-token', key: 'header' } } },
@@ -51,7 +56,12 @@ describe('detectNativeForwarding (read from the vmcp container, never from a ver
   });
 
   it('reads the last definition of a repeated env var, as the kubelet does', () => {
-    const native = detectNativeForwarding(vmcp([{ name: 'TOOLHIVE_HEADER_FORWARD_GITHUB', value: '{}' }, { name: 'TOOLHIVE_HEADER_FORWARD_GITHUB', value: manifest }]));
+    const native = detectNativeForwarding(
+      vmcp([
+        { name: 'TOOLHIVE_HEADER_FORWARD_GITHUB', value: '{}' },
+        { name: 'TOOLHIVE_HEADER_FORWARD_GITHUB', value: manifest },
+      ]),
+    );
     expect(native.entry(entry('github'))!.headers.has('authorization')).toBe(true);
   });
 });

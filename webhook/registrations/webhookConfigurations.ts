@@ -44,9 +44,7 @@ export const SECRET_GUARD_MATCH_CONDITION = {
 export type FailurePolicy = 'Fail' | 'Ignore';
 
 /** Where the API server reaches the webhook: the in-cluster Service, or a URL (the e2e harness on loopback). */
-export type WebhookEndpoint =
-  | { service: { name: string; namespace: string; port?: number } }
-  | { url: string };
+export type WebhookEndpoint = { service: { name: string; namespace: string; port?: number } } | { url: string };
 
 export interface WebhookConfigOptions {
   /** metadata.name of both configuration objects. */
@@ -65,7 +63,10 @@ type ClientConfig = AdmissionregistrationV1WebhookClientConfig;
 /** client-node's types with the webhooks list always present (we always write one). */
 export type ValidatingConfiguration = V1ValidatingWebhookConfiguration & { webhooks: V1ValidatingWebhook[] };
 export type MutatingConfiguration = V1MutatingWebhookConfiguration & { webhooks: V1MutatingWebhook[] };
-type Common = Pick<V1ValidatingWebhook, 'admissionReviewVersions' | 'clientConfig' | 'failurePolicy' | 'matchPolicy' | 'sideEffects' | 'timeoutSeconds'>;
+type Common = Pick<
+  V1ValidatingWebhook,
+  'admissionReviewVersions' | 'clientConfig' | 'failurePolicy' | 'matchPolicy' | 'sideEffects' | 'timeoutSeconds'
+>;
 
 interface Resolved {
   name: string;
@@ -162,7 +163,9 @@ function secretGuardWebhook(resolved: Resolved): V1ValidatingWebhook {
     ...common(resolved, VALIDATE_SECRETS_PATH),
     failurePolicy: 'Ignore',
     namespaceSelector: {
-      matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, 'kube-node-lease', resolved.namespace] }],
+      matchExpressions: [
+        { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, 'kube-node-lease', resolved.namespace] },
+      ],
     },
     matchConditions: [SECRET_GUARD_MATCH_CONDITION],
     rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE', 'UPDATE'], resources: ['secrets'], scope: 'Namespaced' }],
@@ -184,9 +187,7 @@ export function mutatingWebhookConfiguration(options: WebhookConfigOptions = {})
         objectSelector: { matchLabels: { [VMCP_NAME_LABEL]: VMCP_NAME_VALUE } },
         // Called again if a later webhook changes the pod, so we never leave it half-injected.
         reinvocationPolicy: 'IfNeeded',
-        rules: [
-          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' },
-        ],
+        rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
       },
     ],
   };

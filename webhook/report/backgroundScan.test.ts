@@ -38,7 +38,10 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
     logger: pino({ level: 'silent' }),
   });
   const invalid = async (): Promise<string> =>
-    (await registry.getSingleMetricAsString(ENTRIES_INVALID_METRIC)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    (await registry.getSingleMetricAsString(ENTRIES_INVALID_METRIC))
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
   return { entries, secrets, events, gets, scan, invalid, change: (c: EntryChange) => listener?.(c) };
 }
 
@@ -73,7 +76,15 @@ describe('background scan', () => {
       if (count === 2) leader.leading = true;
     });
     running = h.scan;
-    h.entries.set('team-a/gitlab', entry({ name: 'gitlab', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'gitlab-token', key: 'token' } }] } } }));
+    h.entries.set(
+      'team-a/gitlab',
+      entry({
+        name: 'gitlab',
+        spec: {
+          headerForward: { addHeadersFromSecret: [{ headerName: 'X-Other', valueSecretRef: { name: 'gitlab-token', key: 'token' } }] },
+        },
+      }),
+    );
     const inFlight = h.scan.scanAll();
     const fresh = h.scan.rescan();
     await inFlight;
@@ -87,7 +98,9 @@ describe('background scan', () => {
     running = h.scan;
     await h.scan.scanAll();
     expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
-    expect(h.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'HeaderSecretNotFound', regarding: expect.objectContaining({ name: 'github' }) })]);
+    expect(h.events).toEqual([
+      expect.objectContaining({ type: 'Warning', reason: 'HeaderSecretNotFound', regarding: expect.objectContaining({ name: 'github' }) }),
+    ]);
 
     await h.scan.scanAll();
     expect(h.events).toHaveLength(1);
@@ -146,7 +159,7 @@ describe('background scan', () => {
     expect(h.scan.results().get('team-a/my-github')?.status).toBe('pass');
   });
 
-  it('a new entry taking a passing entry\'s env var makes both fail at once, asking only that partner again', async () => {
+  it("a new entry taking a passing entry's env var makes both fail at once, asking only that partner again", async () => {
     const h = harness();
     running = h.scan;
     h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));

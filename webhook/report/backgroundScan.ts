@@ -54,14 +54,18 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
   let stopped = false;
 
   const key = (namespace: string, name: string): string => `${namespace}/${name}`;
-  const specOf = (entry: MCPServerEntry): string => stableStringify({ spec: entry.spec, deleting: entry.metadata.deletionTimestamp !== undefined });
+  const specOf = (entry: MCPServerEntry): string =>
+    stableStringify({ spec: entry.spec, deleting: entry.metadata.deletionTimestamp !== undefined });
 
   const record = (item: ReportItem): void => {
     if (stopped) return;
     const id = key(item.namespace, item.name);
     // Could not check (API error): keep the last verdict rather than flap the gauge or emit Events on a guess.
     if (item.status === 'error') {
-      options.logger.warn({ entry: id, findings: item.findings.map((f) => `${f.field}: ${f.message}`) }, 'background scan could not check entry');
+      options.logger.warn(
+        { entry: id, findings: item.findings.map((f) => `${f.field}: ${f.message}`) },
+        'background scan could not check entry',
+      );
       return;
     }
     results.set(id, item);
@@ -71,13 +75,19 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
     else reported.delete(id);
     for (const event of events) {
       const sending = options.emit(event).catch((error: unknown) => {
-        options.logger.warn({ entry: id, reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not record Event');
+        options.logger.warn(
+          { entry: id, reason: event.reason, error: error instanceof Error ? error.message : String(error) },
+          'could not record Event',
+        );
       });
       emitting.add(sending);
       void sending.finally(() => emitting.delete(sending));
     }
     if (item.status === 'fail' && events.length > 0) {
-      options.logger.warn({ entry: id, reasons: [...new Set(item.findings.map((f) => f.reason))] }, 'background scan: MCPServerEntry fails the headerForward rules');
+      options.logger.warn(
+        { entry: id, reasons: [...new Set(item.findings.map((f) => f.reason))] },
+        'background scan: MCPServerEntry fails the headerForward rules',
+      );
     }
   };
 
@@ -102,7 +112,10 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       }
       options.metrics.setInvalid(results.values());
       options.metrics.scanCompleted(new Date());
-      options.logger.info({ entries: entries.length, failing: [...results.values()].filter((r) => r.status === 'fail').length }, 'background scan done');
+      options.logger.info(
+        { entries: entries.length, failing: [...results.values()].filter((r) => r.status === 'fail').length },
+        'background scan done',
+      );
     })().finally(() => {
       running = undefined;
     });
@@ -136,7 +149,9 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       if (results.delete(id)) options.metrics.setInvalid(results.values());
       recheckPartners(change.namespace, change.name)
         .then(() => options.metrics.setInvalid(results.values()))
-        .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
+        .catch((error: unknown) =>
+          options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'),
+        );
       return;
     }
     const id = key(change.entry.metadata.namespace ?? '', change.entry.metadata.name ?? '');
@@ -150,7 +165,9 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       check(current, options.getSecret, siblings)
         .then(() => recheckPartners(change.entry.metadata.namespace ?? '', change.entry.metadata.name ?? ''))
         .then(() => options.metrics.setInvalid(results.values()))
-        .catch((error: unknown) => options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'));
+        .catch((error: unknown) =>
+          options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'),
+        );
     }, options.changeDelayMs ?? 1_000);
     timer.unref();
     pendingChanges.set(id, timer);
@@ -161,18 +178,28 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
   const firstPass = setInterval(() => {
     if (!options.synced()) return;
     clearInterval(firstPass);
-    scanAll().catch((error: unknown) => options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
+    scanAll().catch((error: unknown) =>
+      options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'),
+    );
   }, 500);
   firstPass.unref();
   const interval = setInterval(() => {
     if (!options.synced()) return;
-    scanAll().catch((error: unknown) => options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
+    scanAll().catch((error: unknown) =>
+      options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'),
+    );
   }, options.intervalMs);
   interval.unref();
 
   return {
     scanAll,
-    rescan: () => (running === undefined ? scanAll() : running.then(() => scanAll(), () => scanAll())),
+    rescan: () =>
+      running === undefined
+        ? scanAll()
+        : running.then(
+            () => scanAll(),
+            () => scanAll(),
+          ),
     results: () => results,
     async stop() {
       stopped = true;

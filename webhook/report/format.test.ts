@@ -2,12 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { reportJson, reportText } from './format.js';
 import type { ReportItem } from './types.js';
 
-const passing: ReportItem = { kind: 'MCPServerEntry', apiVersion: 'toolhive.stacklok.dev/v1beta1', namespace: 'a', name: 'ok', status: 'pass', findings: [], warnings: [] };
+const passing: ReportItem = {
+  kind: 'MCPServerEntry',
+  apiVersion: 'toolhive.stacklok.dev/v1beta1',
+  namespace: 'a',
+  name: 'ok',
+  status: 'pass',
+  findings: [],
+  warnings: [],
+};
 const failing: ReportItem = {
   ...passing,
   name: 'broken',
   status: 'fail',
-  findings: [{ reason: 'HeaderSecretNotFound', field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name', message: 'Secret "t" not found in namespace "a"', hint: 'create it' }],
+  findings: [
+    {
+      reason: 'HeaderSecretNotFound',
+      field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name',
+      message: 'Secret "t" not found in namespace "a"',
+      hint: 'create it',
+    },
+  ],
   warnings: ['spec.remoteUrl: plain http'],
 };
 
@@ -16,14 +31,28 @@ describe('report output', () => {
     expect(JSON.parse(reportJson([passing, failing]))).toEqual({
       summary: { total: 2, passed: 1, failed: 1, errors: 0 },
       items: [
-        { kind: 'MCPServerEntry', apiVersion: 'toolhive.stacklok.dev/v1beta1', namespace: 'a', name: 'ok', status: 'pass', findings: [], warnings: [] },
+        {
+          kind: 'MCPServerEntry',
+          apiVersion: 'toolhive.stacklok.dev/v1beta1',
+          namespace: 'a',
+          name: 'ok',
+          status: 'pass',
+          findings: [],
+          warnings: [],
+        },
         {
           kind: 'MCPServerEntry',
           apiVersion: 'toolhive.stacklok.dev/v1beta1',
           namespace: 'a',
           name: 'broken',
           status: 'fail',
-          findings: [{ reason: 'HeaderSecretNotFound', field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name', message: 'Secret "t" not found in namespace "a"' }],
+          findings: [
+            {
+              reason: 'HeaderSecretNotFound',
+              field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name',
+              message: 'Secret "t" not found in namespace "a"',
+            },
+          ],
           warnings: ['spec.remoteUrl: plain http'],
         },
       ],

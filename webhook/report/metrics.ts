@@ -13,8 +13,18 @@ export interface ScanMetrics {
 }
 
 export function createScanMetrics(registry: Registry): ScanMetrics {
-  const invalid = gauge(registry, ENTRIES_INVALID_METRIC, 'MCPServerEntries failing the headerForward rules right now (background scan), by namespace and reason.', ['namespace', 'reason']);
-  const completed = gauge(registry, SCAN_COMPLETED_METRIC, 'When the last full background scan of MCPServerEntries finished (Unix seconds): alert when it stops moving.', []);
+  const invalid = gauge(
+    registry,
+    ENTRIES_INVALID_METRIC,
+    'MCPServerEntries failing the headerForward rules right now (background scan), by namespace and reason.',
+    ['namespace', 'reason'],
+  );
+  const completed = gauge(
+    registry,
+    SCAN_COMPLETED_METRIC,
+    'When the last full background scan of MCPServerEntries finished (Unix seconds): alert when it stops moving.',
+    [],
+  );
   return {
     setInvalid(items) {
       invalid.reset();

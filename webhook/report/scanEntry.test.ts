@@ -18,7 +18,15 @@ describe('scanEntry', () => {
     const e = entry();
     e.metadata.uid = 'uid-1';
     const item = await scanEntry(e, secretsFrom({ 'github-token': foundSecret('github-token', { token: 'v' }) }));
-    expect(item).toMatchObject({ kind: 'MCPServerEntry', apiVersion: 'toolhive.stacklok.dev/v1beta1', namespace: 'team-a', name: 'github', uid: 'uid-1', status: 'pass', findings: [] });
+    expect(item).toMatchObject({
+      kind: 'MCPServerEntry',
+      apiVersion: 'toolhive.stacklok.dev/v1beta1',
+      namespace: 'team-a',
+      name: 'github',
+      uid: 'uid-1',
+      status: 'pass',
+      findings: [],
+    });
   });
 
   it('fails with the webhook field path, message and a reason', async () => {
@@ -40,7 +48,10 @@ describe('scanEntry', () => {
 
   // The reason (and so the error status) comes from the rule, not from how its message begins.
   it('takes reason and status from the rule, however its message is worded', async () => {
-    const reworded = DEFAULT_RULES.map((rule): Rule => ({ id: rule.id, check: (input) => rule.check(input).map((f) => ({ ...f, message: 'reworded' })) }));
+    const reworded = DEFAULT_RULES.map((rule): Rule => ({
+      id: rule.id,
+      check: (input) => rule.check(input).map((f) => ({ ...f, message: 'reworded' })),
+    }));
     const item = await scanEntry(entry(), secretsFrom({ 'github-token': { status: 'error', reason: 'HTTP 500' } }), reworded);
     expect(item).toMatchObject({ status: 'error', findings: [{ reason: REASONS.secretLookupFailed, message: 'reworded' }] });
   });
@@ -60,8 +71,21 @@ describe('scanEntry', () => {
   });
 
   it('reports an object the schema cannot read as failing, with the field path', async () => {
-    const item = await scanRawEntry({ apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', metadata: { name: 'odd', namespace: 'ns' }, spec: { headerForward: { addHeadersFromSecret: 'nope' } } }, secretsFrom({}));
-    expect(item).toMatchObject({ name: 'odd', namespace: 'ns', status: 'fail', findings: [{ reason: REASONS.unreadableObject, field: 'spec.headerForward.addHeadersFromSecret' }] });
+    const item = await scanRawEntry(
+      {
+        apiVersion: 'toolhive.stacklok.dev/v1beta1',
+        kind: 'MCPServerEntry',
+        metadata: { name: 'odd', namespace: 'ns' },
+        spec: { headerForward: { addHeadersFromSecret: 'nope' } },
+      },
+      secretsFrom({}),
+    );
+    expect(item).toMatchObject({
+      name: 'odd',
+      namespace: 'ns',
+      status: 'fail',
+      findings: [{ reason: REASONS.unreadableObject, field: 'spec.headerForward.addHeadersFromSecret' }],
+    });
   });
 });
 

@@ -56,7 +56,11 @@ export function scanRawEntry(
     status: 'fail',
     findings: parsed.error.issues.map((issue) => ({
       reason: REASONS.unreadableObject,
-      field: issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? String(p) : `${acc}.${String(p)}`), '') || '(object)',
+      field:
+        issue.path.reduce<string>(
+          (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? String(p) : `${acc}.${String(p)}`),
+          '',
+        ) || '(object)',
       message: issue.message,
     })),
     warnings: [],
@@ -69,7 +73,10 @@ function statusOf(findings: readonly ReportFinding[]): ReportItem['status'] {
   return findings.every((f) => f.reason === REASONS.secretLookupFailed) ? 'error' : 'fail';
 }
 
-function itemBase(entry: MCPServerEntry, namespace: string): Pick<ReportItem, 'kind' | 'apiVersion' | 'namespace' | 'name' | 'uid' | 'resourceVersion'> {
+function itemBase(
+  entry: MCPServerEntry,
+  namespace: string,
+): Pick<ReportItem, 'kind' | 'apiVersion' | 'namespace' | 'name' | 'uid' | 'resourceVersion'> {
   const { uid, resourceVersion } = entry.metadata;
   return {
     kind: ENTRY_KIND,

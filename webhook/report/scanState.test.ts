@@ -18,8 +18,18 @@ const restricted = { reason: 'RestrictedHeader', field: 'spec.g', message: 'head
 describe('eventsFor (dedupe: an Event per change, not per interval)', () => {
   it('a newly failing entry gets one Warning per finding, naming the entry', () => {
     expect(eventsFor(undefined, item('fail', [missing, restricted]))).toEqual([
-      { type: 'Warning', reason: 'HeaderSecretNotFound', message: 'spec.f: Secret "t" not found', regarding: expect.objectContaining({ name: 'e', uid: 'u1', kind: 'MCPServerEntry' }) },
-      { type: 'Warning', reason: 'RestrictedHeader', message: 'spec.g: header "Host" is restricted', regarding: expect.objectContaining({ name: 'e' }) },
+      {
+        type: 'Warning',
+        reason: 'HeaderSecretNotFound',
+        message: 'spec.f: Secret "t" not found',
+        regarding: expect.objectContaining({ name: 'e', uid: 'u1', kind: 'MCPServerEntry' }),
+      },
+      {
+        type: 'Warning',
+        reason: 'RestrictedHeader',
+        message: 'spec.g: header "Host" is restricted',
+        regarding: expect.objectContaining({ name: 'e' }),
+      },
     ]);
   });
 
@@ -32,7 +42,9 @@ describe('eventsFor (dedupe: an Event per change, not per interval)', () => {
   });
 
   it('a fixed entry gets one Normal event; a passing one nothing', () => {
-    expect(eventsFor(item('fail', [missing]), item('pass'))).toEqual([expect.objectContaining({ type: 'Normal', reason: VALID_AGAIN_REASON })]);
+    expect(eventsFor(item('fail', [missing]), item('pass'))).toEqual([
+      expect.objectContaining({ type: 'Normal', reason: VALID_AGAIN_REASON }),
+    ]);
     expect(eventsFor(item('pass'), item('pass'))).toEqual([]);
     expect(eventsFor(undefined, item('pass'))).toEqual([]);
   });
@@ -40,7 +52,9 @@ describe('eventsFor (dedupe: an Event per change, not per interval)', () => {
 
 describe('invalidCounts', () => {
   it('counts failing entries per namespace and reason, each entry once per reason', () => {
-    const counts = [...invalidCounts([item('fail', [missing, missing, restricted], 'a'), item('fail', [missing], 'b'), item('pass', [], 'c')]).values()];
+    const counts = [
+      ...invalidCounts([item('fail', [missing, missing, restricted], 'a'), item('fail', [missing], 'b'), item('pass', [], 'c')]).values(),
+    ];
     expect(counts).toEqual([
       { namespace: 'ns', reason: 'HeaderSecretNotFound', count: 2 },
       { namespace: 'ns', reason: 'RestrictedHeader', count: 1 },

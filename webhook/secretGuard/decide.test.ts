@@ -5,7 +5,14 @@ const users = [
   { entry: 'github', keys: ['token'] },
   { entry: 'jira', keys: ['api-key', 'token'] },
 ];
-const deletion: SecretChange = { operation: 'DELETE', namespace: 'team-a', secret: 'creds', oldKeys: ['api-key', 'token'], namespaceTerminating: false, users };
+const deletion: SecretChange = {
+  operation: 'DELETE',
+  namespace: 'team-a',
+  secret: 'creds',
+  oldKeys: ['api-key', 'token'],
+  namespaceTerminating: false,
+  users,
+};
 
 describe('decideSecretChange', () => {
   it('enforce: denies deleting a Secret entries forward, naming each entry and key', () => {
@@ -25,7 +32,10 @@ describe('decideSecretChange', () => {
   });
 
   it('never stands in the way of a namespace being deleted', () => {
-    expect(decideSecretChange({ ...deletion, namespaceTerminating: true }, 'enforce')).toMatchObject({ allowed: true, outcome: 'namespace-terminating' });
+    expect(decideSecretChange({ ...deletion, namespaceTerminating: true }, 'enforce')).toMatchObject({
+      allowed: true,
+      outcome: 'namespace-terminating',
+    });
   });
 
   it('allows any change to a Secret nobody forwards', () => {
@@ -36,11 +46,18 @@ describe('decideSecretChange', () => {
     const update: SecretChange = { ...deletion, operation: 'UPDATE', newKeys: ['token'] };
     const decision = decideSecretChange(update, 'enforce');
     expect(decision).toMatchObject({ allowed: false, broken: [{ entry: 'jira', keys: ['api-key'] }] });
-    expect(decision.message).toContain('this update of Secret "creds" in namespace "team-a" removes a key that 1 MCPServerEntry forward headers from: jira (key "api-key")');
+    expect(decision.message).toContain(
+      'this update of Secret "creds" in namespace "team-a" removes a key that 1 MCPServerEntry forward headers from: jira (key "api-key")',
+    );
   });
 
   it('UPDATE: allows changing values or removing unused keys', () => {
-    expect(decideSecretChange({ ...deletion, operation: 'UPDATE', oldKeys: ['api-key', 'token', 'spare'], newKeys: ['api-key', 'token'] }, 'enforce')).toMatchObject({
+    expect(
+      decideSecretChange(
+        { ...deletion, operation: 'UPDATE', oldKeys: ['api-key', 'token', 'spare'], newKeys: ['api-key', 'token'] },
+        'enforce',
+      ),
+    ).toMatchObject({
       allowed: true,
       outcome: 'allowed',
     });

@@ -7,7 +7,11 @@ import type { ValidationResult } from './types.js';
 const failing: ValidationResult = {
   violations: [
     { reason: REASONS.invalidRemoteUrl, field: 'spec.remoteUrl', message: 'is required', hint: 'set it' },
-    { reason: REASONS.headerSecretNotFound, field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name', message: 'Secret "s" not found in namespace "ns"' },
+    {
+      reason: REASONS.headerSecretNotFound,
+      field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name',
+      message: 'Secret "s" not found in namespace "ns"',
+    },
   ],
   warnings: ['spec.headerForward.addPlaintextHeaders["Authorization"]: looks like a credential'],
 };

@@ -6,7 +6,12 @@ import { validateEntry } from './validateEntry.js';
 
 function withSecretHeaders(count: number) {
   return entry({
-    spec: headerForward({ addHeadersFromSecret: Array.from({ length: count }, (_, i) => ({ headerName: `X-H${i}`, valueSecretRef: { name: `s${i}`, key: 'k' } })) }),
+    spec: headerForward({
+      addHeadersFromSecret: Array.from({ length: count }, (_, i) => ({
+        headerName: `X-H${i}`,
+        valueSecretRef: { name: `s${i}`, key: 'k' },
+      })),
+    }),
   });
 }
 
@@ -14,7 +19,11 @@ describe('header-count rule', () => {
   it(`allows ${MAX_HEADERS_PER_ENTRY} headers and denies one more, at spec.headerForward`, () => {
     expect(headerCountRule.check({ entry: withSecretHeaders(MAX_HEADERS_PER_ENTRY), namespace: 'ns', secrets: new Map() })).toEqual([]);
     expect(headerCountRule.check({ entry: withSecretHeaders(MAX_HEADERS_PER_ENTRY + 1), namespace: 'ns', secrets: new Map() })).toEqual([
-      expect.objectContaining({ severity: 'violation', field: 'spec.headerForward', message: expect.stringContaining(`forwards ${MAX_HEADERS_PER_ENTRY + 1} headers`) }),
+      expect.objectContaining({
+        severity: 'violation',
+        field: 'spec.headerForward',
+        message: expect.stringContaining(`forwards ${MAX_HEADERS_PER_ENTRY + 1} headers`),
+      }),
     ]);
   });
 

@@ -10,19 +10,24 @@ const secretHeader = (headerName: string, key = 'k') => ({ headerName, valueSecr
 
 describe('header-name rule', () => {
   it('accepts RFC 9110 tokens that are not restricted', () => {
-    expect(check({ addPlaintextHeaders: { 'X-Tenant': 'a', "x!#$%&'*+.^_`|~9": 'b' }, addHeadersFromSecret: [secretHeader('Authorization')] })).toEqual([]);
+    expect(
+      check({ addPlaintextHeaders: { 'X-Tenant': 'a', "x!#$%&'*+.^_`|~9": 'b' }, addHeadersFromSecret: [secretHeader('Authorization')] }),
+    ).toEqual([]);
   });
 
-  it.each(['X Api', 'X:Api', 'Ünicode', 'x(y)', 'a\r\nb', 'X-Api-Key '])('rejects the plaintext header name %j with its field path', (name) => {
-    const [finding, ...rest] = check({ addPlaintextHeaders: { [name]: 'v' } });
-    expect(rest).toEqual([]);
-    expect(finding).toMatchObject({
-      severity: 'violation',
-      field: `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]`,
-      message: expect.stringContaining('not a valid HTTP header name'),
-      hint: expect.stringContaining('letters, digits'),
-    });
-  });
+  it.each(['X Api', 'X:Api', 'Ünicode', 'x(y)', 'a\r\nb', 'X-Api-Key '])(
+    'rejects the plaintext header name %j with its field path',
+    (name) => {
+      const [finding, ...rest] = check({ addPlaintextHeaders: { [name]: 'v' } });
+      expect(rest).toEqual([]);
+      expect(finding).toMatchObject({
+        severity: 'violation',
+        field: `spec.headerForward.addPlaintextHeaders[${JSON.stringify(name)}]`,
+        message: expect.stringContaining('not a valid HTTP header name'),
+        hint: expect.stringContaining('letters, digits'),
+      });
+    },
+  );
 
   it('rejects an invalid secret header name at its headerName path', () => {
     expect(check({ addHeadersFromSecret: [secretHeader('X-Ok'), secretHeader('bad name')] })).toEqual([
@@ -37,9 +42,21 @@ describe('header-name rule', () => {
   });
 
   it.each([
-    ['plaintext vs secret', { addPlaintextHeaders: { 'X-Api-Key': 'v' }, addHeadersFromSecret: [secretHeader('x-api-key')] }, 'spec.headerForward.addHeadersFromSecret[0].headerName'],
-    ['secret vs secret', { addHeadersFromSecret: [secretHeader('Authorization'), secretHeader('AUTHORIZATION')] }, 'spec.headerForward.addHeadersFromSecret[1].headerName'],
-    ['plaintext vs plaintext', { addPlaintextHeaders: { 'X-Tenant': 'a', 'x-tenant': 'b' } }, 'spec.headerForward.addPlaintextHeaders["x-tenant"]'],
+    [
+      'plaintext vs secret',
+      { addPlaintextHeaders: { 'X-Api-Key': 'v' }, addHeadersFromSecret: [secretHeader('x-api-key')] },
+      'spec.headerForward.addHeadersFromSecret[0].headerName',
+    ],
+    [
+      'secret vs secret',
+      { addHeadersFromSecret: [secretHeader('Authorization'), secretHeader('AUTHORIZATION')] },
+      'spec.headerForward.addHeadersFromSecret[1].headerName',
+    ],
+    [
+      'plaintext vs plaintext',
+      { addPlaintextHeaders: { 'X-Tenant': 'a', 'x-tenant': 'b' } },
+      'spec.headerForward.addPlaintextHeaders["x-tenant"]',
+    ],
   ])('reports a case-insensitive duplicate (%s) on the later header', (_case, forward, field) => {
     const findings = check(forward);
     expect(findings).toHaveLength(1);

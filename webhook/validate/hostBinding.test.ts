@@ -54,7 +54,9 @@ describe('host-binding rule', () => {
       expect.objectContaining({
         field: NAME_PATH,
         message: expect.stringContaining('has no mcp-header-forward.dev/allowed-hosts annotation, and --require-host-binding'),
-        hint: expect.stringContaining('kubectl annotate secret github-token -n team-a mcp-header-forward.dev/allowed-hosts=api.example.com'),
+        hint: expect.stringContaining(
+          'kubectl annotate secret github-token -n team-a mcp-header-forward.dev/allowed-hosts=api.example.com',
+        ),
       }),
     ]);
   });

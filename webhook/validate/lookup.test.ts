@@ -26,7 +26,10 @@ describe('Secret lookups', () => {
       return name === 'a-secret' ? { status: 'not-found' } : { status: 'error', reason: 'HTTP 500' };
     });
     expect(calls.sort()).toEqual(['team-a/a-secret', 'team-a/b-secret']);
-    expect(Object.fromEntries(result)).toEqual({ 'a-secret': { status: 'not-found' }, 'b-secret': { status: 'error', reason: 'HTTP 500' } });
+    expect(Object.fromEntries(result)).toEqual({
+      'a-secret': { status: 'not-found' },
+      'b-secret': { status: 'error', reason: 'HTTP 500' },
+    });
   });
 
   it('turns a throwing getter into an error result (fail closed, never a crash)', async () => {

@@ -16,7 +16,12 @@ export function referencedSecretNames(entry: MCPServerEntry): string[] {
 }
 
 /** Collect refs -> GET each (in parallel) -> plain map for the pure rules. */
-export function lookupSecrets(entry: MCPServerEntry, namespace: string, getSecret: GetSecret, bounds: LookupBounds = {}): Promise<SecretLookupResults> {
+export function lookupSecrets(
+  entry: MCPServerEntry,
+  namespace: string,
+  getSecret: GetSecret,
+  bounds: LookupBounds = {},
+): Promise<SecretLookupResults> {
   return lookupAll(referencedSecretNames(entry), (name) => getSecret(namespace, name), LOOKUP_FALLBACKS, bounds);
 }
 

@@ -6,7 +6,10 @@ export function plaintextHeaderPath(name: string): string {
   return `${HEADER_FORWARD}.addPlaintextHeaders[${JSON.stringify(name)}]`;
 }
 
-export function secretHeaderPath(index: number, leaf?: 'headerName' | 'valueSecretRef' | 'valueSecretRef.name' | 'valueSecretRef.key'): string {
+export function secretHeaderPath(
+  index: number,
+  leaf?: 'headerName' | 'valueSecretRef' | 'valueSecretRef.name' | 'valueSecretRef.key',
+): string {
   const base = `${HEADER_FORWARD}.addHeadersFromSecret[${index}]`;
   return leaf === undefined ? base : `${base}.${leaf}`;
 }

@@ -3,7 +3,11 @@ import { plaintextValueRule } from './plaintextValues.js';
 import { entry, headerForward } from '../../test/unit/webhook/validateEntries.js';
 
 const check = (headers: Record<string, string>) =>
-  plaintextValueRule.check({ entry: entry({ spec: headerForward({ addPlaintextHeaders: headers }) }), namespace: 'team-a', secrets: new Map() });
+  plaintextValueRule.check({
+    entry: entry({ spec: headerForward({ addPlaintextHeaders: headers }) }),
+    namespace: 'team-a',
+    secrets: new Map(),
+  });
 
 describe('plaintext-value rule', () => {
   it.each(['repos,issues', 'with\ttab', '', 'plain ascii ok'])('accepts the value %j', (value) => {
@@ -33,9 +37,16 @@ describe('plaintext-value rule', () => {
     expect(JSON.stringify(finding)).not.toContain('VISIBLE-MARKER');
   });
 
-  it.each(['Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-Client-Secret', 'Cookie'])('warns (does not deny) when %s is set in plaintext', (name) => {
-    expect(check({ [name]: 'value' })).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('looks like a credential'), hint: 'move it to addHeadersFromSecret' }),
-    ]);
-  });
+  it.each(['Authorization', 'X-Api-Key', 'X-Auth-Token', 'X-Client-Secret', 'Cookie'])(
+    'warns (does not deny) when %s is set in plaintext',
+    (name) => {
+      expect(check({ [name]: 'value' })).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          message: expect.stringContaining('looks like a credential'),
+          hint: 'move it to addHeadersFromSecret',
+        }),
+      ]);
+    },
+  );
 });

@@ -53,6 +53,8 @@ function valueViolation(name: string, value: string): Finding | undefined {
     message: trailing
       ? 'the value ends with a trailing newline, which cannot be sent in an HTTP header'
       : `the value ${describeHeaderValueProblem(problem)}`,
-    hint: trailing ? 'remove the newline (in YAML, a `|` block scalar adds one: use a plain or quoted string)' : 'use visible ASCII, spaces and tabs only',
+    hint: trailing
+      ? 'remove the newline (in YAML, a `|` block scalar adds one: use a plain or quoted string)'
+      : 'use visible ASCII, spaces and tabs only',
   };
 }

@@ -13,7 +13,12 @@ interface Range {
 const RANGES: readonly Range[] = [
   { network: '0.0.0.0', prefix: 8, family: 'ipv4', label: 'the unspecified "this host" network (0.0.0.0/8)' },
   { network: '127.0.0.0', prefix: 8, family: 'ipv4', label: 'loopback (127.0.0.0/8)' },
-  { network: '169.254.0.0', prefix: 16, family: 'ipv4', label: 'link-local (169.254.0.0/16, home of the cloud metadata endpoint 169.254.169.254)' },
+  {
+    network: '169.254.0.0',
+    prefix: 16,
+    family: 'ipv4',
+    label: 'link-local (169.254.0.0/16, home of the cloud metadata endpoint 169.254.169.254)',
+  },
   { network: '10.0.0.0', prefix: 8, family: 'ipv4', label: 'private (10.0.0.0/8)' },
   { network: '172.16.0.0', prefix: 12, family: 'ipv4', label: 'private (172.16.0.0/12)' },
   { network: '192.168.0.0', prefix: 16, family: 'ipv4', label: 'private (192.168.0.0/16)' },

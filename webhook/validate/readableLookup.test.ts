@@ -33,7 +33,10 @@ function edges(access: Record<string, AccessAnswer | Error>, secrets: Record<str
 
 describe('lookupReadableSecrets', () => {
   it('asks first and GETs only the Secrets the requester may read', async () => {
-    const e = edges({ readable: { allowed: true }, hidden: { allowed: false } }, { readable: foundSecret('readable', { k: 'v' }), hidden: foundSecret('hidden', { k: 'v' }) });
+    const e = edges(
+      { readable: { allowed: true }, hidden: { allowed: false } },
+      { readable: foundSecret('readable', { k: 'v' }), hidden: foundSecret('hidden', { k: 'v' }) },
+    );
     const results = await lookupReadableSecrets(twoSecrets, 'team-a', mallory, e);
     expect(results.get('readable')?.status).toBe('found');
     expect(results.get('hidden')).toEqual({ status: 'forbidden', user: 'mallory' });
@@ -64,14 +67,22 @@ describe('lookupReadableSecrets', () => {
 
   it('turns a throwing GET into a lookup error', async () => {
     const e = edges({ readable: { allowed: true }, hidden: { allowed: false } }, {});
-    const results = await lookupReadableSecrets(twoSecrets, 'team-a', mallory, { ...e, getSecret: () => Promise.reject(new Error('boom')) });
+    const results = await lookupReadableSecrets(twoSecrets, 'team-a', mallory, {
+      ...e,
+      getSecret: () => Promise.reject(new Error('boom')),
+    });
     expect(results.get('readable')).toEqual({ status: 'error', reason: 'boom' });
   });
 });
 
 describe('requesterFrom', () => {
   it('copies username, uid, groups and extra', () => {
-    expect(requesterFrom({ username: 'u', uid: '42', groups: ['g'], extra: { scopes: ['a'] } })).toEqual({ username: 'u', uid: '42', groups: ['g'], extra: { scopes: ['a'] } });
+    expect(requesterFrom({ username: 'u', uid: '42', groups: ['g'], extra: { scopes: ['a'] } })).toEqual({
+      username: 'u',
+      uid: '42',
+      groups: ['g'],
+      extra: { scopes: ['a'] },
+    });
   });
 
   it('is undefined without a username and leaves out an empty uid', () => {

@@ -34,10 +34,16 @@ export async function lookupReadableSecrets(
     if (requester === undefined || requester.username === '') {
       return { status: 'access-unknown', user: '', reason: 'the AdmissionReview carries no userInfo.username' };
     }
-    const answer = await settle(() => edges.canReadSecret(requester, namespace, name), (error) => ({ error }));
+    const answer = await settle(
+      () => edges.canReadSecret(requester, namespace, name),
+      (error) => ({ error }),
+    );
     if ('error' in answer) return { status: 'access-unknown', user: requester.username, reason: answer.error };
     if (!answer.allowed) return { status: 'forbidden', user: requester.username };
-    return settle(() => edges.getSecret(namespace, name), (reason) => ({ status: 'error', reason }));
+    return settle(
+      () => edges.getSecret(namespace, name),
+      (reason) => ({ status: 'error', reason }),
+    );
   }
 }
 
@@ -52,7 +58,14 @@ async function settle<T>(call: () => Promise<T>, failure: (message: string) => T
 
 /** The requester from AdmissionRequest.userInfo; undefined when the API server sent none. */
 export function requesterFrom(
-  userInfo: { username?: string | undefined; uid?: string | undefined; groups?: string[] | undefined; extra?: Record<string, string[]> | undefined } | undefined,
+  userInfo:
+    | {
+        username?: string | undefined;
+        uid?: string | undefined;
+        groups?: string[] | undefined;
+        extra?: Record<string, string[]> | undefined;
+      }
+    | undefined,
 ): Requester | undefined {
   if (userInfo?.username === undefined) return undefined;
   return {

@@ -20,14 +20,25 @@ describe('remote-url rule', () => {
     ['http://localhost:8080/mcp', /private endpoint: localhost/],
   ])('denies remoteUrl %j at spec.remoteUrl', (remoteUrl, message) => {
     const findings = check({ remoteUrl, headerForward: {} });
-    expect(findings).toEqual([expect.objectContaining({ severity: 'violation', field: 'spec.remoteUrl', message: expect.stringMatching(message) })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'violation', field: 'spec.remoteUrl', message: expect.stringMatching(message) }),
+    ]);
   });
 
-  it.each(['https://user:hunter2@api.example.com/mcp', 'https://token@api.example.com/mcp'])('denies credentials in the URL (%s) without echoing them', (remoteUrl) => {
-    const findings = check({ remoteUrl });
-    expect(findings).toEqual([expect.objectContaining({ severity: 'violation', field: 'spec.remoteUrl', message: expect.stringMatching(/user name or password/) })]);
-    expect(JSON.stringify(findings)).not.toMatch(/hunter2|token@/);
-  });
+  it.each(['https://user:hunter2@api.example.com/mcp', 'https://token@api.example.com/mcp'])(
+    'denies credentials in the URL (%s) without echoing them',
+    (remoteUrl) => {
+      const findings = check({ remoteUrl });
+      expect(findings).toEqual([
+        expect.objectContaining({
+          severity: 'violation',
+          field: 'spec.remoteUrl',
+          message: expect.stringMatching(/user name or password/),
+        }),
+      ]);
+      expect(JSON.stringify(findings)).not.toMatch(/hunter2|token@/);
+    },
+  );
 
   it('allows private targets with spec.allowPrivateEndpoint', () => {
     expect(check({ remoteUrl: 'https://10.0.0.5/mcp', allowPrivateEndpoint: true })).toEqual([]);
@@ -39,7 +50,10 @@ describe('remote-url rule', () => {
 
   it('warns when secret headers would go over plain http', () => {
     expect(check({ remoteUrl: 'http://api.example.com/mcp' })).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('1 secret header(s) would be sent over plain http') }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining('1 secret header(s) would be sent over plain http'),
+      }),
     ]);
   });
 

@@ -18,7 +18,12 @@ export const remoteUrlRule: Rule = {
     if (url.username !== '' || url.password !== '') {
       // Never echoed: the URL's own credential would otherwise land in the message, in logs and Events.
       findings.push(
-        finding('violation', REASONS.invalidRemoteUrl, 'carries a user name or password (user:password@host), which vMCP would send and logs would show', 'remove it from the URL; send the credential as a header from a Secret (addHeadersFromSecret)'),
+        finding(
+          'violation',
+          REASONS.invalidRemoteUrl,
+          'carries a user name or password (user:password@host), which vMCP would send and logs would show',
+          'remove it from the URL; send the credential as a header from a Secret (addHeadersFromSecret)',
+        ),
       );
     }
     const privateReason = privateTargetReason(url.hostname);
@@ -54,16 +59,37 @@ export const remoteUrlRule: Rule = {
 export function remoteUrlTarget(entry: MCPServerEntry): { url: URL } | { violation: Finding } {
   const raw = entry.spec.remoteUrl;
   if (raw === undefined || raw === '') {
-    return { violation: finding('violation', REASONS.invalidRemoteUrl, 'is required', 'set the http(s) URL of the remote MCP server, e.g. https://mcp.example.com/mcp') };
+    return {
+      violation: finding(
+        'violation',
+        REASONS.invalidRemoteUrl,
+        'is required',
+        'set the http(s) URL of the remote MCP server, e.g. https://mcp.example.com/mcp',
+      ),
+    };
   }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return { violation: finding('violation', REASONS.invalidRemoteUrl, `${JSON.stringify(raw)} is not a valid URL`, 'use an absolute URL such as https://mcp.example.com/mcp') };
+    return {
+      violation: finding(
+        'violation',
+        REASONS.invalidRemoteUrl,
+        `${JSON.stringify(raw)} is not a valid URL`,
+        'use an absolute URL such as https://mcp.example.com/mcp',
+      ),
+    };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { violation: finding('violation', REASONS.invalidRemoteUrl, `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not supported`, 'use https:// (or http://)') };
+    return {
+      violation: finding(
+        'violation',
+        REASONS.invalidRemoteUrl,
+        `scheme ${JSON.stringify(url.protocol.slice(0, -1))} is not supported`,
+        'use https:// (or http://)',
+      ),
+    };
   }
   return { url };
 }

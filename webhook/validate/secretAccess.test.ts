@@ -45,8 +45,15 @@ describe('secret-access rule', () => {
         ],
       }),
     });
-    const findings = secretAccessRule.check({ entry: twice, namespace: 'team-a', secrets: lookups({ s: { status: 'forbidden', user: 'u' } }) });
-    expect(findings.map((f) => f.subject)).toEqual(['secret-access:s/a@https://api.example.com/mcp', 'secret-access:s/b@https://api.example.com/mcp']);
+    const findings = secretAccessRule.check({
+      entry: twice,
+      namespace: 'team-a',
+      secrets: lookups({ s: { status: 'forbidden', user: 'u' } }),
+    });
+    expect(findings.map((f) => f.subject)).toEqual([
+      'secret-access:s/a@https://api.example.com/mcp',
+      'secret-access:s/b@https://api.example.com/mcp',
+    ]);
   });
 
   it('quotes odd user names safely', () => {

@@ -5,10 +5,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 describe('secretFacts', () => {
   it('keeps names, annotations and per-key facts, and no value', () => {
-    const facts = secretFacts(
-      { metadata: { name: 's', annotations: { a: 'b' } }, data: { token: b64('SENTINEL-VALUE-123') } },
-      'team-a',
-    );
+    const facts = secretFacts({ metadata: { name: 's', annotations: { a: 'b' } }, data: { token: b64('SENTINEL-VALUE-123') } }, 'team-a');
     expect(facts).toEqual({
       namespace: 'team-a',
       name: 's',

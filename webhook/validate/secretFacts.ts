@@ -53,7 +53,8 @@ const DIGEST_KEY = randomBytes(32);
 
 function secretRevision(secret: SecretObject, resourceVersion: string): SecretRevision {
   const mac = createHmac('sha256', DIGEST_KEY);
-  for (const key of Object.keys(secret.data ?? {}).sort()) mac.update(`${key.length}:${key}=${secret.data![key]!.length}:${secret.data![key]!};`);
+  for (const key of Object.keys(secret.data ?? {}).sort())
+    mac.update(`${key.length}:${key}=${secret.data![key]!.length}:${secret.data![key]!};`);
   const dataLastModified = lastDataWrite(secret.metadata?.managedFields);
   return { resourceVersion, dataDigest: mac.digest('base64url'), ...(dataLastModified !== undefined ? { dataLastModified } : {}) };
 }

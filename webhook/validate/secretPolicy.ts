@@ -33,10 +33,12 @@ function admitMissingSecrets(rule: Rule): Rule {
   return {
     id: rule.id,
     check: (input) =>
-      rule.check(input).map((finding): Finding =>
-        finding.rule === SECRET_MISSING_RULE && finding.severity === 'violation'
-          ? { ...finding, severity: 'warning', message: `${finding.message} ${MISSING_SECRET_ADMITTED}` }
-          : finding,
-      ),
+      rule
+        .check(input)
+        .map((finding): Finding =>
+          finding.rule === SECRET_MISSING_RULE && finding.severity === 'violation'
+            ? { ...finding, severity: 'warning', message: `${finding.message} ${MISSING_SECRET_ADMITTED}` }
+            : finding,
+        ),
   };
 }

@@ -20,9 +20,19 @@ describe('secret-ref rule', () => {
 
   it.each<[string, SecretLookup | undefined, string, RegExp]>([
     ['a missing Secret', { status: 'not-found' }, NAME_PATH, /^Secret "github-token" not found in namespace "team-a"$/],
-    ['an API error', { status: 'error', reason: 'the API server answered HTTP 500' }, NAME_PATH, /^could not check Secret "github-token" in namespace "team-a": the API server answered HTTP 500$/],
+    [
+      'an API error',
+      { status: 'error', reason: 'the API server answered HTTP 500' },
+      NAME_PATH,
+      /^could not check Secret "github-token" in namespace "team-a": the API server answered HTTP 500$/,
+    ],
     ['a lookup that never happened', undefined, NAME_PATH, /could not check .*not looked up/],
-    ['a missing key', foundSecret('github-token', { other: 'x', another: 'y' }), KEY_PATH, /^key "token" not found in Secret "github-token"$/],
+    [
+      'a missing key',
+      foundSecret('github-token', { other: 'x', another: 'y' }),
+      KEY_PATH,
+      /^key "token" not found in Secret "github-token"$/,
+    ],
     ['an empty value', foundSecret('github-token', { token: '' }), KEY_PATH, /value of key "token" of Secret "github-token" is empty/],
     ['a trailing newline', foundSecret('github-token', { token: 'ghp_abc\n' }), KEY_PATH, /ends with a trailing newline/],
     ['a CR', foundSecret('github-token', { token: 'ghp\rabc' }), KEY_PATH, /contains a CR character/],
@@ -51,7 +61,9 @@ describe('secret-ref rule', () => {
       namespace: 'team-a',
       secrets: new Map(),
     });
-    expect(findings).toEqual([expect.objectContaining({ field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef', message: 'is required' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef', message: 'is required' }),
+    ]);
   });
 
   it('checks every item and keeps its index in the path', () => {

@@ -25,10 +25,18 @@ export const secretRefRule: Rule = {
       });
       const ref = header.valueSecretRef;
       if (ref === undefined) {
-        return [at('valueSecretRef', REASONS.invalidSecretRef, 'is required', 'set valueSecretRef.name and valueSecretRef.key of a Secret in the same namespace')];
+        return [
+          at(
+            'valueSecretRef',
+            REASONS.invalidSecretRef,
+            'is required',
+            'set valueSecretRef.name and valueSecretRef.key of a Secret in the same namespace',
+          ),
+        ];
       }
       const missing: Finding[] = [];
-      if (ref.name === '') missing.push(at('valueSecretRef.name', REASONS.invalidSecretRef, 'is empty', 'name a Secret in the same namespace'));
+      if (ref.name === '')
+        missing.push(at('valueSecretRef.name', REASONS.invalidSecretRef, 'is empty', 'name a Secret in the same namespace'));
       // The ref is wrong, not the value: InvalidSecretRef, as for an empty name.
       if (ref.key === '') missing.push(at('valueSecretRef.key', REASONS.invalidSecretRef, 'is empty', 'name a key of that Secret'));
       if (missing.length > 0) return missing;
@@ -39,11 +47,7 @@ export const secretRefRule: Rule = {
 
 type At = (leaf: 'valueSecretRef.name' | 'valueSecretRef.key', reason: Reason, message: string, hint: string) => Finding;
 
-function lookupFindings(
-  lookup: SecretLookup | undefined,
-  ref: { namespace: string; name: string; key: string },
-  at: At,
-): Finding[] {
+function lookupFindings(lookup: SecretLookup | undefined, ref: { namespace: string; name: string; key: string }, at: At): Finding[] {
   const secret = `Secret ${JSON.stringify(ref.name)}`;
   // secretAccessRule reports these; saying anything about existence or keys here would be the oracle.
   if (lookup?.status === 'forbidden' || lookup?.status === 'access-unknown') return [];

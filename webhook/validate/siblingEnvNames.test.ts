@@ -13,26 +13,42 @@ describe('sibling env var names', () => {
       expect.objectContaining({
         severity: 'violation',
         field: 'spec.headerForward.addHeadersFromSecret[0].headerName',
-        message: expect.stringContaining('env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_MY_GITHUB, which MCPServerEntry "my-github" (header "X-Api-Key", same group "tools") already uses'),
+        message: expect.stringContaining(
+          'env var TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_MY_GITHUB, which MCPServerEntry "my-github" (header "X-Api-Key", same group "tools") already uses',
+        ),
         hint: expect.stringContaining('rename this entry or this header'),
       }),
     ]);
   });
 
   it('the header may differ too: only the env var counts', () => {
-    expect(check('my.github', [entry({ name: 'my-github', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'x_api.key', valueSecretRef: { name: 's', key: 'k' } }] } } })])).toHaveLength(1);
+    expect(
+      check('my.github', [
+        entry({
+          name: 'my-github',
+          spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'x_api.key', valueSecretRef: { name: 's', key: 'k' } }] } },
+        }),
+      ]),
+    ).toHaveLength(1);
   });
 
   it('names meet across the entry/header boundary too: entry "b" + header "X-A" and entry "a-b" + header "X"', () => {
-    const other = entry({ name: 'a-b', spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] } } });
-    expect(check('b', [other], { headerForward: { addHeadersFromSecret: [{ headerName: 'X-A', valueSecretRef: { name: 's', key: 'k' } }] } })).toHaveLength(1);
+    const other = entry({
+      name: 'a-b',
+      spec: { headerForward: { addHeadersFromSecret: [{ headerName: 'X', valueSecretRef: { name: 's', key: 'k' } }] } },
+    });
+    expect(
+      check('b', [other], { headerForward: { addHeadersFromSecret: [{ headerName: 'X-A', valueSecretRef: { name: 's', key: 'k' } }] } }),
+    ).toHaveLength(1);
   });
 
   it('no finding for another group, itself (UPDATE), a deleting sibling, plaintext headers, or distinct names', () => {
     expect(check('my.github', [entry({ name: 'my-github', spec: { groupRef: { name: 'other' } } })])).toEqual([]);
     expect(check('my-github', [entry({ name: 'my-github' })])).toEqual([]);
     expect(check('my.github', [entry({ name: 'my-github', deletionTimestamp: '2026-11-27T00:00:00Z' })])).toEqual([]);
-    expect(check('my.github', [entry({ name: 'my-github', spec: { headerForward: { addPlaintextHeaders: { 'X-Api-Key': 'v' } } } })])).toEqual([]);
+    expect(
+      check('my.github', [entry({ name: 'my-github', spec: { headerForward: { addPlaintextHeaders: { 'X-Api-Key': 'v' } } } })]),
+    ).toEqual([]);
     expect(check('gitlab', [entry({ name: 'github' })])).toEqual([]);
   });
 
@@ -43,7 +59,14 @@ describe('sibling env var names', () => {
   it('is one of the default rules, and an UPDATE that keeps an existing collision is only warned (ratchet)', () => {
     const siblings = [entry({ name: 'my-github' })];
     const old = entry({ name: 'my.github' });
-    const result = validateEntry({ entry: entry({ name: 'my.github', spec: { remoteUrl: 'https://api.example.com/v2' } }), oldEntry: old, operation: 'UPDATE', namespace: 'team-a', secrets: new Map(), siblings });
+    const result = validateEntry({
+      entry: entry({ name: 'my.github', spec: { remoteUrl: 'https://api.example.com/v2' } }),
+      oldEntry: old,
+      operation: 'UPDATE',
+      namespace: 'team-a',
+      secrets: new Map(),
+      siblings,
+    });
     expect(result.violations.filter((v) => v.message.includes('already uses'))).toEqual([]);
     expect(result.warnings.some((w) => w.includes('already uses'))).toBe(true);
     const created = validateEntry({ entry: old, operation: 'CREATE', namespace: 'team-a', secrets: new Map(), siblings });
@@ -51,7 +74,11 @@ describe('sibling env var names', () => {
   });
 
   it('groups entries by namespace in one pass', () => {
-    const grouped = entriesByNamespace([entry({ name: 'a', namespace: 'x' }), entry({ name: 'b', namespace: 'y' }), entry({ name: 'c', namespace: 'x' })]);
+    const grouped = entriesByNamespace([
+      entry({ name: 'a', namespace: 'x' }),
+      entry({ name: 'b', namespace: 'y' }),
+      entry({ name: 'c', namespace: 'x' }),
+    ]);
     expect([...grouped.entries()].map(([ns, list]) => `${ns}:${list.map((e) => e.metadata.name).join(',')}`)).toEqual(['x:a,c', 'y:b']);
   });
 });

@@ -71,7 +71,8 @@ export function entriesByNamespace(entries: readonly MCPServerEntry[]): Map<stri
 
 /** The two entries (different names, same group) give a secret header the same ToolHive env var. */
 export function shareEnvVar(a: MCPServerEntry, b: MCPServerEntry): boolean {
-  if (a.metadata.name === undefined || b.metadata.name === undefined || a.metadata.name === b.metadata.name || groupOf(a) !== groupOf(b)) return false;
+  if (a.metadata.name === undefined || b.metadata.name === undefined || a.metadata.name === b.metadata.name || groupOf(a) !== groupOf(b))
+    return false;
   const ofA = new Set((a.spec.headerForward?.addHeadersFromSecret ?? []).map((h) => secretEnvVarName(a.metadata.name!, h.headerName)));
   return (b.spec.headerForward?.addHeadersFromSecret ?? []).some((h) => ofA.has(secretEnvVarName(b.metadata.name!, h.headerName)));
 }

@@ -60,15 +60,23 @@ describe('validateEntry', () => {
       const result = validateEntry({ entry: updated, oldEntry: old, operation: 'UPDATE', namespace: 'team-a', secrets: missing });
       expect(result.violations).toEqual([]);
       expect(result.warnings).toEqual([
-        expect.stringMatching(/^spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found.*unchanged by this update/),
+        expect.stringMatching(
+          /^spec\.headerForward\.addHeadersFromSecret\[0\]\.valueSecretRef\.name: Secret "github-token" not found.*unchanged by this update/,
+        ),
       ]);
     });
 
     it('still denies a failure the update introduced', () => {
       const old = entry();
-      const updated = entry({ spec: headerForward({ addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'github-token', key: 'other' } }] }) });
+      const updated = entry({
+        spec: headerForward({
+          addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'github-token', key: 'other' } }],
+        }),
+      });
       const result = validateEntry({ entry: updated, oldEntry: old, operation: 'UPDATE', namespace: 'team-a', secrets: GOOD_SECRETS });
-      expect(result.violations).toEqual([expect.objectContaining({ field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key' })]);
+      expect(result.violations).toEqual([
+        expect.objectContaining({ field: 'spec.headerForward.addHeadersFromSecret[0].valueSecretRef.key' }),
+      ]);
     });
 
     it('ratchets by header, not by array position, when an earlier item is removed', () => {
@@ -80,18 +88,28 @@ describe('validateEntry', () => {
       });
       const oneHeader = headerForward({ addHeadersFromSecret: [{ headerName: 'X-Second', valueSecretRef: { name: 'gone', key: 'k' } }] });
       const secrets = lookups({ 'github-token': foundSecret('github-token', { token: 't' }), gone: { status: 'not-found' } });
-      const result = validateEntry({ entry: entry({ spec: oneHeader }), oldEntry: entry({ spec: twoHeaders }), operation: 'UPDATE', namespace: 'team-a', secrets });
+      const result = validateEntry({
+        entry: entry({ spec: oneHeader }),
+        oldEntry: entry({ spec: twoHeaders }),
+        operation: 'UPDATE',
+        namespace: 'team-a',
+        secrets,
+      });
       expect(result.violations).toEqual([]);
       expect(result.warnings).toHaveLength(1);
     });
 
     it('keeps ratcheting a duplicate whose message names an array position that shifted', () => {
       const secretHeader = (headerName: string) => ({ headerName, valueSecretRef: { name: 'github-token', key: 'token' } });
-      const old = entry({ spec: headerForward({ addHeadersFromSecret: [secretHeader('X-Gone'), secretHeader('X-Dup'), secretHeader('x-dup')] }) });
+      const old = entry({
+        spec: headerForward({ addHeadersFromSecret: [secretHeader('X-Gone'), secretHeader('X-Dup'), secretHeader('x-dup')] }),
+      });
       const updated = entry({ spec: headerForward({ addHeadersFromSecret: [secretHeader('X-Dup'), secretHeader('x-dup')] }) });
       const result = validateEntry({ entry: updated, oldEntry: old, operation: 'UPDATE', namespace: 'team-a', secrets: GOOD_SECRETS });
       expect(result.violations).toEqual([]);
-      expect(result.warnings).toEqual([expect.stringMatching(/duplicates "X-Dup" at spec\.headerForward\.addHeadersFromSecret\[0\]\.headerName.*unchanged by this update/)]);
+      expect(result.warnings).toEqual([
+        expect.stringMatching(/duplicates "X-Dup" at spec\.headerForward\.addHeadersFromSecret\[0\]\.headerName.*unchanged by this update/),
+      ]);
     });
 
     it('does not ratchet on CREATE even when an old object is passed', () => {
@@ -105,11 +123,25 @@ describe('validateEntry', () => {
       id: 'needs-annotation',
       check: ({ entry: e }) =>
         e.metadata.annotations?.owner === undefined
-          ? [{ severity: 'violation', rule: 'needs-annotation', reason: REASONS.headerForwardInvalid, subject: 'owner', field: 'metadata.annotations.owner', message: 'is required' }]
+          ? [
+              {
+                severity: 'violation',
+                rule: 'needs-annotation',
+                reason: REASONS.headerForwardInvalid,
+                subject: 'owner',
+                field: 'metadata.annotations.owner',
+                message: 'is required',
+              },
+            ]
           : [],
     };
-    const result = validateEntry({ entry: entry(), operation: 'CREATE', namespace: 'team-a', secrets: GOOD_SECRETS }, [...DEFAULT_RULES, annotationRule]);
-    expect(result.violations).toEqual([{ reason: REASONS.headerForwardInvalid, field: 'metadata.annotations.owner', message: 'is required' }]);
+    const result = validateEntry({ entry: entry(), operation: 'CREATE', namespace: 'team-a', secrets: GOOD_SECRETS }, [
+      ...DEFAULT_RULES,
+      annotationRule,
+    ]);
+    expect(result.violations).toEqual([
+      { reason: REASONS.headerForwardInvalid, field: 'metadata.annotations.owner', message: 'is required' },
+    ]);
   });
 });
 

@@ -6,7 +6,16 @@ import { buildIntoCache, hasStamp, runGoBuild } from './goBuild.js';
 import { binaryCacheRoot, KUBERNETES_GOBUILD_DIR } from './paths.js';
 import { parseGoModVersions, versionLdflags, type ControlPlaneVersions } from './versions.js';
 
-export const BINARY_NAMES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl', 'pause'] as const;
+export const BINARY_NAMES = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'kubectl',
+  'pause',
+] as const;
 export type BinaryName = (typeof BINARY_NAMES)[number];
 export type Binaries = Record<BinaryName, string>;
 
@@ -51,9 +60,7 @@ export function cacheDirFor(versions: ControlPlaneVersions, env: NodeJS.ProcessE
  * KUBEBUILDER_ASSETS first (etcd, kube-apiserver, kubectl; the node and controller binaries where it has them),
  * then binaries built from the pinned Go module into the per-version cache, building once if needed.
  */
-export async function resolveBinaries(
-  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
-): Promise<ResolvedBinaries> {
+export async function resolveBinaries(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): Promise<ResolvedBinaries> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((): void => {});
   const goMod = await readFile(join(KUBERNETES_GOBUILD_DIR, 'go.mod'), 'utf8');
@@ -67,7 +74,9 @@ export async function resolveBinaries(
     }
     const missing = (['etcd', 'kube-apiserver', 'kubectl'] as const).filter((name) => !fromAssets.has(name));
     if (missing.length > 0) {
-      throw new Error(`KUBEBUILDER_ASSETS=${assets} lacks executable ${missing.join(', ')}; point it at a directory holding etcd, kube-apiserver and kubectl, or unset it to build them with Go`);
+      throw new Error(
+        `KUBEBUILDER_ASSETS=${assets} lacks executable ${missing.join(', ')}; point it at a directory holding etcd, kube-apiserver and kubectl, or unset it to build them with Go`,
+      );
     }
   }
   let built: { dir: string; built: boolean; seconds?: number } | undefined;
@@ -99,7 +108,8 @@ async function ensureBuilt(
       {
         cwd: KUBERNETES_GOBUILD_DIR,
         args: ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', `${staging}/`, ...BINARY_NAMES.map((name) => GO_PACKAGES[name])],
-        missingGo: '`go` is not on PATH: install Go (see go.mod for the version) or set KUBEBUILDER_ASSETS to prebuilt etcd, kube-apiserver and kubectl',
+        missingGo:
+          '`go` is not on PATH: install Go (see go.mod for the version) or set KUBEBUILDER_ASSETS to prebuilt etcd, kube-apiserver and kubectl',
       },
       env,
       log,
@@ -109,4 +119,3 @@ async function ensureBuilt(
   log(`built control-plane binaries in ${seconds}s`);
   return { dir, built: true, seconds };
 }
-

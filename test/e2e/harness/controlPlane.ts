@@ -6,7 +6,14 @@ import { resolveBinaries, type ResolvedBinaries } from './binaries.js';
 import { installToolhiveCrds } from './crds.js';
 import { toolhiveCrdsDir } from './toolhiveModule.js';
 import { kubeconfigYaml } from './kubeconfig.js';
-import { ADMIN_USER, CONTROLLER_MANAGER_USER, createControlPlanePki, KUBE_PROXY_USER, SCHEDULER_USER, type ControlPlanePki } from './pki.js';
+import {
+  ADMIN_USER,
+  CONTROLLER_MANAGER_USER,
+  createControlPlanePki,
+  KUBE_PROXY_USER,
+  SCHEDULER_USER,
+  type ControlPlanePki,
+} from './pki.js';
 import { freeLoopbackPort, isPortOpen } from './ports.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { waitForApiServerReady, waitForHttpOk, waitForOk } from './readiness.js';
@@ -256,7 +263,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const pkiDir = join(workDir, 'pki');
   await mkdir(join(pkiDir, 'kube-controller-manager'), { recursive: true });
   await mkdir(join(workDir, 'logs'));
-  const pki = await createControlPlanePki({ apiserverIps: [placement.address], ...(placement.node ? { nodeName: placement.node.name, nodeIp: placement.address } : {}) });
+  const pki = await createControlPlanePki({
+    apiserverIps: [placement.address],
+    ...(placement.node ? { nodeName: placement.node.name, nodeIp: placement.address } : {}),
+  });
   await writeFiles(pkiDir, {
     'server-ca.crt': pki.serverCa.certPem,
     'client-ca.crt': pki.clientCa.certPem,
@@ -298,7 +308,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await stopAll(processes);
     // Loopback ports are only ours to check in this namespace; a node's namespace goes away whole.
     const ours = placement.wrap.length === 0 ? Object.values(ports) : [];
-    const stillOpen = (await Promise.all(ours.map(async (port) => ((await isPortOpen(port)) ? port : undefined)))).filter((port) => port !== undefined);
+    const stillOpen = (await Promise.all(ours.map(async (port) => ((await isPortOpen(port)) ? port : undefined)))).filter(
+      (port) => port !== undefined,
+    );
     if (stillOpen.length > 0) log(`warning: ports still accepting connections after teardown: ${stillOpen.join(', ')}`);
     if (keepWorkDir) log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
@@ -310,7 +322,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     throw error;
   }
   const startupSeconds = (Date.now() - started) / 1000;
-  log(`control plane ready at ${server} in ${startupSeconds.toFixed(1)}s (Kubernetes ${binaries.versions.kubernetes}, etcd ${binaries.versions.etcd})`);
+  log(
+    `control plane ready at ${server} in ${startupSeconds.toFixed(1)}s (Kubernetes ${binaries.versions.kubernetes}, etcd ${binaries.versions.etcd})`,
+  );
   return {
     info: {
       server,
@@ -327,14 +341,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     admin,
     startupSeconds,
     stopControllers: async () => {
-      for (const managed of processes.filter((p) => p.name === 'kube-scheduler' || p.name === 'kube-controller-manager')) await managed.stop();
+      for (const managed of processes.filter((p) => p.name === 'kube-scheduler' || p.name === 'kube-controller-manager'))
+        await managed.stop();
     },
     stop,
   };
 }
 
 async function writeKubeconfigs(workDir: string, pki: ControlPlanePki, server: string): Promise<void> {
-  const config = (user: string, client: ControlPlanePki['admin']): string => kubeconfigYaml({ server, caPem: pki.serverCa.certPem, user, client });
+  const config = (user: string, client: ControlPlanePki['admin']): string =>
+    kubeconfigYaml({ server, caPem: pki.serverCa.certPem, user, client });
   await writeFiles(workDir, {
     'admission-config.yaml': admissionConfiguration(join(workDir, 'admission-kubeconfig.yaml')),
     'admission-kubeconfig.yaml': admissionKubeconfig(pki.admissionClient),

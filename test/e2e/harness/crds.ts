@@ -1,7 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiextensionsV1Api, CustomObjectsApi, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  loadAllYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { CRDS_DIR_ENV } from './toolhiveModule.js';
 
 /** Every CustomResourceDefinition in the YAML files of `dir`. */
@@ -10,9 +16,12 @@ export async function readCrds(dir: string): Promise<V1CustomResourceDefinition[
   try {
     files = (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort();
   } catch (error) {
-    throw new Error(`cannot read ToolHive CRDs from ${dir} (${(error as Error).message}); set ${CRDS_DIR_ENV} to the directory holding them`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot read ToolHive CRDs from ${dir} (${(error as Error).message}); set ${CRDS_DIR_ENV} to the directory holding them`,
+      {
+        cause: error,
+      },
+    );
   }
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of files) {
@@ -31,7 +40,11 @@ function isEstablished(crd: V1CustomResourceDefinition): boolean {
 }
 
 /** Create the ToolHive CRDs and wait until the API server serves them. */
-export async function installToolhiveCrds(admin: KubeConfig, from: { dir: string; source: string }, log: (line: string) => void): Promise<void> {
+export async function installToolhiveCrds(
+  admin: KubeConfig,
+  from: { dir: string; source: string },
+  log: (line: string) => void,
+): Promise<void> {
   const { dir } = from;
   const api = admin.makeApiClient(ApiextensionsV1Api);
   const crds = await readCrds(dir);

@@ -29,7 +29,12 @@ export async function startLocalSidecar(cluster: Cluster, pod: V1Pod, workDir: s
   const namespace = pod.metadata!.namespace!;
   const core = cluster.admin.makeApiClient(CoreV1Api);
   const [secrets, configMaps] = await Promise.all([core.listNamespacedSecret({ namespace }), core.listNamespacedConfigMap({ namespace })]);
-  const spec = containerProcess(pod, SIDECAR_CONTAINER_NAME, { secrets: secrets.items, configMaps: configMaps.items }, join(workDir, 'volumes'));
+  const spec = containerProcess(
+    pod,
+    SIDECAR_CONTAINER_NAME,
+    { secrets: secrets.items, configMaps: configMaps.items },
+    join(workDir, 'volumes'),
+  );
   await materialize(spec);
   const proxyPort = await freeLoopbackPort();
   const adminPort = await freeLoopbackPort();
@@ -38,11 +43,20 @@ export async function startLocalSidecar(cluster: Cluster, pod: V1Pod, workDir: s
     '--admin-listen',
     (old) => loopbackListen(old).replace(/:\d+$/, `:${adminPort}`),
   );
-  const sidecar = await startProcess({ name: 'sidecar', command: process.execPath, args: [CLI_ENTRY, ...args], env: { ...spec.env }, logFile: join(workDir, 'sidecar.log') });
+  const sidecar = await startProcess({
+    name: 'sidecar',
+    command: process.execPath,
+    args: [CLI_ENTRY, ...args],
+    env: { ...spec.env },
+    logFile: join(workDir, 'sidecar.log'),
+  });
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (!sidecar.isRunning()) throw new Error(`the sidecar exited before it was ready; see ${sidecar.logFile}`);
-    const ready = await fetch(`http://127.0.0.1:${adminPort}${READYZ_PATH}`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${adminPort}${READYZ_PATH}`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await sidecar.stop();

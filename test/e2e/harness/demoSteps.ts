@@ -59,7 +59,9 @@ export function shellQuote(arg: string): string {
 function expectExit(step: string, result: KubectlResult, wanted: 'success' | 'failure'): void {
   const succeeded = result.code === 0;
   if (succeeded !== (wanted === 'success')) {
-    throw new Error(`demo step "${step}": kubectl was expected to ${wanted === 'success' ? 'succeed' : 'be rejected'} but exited ${result.code}`);
+    throw new Error(
+      `demo step "${step}": kubectl was expected to ${wanted === 'success' ? 'succeed' : 'be rejected'} but exited ${result.code}`,
+    );
   }
 }
 
@@ -85,7 +87,10 @@ export const validationSteps: DemoStep[] = [
       'its remoteUrl, a small MCP server this demo runs on this machine. The Secret is missing, so the\n' +
       'validating webhook rejects the entry at apply time, naming the field path and how to fix it.',
     async run(context) {
-      const result = await narrateKubectl(context, ['apply', '-n', context.namespace], { file: 'entry.yaml', yaml: stringify(demoEntry(context)) });
+      const result = await narrateKubectl(context, ['apply', '-n', context.namespace], {
+        file: 'entry.yaml',
+        yaml: stringify(demoEntry(context)),
+      });
       expectExit(this.title, result, 'failure');
     },
   },
@@ -97,14 +102,22 @@ export const validationSteps: DemoStep[] = [
     async run(context) {
       const valueFile = join(context.filesDir, 'github-token.value');
       await writeFile(valueFile, DEMO_SECRET_VALUE, { mode: 0o600 });
-      const result = await narrateKubectl(context, ['create', 'secret', 'generic', 'github-token', '-n', context.namespace, `--from-file=token=${valueFile}`]);
+      const result = await narrateKubectl(context, [
+        'create',
+        'secret',
+        'generic',
+        'github-token',
+        '-n',
+        context.namespace,
+        `--from-file=token=${valueFile}`,
+      ]);
       expectExit(this.title, result, 'success');
     },
   },
   {
     title: 'Apply the same entry again',
     explain:
-      'Same YAML, now admitted. The warning is about the demo\'s upstream: plain http on this machine; a real\n' +
+      "Same YAML, now admitted. The warning is about the demo's upstream: plain http on this machine; a real\n" +
       'remoteUrl would be https://.',
     async run(context) {
       const result = await narrateKubectl(context, ['apply', '-n', context.namespace, '-f', join(context.filesDir, 'entry.yaml')]);

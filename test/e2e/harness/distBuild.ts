@@ -31,11 +31,16 @@ export async function buildDistIfStale(log: (line: string) => void): Promise<voi
   if (!(await isDistStale())) return;
   log('dist/ is older than the sources: running tsc -p tsconfig.build.json');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tsc -p tsconfig.build.json failed (exit ${code}):\n${output.slice(-4000)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`tsc -p tsconfig.build.json failed (exit ${code}):\n${output.slice(-4000)}`)),
+    );
   });
 }

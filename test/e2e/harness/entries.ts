@@ -31,8 +31,7 @@ export function entryManifest(name: string, headerForward: HeaderForward | undef
 
 /** What the client saw: admitted (with any Warning headers) or rejected (HTTP status and the Status message). */
 export type AdmissionOutcome =
-  | { admitted: true; object: EntryManifest; warnings: string[] }
-  | { admitted: false; status: number; message: string; warnings: string[] };
+  { admitted: true; object: EntryManifest; warnings: string[] } | { admitted: false; status: number; message: string; warnings: string[] };
 
 /** The texts of RFC 7234 `299 - "text"` Warning headers, as kubectl prints them ("Warning: text"). */
 export function parseWarningHeader(value: string | undefined): string[] {
@@ -47,7 +46,12 @@ async function outcomeOf(call: Promise<{ data: unknown; headers: Record<string, 
   } catch (error) {
     if (!(error instanceof ApiException)) throw error;
     const body = typeof error.body === 'string' ? (JSON.parse(error.body) as { message?: string }) : (error.body as { message?: string });
-    return { admitted: false, status: error.code, message: body?.message ?? String(error.body), warnings: parseWarningHeader(error.headers.warning) };
+    return {
+      admitted: false,
+      status: error.code,
+      message: body?.message ?? String(error.body),
+      warnings: parseWarningHeader(error.headers.warning),
+    };
   }
 }
 
@@ -59,7 +63,11 @@ export function entriesApi(config: KubeConfig, namespace: string) {
   return {
     create(entry: EntryManifest, options: { dryRun?: boolean } = {}): Promise<AdmissionOutcome> {
       return outcomeOf(
-        custom.createNamespacedCustomObjectWithHttpInfo({ ...target(versionOf(entry)), body: entry, ...(options.dryRun ? { dryRun: 'All' } : {}) }),
+        custom.createNamespacedCustomObjectWithHttpInfo({
+          ...target(versionOf(entry)),
+          body: entry,
+          ...(options.dryRun ? { dryRun: 'All' } : {}),
+        }),
       );
     },
     /** A JSON merge patch (`kubectl patch --type merge`). */

@@ -57,7 +57,10 @@ export async function createControlPlanePki(options: PkiOptions = {}): Promise<C
   const admissionClient = await issueClientCert(clientCa, ADMISSION_CLIENT_NAME, []);
   // Service-account tokens are JWTs signed with this key (ES256); not a certificate.
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const node = options.nodeName === undefined || options.nodeIp === undefined ? undefined : await createNodePki(serverCa, clientCa, options.nodeName, options.nodeIp);
+  const node =
+    options.nodeName === undefined || options.nodeIp === undefined
+      ? undefined
+      : await createNodePki(serverCa, clientCa, options.nodeName, options.nodeIp);
   return {
     ...(node ? { node } : {}),
     serverCa,

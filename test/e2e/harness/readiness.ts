@@ -40,7 +40,9 @@ export async function waitForOk(probe: Probe, managed: ManagedProcess, timeoutMs
   while (Date.now() < deadline) {
     if (!managed.isRunning()) {
       const { code, signal } = await managed.exited;
-      throw new Error(`${managed.name} exited (${signal ?? `code ${code}`}) before ${probe.url} was ready; log ${managed.logFile}:\n${await logTail(managed)}`);
+      throw new Error(
+        `${managed.name} exited (${signal ?? `code ${code}`}) before ${probe.url} was ready; log ${managed.logFile}:\n${await logTail(managed)}`,
+      );
     }
     try {
       const { status, body } = await get(probe);
@@ -51,7 +53,9 @@ export async function waitForOk(probe: Probe, managed: ManagedProcess, timeoutMs
     }
     await sleep(200);
   }
-  throw new Error(`${managed.name} not ready after ${timeoutMs / 1000}s at ${probe.url} (last: ${last}); log ${managed.logFile}:\n${await logTail(managed)}`);
+  throw new Error(
+    `${managed.name} not ready after ${timeoutMs / 1000}s at ${probe.url} (last: ${last}); log ${managed.logFile}:\n${await logTail(managed)}`,
+  );
 }
 
 export function waitForHttpOk(url: string, managed: ManagedProcess, timeoutMs: number): Promise<void> {

@@ -39,8 +39,12 @@ async function pinned(env: NodeJS.ProcessEnv): Promise<Pinned> {
   const goMod = await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8');
   const version = parseToolhiveVersion(goMod);
   const dir = toolhiveCacheDir(version, env);
-  const stamp = buildStamp(goMod, await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.sum'), 'utf8'), [...TOOLHIVE_BUILD_ARGS, ...TOOLHIVE_COMMANDS]);
-  const isComplete = async (): Promise<boolean> => TOOLHIVE_COMMANDS.every((c) => isExecutable(join(dir, c))) && (await hasStamp(dir, stamp));
+  const stamp = buildStamp(goMod, await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.sum'), 'utf8'), [
+    ...TOOLHIVE_BUILD_ARGS,
+    ...TOOLHIVE_COMMANDS,
+  ]);
+  const isComplete = async (): Promise<boolean> =>
+    TOOLHIVE_COMMANDS.every((c) => isExecutable(join(dir, c))) && (await hasStamp(dir, stamp));
   return { version, dir, stamp, isComplete };
 }
 
@@ -48,12 +52,16 @@ function prebuilt(command: ToolhiveCommand, env: NodeJS.ProcessEnv, version: str
   const variable = PREBUILT_ENV[command];
   const path = env[variable];
   if (path === undefined || path === '') return undefined;
-  if (!isExecutable(path)) throw new Error(`${variable}=${path} is not an executable file; point it at a ${command} binary or unset it to build one with Go`);
+  if (!isExecutable(path))
+    throw new Error(`${variable}=${path} is not an executable file; point it at a ${command} binary or unset it to build one with Go`);
   return { path, version, source: variable };
 }
 
 /** The prebuilt binary or the cached build, without building: undefined when neither exists (`make demo`). */
-export async function findToolhiveBinary(command: ToolhiveCommand, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedToolhiveBinary | undefined> {
+export async function findToolhiveBinary(
+  command: ToolhiveCommand,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedToolhiveBinary | undefined> {
   const pin = await pinned(env);
   const given = prebuilt(command, env, pin.version);
   if (given !== undefined) return given;
@@ -74,7 +82,9 @@ export async function resolveToolhiveBinary(
   const path = join(dir, command);
   if (await pin.isComplete()) return { path, version, source: 'cache' };
   await mkdir(binaryCacheRoot(env), { recursive: true });
-  log(`building ToolHive ${version} (${TOOLHIVE_COMMANDS.join(', ')}) from its Go module into ${dir} (first run only; about 7 minutes on 2 cores)`);
+  log(
+    `building ToolHive ${version} (${TOOLHIVE_COMMANDS.join(', ')}) from its Go module into ${dir} (first run only; about 7 minutes on 2 cores)`,
+  );
   const buildSeconds = await buildIntoCache(dir, stamp, log, (staging) =>
     runGoBuild(
       {

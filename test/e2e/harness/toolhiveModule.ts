@@ -44,7 +44,9 @@ export function toolhiveModuleDir(env: NodeJS.ProcessEnv = process.env): Promise
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new Error(`\`go\` is not on PATH: ToolHive's CRDs come from the Go module pinned in ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`)
+          ? new Error(
+              `\`go\` is not on PATH: ToolHive's CRDs come from the Go module pinned in ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`,
+            )
           : error,
       );
     });
@@ -56,7 +58,11 @@ export function toolhiveModuleDir(env: NodeJS.ProcessEnv = process.env): Promise
         // reported below with go's own output
       }
       if (code === 0 && parsed.Dir && parsed.Version) return resolvePromise({ dir: parsed.Dir, version: parsed.Version });
-      reject(new Error(`go mod download ${TOOLHIVE_MODULE} in ${TOOLHIVE_GOBUILD_DIR} failed (exit ${code}): ${parsed.Error ?? (stderr.trim() || stdout.trim())}`));
+      reject(
+        new Error(
+          `go mod download ${TOOLHIVE_MODULE} in ${TOOLHIVE_GOBUILD_DIR} failed (exit ${code}): ${parsed.Error ?? (stderr.trim() || stdout.trim())}`,
+        ),
+      );
     });
   });
 }

@@ -61,7 +61,12 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
     ca = { certPem: options.tls.caPem };
   } else {
     const issuer = await createCa({ commonName: 'mcp-header-forward e2e webhook CA', validForMs: 24 * HOUR });
-    const serving = await issueLeaf(issuer, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], validForMs: 24 * HOUR });
+    const serving = await issueLeaf(issuer, {
+      commonName: '127.0.0.1',
+      ipAddresses: ['127.0.0.1'],
+      dnsNames: ['localhost'],
+      validForMs: 24 * HOUR,
+    });
     await writeFile(certFile, serving.certPem, { mode: 0o600 });
     await writeFile(keyFile, serving.keyPem, { mode: 0o600 });
     ca = issuer;

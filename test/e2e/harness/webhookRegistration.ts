@@ -47,7 +47,11 @@ export async function applyWebhookRbac(admin: KubeConfig): Promise<{ remove(): P
 }
 
 async function withResourceVersion(api: KubernetesObjectApi, object: KubernetesObject): Promise<KubernetesObject> {
-  const existing = await api.read({ apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace } });
+  const existing = await api.read({
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace },
+  });
   return { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion } };
 }
 
@@ -74,7 +78,11 @@ export async function registerValidatingWebhook(
   }
   const name = options.name ?? 'mcp-header-forward-e2e';
   const api = admin.makeApiClient(AdmissionregistrationV1Api);
-  const body = validatingWebhookConfiguration({ name, endpoint: { url: webhook.url }, caBundle: webhook.caBundle }) as V1ValidatingWebhookConfiguration;
+  const body = validatingWebhookConfiguration({
+    name,
+    endpoint: { url: webhook.url },
+    caBundle: webhook.caBundle,
+  }) as V1ValidatingWebhookConfiguration;
   await api.deleteValidatingWebhookConfiguration({ name }).catch(() => undefined);
   await api.createValidatingWebhookConfiguration({ body });
   await waitUntilCalled(admin, webhook, options.probeNamespace ?? 'default');
@@ -113,5 +121,7 @@ async function waitUntilCalled(admin: KubeConfig, webhook: Pick<WebhookProcess, 
     if (await webhook.reviewed(probe)) return;
     await sleep(200);
   }
-  throw new Error(`the API server did not call the webhook within 30s (probe ${probe}); check the webhook log and the configuration's url/caBundle`);
+  throw new Error(
+    `the API server did not call the webhook within 30s (probe ${probe}); check the webhook log and the configuration's url/caBundle`,
+  );
 }

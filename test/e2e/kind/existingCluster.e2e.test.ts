@@ -30,13 +30,20 @@ describe('an existing cluster as the e2e target', () => {
 
   it('is described from its kubeconfig and client CA, with the version the API server reports', async () => {
     const info = await existingClusterInfo(await envForHarness());
-    expect(info).toMatchObject({ server: harness.server, serverCaPem: harness.serverCaPem, versions: { kubernetes: harness.versions.kubernetes } });
+    expect(info).toMatchObject({
+      server: harness.server,
+      serverCaPem: harness.serverCaPem,
+      versions: { kubernetes: harness.versions.kubernetes },
+    });
   });
 
   it('gives tests restricted users that RBAC applies to', async () => {
     const cluster = connect(await existingClusterInfo(await envForHarness()));
     const stranger = (await cluster.userKubeConfig('kind-e2e-stranger')).makeApiClient(CoreV1Api);
-    const error = await stranger.listNamespacedSecret({ namespace: 'default' }).then(() => undefined, (thrown: unknown) => thrown);
+    const error = await stranger.listNamespacedSecret({ namespace: 'default' }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
     expect((error as ApiException<unknown>).code).toBe(403);
   });
 

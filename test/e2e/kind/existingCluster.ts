@@ -21,7 +21,10 @@ export function existingClusterRequested(env: NodeJS.ProcessEnv = process.env): 
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (!value) throw new Error(`${name} is not set: with ${EXISTING_CLUSTER_ENV.kubeconfig} the suite also needs ${name} (test/e2e/kind/run.sh sets all of them)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: with ${EXISTING_CLUSTER_ENV.kubeconfig} the suite also needs ${name} (test/e2e/kind/run.sh sets all of them)`,
+    );
   return value;
 }
 

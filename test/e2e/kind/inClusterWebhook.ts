@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { AdmissionregistrationV1Api, AppsV1Api, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
-import { DEFAULT_CONFIGURATION_NAME, DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME } from '../../../webhook/registrations/webhookConfigurations.js';
+import {
+  DEFAULT_CONFIGURATION_NAME,
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+} from '../../../webhook/registrations/webhookConfigurations.js';
 import type { Cluster } from '../harness/cluster.js';
 import type { WebhookProcess, WebhookProcessOptions } from '../harness/webhookProcess.js';
 
@@ -27,7 +31,10 @@ export function inClusterWebhookRequested(env: NodeJS.ProcessEnv = process.env):
 
 function containerArgs(deployment: V1Deployment): string[] {
   const container = deployment.spec?.template.spec?.containers.find((c) => c.name === CONTAINER);
-  if (!container) throw new Error(`deployment ${DEFAULT_NAMESPACE}/${DEFAULT_SERVICE_NAME} has no container "${CONTAINER}": install manifests/overlays/self-signed`);
+  if (!container)
+    throw new Error(
+      `deployment ${DEFAULT_NAMESPACE}/${DEFAULT_SERVICE_NAME} has no container "${CONTAINER}": install manifests/overlays/self-signed`,
+    );
   return container.args ?? [];
 }
 
@@ -58,13 +65,25 @@ export async function inClusterWebhook(cluster: Cluster, options: WebhookProcess
       if (settled && current && (status?.readyReplicas ?? 0) === replicas) return;
       await sleep(500);
     }
-    throw new Error(`deployment ${target.namespace}/${target.name} did not reach ${replicas} ready replicas in 180 s (kubectl -n ${target.namespace} describe deployment ${target.name})`);
+    throw new Error(
+      `deployment ${target.namespace}/${target.name} did not reach ${replicas} ready replicas in 180 s (kubectl -n ${target.namespace} describe deployment ${target.name})`,
+    );
   };
 
   const readLog = async (): Promise<string> => {
     const { stdout } = await run(
       cluster.info.kubectlPath,
-      ['--kubeconfig', cluster.info.kubeconfigPath, '-n', target.namespace, 'logs', '-l', 'app.kubernetes.io/name=mcp-header-forward,app.kubernetes.io/component=webhook', '--tail=-1', '--prefix'],
+      [
+        '--kubeconfig',
+        cluster.info.kubeconfigPath,
+        '-n',
+        target.namespace,
+        'logs',
+        '-l',
+        'app.kubernetes.io/name=mcp-header-forward,app.kubernetes.io/component=webhook',
+        '--tail=-1',
+        '--prefix',
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     return stdout;

@@ -69,14 +69,22 @@ describe.skipIf(node === undefined)('the real node', () => {
               name: 'main',
               image: node!.images.node,
               imagePullPolicy: 'Never',
-              command: ['node', '-e', "fetch('http://127.0.0.1:9000').then((r) => r.text()).then((t) => { console.log('got ' + t); setInterval(() => {}, 1e6); })"],
+              command: [
+                'node',
+                '-e',
+                "fetch('http://127.0.0.1:9000').then((r) => r.text()).then((t) => { console.log('got ' + t); setInterval(() => {}, 1e6); })",
+              ],
             },
           ],
           volumes: [{ name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }],
         },
       },
     });
-    const pod = await waitForPod(core, 'basics', (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+    const pod = await waitForPod(
+      core,
+      'basics',
+      (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    );
     expect(pod.status?.podIP).toMatch(/^10\.244\.0\./);
     const log = await waitFor(async () => {
       const text = await core.readNamespacedPodLog({ namespace: NS, name: 'basics', container: 'main' });

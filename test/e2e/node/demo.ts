@@ -8,7 +8,17 @@ import { SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME } from '../../../contract/l
 import { narrateKubectl, narrateKubectlExpecting, type Narration } from '../harness/demoSteps.js';
 import { startNodeCluster, type NodeCluster, type NodeClusterInfo } from './nodeCluster.js';
 import { nodeUnavailableReason } from './requirements.js';
-import { CREDENTIALS_SECRET, entryFor, isReady, nodeScenario, OVERLAY, SECURE_UPSTREAM, textOf, waitFor, type NodeScenario } from './scenario.js';
+import {
+  CREDENTIALS_SECRET,
+  entryFor,
+  isReady,
+  nodeScenario,
+  OVERLAY,
+  SECURE_UPSTREAM,
+  textOf,
+  waitFor,
+  type NodeScenario,
+} from './scenario.js';
 import { valueDigest } from './upstreamPod.js';
 
 // `make demo`: where this machine can run a real node (root, containerd...), the story on that node — installed from
@@ -30,7 +40,8 @@ function steps(demo: NodeScenario, narration: Narration, apiKey: string): Step[]
   return [
     {
       title: 'Install with the shipped overlay',
-      explain: 'kubectl apply -k manifests/overlays/self-signed, as a user installs it: the image built from the\nDockerfile, a Job that issues the serving certificate and publishes its CA, two webhook replicas.',
+      explain:
+        'kubectl apply -k manifests/overlays/self-signed, as a user installs it: the image built from the\nDockerfile, a Job that issues the serving certificate and publishes its CA, two webhook replicas.',
       async run() {
         const started = Date.now();
         await narrateKubectlExpecting(narration, this.title, 'success', ['apply', '-k', OVERLAY]);
@@ -45,7 +56,10 @@ function steps(demo: NodeScenario, narration: Narration, apiKey: string): Step[]
       async run() {
         await demo.core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
         await demo.createGroup();
-        await narrateKubectlExpecting(narration, this.title, 'failure', ['apply', '-n', NAMESPACE], { file: 'entry.yaml', yaml: stringify(entry) });
+        await narrateKubectlExpecting(narration, this.title, 'failure', ['apply', '-n', NAMESPACE], {
+          file: 'entry.yaml',
+          yaml: stringify(entry),
+        });
       },
     },
     {
@@ -54,26 +68,58 @@ function steps(demo: NodeScenario, narration: Narration, apiKey: string): Step[]
       async run() {
         const ips = await demo.createUpstreams([SECURE_UPSTREAM], { 'api-key': apiKey });
         out(`  created Secret ${CREDENTIALS_SECRET}, pod and Service secure-upstream (ClusterIP ${ips[SECURE_UPSTREAM.name]})\n`);
-        await narrateKubectlExpecting(narration, this.title, 'success', ['apply', '-n', NAMESPACE, '-f', join(narration.filesDir, 'entry.yaml')]);
+        await narrateKubectlExpecting(narration, this.title, 'success', [
+          'apply',
+          '-n',
+          NAMESPACE,
+          '-f',
+          join(narration.filesDir, 'entry.yaml'),
+        ]);
         await demo.startOperator((line) => out(`  ${line}\n`));
         await demo.createVirtualMcpServer([SECURE_UPSTREAM], ips);
       },
     },
     {
       title: "ToolHive's operator makes the vMCP pod; the kubelet runs it with the sidecar",
-      explain: 'A VirtualMCPServer in the entry\'s group. The operator gives the vmcp container the Secret (ToolHive >= v0.27.2);\nthe injector seals it: a placeholder stays on vmcp, the secretKeyRef moves to the sidecar.',
+      explain:
+        "A VirtualMCPServer in the entry's group. The operator gives the vmcp container the Secret (ToolHive >= v0.27.2);\nthe injector seals it: a placeholder stays on vmcp, the secretKeyRef moves to the sidecar.",
       async run() {
         const pod = await waitFor('the vMCP pod Ready', async () => (await demo.vmcpPods()).find(isReady), 180_000);
         const name = pod.metadata!.name!;
-        await narrateKubectl(narration, ['get', 'pod', name, '-n', NAMESPACE, '-o', `jsonpath={range .spec.initContainers[*]}initContainer {.name} restartPolicy={.restartPolicy}{"\\n"}{end}`]);
-        await narrateKubectl(narration, ['get', 'pod', name, '-n', NAMESPACE, '-o', `jsonpath={range .spec.containers[?(@.name=="${VMCP_CONTAINER_NAME}")].env[?(@.name=="TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_SECURE_UPSTREAM")]}vmcp: {.name}={.value}{"\\n"}{end}`]);
-        await narrateKubectl(narration, ['get', 'pod', name, '-n', NAMESPACE, '-o', `jsonpath={range .spec.initContainers[?(@.name=="${SIDECAR_CONTAINER_NAME}")].env[?(@.valueFrom)]}sidecar: {.name} <- secret {.valueFrom.secretKeyRef.name}/{.valueFrom.secretKeyRef.key}{"\\n"}{end}`]);
+        await narrateKubectl(narration, [
+          'get',
+          'pod',
+          name,
+          '-n',
+          NAMESPACE,
+          '-o',
+          `jsonpath={range .spec.initContainers[*]}initContainer {.name} restartPolicy={.restartPolicy}{"\\n"}{end}`,
+        ]);
+        await narrateKubectl(narration, [
+          'get',
+          'pod',
+          name,
+          '-n',
+          NAMESPACE,
+          '-o',
+          `jsonpath={range .spec.containers[?(@.name=="${VMCP_CONTAINER_NAME}")].env[?(@.name=="TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_SECURE_UPSTREAM")]}vmcp: {.name}={.value}{"\\n"}{end}`,
+        ]);
+        await narrateKubectl(narration, [
+          'get',
+          'pod',
+          name,
+          '-n',
+          NAMESPACE,
+          '-o',
+          `jsonpath={range .spec.initContainers[?(@.name=="${SIDECAR_CONTAINER_NAME}")].env[?(@.valueFrom)]}sidecar: {.name} <- secret {.valueFrom.secretKeyRef.name}/{.valueFrom.secretKeyRef.key}{"\\n"}{end}`,
+        ]);
         await narrateKubectl(narration, ['get', 'pods', '-n', NAMESPACE]);
       },
     },
     {
       title: 'An MCP tool call through vMCP',
-      explain: 'kubectl port-forward to vMCP, an MCP client lists the tools and calls echo on the upstream. The upstream\nlogs each request; the credential as a digest, compared here with the Secret\'s.',
+      explain:
+        "kubectl port-forward to vMCP, an MCP client lists the tools and calls echo on the upstream. The upstream\nlogs each request; the credential as a digest, compared here with the Secret's.",
       async run() {
         const pod = (await demo.vmcpPods()).find(isReady)!;
         const client = await demo.connectClient(pod.metadata!.name!);
@@ -82,8 +128,11 @@ function steps(demo: NodeScenario, narration: Narration, apiKey: string): Step[]
         out(`  tool ${tool} answered: ${textOf(result)}\n`);
         const last = (await demo.upstreamLog(SECURE_UPSTREAM.name)).at(-1)!;
         const key = last.headers['x-api-key'] ?? [];
-        out(`  upstream received X-Api-Key: ${key.length} value(s), ${key[0] === `sha256:${valueDigest(apiKey)}` ? "the Secret's value (digest matches)" : 'NOT the Secret value'}; X-Tenant: ${(last.headers['x-tenant'] ?? []).join(', ')}\n`);
-        if (key.length !== 1 || key[0] !== `sha256:${valueDigest(apiKey)}`) throw new Error('the upstream did not receive the Secret header exactly once');
+        out(
+          `  upstream received X-Api-Key: ${key.length} value(s), ${key[0] === `sha256:${valueDigest(apiKey)}` ? "the Secret's value (digest matches)" : 'NOT the Secret value'}; X-Tenant: ${(last.headers['x-tenant'] ?? []).join(', ')}\n`,
+        );
+        if (key.length !== 1 || key[0] !== `sha256:${valueDigest(apiKey)}`)
+          throw new Error('the upstream did not receive the Secret header exactly once');
       },
     },
   ];
@@ -123,15 +172,21 @@ async function main(): Promise<void> {
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> =>
     (cleaning ??= (async () => {
-      out('\nCleaning up: ToolHive operator, port-forward, then the node (pods, kubelet, containerd, control plane, network namespace)...\n');
+      out(
+        '\nCleaning up: ToolHive operator, port-forward, then the node (pods, kubelet, containerd, control plane, network namespace)...\n',
+      );
       await demo?.cleanUp();
       await node?.stop();
       out('Done. Nothing left running, the machine as it was.\n');
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(0)));
   try {
-    out(`${bold('mcp-header-forward demo on a real node')}: kubelet, containerd and kube-proxy in a network namespace of its own, no Docker.\n`);
-    out('Starting the node (the first run builds Kubernetes, ToolHive and the image from the Dockerfile; later runs take about a minute)...\n');
+    out(
+      `${bold('mcp-header-forward demo on a real node')}: kubelet, containerd and kube-proxy in a network namespace of its own, no Docker.\n`,
+    );
+    out(
+      'Starting the node (the first run builds Kubernetes, ToolHive and the image from the Dockerfile; later runs take about a minute)...\n',
+    );
     node = await startNodeCluster({ log: (line) => out(`  ${line}\n`) });
     demo = await runNodeDemo(node.info, out);
   } catch (error) {
@@ -142,7 +197,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--no-wait')) return cleanUp();
   out(`\n${bold('Your turn.')} The node keeps running. In another terminal:\n\n`);
   out(`  export KUBECONFIG=${node.info.kubeconfigPath}\n  alias kubectl=${node.info.kubectlPath}\n`);
-  out(`  kubectl get pods -A\n  kubectl logs -n ${NAMESPACE} secure-upstream\n  kubectl get pod -n ${NAMESPACE} -l app.kubernetes.io/instance=gateway -o yaml\n\n`);
+  out(
+    `  kubectl get pods -A\n  kubectl logs -n ${NAMESPACE} secure-upstream\n  kubectl get pod -n ${NAMESPACE} -l app.kubernetes.io/instance=gateway -o yaml\n\n`,
+  );
   out('Press Ctrl-C to stop everything and clean up.\n');
   setInterval(() => {}, 60_000);
 }

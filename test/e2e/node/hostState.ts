@@ -7,7 +7,14 @@ import { KUBELET_CGROUP_ROOT } from './configs.js';
 // are not per network namespace) and the cgroups under its cgroup root, in every v1 hierarchy (or the v2 tree).
 
 /** What the kubelet writes at start (pkg/kubelet/cm: setupKernelTunables) that a test machine must get back. */
-export const KUBELET_SYSCTLS = ['vm.overcommit_memory', 'vm.panic_on_oom', 'kernel.panic', 'kernel.panic_on_oops', 'kernel.keys.root_maxkeys', 'kernel.keys.root_maxbytes'] as const;
+export const KUBELET_SYSCTLS = [
+  'vm.overcommit_memory',
+  'vm.panic_on_oom',
+  'kernel.panic',
+  'kernel.panic_on_oops',
+  'kernel.keys.root_maxkeys',
+  'kernel.keys.root_maxbytes',
+] as const;
 
 const procPath = (name: string): string => join('/proc/sys', ...name.split('.'));
 
@@ -47,7 +54,8 @@ export async function createKubeletCgroupRoot(): Promise<void> {
     const dir = join(hierarchy, KUBELET_CGROUP_ROOT);
     await mkdir(dir, { recursive: true });
     for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-      if (existsSync(join(hierarchy, file)) && (await readFile(join(dir, file), 'utf8')).trim() === '') await copyFile(join(hierarchy, file), join(dir, file));
+      if (existsSync(join(hierarchy, file)) && (await readFile(join(dir, file), 'utf8')).trim() === '')
+        await copyFile(join(hierarchy, file), join(dir, file));
     }
   }
 }
@@ -55,7 +63,8 @@ export async function createKubeletCgroupRoot(): Promise<void> {
 async function removeTree(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const left: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) left.push(...(await removeTree(join(dir, entry.name))));
+  for (const entry of await readdir(dir, { withFileTypes: true }))
+    if (entry.isDirectory()) left.push(...(await removeTree(join(dir, entry.name))));
   await rmdir(dir).catch((error: NodeJS.ErrnoException) => left.push(`${dir} (${error.code})`));
   return left;
 }

@@ -56,11 +56,15 @@ async function copyInto(rootfs: string, source: string, target = source): Promis
 async function assembleNodeRootfs(rootfs: string, { node, npmDir, npmrc, extraCaFile }: NodeBaseInputs): Promise<void> {
   await copyInto(rootfs, node, '/usr/local/bin/node');
   await chmod(join(rootfs, 'usr/local/bin/node'), 0o755);
-  for (const [binary, target] of [['/bin/dash', '/bin/sh'], ['/usr/bin/env', '/usr/bin/env']] as const) {
+  for (const [binary, target] of [
+    ['/bin/dash', '/bin/sh'],
+    ['/usr/bin/env', '/usr/bin/env'],
+  ] as const) {
     await copyInto(rootfs, binary, target);
     await chmod(join(rootfs, target), 0o755);
   }
-  for (const lib of new Set([...(await libraries(node)), ...(await libraries('/bin/dash')), ...(await libraries('/usr/bin/env'))])) await copyInto(rootfs, lib);
+  for (const lib of new Set([...(await libraries(node)), ...(await libraries('/bin/dash')), ...(await libraries('/usr/bin/env'))]))
+    await copyInto(rootfs, lib);
   await mkdir(join(rootfs, 'usr/local/lib/node_modules'), { recursive: true });
   await run('cp', ['-a', npmDir, join(rootfs, 'usr/local/lib/node_modules/npm')]);
   await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
@@ -71,7 +75,10 @@ async function assembleNodeRootfs(rootfs: string, { node, npmDir, npmrc, extraCa
   // npm-only: the runtime keeps Node's own roots; npm reaches the registry the way this machine does.
   await writeFile(join(rootfs, 'usr/local/etc/npmrc'), extraCaFile === undefined ? npmrc : `${npmrc}cafile=${extraCaFile}\n`);
   await mkdir(join(rootfs, 'etc'), { recursive: true });
-  await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/bin/sh\n');
+  await writeFile(
+    join(rootfs, 'etc/passwd'),
+    'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/bin/sh\n',
+  );
   await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnonroot:x:65532:\n');
   // As Debian ships it: /etc/hosts (the kubelet's, with hostAliases) before DNS.
   await writeFile(join(rootfs, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\n');
@@ -101,10 +108,23 @@ export function registryNpmrc(configs: readonly string[]): string {
 }
 
 async function labelOf(store: ImageStore, image: string): Promise<string | undefined> {
-  return buildah(store, ['inspect', '--type', 'image', '--format', '{{index .ImageAnnotations "dev.mcp-header-forward.inputs"}}', image]).catch(() => undefined);
+  return buildah(store, [
+    'inspect',
+    '--type',
+    'image',
+    '--format',
+    '{{index .ImageAnnotations "dev.mcp-header-forward.inputs"}}',
+    image,
+  ]).catch(() => undefined);
 }
 
-async function commitFromRootfs(store: ImageStore, name: string, inputs: string, fill: (rootfs: string) => Promise<void>, config: string[]): Promise<void> {
+async function commitFromRootfs(
+  store: ImageStore,
+  name: string,
+  inputs: string,
+  fill: (rootfs: string) => Promise<void>,
+  config: string[],
+): Promise<void> {
   if ((await labelOf(store, name)) === inputs) return;
   const container = await buildah(store, ['from', 'scratch']);
   try {
@@ -133,7 +153,10 @@ async function hashFiles(paths: readonly string[], extra: string): Promise<strin
 export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInputs, dockerfile: string): Promise<string> {
   const name = baseImageName(dockerfile);
   // The recipe's own text is part of the key: a change to what goes into the image rebuilds it.
-  const key = await hashFiles([inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])], `${name}\0${inputs.npmrc}\0${assembleNodeRootfs.toString()}`);
+  const key = await hashFiles(
+    [inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])],
+    `${name}\0${inputs.npmrc}\0${assembleNodeRootfs.toString()}`,
+  );
   await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs), [
     '--env',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -171,7 +194,20 @@ export async function buildProjectImage(store: ImageStore, name: string, dockerf
   const started = Date.now();
   await buildah(
     store,
-    ['bud', '--pull-never', '--layers', '--isolation', 'chroot', '--build-arg', `NODE_IMAGE=${baseImageName(dockerfile)}`, '-t', name, '-f', join(PROJECT_ROOT, 'Dockerfile'), PROJECT_ROOT],
+    [
+      'bud',
+      '--pull-never',
+      '--layers',
+      '--isolation',
+      'chroot',
+      '--build-arg',
+      `NODE_IMAGE=${baseImageName(dockerfile)}`,
+      '-t',
+      name,
+      '-f',
+      join(PROJECT_ROOT, 'Dockerfile'),
+      PROJECT_ROOT,
+    ],
     { timeoutMs: 900_000 },
   );
   const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -180,7 +216,12 @@ export async function buildProjectImage(store: ImageStore, name: string, dockerf
 }
 
 /** Export images from buildah and import them into the node's containerd (CRI namespace k8s.io). */
-export async function importIntoContainerd(store: ImageStore, names: readonly string[], containerdSocket: string, workDir: string): Promise<void> {
+export async function importIntoContainerd(
+  store: ImageStore,
+  names: readonly string[],
+  containerdSocket: string,
+  workDir: string,
+): Promise<void> {
   for (const name of names) {
     const archive = join(workDir, `${createHash('sha256').update(name).digest('hex').slice(0, 12)}.tar`);
     await rm(archive, { force: true });

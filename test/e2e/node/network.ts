@@ -73,7 +73,12 @@ export async function verifyLocal(): Promise<RouteCheck[]> {
     ['node -> its own address is local', n.nodeAddress, NODE_NETNS, (g) => g.startsWith('local')],
     ['node -> root end of the veth', n.hostAddress, NODE_NETNS, (g) => g.includes(`dev ${n.nodeLink}`)],
     ['node -> pods over the bridge', '10.244.0.10', NODE_NETNS, (g) => g.includes(`dev ${n.bridge}`)],
-    ['node -> services stay on the bridge (kube-proxy DNATs them)', n.kubernetesServiceIp, NODE_NETNS, (g) => g.includes(`dev ${n.bridge}`)],
+    [
+      'node -> services stay on the bridge (kube-proxy DNATs them)',
+      n.kubernetesServiceIp,
+      NODE_NETNS,
+      (g) => g.includes(`dev ${n.bridge}`),
+    ],
     ['node -> anywhere else has no route', '192.0.2.1', NODE_NETNS, isUnreachable],
   ];
   return Promise.all(
@@ -107,8 +112,11 @@ export async function setupNodeNetwork(log: (line: string) => void): Promise<voi
     }
     const checks = await verifyLocal();
     const bad = checks.filter((c) => !c.ok);
-    if (bad.length > 0) throw new Error(`the node network is not confined to this machine: ${bad.map((c) => `${c.what}: ${c.got}`).join('; ')}`);
-    log(`node network ready: namespace ${NODE_NETNS}, node ${n.nodeAddress}, pods ${n.podCidr}, services ${n.serviceCidr}; ${checks.length} routes checked local`);
+    if (bad.length > 0)
+      throw new Error(`the node network is not confined to this machine: ${bad.map((c) => `${c.what}: ${c.got}`).join('; ')}`);
+    log(
+      `node network ready: namespace ${NODE_NETNS}, node ${n.nodeAddress}, pods ${n.podCidr}, services ${n.serviceCidr}; ${checks.length} routes checked local`,
+    );
   } catch (error) {
     await teardownNodeNetwork();
     throw error;

@@ -12,7 +12,14 @@ import { startProcess, type ManagedProcess } from '../harness/processes.js';
 import { resolveToolhiveBinary } from '../harness/toolhiveBinaries.js';
 import { cniConfig, containerdConfig, kubeletArgs, kubeletConfig, kubeProxyConfig, PAUSE_IMAGE, type NodePaths } from './configs.js';
 import { createKubeletCgroupRoot, removeKubeletCgroups, restoreSysctls, saveSysctls } from './hostState.js';
-import { buildProjectImage, ensureNodeBaseImage, ensureStaticImage, importIntoContainerd, registryNpmrc, type ImageStore } from './images.js';
+import {
+  buildProjectImage,
+  ensureNodeBaseImage,
+  ensureStaticImage,
+  importIntoContainerd,
+  registryNpmrc,
+  type ImageStore,
+} from './images.js';
 import { IN_NODE_NETNS, leftovers, NODE_NAME, NODE_NETWORK, setupNodeNetwork, teardownNodeNetwork } from './network.js';
 import { CNI_BIN_DIR } from './requirements.js';
 import { waitFor } from './scenario.js';
@@ -70,7 +77,13 @@ function nodePaths(): NodePaths {
 }
 
 /** Build (cached) and import the images the node runs: pause, vmcp, the Dockerfile's base, the project's image. */
-async function prepareImages(paths: NodePaths, pauseBinary: string, workDir: string, log: (line: string) => void, timings: Record<string, number>): Promise<NodeImages> {
+async function prepareImages(
+  paths: NodePaths,
+  pauseBinary: string,
+  workDir: string,
+  log: (line: string) => void,
+  timings: Record<string, number>,
+): Promise<NodeImages> {
   const started = Date.now();
   const store: ImageStore = { root: join(binaryCacheRoot(), '..', 'buildah'), runroot: join(NODE_STATE_DIR, 'buildah') };
   const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
@@ -112,7 +125,9 @@ async function machineNpmrc(): Promise<string> {
 }
 
 function nodeReady(api: CoreV1Api): Promise<true | undefined> {
-  return api.readNode({ name: NODE_NAME }).then((node) => (node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined));
+  return api
+    .readNode({ name: NODE_NAME })
+    .then((node) => (node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined));
 }
 
 export async function startNodeCluster(options: { log?: (line: string) => void } = {}): Promise<NodeCluster> {
@@ -152,7 +167,9 @@ export async function startNodeCluster(options: { log?: (line: string) => void }
       await rm(NODE_DATA_DIR, { recursive: true, force: true });
       const left = await leftovers();
       if (left.length > 0) problems.push(`network left: ${left.join(', ')}`);
-      log(`node torn down in ${((Date.now() - stopStarted) / 1000).toFixed(1)}s${problems.length > 0 ? `; PROBLEMS: ${problems.join('; ')}` : ', machine clean'}`);
+      log(
+        `node torn down in ${((Date.now() - stopStarted) / 1000).toFixed(1)}s${problems.length > 0 ? `; PROBLEMS: ${problems.join('; ')}` : ', machine clean'}`,
+      );
     } finally {
       await releaseLock();
     }
@@ -168,7 +185,8 @@ export async function startNodeCluster(options: { log?: (line: string) => void }
     await rm(NODE_DATA_DIR, { recursive: true, force: true });
     await setupNodeNetwork(log);
     await createKubeletCgroupRoot();
-    for (const dir of [paths.containerdRoot, paths.containerdState, paths.cniConfDir, paths.kubeletRoot, paths.podLogs, paths.ipamDataDir]) await mkdir(dir, { recursive: true });
+    for (const dir of [paths.containerdRoot, paths.containerdState, paths.cniConfDir, paths.kubeletRoot, paths.podLogs, paths.ipamDataDir])
+      await mkdir(dir, { recursive: true });
     const cpStarted = Date.now();
     controlPlane = await startControlPlane({
       log,
@@ -196,7 +214,13 @@ export async function startNodeCluster(options: { log?: (line: string) => void }
     await writeFile(join(workDir, 'kube-proxy.json'), kubeProxyConfig(filled));
     const logs = join(workDir, 'logs');
     const inNode = (name: string, command: string, args: string[]): Promise<ManagedProcess> =>
-      startProcess({ name, command: IN_NODE_NETNS[0]!, args: [...IN_NODE_NETNS.slice(1), command, ...args], logFile: join(logs, `${name}.log`), env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
+      startProcess({
+        name,
+        command: IN_NODE_NETNS[0]!,
+        args: [...IN_NODE_NETNS.slice(1), command, ...args],
+        logFile: join(logs, `${name}.log`),
+        env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+      });
 
     processes.push(await inNode('containerd', 'containerd', ['--config', join(workDir, 'containerd.toml')]));
     await waitFor('containerd socket', async () => (existsSync(filled.containerdSocket) ? true : undefined), 30_000, processes);
@@ -208,7 +232,9 @@ export async function startNodeCluster(options: { log?: (line: string) => void }
     await waitFor(`node ${NODE_NAME} Ready`, () => nodeReady(core), 120_000, processes);
     timings.nodeReadySeconds = (Date.now() - nodeStarted) / 1000;
     timings.totalStartSeconds = (Date.now() - started) / 1000;
-    log(`node ${NODE_NAME} Ready at ${NODE_NETWORK.nodeAddress} (control plane ${timings.controlPlaneSeconds.toFixed(1)}s, node ${timings.nodeReadySeconds.toFixed(1)}s, total ${timings.totalStartSeconds.toFixed(1)}s)`);
+    log(
+      `node ${NODE_NAME} Ready at ${NODE_NETWORK.nodeAddress} (control plane ${timings.controlPlaneSeconds.toFixed(1)}s, node ${timings.nodeReadySeconds.toFixed(1)}s, total ${timings.totalStartSeconds.toFixed(1)}s)`,
+    );
     return {
       info: {
         ...controlPlane.info,
@@ -233,7 +259,9 @@ async function deleteAllPods(admin: KubeConfig, log: (line: string) => void): Pr
   const core = admin.makeApiClient(CoreV1Api);
   const list = await core.listPodForAllNamespaces().catch(() => undefined);
   for (const pod of list?.items ?? []) {
-    await core.deleteNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, gracePeriodSeconds: 0 }).catch(() => undefined);
+    await core
+      .deleteNamespacedPod({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, gracePeriodSeconds: 0 })
+      .catch(() => undefined);
   }
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  type KubernetesObject,
+  type V1Container,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createCa, issueLeaf } from '../../../certs/x509.js';
@@ -45,7 +53,10 @@ export const SECURE_UPSTREAM: UpstreamSpec = {
   path: '/mcp',
   required: { header: 'X-Api-Key', secretKey: 'api-key' },
   caBundle: true,
-  headerForward: { addPlaintextHeaders: { 'X-Tenant': 'acme' }, addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: CREDENTIALS_SECRET, key: 'api-key' } }] },
+  headerForward: {
+    addPlaintextHeaders: { 'X-Tenant': 'acme' },
+    addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: CREDENTIALS_SECRET, key: 'api-key' } }],
+  },
 };
 export const PLAIN_UPSTREAM: UpstreamSpec = {
   name: 'plain-upstream',
@@ -68,12 +79,20 @@ export const isReady = (pod: V1Pod): boolean => pod.status?.conditions?.some((c)
 export const containersOf = (pod: V1Pod): V1Container[] => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
 
 /** Poll `probe` until it gives a value; fail fast, with its log, if a watched process exits first. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, watched: readonly ManagedProcess[] = []): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+  watched: readonly ManagedProcess[] = [],
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     const dead = watched.find((p) => !p.isRunning());
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}; log ${dead.logFile}:\n${(await readFile(dead.logFile, 'utf8').catch(() => '')).slice(-3000)}`);
+    if (dead)
+      throw new Error(
+        `${dead.name} exited while waiting for ${what}; log ${dead.logFile}:\n${(await readFile(dead.logFile, 'utf8').catch(() => '')).slice(-3000)}`,
+      );
     try {
       const value = await probe();
       if (value !== undefined) return value;
@@ -140,7 +159,11 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
   };
 
   const forwardTo = (pod: string): Promise<number> => {
-    const child = spawn(info.kubectlPath, ['--kubeconfig', info.kubeconfigPath, 'port-forward', '-n', namespace, `pod/${pod}`, ':4483', '--address', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      info.kubectlPath,
+      ['--kubeconfig', info.kubeconfigPath, 'port-forward', '-n', namespace, `pod/${pod}`, ':4483', '--address', '127.0.0.1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     portForward = child;
     return new Promise((resolve, reject) => {
       let output = '';
@@ -157,11 +180,27 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
 
   const waitInstalled = async (): Promise<void> => {
     const batch = cluster.admin.makeApiClient(BatchV1Api);
-    await waitFor('the certs Job to complete', async () => ((await batch.readNamespacedJob({ namespace: INSTALL_NS, name: 'mcp-header-forward-certs' })).status?.succeeded === 1 ? true : undefined));
-    await waitFor('both webhook replicas Ready', async () => ((await apps.readNamespacedDeployment({ namespace: INSTALL_NS, name: 'mcp-header-forward' })).status?.readyReplicas === 2 ? true : undefined), 180_000);
+    await waitFor('the certs Job to complete', async () =>
+      (await batch.readNamespacedJob({ namespace: INSTALL_NS, name: 'mcp-header-forward-certs' })).status?.succeeded === 1
+        ? true
+        : undefined,
+    );
+    await waitFor(
+      'both webhook replicas Ready',
+      async () =>
+        (await apps.readNamespacedDeployment({ namespace: INSTALL_NS, name: 'mcp-header-forward' })).status?.readyReplicas === 2
+          ? true
+          : undefined,
+      180_000,
+    );
   };
   const createGroup = async (): Promise<void> => {
-    await objects.create({ apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPGroup', metadata: { name: GROUP, namespace }, spec: {} } as KubernetesObject);
+    await objects.create({
+      apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+      kind: 'MCPGroup',
+      metadata: { name: GROUP, namespace },
+      spec: {},
+    } as KubernetesObject);
   };
   const createVirtualMcpServer = async (upstreams: readonly UpstreamSpec[], ips: Record<string, string>): Promise<void> => {
     // No cluster DNS here: the upstreams' names reach vMCP and its sidecar through /etc/hosts (hostAliases).
@@ -192,15 +231,33 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
       const tlsHosts = upstreams.filter((u) => u.tls).map(upstreamHost);
       const leaf = await issueLeaf(ca, { commonName: tlsHosts[0] ?? 'upstream', dnsNames: tlsHosts, validForMs: 3_600_000 });
       const list: KubernetesObject[] = [
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: CREDENTIALS_SECRET, namespace }, stringData: credentials } as KubernetesObject,
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'upstream-tls', namespace }, stringData: { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem } } as KubernetesObject,
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'upstream-ca', namespace }, data: { 'ca.crt': ca.certPem } } as KubernetesObject,
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: CREDENTIALS_SECRET, namespace },
+          stringData: credentials,
+        } as KubernetesObject,
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'upstream-tls', namespace },
+          stringData: { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem },
+        } as KubernetesObject,
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'upstream-ca', namespace },
+          data: { 'ca.crt': ca.certPem },
+        } as KubernetesObject,
       ];
       for (const u of upstreams) list.push(upstreamPod(u, namespace, info.images.node), upstreamService(u, namespace));
       for (const object of list) await objects.create(object);
       const ips: Record<string, string> = {};
       for (const u of upstreams) ips[u.name] = (await core.readNamespacedService({ namespace, name: u.name })).spec!.clusterIP!;
-      for (const u of upstreams) await waitFor(`upstream pod ${u.name} Ready`, async () => ((await core.readNamespacedPod({ namespace, name: u.name }).then(isReady)) ? true : undefined));
+      for (const u of upstreams)
+        await waitFor(`upstream pod ${u.name} Ready`, async () =>
+          (await core.readNamespacedPod({ namespace, name: u.name }).then(isReady)) ? true : undefined,
+        );
       return ips;
     },
     async startOperator(log) {
@@ -215,7 +272,9 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
       await createVirtualMcpServer(upstreams, ips);
     },
     async vmcpPods() {
-      return (await core.listNamespacedPod({ namespace, labelSelector: `${VMCP_INSTANCE_LABEL}=${VMCP}` })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+      return (await core.listNamespacedPod({ namespace, labelSelector: `${VMCP_INSTANCE_LABEL}=${VMCP}` })).items.filter(
+        (p) => p.metadata?.deletionTimestamp === undefined,
+      );
     },
     async upstreamLog(name) {
       const pods = (await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items;
@@ -273,20 +332,39 @@ function upstreamPod(u: UpstreamSpec, namespace: string, image: string): Kuberne
           env: [
             { name: 'LABEL', value: u.name },
             { name: 'PORT', value: String(u.port) },
-            ...(u.tls ? [{ name: 'TLS_CERT_FILE', value: '/tls/tls.crt' }, { name: 'TLS_KEY_FILE', value: '/tls/tls.key' }] : []),
+            ...(u.tls
+              ? [
+                  { name: 'TLS_CERT_FILE', value: '/tls/tls.crt' },
+                  { name: 'TLS_KEY_FILE', value: '/tls/tls.key' },
+                ]
+              : []),
             ...(u.required
-              ? [{ name: 'REQUIRED_HEADER', value: u.required.header }, { name: 'REQUIRED_VALUE', valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: u.required.secretKey } } }]
+              ? [
+                  { name: 'REQUIRED_HEADER', value: u.required.header },
+                  { name: 'REQUIRED_VALUE', valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: u.required.secretKey } } },
+                ]
               : []),
           ],
           readinessProbe: { tcpSocket: { port: u.port }, periodSeconds: 1 },
-          volumeMounts: [{ name: 'project', mountPath: '/project', readOnly: true }, ...(u.tls ? [{ name: 'tls', mountPath: '/tls', readOnly: true }] : [])],
+          volumeMounts: [
+            { name: 'project', mountPath: '/project', readOnly: true },
+            ...(u.tls ? [{ name: 'tls', mountPath: '/tls', readOnly: true }] : []),
+          ],
         },
       ],
-      volumes: [{ name: 'project', hostPath: { path: PROJECT_ROOT, type: 'Directory' } }, ...(u.tls ? [{ name: 'tls', secret: { secretName: 'upstream-tls' } }] : [])],
+      volumes: [
+        { name: 'project', hostPath: { path: PROJECT_ROOT, type: 'Directory' } },
+        ...(u.tls ? [{ name: 'tls', secret: { secretName: 'upstream-tls' } }] : []),
+      ],
     },
   } as KubernetesObject;
 }
 
 function upstreamService(u: UpstreamSpec, namespace: string): KubernetesObject {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name: u.name, namespace }, spec: { selector: { app: u.name }, ports: [{ port: u.port, targetPort: u.port }] } } as KubernetesObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: u.name, namespace },
+    spec: { selector: { app: u.name }, ports: [{ port: u.port, targetPort: u.port }] },
+  } as KubernetesObject;
 }

@@ -16,10 +16,13 @@ async function podProcesses(): Promise<number[]> {
   const pids = new Set<number>();
   const walk = async (dir: string): Promise<void> => {
     if (!existsSync(dir)) return;
-    for (const pid of (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n')) if (pid.trim() !== '') pids.add(Number(pid));
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isDirectory()) await walk(join(dir, entry.name));
+    for (const pid of (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n'))
+      if (pid.trim() !== '') pids.add(Number(pid));
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => []))
+      if (entry.isDirectory()) await walk(join(dir, entry.name));
   };
-  for (const hierarchy of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/memory', '/sys/fs/cgroup']) await walk(join(hierarchy, KUBELET_CGROUP_ROOT));
+  for (const hierarchy of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/memory', '/sys/fs/cgroup'])
+    await walk(join(hierarchy, KUBELET_CGROUP_ROOT));
   return [...pids];
 }
 

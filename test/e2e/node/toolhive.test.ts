@@ -66,7 +66,9 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
     } catch (error) {
       // What a person needs to see why vMCP cannot serve: both containers' logs.
       for (const container of [VMCP_CONTAINER_NAME, SIDECAR_CONTAINER_NAME]) {
-        const text = await scenario.core.readNamespacedPodLog({ namespace: NS, name: vmcpPod.metadata!.name!, container }).catch((e: unknown) => String(e));
+        const text = await scenario.core
+          .readNamespacedPodLog({ namespace: NS, name: vmcpPod.metadata!.name!, container })
+          .catch((e: unknown) => String(e));
         console.log(`[node e2e] ${container} log:\n${text.slice(-6000)}`);
       }
       throw error;
@@ -86,10 +88,11 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
     const admission = scenario.cluster.admin.makeApiClient(AdmissionregistrationV1Api);
     const validating = await admission.readValidatingWebhookConfiguration({ name: 'mcp-header-forward' });
     const mutating = await admission.readMutatingWebhookConfiguration({ name: 'mcp-header-forward' });
-    for (const webhook of [...(validating.webhooks ?? []), ...(mutating.webhooks ?? [])]) expect(webhook.clientConfig.caBundle?.length ?? 0).toBeGreaterThan(100);
+    for (const webhook of [...(validating.webhooks ?? []), ...(mutating.webhooks ?? [])])
+      expect(webhook.clientConfig.caBundle?.length ?? 0).toBeGreaterThan(100);
   });
 
-  it("runs the pod the API server stored: mutated, the sidecar started first and Ready, vmcp Ready after it", () => {
+  it('runs the pod the API server stored: mutated, the sidecar started first and Ready, vmcp Ready after it', () => {
     expect(vmcpPod.spec!.initContainers?.[0]?.name).toBe(SIDECAR_CONTAINER_NAME);
     expect(vmcpPod.spec!.initContainers?.[0]?.restartPolicy).toBe('Always');
     const sidecar = vmcpPod.status!.initContainerStatuses!.find((s) => s.name === SIDECAR_CONTAINER_NAME)!;
@@ -101,10 +104,18 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
   });
 
   it('is sealed: the vmcp container holds placeholders, the kubelet resolved the Secrets into the sidecar only', () => {
-    for (const [entry, header] of [['secure-upstream', 'X-Api-Key'], ['plain-upstream', 'X-Plain-Key']] as const) {
+    for (const [entry, header] of [
+      ['secure-upstream', 'X-Api-Key'],
+      ['plain-upstream', 'X-Plain-Key'],
+    ] as const) {
       const name = secretEnvVarName(entry, header);
-      expect(vmcpPod.spec!.containers.find((c) => c.name === VMCP_CONTAINER_NAME)!.env!.find((e) => e.name === name)).toEqual({ name, value: sealedPlaceholder(name) });
-      expect(vmcpPod.spec!.initContainers![0]!.env!.find((e) => e.name === name)?.valueFrom?.secretKeyRef?.name).toBe('upstream-credentials');
+      expect(vmcpPod.spec!.containers.find((c) => c.name === VMCP_CONTAINER_NAME)!.env!.find((e) => e.name === name)).toEqual({
+        name,
+        value: sealedPlaceholder(name),
+      });
+      expect(vmcpPod.spec!.initContainers![0]!.env!.find((e) => e.name === name)?.valueFrom?.secretKeyRef?.name).toBe(
+        'upstream-credentials',
+      );
     }
   });
 
@@ -137,11 +148,16 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
   });
 
   it('never writes a Secret value into any log: sidecar, vmcp, webhook, upstreams', async () => {
-    const pods = [...(await scenario.core.listNamespacedPod({ namespace: NS })).items, ...(await scenario.core.listNamespacedPod({ namespace: INSTALL_NS })).items];
+    const pods = [
+      ...(await scenario.core.listNamespacedPod({ namespace: NS })).items,
+      ...(await scenario.core.listNamespacedPod({ namespace: INSTALL_NS })).items,
+    ];
     let read = 0;
     for (const pod of pods) {
       for (const container of containersOf(pod)) {
-        const text = await scenario.core.readNamespacedPodLog({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, container: container.name }).catch(() => '');
+        const text = await scenario.core
+          .readNamespacedPodLog({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, container: container.name })
+          .catch(() => '');
         read += text.length;
         expect(text).not.toContain(API_KEY);
         expect(text).not.toContain(PLAIN_KEY);
@@ -163,26 +179,49 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
     expect(restarted.status!.containerStatuses!.find((c) => c.name === VMCP_CONTAINER_NAME)!.restartCount).toBe(0);
     client = await scenario.connectClient(pod.metadata!.name!);
     const tools = (await client.listTools()).tools.map((t) => t.name);
-    const result = await client.callTool({ name: tools.find((t) => t.startsWith('secure-upstream') && t.endsWith('echo'))!, arguments: { message: 'after a sidecar restart' } });
+    const result = await client.callTool({
+      name: tools.find((t) => t.startsWith('secure-upstream') && t.endsWith('echo'))!,
+      arguments: { message: 'after a sidecar restart' },
+    });
     expect(textOf(result)).toBe('secure-upstream: after a sidecar restart');
-    expect((await scenario.core.readNamespacedPodLog({ namespace: NS, name: pod.metadata!.name!, container: SIDECAR_CONTAINER_NAME })).length).toBeGreaterThan(0);
+    expect(
+      (await scenario.core.readNamespacedPodLog({ namespace: NS, name: pod.metadata!.name!, container: SIDECAR_CONTAINER_NAME })).length,
+    ).toBeGreaterThan(0);
   });
 
   it('rolls the webhook (new sidecar settings, remediation on) while the vMCP Deployment scales up: every vMCP pod gets the sidecar, drifted ones are replaced', async () => {
     const before = new Set((await vmcpPods()).map((p) => p.metadata!.uid!));
-    const patch = ['--remediate=evict', '--drift-interval=2000', '--remediate-rate=60', '--sidecar-memory-limit=160Mi'].map((value) => ({ op: 'add', path: '/spec/template/spec/containers/0/args/-', value }));
+    const patch = ['--remediate=evict', '--drift-interval=2000', '--remediate-rate=60', '--sidecar-memory-limit=160Mi'].map((value) => ({
+      op: 'add',
+      path: '/spec/template/spec/containers/0/args/-',
+      value,
+    }));
     await run(['patch', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--type=json', '-p', JSON.stringify(patch)]);
     await run(['patch', 'virtualmcpserver', VMCP, '-n', NS, '--type=merge', '-p', JSON.stringify({ spec: { replicas: 2 } })]);
-    await waitFor('the webhook rollout', async () => {
-      const d = await scenario.apps.readNamespacedDeployment({ namespace: INSTALL_NS, name: 'mcp-header-forward' });
-      return d.status?.observedGeneration === d.metadata?.generation && d.status?.updatedReplicas === 2 && d.status?.readyReplicas === 2 && d.status?.replicas === 2 ? true : undefined;
-    }, 180_000);
-    const replaced = await waitFor('two Ready vMCP pods, all new, with the new sidecar settings', async () => {
-      const pods = await vmcpPods();
-      const fresh = pods.filter((p) => !before.has(p.metadata!.uid!) && isReady(p));
-      const limit = (p: V1Pod): string | undefined => p.spec!.initContainers?.find((c) => c.name === SIDECAR_CONTAINER_NAME)?.resources?.limits?.memory;
-      return pods.length === 2 && fresh.length === 2 && fresh.every((p) => limit(p) === '160Mi') ? fresh : undefined;
-    }, 240_000);
+    await waitFor(
+      'the webhook rollout',
+      async () => {
+        const d = await scenario.apps.readNamespacedDeployment({ namespace: INSTALL_NS, name: 'mcp-header-forward' });
+        return d.status?.observedGeneration === d.metadata?.generation &&
+          d.status?.updatedReplicas === 2 &&
+          d.status?.readyReplicas === 2 &&
+          d.status?.replicas === 2
+          ? true
+          : undefined;
+      },
+      180_000,
+    );
+    const replaced = await waitFor(
+      'two Ready vMCP pods, all new, with the new sidecar settings',
+      async () => {
+        const pods = await vmcpPods();
+        const fresh = pods.filter((p) => !before.has(p.metadata!.uid!) && isReady(p));
+        const limit = (p: V1Pod): string | undefined =>
+          p.spec!.initContainers?.find((c) => c.name === SIDECAR_CONTAINER_NAME)?.resources?.limits?.memory;
+        return pods.length === 2 && fresh.length === 2 && fresh.every((p) => limit(p) === '160Mi') ? fresh : undefined;
+      },
+      240_000,
+    );
     expect(replaced.every((p) => p.spec!.initContainers![0]!.name === SIDECAR_CONTAINER_NAME)).toBe(true);
     const events = await scenario.core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=FailedCreate' });
     expect(events.items.map((e) => e.message)).toEqual([]);
@@ -190,25 +229,44 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
 
   it('with the webhook down (failurePolicy Fail), a vMCP pod waits while other pods start; it comes back with the sidecar', async () => {
     await run(['scale', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--replicas=0']);
-    await waitFor('no webhook endpoints', async () => ((await scenario.core.readNamespacedEndpoints({ namespace: INSTALL_NS, name: 'mcp-header-forward' })).subsets?.flatMap((x) => x.addresses ?? []).length ?? 0) === 0 ? true : undefined);
+    await waitFor('no webhook endpoints', async () =>
+      ((await scenario.core.readNamespacedEndpoints({ namespace: INSTALL_NS, name: 'mcp-header-forward' })).subsets?.flatMap(
+        (x) => x.addresses ?? [],
+      ).length ?? 0) === 0
+        ? true
+        : undefined,
+    );
     const victim = (await vmcpPods())[0]!;
     await scenario.core.deleteNamespacedPod({ namespace: NS, name: victim.metadata!.name!, gracePeriodSeconds: 0 });
     await scenario.core.createNamespace({ body: { metadata: { name: 'team-b' } } });
     await scenario.core.createNamespacedPod({
       namespace: 'team-b',
-      body: { metadata: { name: 'unrelated' }, spec: { containers: [{ name: 'app', image: node!.images.node, imagePullPolicy: 'Never', command: ['node', '-e', 'setInterval(() => {}, 1e6)'] }] } },
+      body: {
+        metadata: { name: 'unrelated' },
+        spec: {
+          containers: [
+            { name: 'app', image: node!.images.node, imagePullPolicy: 'Never', command: ['node', '-e', 'setInterval(() => {}, 1e6)'] },
+          ],
+        },
+      },
     });
-    await waitFor('the unrelated pod Running', async () => ((await scenario.core.readNamespacedPod({ namespace: 'team-b', name: 'unrelated' })).status?.phase === 'Running' ? true : undefined));
+    await waitFor('the unrelated pod Running', async () =>
+      (await scenario.core.readNamespacedPod({ namespace: 'team-b', name: 'unrelated' })).status?.phase === 'Running' ? true : undefined,
+    );
     await waitFor('the ReplicaSet refused by the webhook (FailedCreate)', async () => {
       const events = await scenario.core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=FailedCreate' });
       return events.items.some((e) => /failed calling webhook/.test(e.message ?? '')) ? true : undefined;
     });
     expect((await vmcpPods()).length).toBe(1);
     await run(['scale', 'deployment', 'mcp-header-forward', '-n', INSTALL_NS, '--replicas=2']);
-    const back = await waitFor('two Ready vMCP pods again', async () => {
-      const pods = await vmcpPods();
-      return pods.length === 2 && pods.every(isReady) ? pods : undefined;
-    }, 240_000);
+    const back = await waitFor(
+      'two Ready vMCP pods again',
+      async () => {
+        const pods = await vmcpPods();
+        return pods.length === 2 && pods.every(isReady) ? pods : undefined;
+      },
+      240_000,
+    );
     expect(back.every((p) => p.spec!.initContainers?.[0]?.name === SIDECAR_CONTAINER_NAME)).toBe(true);
     await scenario.core.deleteNamespace({ name: 'team-b' });
   });
@@ -228,7 +286,17 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
     let failures = 0;
     let requests = 0;
     const entry = (i: number): KubernetesObject =>
-      ({ apiVersion: `${TOOLHIVE_GROUP}/v1beta1`, kind: 'MCPServerEntry', metadata: { name: `rotation-${i}`, namespace: NS }, spec: { remoteUrl: 'https://rotation.upstreams.test/mcp', transport: 'streamable-http', groupRef: { name: GROUP }, headerForward: { addPlaintextHeaders: { 'X-Tenant': 'acme' } } } }) as KubernetesObject;
+      ({
+        apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
+        kind: 'MCPServerEntry',
+        metadata: { name: `rotation-${i}`, namespace: NS },
+        spec: {
+          remoteUrl: 'https://rotation.upstreams.test/mcp',
+          transport: 'streamable-http',
+          groupRef: { name: GROUP },
+          headerForward: { addPlaintextHeaders: { 'X-Tenant': 'acme' } },
+        },
+      }) as KubernetesObject;
     const api = KubernetesObjectApi.makeApiClient(scenario.cluster.admin);
     const load = (async () => {
       for (let i = 0; !stop; i++) {
@@ -237,13 +305,26 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
         await sleep(100);
       }
     })();
-    await batch.createNamespacedJob({ namespace: INSTALL_NS, body: { metadata: { name: 'certs-rotate-now' }, spec: { ...template, template: { ...template.template } } } });
-    await waitFor('the rotation Job to complete', async () => ((await batch.readNamespacedJob({ namespace: INSTALL_NS, name: 'certs-rotate-now' })).status?.succeeded === 1 ? true : undefined));
-    await waitFor('both webhook replicas to reload the new certificate', async () => {
-      const pods = (await scenario.core.listNamespacedPod({ namespace: INSTALL_NS, labelSelector: 'app.kubernetes.io/component=webhook' })).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
-      const logs = await Promise.all(pods.map((p) => scenario.core.readNamespacedPodLog({ namespace: INSTALL_NS, name: p.metadata!.name! })));
-      return pods.length === 2 && logs.every((l) => l.includes('reloaded TLS certificate')) ? true : undefined;
-    }, 180_000);
+    await batch.createNamespacedJob({
+      namespace: INSTALL_NS,
+      body: { metadata: { name: 'certs-rotate-now' }, spec: { ...template, template: { ...template.template } } },
+    });
+    await waitFor('the rotation Job to complete', async () =>
+      (await batch.readNamespacedJob({ namespace: INSTALL_NS, name: 'certs-rotate-now' })).status?.succeeded === 1 ? true : undefined,
+    );
+    await waitFor(
+      'both webhook replicas to reload the new certificate',
+      async () => {
+        const pods = (
+          await scenario.core.listNamespacedPod({ namespace: INSTALL_NS, labelSelector: 'app.kubernetes.io/component=webhook' })
+        ).items.filter((p) => p.metadata?.deletionTimestamp === undefined);
+        const logs = await Promise.all(
+          pods.map((p) => scenario.core.readNamespacedPodLog({ namespace: INSTALL_NS, name: p.metadata!.name! })),
+        );
+        return pods.length === 2 && logs.every((l) => l.includes('reloaded TLS certificate')) ? true : undefined;
+      },
+      180_000,
+    );
     await sleep(2_000);
     stop = true;
     await load;
@@ -254,8 +335,22 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
   it('uninstalls as the README says, leaving nothing of ours behind', async () => {
     await run(['delete', 'validatingwebhookconfiguration,mutatingwebhookconfiguration', 'mcp-header-forward', '--ignore-not-found']);
     await run(['delete', '-k', OVERLAY, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-    await waitFor('the install namespace gone', async () => ((await scenario.core.readNamespace({ name: INSTALL_NS }).then(() => false, () => true)) ? true : undefined));
-    const left = await run(['get', 'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations', '-l', 'app.kubernetes.io/name=mcp-header-forward', '-o', 'name']);
+    await waitFor('the install namespace gone', async () =>
+      (await scenario.core.readNamespace({ name: INSTALL_NS }).then(
+        () => false,
+        () => true,
+      ))
+        ? true
+        : undefined,
+    );
+    const left = await run([
+      'get',
+      'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations',
+      '-l',
+      'app.kubernetes.io/name=mcp-header-forward',
+      '-o',
+      'name',
+    ]);
     expect(left.trim()).toBe('');
   });
 });

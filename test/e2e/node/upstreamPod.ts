@@ -16,12 +16,20 @@ export function valueDigest(value: string): string {
 
 function logLine(request: RecordedRequest): string {
   const sensitive = new Set(['authorization', ...(required ? [required.name.toLowerCase()] : [])]);
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, values]) => [name, sensitive.has(name) ? values.map((v) => `sha256:${valueDigest(v)}`) : values]));
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, values]) => [
+      name,
+      sensitive.has(name) ? values.map((v) => `sha256:${valueDigest(v)}`) : values,
+    ]),
+  );
   return JSON.stringify({ upstream: env.LABEL, method: request.method, path: request.path, status: request.status, headers });
 }
 
 async function main(): Promise<void> {
-  const tls = env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certPem: readFileSync(env.TLS_CERT_FILE, 'utf8'), keyPem: readFileSync(env.TLS_KEY_FILE, 'utf8') } : undefined;
+  const tls =
+    env.TLS_CERT_FILE && env.TLS_KEY_FILE
+      ? { certPem: readFileSync(env.TLS_CERT_FILE, 'utf8'), keyPem: readFileSync(env.TLS_KEY_FILE, 'utf8') }
+      : undefined;
   const upstream = await startUpstream({
     label: env.LABEL ?? 'upstream',
     address: '0.0.0.0',

@@ -28,7 +28,9 @@ describe('the real-gateway leg of make demo', () => {
       const lines: string[] = [];
       const result = await runGatewayDemo({ log: (line) => lines.push(line), env: { XDG_CACHE_HOME: emptyCache } });
       expect(result.ran).toBe(false);
-      expect(lines).toEqual([expect.stringMatching(/^real gateway: skipped, no vmcp binary built yet: run `make e2e` once .* or set MCP_HF_VMCP_BIN$/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(/^real gateway: skipped, no vmcp binary built yet: run `make e2e` once .* or set MCP_HF_VMCP_BIN$/),
+      ]);
     } finally {
       await rm(emptyCache, { recursive: true, force: true });
     }

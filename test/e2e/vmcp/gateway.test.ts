@@ -78,7 +78,11 @@ describe('vMCP behind the injected sidecar', () => {
     expect(JSON.parse(sidecar.spec.env[ROUTES_ENV_VAR]!).routes.map((r: { entry: string }) => r.entry)).toEqual([`e2e/${SECURE_ENTRY}`]);
     const proxyUrl = `http://127.0.0.1:${gateway.injected.settings.proxyPort}`;
     const caHostDir = vmcpContainer.spec.volumes.find((v) => v.mountPath === CA_DIR)!.hostDir;
-    expect(vmcpContainer.spec.env).toMatchObject({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, SSL_CERT_DIR: `${SYSTEM_CERT_DIR}:${caHostDir}` });
+    expect(vmcpContainer.spec.env).toMatchObject({
+      HTTP_PROXY: proxyUrl,
+      HTTPS_PROXY: proxyUrl,
+      SSL_CERT_DIR: `${SYSTEM_CERT_DIR}:${caHostDir}`,
+    });
     expect(vmcpContainer.spec.env.NO_PROXY!.split(',')).not.toContain(upstreams.hostname);
     expect(Object.keys(vmcpContainer.spec.env).filter((k) => k.startsWith('TOOLHIVE_'))).toEqual([]);
   });
@@ -124,10 +128,14 @@ describe('vMCP behind the injected sidecar', () => {
 
   it.each([SECURE_ENTRY, OPEN_ENTRY])('streams progress notifications from %s to the client as they happen', async (entry) => {
     const progressAt: number[] = [];
-    const result = await client.callTool({ name: gatewayToolName(entry, 'countdown'), arguments: { steps: 3, intervalMs: 400 } }, undefined, {
-      onprogress: () => progressAt.push(Date.now()),
-      timeout: 30_000,
-    });
+    const result = await client.callTool(
+      { name: gatewayToolName(entry, 'countdown'), arguments: { steps: 3, intervalMs: 400 } },
+      undefined,
+      {
+        onprogress: () => progressAt.push(Date.now()),
+        timeout: 30_000,
+      },
+    );
     const doneAt = Date.now();
     expect(textOf(result)).toMatch(/countdown of 3 done$/);
     expect(progressAt).toHaveLength(3);
@@ -143,7 +151,8 @@ describe('vMCP behind the injected sidecar', () => {
   });
 
   it('control: a restart without --ca-key-dir makes a new CA, which the running vMCP does not trust', async () => {
-    const withoutKeyDir = (args: readonly string[]): string[] => args.filter((_, i) => args[i] !== '--ca-key-dir' && args[i - 1] !== '--ca-key-dir');
+    const withoutKeyDir = (args: readonly string[]): string[] =>
+      args.filter((_, i) => args[i] !== '--ca-key-dir' && args[i - 1] !== '--ca-key-dir');
     await gateway.stack.restartSidecar(withoutKeyDir);
     const secureBefore = upstreams.secure.requests.length;
     const outcome = await client.callTool({ name: gatewayToolName(SECURE_ENTRY, 'echo'), arguments: { message: 'new CA' } }).then(

@@ -71,20 +71,23 @@ async function tail(path: string): Promise<string> {
 async function waitReady(url: string, process: ManagedProcess, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!process.isRunning()) throw new Error(`${what} exited before it was ready; its log (${process.logFile}):\n${await tail(process.logFile)}`);
+    if (!process.isRunning())
+      throw new Error(`${what} exited before it was ready; its log (${process.logFile}):\n${await tail(process.logFile)}`);
     const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} not ready at ${url} within ${timeoutMs} ms; its log (${process.logFile}):\n${await tail(process.logFile)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not ready at ${url} within ${timeoutMs} ms; its log (${process.logFile}):\n${await tail(process.logFile)}`);
     await sleep(200);
   }
 }
 
 export async function startGateway(options: GatewayOptions): Promise<GatewayStack> {
   const log = options.log ?? ((): void => {});
-  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run \`make build\` first (the sidecar runs as the built CLI, like the image's entrypoint)`);
+  if (!existsSync(CLI_ENTRY))
+    throw new Error(`${CLI_ENTRY} is missing: run \`make build\` first (the sidecar runs as the built CLI, like the image's entrypoint)`);
   const volumes = join(options.workDir, 'volumes');
   const home = join(options.workDir, 'home');
   await mkdir(home, { recursive: true });
@@ -120,7 +123,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayStac
     if (!existsSync(caFile)) throw new Error(`the sidecar is ready but wrote no ${CA_CERT_FILE} into its --ca-dir (${caFile})`);
 
     const port = await freeLoopbackPort();
-    const vmcpArgs = withFlagValue(withFlagValue(vmcpSpec.args, '--host', () => '127.0.0.1'), '--port', () => String(port));
+    const vmcpArgs = withFlagValue(
+      withFlagValue(vmcpSpec.args, '--host', () => '127.0.0.1'),
+      '--port',
+      () => String(port),
+    );
     const vmcpEnv = { ...(options.vmcpEnv ? options.vmcpEnv(vmcpSpec.env) : vmcpSpec.env), HOME: home };
     log(`vmcp: ${['vmcp', ...vmcpArgs].join(' ')}`);
     const vmcp = await startProcess({

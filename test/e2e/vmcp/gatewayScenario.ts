@@ -42,7 +42,12 @@ export async function startUpstreams(): Promise<Upstreams> {
   const ca = await createCa({ commonName: 'mcp-header-forward e2e upstream CA', validForMs: 3_600_000 });
   const leaf = await issueLeaf(ca, { commonName: name, dnsNames: [name], validForMs: 3_600_000 });
   const apiKey = `e2e-${randomBytes(12).toString('hex')}`;
-  const secure = await startUpstream({ label: 'secure', tls: { certPem: leaf.certPem, keyPem: leaf.keyPem }, requiredHeader: { name: SECRET_HEADER, value: apiKey }, address });
+  const secure = await startUpstream({
+    label: 'secure',
+    tls: { certPem: leaf.certPem, keyPem: leaf.keyPem },
+    requiredHeader: { name: SECRET_HEADER, value: apiKey },
+    address,
+  });
   const open = await startUpstream({ label: 'open', address });
   return {
     hostname: name,
@@ -91,7 +96,10 @@ export async function injectScenario(upstreams: Upstreams, options: ScenarioOpti
     const vmcpContainer = scenario.pod.spec!.containers.find((c) => c.name === VMCP_CONTAINER_NAME)!;
     vmcpContainer.env = [...(vmcpContainer.env ?? []), ...toolhiveOperatorEnv(scenario.entries)];
   }
-  const result = injectPod(scenario.pod, contextFromObjects({ vmcps: [scenario.vmcp], entries: scenario.entries }, { namespace, settings }));
+  const result = injectPod(
+    scenario.pod,
+    contextFromObjects({ vmcps: [scenario.vmcp], entries: scenario.entries }, { namespace, settings }),
+  );
   if (!result.decision.inject || result.plan === undefined) {
     throw new Error(`the injector skipped the fixture pod: ${result.decision.reasons.map((r) => r.message).join('; ')}`);
   }

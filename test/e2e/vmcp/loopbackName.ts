@@ -21,7 +21,9 @@ export interface LoopbackName {
 /** This machine's hostname when every address it resolves to is loopback (the e2e needs that). */
 export async function loopbackHostname(name: string = hostname()): Promise<LoopbackName> {
   const addresses = await lookup(name, { all: true }).catch((error: unknown) => {
-    throw new Error(`the vMCP e2e names its upstreams after this machine's hostname "${name}", which does not resolve (${String(error)}); map it to 127.0.0.1 in /etc/hosts`);
+    throw new Error(
+      `the vMCP e2e names its upstreams after this machine's hostname "${name}", which does not resolve (${String(error)}); map it to 127.0.0.1 in /etc/hosts`,
+    );
   });
   const outside = addresses.filter((a) => !isLoopback(a.address)).map((a) => a.address);
   if (outside.length > 0 || addresses.length === 0) {

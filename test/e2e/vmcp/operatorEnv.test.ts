@@ -11,8 +11,14 @@ const FIXTURE = new URL('../../../webhook/mutate/testdata/toolhive-operator/', i
 describe('toolhiveOperatorEnv (the operator env for the process-based gateway e2e)', () => {
   it("is byte for byte what ToolHive's real operator put on the vmcp container of the golden pod", () => {
     const pod = parse(readFileSync(new URL('pod.yaml', FIXTURE), 'utf8')) as V1Pod;
-    const fromOperator = pod.spec!.containers.find((c) => c.name === 'vmcp')!.env!.filter((e) => e.name.startsWith(MANIFEST_ENV_PREFIX) || e.name.startsWith(`${SECRET_ENV_PREFIX}HEADER_FORWARD_`));
-    const { entries } = classify(parseYamlObjects(readFileSync(new URL('objects.yaml', FIXTURE), 'utf8'), 'objects.yaml'), 'tools', 'objects.yaml');
+    const fromOperator = pod
+      .spec!.containers.find((c) => c.name === 'vmcp')!
+      .env!.filter((e) => e.name.startsWith(MANIFEST_ENV_PREFIX) || e.name.startsWith(`${SECRET_ENV_PREFIX}HEADER_FORWARD_`));
+    const { entries } = classify(
+      parseYamlObjects(readFileSync(new URL('objects.yaml', FIXTURE), 'utf8'), 'objects.yaml'),
+      'tools',
+      'objects.yaml',
+    );
     expect(fromOperator.length).toBeGreaterThan(0);
     expect(toolhiveOperatorEnv(entries)).toEqual(fromOperator);
   });

@@ -23,11 +23,20 @@ export function toolhiveOperatorEnv(entries: readonly MCPServerEntry[]): V1EnvVa
     // vmcp.HeaderForwardConfig: both maps `omitempty`, field order as in the Go struct.
     const manifest = {
       ...(Object.keys(plaintext).length > 0 ? { addPlaintextHeaders: sortedRecord(plaintext) } : {}),
-      ...(secrets.length > 0 ? { addHeadersFromSecret: sortedRecord(Object.fromEntries(secrets.map((h) => [h.headerName, secretIdentifier(name, h.headerName)]))) } : {}),
+      ...(secrets.length > 0
+        ? {
+            addHeadersFromSecret: sortedRecord(
+              Object.fromEntries(secrets.map((h) => [h.headerName, secretIdentifier(name, h.headerName)])),
+            ),
+          }
+        : {}),
     };
     env.push({ name: manifestEnvVarName(name), value: JSON.stringify(manifest) });
     for (const header of secrets) {
-      env.push({ name: secretEnvVarName(name, header.headerName), valueFrom: { secretKeyRef: { name: header.valueSecretRef!.name, key: header.valueSecretRef!.key } } });
+      env.push({
+        name: secretEnvVarName(name, header.headerName),
+        valueFrom: { secretKeyRef: { name: header.valueSecretRef!.name, key: header.valueSecretRef!.key } },
+      });
     }
   }
   return env.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -21,7 +21,13 @@ const pod: V1Pod = {
         ],
       },
     ],
-    containers: [{ name: 'app', env: [{ name: 'SSL_CERT_DIR', value: '/etc/ssl/certs:/var/run/ca' }], volumeMounts: [{ name: 'ca', mountPath: '/var/run/ca', readOnly: true }] }],
+    containers: [
+      {
+        name: 'app',
+        env: [{ name: 'SSL_CERT_DIR', value: '/etc/ssl/certs:/var/run/ca' }],
+        volumeMounts: [{ name: 'ca', mountPath: '/var/run/ca', readOnly: true }],
+      },
+    ],
     volumes: [
       { name: 'ca', emptyDir: {} },
       { name: 'bundle', configMap: { name: 'upstream-ca' } },

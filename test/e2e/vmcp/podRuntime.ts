@@ -43,7 +43,11 @@ function decoded(secret: V1Secret, key: string): string | undefined {
   return secret.stringData?.[key];
 }
 
-function byName<T extends { metadata?: { name?: string; namespace?: string } }>(items: readonly T[], namespace: string, name: string): T | undefined {
+function byName<T extends { metadata?: { name?: string; namespace?: string } }>(
+  items: readonly T[],
+  namespace: string,
+  name: string,
+): T | undefined {
   return items.find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace);
 }
 
@@ -54,12 +58,16 @@ function resolveEnvVar(env: V1EnvVar, field: string, namespace: string, objects:
     const secret = byName(objects.secrets, namespace, secretKeyRef.name ?? '');
     const value = secret === undefined ? undefined : decoded(secret, secretKeyRef.key);
     if (value !== undefined || secretKeyRef.optional === true) return value;
-    throw new Error(`${field}.valueFrom.secretKeyRef: Secret "${namespace}/${secretKeyRef.name ?? ''}" key "${secretKeyRef.key}" not found among the test Secrets; add it to the fixture`);
+    throw new Error(
+      `${field}.valueFrom.secretKeyRef: Secret "${namespace}/${secretKeyRef.name ?? ''}" key "${secretKeyRef.key}" not found among the test Secrets; add it to the fixture`,
+    );
   }
   if (configMapKeyRef !== undefined) {
     const value = byName(objects.configMaps, namespace, configMapKeyRef.name ?? '')?.data?.[configMapKeyRef.key];
     if (value !== undefined || configMapKeyRef.optional === true) return value;
-    throw new Error(`${field}.valueFrom.configMapKeyRef: ConfigMap "${namespace}/${configMapKeyRef.name ?? ''}" key "${configMapKeyRef.key}" not found among the test ConfigMaps`);
+    throw new Error(
+      `${field}.valueFrom.configMapKeyRef: ConfigMap "${namespace}/${configMapKeyRef.name ?? ''}" key "${configMapKeyRef.key}" not found among the test ConfigMaps`,
+    );
   }
   throw new Error(`${field}.valueFrom: only secretKeyRef and configMapKeyRef can be resolved outside a cluster`);
 }
@@ -67,7 +75,12 @@ function resolveEnvVar(env: V1EnvVar, field: string, namespace: string, objects:
 function volumeFiles(volume: V1Volume, field: string, namespace: string, objects: PodObjects): Record<string, string> {
   if (volume.emptyDir !== undefined) return {};
   const source = volume.configMap
-    ? { kind: 'ConfigMap', name: volume.configMap.name ?? '', items: volume.configMap.items, data: byName(objects.configMaps, namespace, volume.configMap.name ?? '')?.data }
+    ? {
+        kind: 'ConfigMap',
+        name: volume.configMap.name ?? '',
+        items: volume.configMap.items,
+        data: byName(objects.configMaps, namespace, volume.configMap.name ?? '')?.data,
+      }
     : volume.secret
       ? (() => {
           const secret = byName(objects.secrets, namespace, volume.secret?.secretName ?? '');
@@ -90,7 +103,9 @@ function volumeFiles(volume: V1Volume, field: string, namespace: string, objects
 
 /** Replace each mount path (longest first, so nested mounts win) by its host directory. */
 function rewritePaths(value: string, volumes: readonly VolumeDir[]): string {
-  return [...volumes].sort((a, b) => b.mountPath.length - a.mountPath.length).reduce((text, v) => text.replaceAll(v.mountPath, v.hostDir), value);
+  return [...volumes]
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)
+    .reduce((text, v) => text.replaceAll(v.mountPath, v.hostDir), value);
 }
 
 /**
@@ -105,9 +120,15 @@ export function containerProcess(pod: V1Pod, containerName: string, objects: Pod
     if (volumeIndex < 0) throw new Error(`${field}.volumeMounts[${i}]: pod has no volume named "${mount.name}"`);
     const volume = pod.spec!.volumes![volumeIndex]!;
     if (mount.subPath) throw new Error(`${field}.volumeMounts[${i}].subPath: not supported by the local runner`);
-    return { volume: mount.name, mountPath: mount.mountPath, hostDir: join(hostRoot, mount.name), files: volumeFiles(volume, `spec.volumes[${volumeIndex}]`, namespace, objects) };
+    return {
+      volume: mount.name,
+      mountPath: mount.mountPath,
+      hostDir: join(hostRoot, mount.name),
+      files: volumeFiles(volume, `spec.volumes[${volumeIndex}]`, namespace, objects),
+    };
   });
-  if ((container.envFrom ?? []).length > 0) throw new Error(`${field}.envFrom: not supported by the local runner; list env vars one by one`);
+  if ((container.envFrom ?? []).length > 0)
+    throw new Error(`${field}.envFrom: not supported by the local runner; list env vars one by one`);
   const env: Record<string, string> = {};
   (container.env ?? []).forEach((e, i) => {
     const value = resolveEnvVar(e, `${field}.env[${i}]`, namespace, objects);

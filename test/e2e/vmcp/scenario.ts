@@ -2,12 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { V1ConfigMap, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import {
-  mcpServerEntrySchema,
-  virtualMcpServerSchema,
-  type MCPServerEntry,
-  type VirtualMCPServer,
-} from '../../../contract/toolhive.js';
+import { mcpServerEntrySchema, virtualMcpServerSchema, type MCPServerEntry, type VirtualMCPServer } from '../../../contract/toolhive.js';
 import { PROJECT_ROOT } from '../harness/paths.js';
 import { vmcpConfigYaml, vmcpStaticConfig } from './vmcpConfig.js';
 
@@ -57,7 +52,11 @@ function parseYaml(text: string, source: string): Record<string, unknown>[] {
 }
 
 /** Classify filled objects by kind; the vMCP config ConfigMap gets the config rendered from them. */
-export function buildScenario(podDoc: Record<string, unknown>, objectDocs: readonly Record<string, unknown>[], values: ScenarioValues): Scenario {
+export function buildScenario(
+  podDoc: Record<string, unknown>,
+  objectDocs: readonly Record<string, unknown>[],
+  values: ScenarioValues,
+): Scenario {
   const filled = objectDocs.map((doc, i) => fillPlaceholders(doc, { ...values, VMCP_CONFIG_YAML: '$VMCP_CONFIG_YAML' }, `objects[${i}]`));
   const ofKind = (kind: string): Record<string, unknown>[] => filled.filter((o) => o.kind === kind);
   const vmcps = ofKind('VirtualMCPServer').map((o) => virtualMcpServerSchema.parse(o));

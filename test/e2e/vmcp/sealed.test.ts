@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvVarName } from '../../../contract/envNames.js';
 import { sealedPlaceholder } from '../../../contract/sealing.js';
 import { resolveToolhiveBinary, type ResolvedToolhiveBinary } from '../harness/toolhiveBinaries.js';
-import { injectScenario, PLAINTEXT_HEADER, PLAINTEXT_VALUE, runGateway, SECRET_HEADER, SECURE_ENTRY, startUpstreams, type RunningGateway, type Upstreams } from './gatewayScenario.js';
+import {
+  injectScenario,
+  PLAINTEXT_HEADER,
+  PLAINTEXT_VALUE,
+  runGateway,
+  SECRET_HEADER,
+  SECURE_ENTRY,
+  startUpstreams,
+  type RunningGateway,
+  type Upstreams,
+} from './gatewayScenario.js';
 import { startUpstream, STREAMABLE_PATH, type Upstream } from './upstream.js';
 import { gatewayToolName } from './vmcpConfig.js';
 
@@ -73,7 +83,9 @@ describe('sealed: vMCP forwards the headers itself, the Secret lives only in the
       expect(request.headers[SECRET_HEADER.toLowerCase()]).toEqual([upstreams.apiKey]);
       expect(request.headers[PLAINTEXT_HEADER.toLowerCase()]).toEqual([PLAINTEXT_VALUE]);
     }
-    expect(await sidecarMetrics(gateway)).toMatch(new RegExp(`mcp_header_forward_sidecar_sealed_headers_total\\{route="e2e/${SECURE_ENTRY}",outcome="unsealed"\\} [1-9]`));
+    expect(await sidecarMetrics(gateway)).toMatch(
+      new RegExp(`mcp_header_forward_sidecar_sealed_headers_total\\{route="e2e/${SECURE_ENTRY}",outcome="unsealed"\\} [1-9]`),
+    );
   });
 
   it("never gives vMCP's process the value: /proc/<pid>/environ holds the placeholder", async () => {
@@ -94,7 +106,9 @@ describe('sealed: vMCP forwards the headers itself, the Secret lives only in the
     const moved = upstreams.secure.requests.slice(secureStart).filter((r) => r.path === `/moved${STREAMABLE_PATH}`);
     expect(moved.length).toBeGreaterThan(0);
     for (const request of moved) expect(request.headers[SECRET_HEADER.toLowerCase()]).toEqual([PLACEHOLDER]);
-    expect(await sidecarMetrics(gateway)).toMatch(/mcp_header_forward_sidecar_sealed_headers_total\{route="\(none\)",outcome="passed_through"\} [1-9]/);
+    expect(await sidecarMetrics(gateway)).toMatch(
+      /mcp_header_forward_sidecar_sealed_headers_total\{route="\(none\)",outcome="passed_through"\} [1-9]/,
+    );
   });
 
   it('gets nothing to another host: vMCP refuses a cross-host redirect, and what would go there is only the placeholder', async () => {

@@ -19,7 +19,10 @@ async function connect(url: URL, transport: 'streamable-http' | 'sse', headers: 
   const requestInit = { headers };
   await client.connect(
     transport === 'sse'
-      ? new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...init?.headers, ...headers } }) } })
+      ? new SSEClientTransport(url, {
+          requestInit,
+          eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...init?.headers, ...headers } }) },
+        })
       : new StreamableHTTPClientTransport(url, { requestInit }),
   );
   return client;
@@ -40,7 +43,9 @@ describe('the recording upstream MCP server', () => {
 
   it('answers 401 and records the request when the credential header is missing', async () => {
     upstream = await startUpstream({ label: 'secure', requiredHeader: credential });
-    await expect(connect(new URL(STREAMABLE_PATH, upstream.baseUrl('127.0.0.1')), 'streamable-http', {})).rejects.toThrow(/missing or wrong X-Api-Key header/);
+    await expect(connect(new URL(STREAMABLE_PATH, upstream.baseUrl('127.0.0.1')), 'streamable-http', {})).rejects.toThrow(
+      /missing or wrong X-Api-Key header/,
+    );
     expect(upstream.requests.map((r) => r.status)).toEqual(['rejected']);
   });
 

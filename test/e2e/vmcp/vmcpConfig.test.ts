@@ -4,12 +4,22 @@ import { loopbackListen, withFlagValue } from './gateway.js';
 import { fillPlaceholders } from './scenario.js';
 import { gatewayToolName, vmcpStaticConfig } from './vmcpConfig.js';
 
-const vmcp: VirtualMCPServer = { apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'VirtualMCPServer', metadata: { name: 'gw', namespace: 'ns' }, spec: { groupRef: { name: 'g' } } };
+const vmcp: VirtualMCPServer = {
+  apiVersion: 'toolhive.stacklok.dev/v1beta1',
+  kind: 'VirtualMCPServer',
+  metadata: { name: 'gw', namespace: 'ns' },
+  spec: { groupRef: { name: 'g' } },
+};
 const entry = (name: string, group: string, transport = 'streamable-http'): MCPServerEntry => ({
   apiVersion: 'toolhive.stacklok.dev/v1beta1',
   kind: 'MCPServerEntry',
   metadata: { name, namespace: 'ns' },
-  spec: { remoteUrl: `https://${name}.example/mcp`, transport, groupRef: { name: group }, headerForward: { addPlaintextHeaders: { 'X-A': 'b' } } },
+  spec: {
+    remoteUrl: `https://${name}.example/mcp`,
+    transport,
+    groupRef: { name: group },
+    headerForward: { addPlaintextHeaders: { 'X-A': 'b' } },
+  },
 });
 
 describe('vmcpStaticConfig', () => {
@@ -23,7 +33,9 @@ describe('vmcpStaticConfig', () => {
   });
 
   it('names the field of an entry vMCP would reject', () => {
-    expect(() => vmcpStaticConfig(vmcp, [entry('bad', 'g', 'stdio')])).toThrow('entries[0] (MCPServerEntry "bad").spec.transport: must be "sse" or "streamable-http", got "stdio"');
+    expect(() => vmcpStaticConfig(vmcp, [entry('bad', 'g', 'stdio')])).toThrow(
+      'entries[0] (MCPServerEntry "bad").spec.transport: must be "sse" or "streamable-http", got "stdio"',
+    );
   });
 
   it('prefixes tools with the backend name, as vMCP does', () => {

@@ -29,15 +29,18 @@ function backendOf(entry: MCPServerEntry, index: number): StaticBackend {
   const where = `entries[${index}] (MCPServerEntry "${entry.metadata.name ?? ''}")`;
   const { remoteUrl, transport } = entry.spec;
   if (entry.metadata.name === undefined || entry.metadata.name === '') throw new Error(`${where}.metadata.name: required`);
-  if (remoteUrl === undefined || !/^https?:\/\//.test(remoteUrl)) throw new Error(`${where}.spec.remoteUrl: must be an http(s) URL, got ${JSON.stringify(remoteUrl)}`);
-  if (transport !== 'sse' && transport !== 'streamable-http') throw new Error(`${where}.spec.transport: must be "sse" or "streamable-http", got ${JSON.stringify(transport)}`);
+  if (remoteUrl === undefined || !/^https?:\/\//.test(remoteUrl))
+    throw new Error(`${where}.spec.remoteUrl: must be an http(s) URL, got ${JSON.stringify(remoteUrl)}`);
+  if (transport !== 'sse' && transport !== 'streamable-http')
+    throw new Error(`${where}.spec.transport: must be "sse" or "streamable-http", got ${JSON.stringify(transport)}`);
   return { name: entry.metadata.name, url: remoteUrl, transport, type: 'entry' };
 }
 
 /** Entries of the vMCP's namespace and group become its backends, sorted by name. */
 export function vmcpStaticConfig(vmcp: VirtualMCPServer, entries: readonly MCPServerEntry[]): VmcpStaticConfig {
   const group = vmcp.spec.groupRef?.name;
-  if (group === undefined || group === '') throw new Error(`VirtualMCPServer "${vmcp.metadata.name ?? ''}" spec.groupRef.name: required to select its backends`);
+  if (group === undefined || group === '')
+    throw new Error(`VirtualMCPServer "${vmcp.metadata.name ?? ''}" spec.groupRef.name: required to select its backends`);
   const namespace = vmcp.metadata.namespace;
   const members = entries
     .filter((e) => e.spec.groupRef?.name === group && (namespace === undefined || e.metadata.namespace === namespace))

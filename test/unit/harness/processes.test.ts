@@ -49,8 +49,8 @@ describe('managed processes', () => {
   });
 
   it('fails with the command name when the binary does not exist', async () => {
-    await expect(startProcess({ name: 'ghost', command: join(dir, 'no-such-binary'), args: [], logFile: join(dir, 'ghost.log') })).rejects.toThrow(
-      /could not start ghost .*no-such-binary.*ENOENT/,
-    );
+    await expect(
+      startProcess({ name: 'ghost', command: join(dir, 'no-such-binary'), args: [], logFile: join(dir, 'ghost.log') }),
+    ).rejects.toThrow(/could not start ghost .*no-such-binary.*ENOENT/);
   });
 });

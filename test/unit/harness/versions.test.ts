@@ -13,7 +13,8 @@ describe('control-plane versions', () => {
   });
 
   it('reads single-line and block require forms', () => {
-    const goMod = 'module x\n\nrequire k8s.io/kubernetes v1.34.1\n\nrequire (\n\tgo.etcd.io/etcd/server/v3 v3.6.5\n\tk8s.io/api v0.34.1 // indirect\n)\n';
+    const goMod =
+      'module x\n\nrequire k8s.io/kubernetes v1.34.1\n\nrequire (\n\tgo.etcd.io/etcd/server/v3 v3.6.5\n\tk8s.io/api v0.34.1 // indirect\n)\n';
     expect(parseGoModVersions(goMod)).toEqual({ kubernetes: 'v1.34.1', etcd: 'v3.6.5' });
   });
 

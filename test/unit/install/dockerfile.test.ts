@@ -58,7 +58,9 @@ function relativeImports(file: string): string[] {
 /** Packages a file imports at run time (type-only imports are erased by tsc and do not count). */
 function packageImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^'.][^']*)'|import\s*\(\s*'([^'.][^']*)'\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
+  const specifiers = [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^'.][^']*)'|import\s*\(\s*'([^'.][^']*)'\s*\)/gm)].map(
+    (m) => (m[1] ?? m[2])!,
+  );
   return specifiers
     .filter((specifier) => !specifier.startsWith('node:'))
     .map((specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!));

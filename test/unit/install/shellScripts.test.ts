@@ -7,8 +7,12 @@ import { findTool } from './lintTools.js';
 const root = new URL('../../../', import.meta.url).pathname;
 const scripts = [
   '.ci/run',
-  ...readdirSync(`${root}.ci`).filter((f) => f.endsWith('.sh')).map((f) => `.ci/${f}`),
-  ...readdirSync(`${root}test/e2e/kind`).filter((f) => f.endsWith('.sh')).map((f) => `test/e2e/kind/${f}`),
+  ...readdirSync(`${root}.ci`)
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => `.ci/${f}`),
+  ...readdirSync(`${root}test/e2e/kind`)
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => `test/e2e/kind/${f}`),
 ];
 
 describe('shell scripts', () => {

@@ -10,7 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../../contract/envNames.js';
 import { serializeRouteConfig, type RouteConfig } from '../../../contract/routes.js';
 import { CA_CERT_FILE } from '../../../contract/sidecar.js';
-import { createTestPki, eventually, proxyRequest, runSidecar, startUpstream, tempDir, type RunningSidecar, type TestPki, type Upstream } from './harness.js';
+import {
+  createTestPki,
+  eventually,
+  proxyRequest,
+  runSidecar,
+  startUpstream,
+  tempDir,
+  type RunningSidecar,
+  type TestPki,
+  type Upstream,
+} from './harness.js';
 
 const SECRET = `sentinel-${randomUUID()}`;
 const HEADER = 'X-Api-Key';
@@ -44,9 +54,25 @@ beforeAll(async () => {
   const config: RouteConfig = {
     version: 1,
     routes: [
-      { entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: {}, secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) }, caBundleFile: pki.caFile },
-      { entry: 'tools/plain', remoteUrl: `http://user:hunter2@mcp.test:${plain.port}/mcp`, plaintextHeaders: {}, secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) } },
-      { entry: 'tools/sse', remoteUrl: `http://mcp.test:${plain.port}/sse`, plaintextHeaders: {}, secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) } },
+      {
+        entry: 'tools/secure',
+        remoteUrl: `https://mcp.test:${secure.port}/mcp`,
+        plaintextHeaders: {},
+        secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) },
+        caBundleFile: pki.caFile,
+      },
+      {
+        entry: 'tools/plain',
+        remoteUrl: `http://user:hunter2@mcp.test:${plain.port}/mcp`,
+        plaintextHeaders: {},
+        secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) },
+      },
+      {
+        entry: 'tools/sse',
+        remoteUrl: `http://mcp.test:${plain.port}/sse`,
+        plaintextHeaders: {},
+        secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) },
+      },
     ],
   };
   run = await runSidecar(
@@ -74,7 +100,9 @@ async function interceptedTunnel(port = secure.port): Promise<TLSSocket> {
 function openTunnel(authority: string): Promise<Socket> {
   const proxy = new URL(run.proxyUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(proxy.port), proxy.hostname, () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+    const socket = connect(Number(proxy.port), proxy.hostname, () =>
+      socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`),
+    );
     let head = '';
     const onData = (chunk: Buffer): void => {
       head += chunk.toString('latin1');
@@ -197,7 +225,12 @@ describe('smaller leaks', () => {
   });
 
   it('strips client-sent Forwarded and X-Forwarded-* next to the Secret, keeps them elsewhere', async () => {
-    const forged = { Forwarded: 'for=1.2.3.4;host=evil.test', 'X-Forwarded-Host': 'evil.test', 'X-Forwarded-For': '1.2.3.4', 'X-Real-Ip': '1.2.3.4' };
+    const forged = {
+      Forwarded: 'for=1.2.3.4;host=evil.test',
+      'X-Forwarded-Host': 'evil.test',
+      'X-Forwarded-For': '1.2.3.4',
+      'X-Real-Ip': '1.2.3.4',
+    };
     await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/mcp`, { headers: forged });
     const routed = plain.seen.at(-1)!.headers;
     expect(routed[HEADER.toLowerCase()]).toBe(SECRET);
@@ -206,7 +239,7 @@ describe('smaller leaks', () => {
     expect(plain.seen.at(-1)!.headers['x-forwarded-host']).toBe('evil.test');
   });
 
-  it('learns an SSE endpoint only from the route\'s own stream, never from a learned endpoint\'s stream', async () => {
+  it("learns an SSE endpoint only from the route's own stream, never from a learned endpoint's stream", async () => {
     await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/sse`);
     await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/messages`);
     expect(plain.seen.at(-1)!.headers[HEADER.toLowerCase()]).toBe(SECRET);
@@ -230,14 +263,27 @@ describe('memory bounded by connection limits', () => {
   it('answers the tunnel over --max-intercepted-connections with 503, counts it, and serves again once one closes', async () => {
     const config: RouteConfig = {
       version: 1,
-      routes: [{ entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: {}, secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) }, caBundleFile: pki.caFile }],
+      routes: [
+        {
+          entry: 'tools/secure',
+          remoteUrl: `https://mcp.test:${secure.port}/mcp`,
+          plaintextHeaders: {},
+          secretHeaders: { [HEADER]: secretEnvVarName('secure', HEADER) },
+          caBundleFile: pki.caFile,
+        },
+      ],
     };
-    const limited = await runSidecar({ [ROUTES_ENV_VAR]: serializeRouteConfig(config), [secretEnvVarName('secure', HEADER)]: SECRET }, { limits: { intercepted: 2 } });
+    const limited = await runSidecar(
+      { [ROUTES_ENV_VAR]: serializeRouteConfig(config), [secretEnvVarName('secure', HEADER)]: SECRET },
+      { limits: { intercepted: 2 } },
+    );
     try {
       const connectVia = (authority: string): Promise<{ socket: Socket; head: string }> => {
         const proxy = new URL(limited.proxyUrl);
         return new Promise((resolve, reject) => {
-          const socket = connect(Number(proxy.port), proxy.hostname, () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+          const socket = connect(Number(proxy.port), proxy.hostname, () =>
+            socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`),
+          );
           socket.once('data', (chunk: Buffer) => resolve({ socket, head: chunk.toString('latin1') }));
           socket.once('error', reject);
         });

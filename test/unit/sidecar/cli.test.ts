@@ -29,7 +29,11 @@ interface Exit {
 
 function runCli(env: Record<string, string>, args: string[] = []): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, 'sidecar', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(
+      process.execPath,
+      [CLI_ENTRY, 'sidecar', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env } },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -45,9 +49,21 @@ function runCli(env: Record<string, string>, args: string[] = []): Promise<Exit>
 describe('mcp-header-forward sidecar: refusing bad config', () => {
   it.each([
     ['bad JSON', { [ROUTES_ENV_VAR]: '{"version":1,' }, /^mcp-header-forward sidecar: MCP_HEADER_FORWARD_ROUTES is not valid JSON/],
-    ['a restricted header', { [ROUTES_ENV_VAR]: routes({ plaintextHeaders: { 'X-Forwarded-For': '1.2.3.4' } }) }, /routes\[0\]\.plaintextHeaders\.X-Forwarded-For: header "X-Forwarded-For" is a restricted header/],
-    ['a missing env var', { [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }) }, new RegExp(`env var ${SECRET_ENV} is not set`)],
-    ['an empty secret value', { [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }), [SECRET_ENV]: '' }, new RegExp(`env var ${SECRET_ENV} is empty`)],
+    [
+      'a restricted header',
+      { [ROUTES_ENV_VAR]: routes({ plaintextHeaders: { 'X-Forwarded-For': '1.2.3.4' } }) },
+      /routes\[0\]\.plaintextHeaders\.X-Forwarded-For: header "X-Forwarded-For" is a restricted header/,
+    ],
+    [
+      'a missing env var',
+      { [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }) },
+      new RegExp(`env var ${SECRET_ENV} is not set`),
+    ],
+    [
+      'an empty secret value',
+      { [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }), [SECRET_ENV]: '' },
+      new RegExp(`env var ${SECRET_ENV} is empty`),
+    ],
     ['no route config at all', {}, /MCP_HEADER_FORWARD_ROUTES is not set/],
   ])('exits 1 with one line on %s', async (_what, env, message) => {
     const result = await runCli(env);
@@ -59,7 +75,9 @@ describe('mcp-header-forward sidecar: refusing bad config', () => {
   it('exits 2 on a malformed flag', async () => {
     const result = await runCli({}, ['--proxy-listen', 'nonsense']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--proxy-listen must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0 picks a free one), got "nonsense"');
+    expect(result.stderr).toContain(
+      '--proxy-listen must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443; port 0 picks a free one), got "nonsense"',
+    );
   });
 
   it('exits 2 when the proxy would listen beyond loopback (it adds Secret headers for whoever reaches it)', async () => {
@@ -73,9 +91,13 @@ describe('mcp-header-forward sidecar: running', () => {
   it('writes the CA, serves until SIGTERM and exits 0', async () => {
     const dir = await tempDir();
     const caDir = join(dir.path, 'ca');
-    const child = spawn(process.execPath, [CLI_ENTRY, 'sidecar', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--ca-dir', caDir], {
-      env: { PATH: process.env.PATH ?? '', [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }), [SECRET_ENV]: 'k' },
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI_ENTRY, 'sidecar', '--proxy-listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--ca-dir', caDir],
+      {
+        env: { PATH: process.env.PATH ?? '', [ROUTES_ENV_VAR]: routes({ secretHeaders: { 'X-Api-Key': SECRET_ENV } }), [SECRET_ENV]: 'k' },
+      },
+    );
     try {
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

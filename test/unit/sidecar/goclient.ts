@@ -18,18 +18,34 @@ export async function buildGoClient(): Promise<string> {
   const binary = join(dir, `goclient-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(binary)) return binary;
   await mkdir(dir, { recursive: true });
-  await withFileLock(`${binary}.lock`, () => {}, async () => {
-    if (existsSync(binary)) return;
-    const temp = `${binary}.tmp-${process.pid}`;
-    await run('go', ['build', '-o', temp, '.'], { cwd: SOURCE_DIR, env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=mod' } });
-    await rename(temp, binary);
-  });
+  await withFileLock(
+    `${binary}.lock`,
+    () => {},
+    async () => {
+      if (existsSync(binary)) return;
+      const temp = `${binary}.tmp-${process.pid}`;
+      await run('go', ['build', '-o', temp, '.'], {
+        cwd: SOURCE_DIR,
+        env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+      });
+      await rename(temp, binary);
+    },
+  );
   return binary;
 }
 
 /** The environment vMCP runs with after injection: proxy for http and https, trusted CA dirs. */
 export function goEnv(proxyUrl: string, certDirs: string[]): NodeJS.ProcessEnv {
-  const { HTTP_PROXY: _a, HTTPS_PROXY: _b, NO_PROXY: _c, http_proxy: _d, https_proxy: _e, no_proxy: _f, SSL_CERT_FILE: _g, ...rest } = process.env;
+  const {
+    HTTP_PROXY: _a,
+    HTTPS_PROXY: _b,
+    NO_PROXY: _c,
+    http_proxy: _d,
+    https_proxy: _e,
+    no_proxy: _f,
+    SSL_CERT_FILE: _g,
+    ...rest
+  } = process.env;
   return { ...rest, HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, SSL_CERT_DIR: certDirs.join(':'), SSL_CERT_FILE: '/nonexistent' };
 }
 

@@ -20,7 +20,8 @@ export const testLookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, options, callback);
     return;
   }
-  if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  if (options.all)
+    (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
   else callback(null, '127.0.0.1', 4);
 };
 
@@ -94,13 +95,21 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
-export async function runSidecar(env: Record<string, string>, options: { shutdownGraceMs?: number; timeouts?: SidecarOptions['timeouts']; limits?: SidecarOptions['limits'] } = {}): Promise<RunningSidecar> {
+export async function runSidecar(
+  env: Record<string, string>,
+  options: { shutdownGraceMs?: number; timeouts?: SidecarOptions['timeouts']; limits?: SidecarOptions['limits'] } = {},
+): Promise<RunningSidecar> {
   const dir = await mkdtemp(join(tmpdir(), 'mhf-sidecar-'));
   const caDir = join(dir, 'ca');
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       done();
     },
   });
@@ -134,15 +143,22 @@ export interface ProxiedResponse {
 }
 
 /** A plain-HTTP proxy request (absolute-form) from Node, body collected. */
-export function proxyRequest(proxyUrl: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<ProxiedResponse> {
+export function proxyRequest(
+  proxyUrl: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<ProxiedResponse> {
   const proxy = new URL(proxyUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: proxy.hostname, port: proxy.port, method: init.method ?? 'GET', path: url, headers: init.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: proxy.hostname, port: proxy.port, method: init.method ?? 'GET', path: url, headers: init.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -173,10 +189,15 @@ export interface CurlResult {
 /** curl through the proxy; `tls` args pick what it trusts (--capath <sidecar CA dir>, --cacert <test CA>). */
 export async function curl(proxyUrl: string, url: string, args: string[] = []): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    execFile('/usr/bin/curl', ['-sS', '--max-time', '15', '-x', proxyUrl, '-w', '\n@@%{http_code}', ...args, url], { env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
-      const at = stdout.lastIndexOf('\n@@');
-      if (at === -1) return reject(error ?? new Error(`curl printed no status: ${stderr}`));
-      resolve({ status: Number(stdout.slice(at + 3)), body: stdout.slice(0, at), stderr });
-    });
+    execFile(
+      '/usr/bin/curl',
+      ['-sS', '--max-time', '15', '-x', proxyUrl, '-w', '\n@@%{http_code}', ...args, url],
+      { env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) => {
+        const at = stdout.lastIndexOf('\n@@');
+        if (at === -1) return reject(error ?? new Error(`curl printed no status: ${stderr}`));
+        resolve({ status: Number(stdout.slice(at + 3)), body: stdout.slice(0, at), stderr });
+      },
+    );
   });
 }

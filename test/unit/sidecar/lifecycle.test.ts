@@ -2,7 +2,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../../contract/envNames.js';
 import { serializeRouteConfig, type RouteConfig } from '../../../contract/routes.js';
-import { createTestPki, curl, eventually, proxyRequest, runSidecar, startUpstream, tempDir, type RunningSidecar, type TestPki, type Upstream } from './harness.js';
+import {
+  createTestPki,
+  curl,
+  eventually,
+  proxyRequest,
+  runSidecar,
+  startUpstream,
+  tempDir,
+  type RunningSidecar,
+  type TestPki,
+  type Upstream,
+} from './harness.js';
 
 const KEY_ENV = secretEnvVarName('chained', 'X-Api-Key');
 
@@ -23,9 +34,25 @@ describe('upstream proxy chaining', () => {
     const config: RouteConfig = {
       version: 1,
       routes: [
-        { entry: 'tools/plain', remoteUrl: `http://mcp.test:${plain.port}/mcp`, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': KEY_ENV } },
-        { entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': KEY_ENV }, caBundleFile: pki.caFile },
-        { entry: 'tools/direct', remoteUrl: `http://direct.test:${plain.port}/mcp`, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': KEY_ENV } },
+        {
+          entry: 'tools/plain',
+          remoteUrl: `http://mcp.test:${plain.port}/mcp`,
+          plaintextHeaders: {},
+          secretHeaders: { 'X-Api-Key': KEY_ENV },
+        },
+        {
+          entry: 'tools/secure',
+          remoteUrl: `https://mcp.test:${secure.port}/mcp`,
+          plaintextHeaders: {},
+          secretHeaders: { 'X-Api-Key': KEY_ENV },
+          caBundleFile: pki.caFile,
+        },
+        {
+          entry: 'tools/direct',
+          remoteUrl: `http://direct.test:${plain.port}/mcp`,
+          plaintextHeaders: {},
+          secretHeaders: { 'X-Api-Key': KEY_ENV },
+        },
       ],
       upstreamProxy: { http: corporate.proxyUrl, https: corporate.proxyUrl, noProxy: 'direct.test,localhost' },
     };

@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES_ENV_VAR, secretEnvVarName } from '../../../contract/envNames.js';
 import { serializeRouteConfig, type RouteConfig } from '../../../contract/routes.js';
 import { buildGoClient, goEnv, goGet, goStream } from './goclient.js';
-import { createTestPki, curl, eventually, proxyRequest, runSidecar, startUpstream, tempDir, type RunningSidecar, type TestPki, type Upstream } from './harness.js';
+import {
+  createTestPki,
+  curl,
+  eventually,
+  proxyRequest,
+  runSidecar,
+  startUpstream,
+  tempDir,
+  type RunningSidecar,
+  type TestPki,
+  type Upstream,
+} from './harness.js';
 
 const SECRET_TOKEN = `Bearer sentinel-${randomUUID()}`;
 const SECRET_KEY = `sentinel-${randomUUID()}`;
@@ -63,14 +74,40 @@ beforeAll(async () => {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers }));
   };
-  [plain, secure, badCert] = await Promise.all([startUpstream(undefined, handler), startUpstream(pki.serverCert, handler), startUpstream(pki.untrustedCert)]);
+  [plain, secure, badCert] = await Promise.all([
+    startUpstream(undefined, handler),
+    startUpstream(pki.serverCert, handler),
+    startUpstream(pki.untrustedCert),
+  ]);
   const config: RouteConfig = {
     version: 1,
     routes: [
-      { entry: 'tools/plain', remoteUrl: `http://mcp.test:${plain.port}/mcp`, plaintextHeaders: { 'X-Tenant': 'acme' }, secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') } },
-      { entry: 'tools/sse', remoteUrl: `http://mcp.test:${plain.port}/sse`, plaintextHeaders: { 'X-Tenant': 'acme-sse' }, secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') } },
-      { entry: 'tools/secure', remoteUrl: `https://mcp.test:${secure.port}/mcp`, plaintextHeaders: { 'X-Tenant': 'acme-tls' }, secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') }, caBundleFile: pki.caFile },
-      { entry: 'tools/bad-cert', remoteUrl: `https://mcp.test:${badCert.port}/mcp`, plaintextHeaders: {}, secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') }, caBundleFile: pki.caFile },
+      {
+        entry: 'tools/plain',
+        remoteUrl: `http://mcp.test:${plain.port}/mcp`,
+        plaintextHeaders: { 'X-Tenant': 'acme' },
+        secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') },
+      },
+      {
+        entry: 'tools/sse',
+        remoteUrl: `http://mcp.test:${plain.port}/sse`,
+        plaintextHeaders: { 'X-Tenant': 'acme-sse' },
+        secretHeaders: { Authorization: secretEnvVarName('plain', 'Authorization') },
+      },
+      {
+        entry: 'tools/secure',
+        remoteUrl: `https://mcp.test:${secure.port}/mcp`,
+        plaintextHeaders: { 'X-Tenant': 'acme-tls' },
+        secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') },
+        caBundleFile: pki.caFile,
+      },
+      {
+        entry: 'tools/bad-cert',
+        remoteUrl: `https://mcp.test:${badCert.port}/mcp`,
+        plaintextHeaders: {},
+        secretHeaders: { 'X-Api-Key': secretEnvVarName('secure', 'X-Api-Key') },
+        caBundleFile: pki.caFile,
+      },
     ],
   };
   run = await runSidecar({
@@ -126,7 +163,11 @@ describe('plain HTTP (absolute-form)', () => {
 
   it('streams request bodies upstream (POST)', async () => {
     const body = 'x'.repeat(200_000);
-    const response = await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await proxyRequest(run.proxyUrl, `http://mcp.test:${plain.port}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(lastSeen(plain).headers['content-length']).toBe(String(body.length));
   });
@@ -218,7 +259,15 @@ describe('HTTPS (CONNECT)', () => {
 
 describe('Go net/http client configured like vMCP (ProxyFromEnvironment + SSL_CERT_DIR)', () => {
   it('gets headers added over HTTPS, trusting the sidecar CA through SSL_CERT_DIR', async () => {
-    const result = await goGet(goclient, goEnv(run.proxyUrl, [run.caDir]), ['-X', 'POST', '-d', '{"jsonrpc":"2.0"}', '-H', 'Content-Type: application/json', `https://mcp.test:${secure.port}/mcp`]);
+    const result = await goGet(goclient, goEnv(run.proxyUrl, [run.caDir]), [
+      '-X',
+      'POST',
+      '-d',
+      '{"jsonrpc":"2.0"}',
+      '-H',
+      'Content-Type: application/json',
+      `https://mcp.test:${secure.port}/mcp`,
+    ]);
     expect(result.status).toBe(200);
     const seen = lastSeen(secure);
     expect(seen.method).toBe('POST');
@@ -272,14 +321,24 @@ describe('Go net/http client configured like vMCP (ProxyFromEnvironment + SSL_CE
 function openStream(url: string, method = 'GET', body?: string): Promise<{ text: () => string; done: Promise<void>; destroy: () => void }> {
   const proxy = new URL(run.proxyUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: proxy.hostname, port: proxy.port, path: url, method, agent: false, headers: body ? { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } : {} }, (res) => {
-      let text = '';
-      const done = new Promise<void>((ok) => res.once('end', ok));
-      res.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        if (text.includes('data: one')) resolve({ text: () => text, done, destroy: () => req.destroy() });
-      });
-    });
+    const req = request(
+      {
+        host: proxy.hostname,
+        port: proxy.port,
+        path: url,
+        method,
+        agent: false,
+        headers: body ? { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } : {},
+      },
+      (res) => {
+        let text = '';
+        const done = new Promise<void>((ok) => res.once('end', ok));
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (text.includes('data: one')) resolve({ text: () => text, done, destroy: () => req.destroy() });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -34,20 +34,24 @@ export function admissionReview(options: ReviewOptions): Record<string, unknown>
   };
 }
 
-export function entryObject(options: {
-  name?: string;
-  namespace?: string;
-  version?: 'v1alpha1' | 'v1beta1';
-  spec?: Record<string, unknown>;
-  deletionTimestamp?: string;
-} = {}): Record<string, unknown> {
+export function entryObject(
+  options: {
+    name?: string;
+    namespace?: string;
+    version?: 'v1alpha1' | 'v1beta1';
+    spec?: Record<string, unknown>;
+    deletionTimestamp?: string;
+  } = {},
+): Record<string, unknown> {
   return {
     apiVersion: `toolhive.stacklok.dev/${options.version ?? 'v1beta1'}`,
     kind: 'MCPServerEntry',
     metadata: {
       name: options.name ?? 'github',
       namespace: options.namespace ?? 'team-a',
-      ...(options.deletionTimestamp !== undefined ? { deletionTimestamp: options.deletionTimestamp, finalizers: ['toolhive.stacklok.dev/finalizer'] } : {}),
+      ...(options.deletionTimestamp !== undefined
+        ? { deletionTimestamp: options.deletionTimestamp, finalizers: ['toolhive.stacklok.dev/finalizer'] }
+        : {}),
     },
     spec: {
       remoteUrl: 'https://api.example.com/mcp',
