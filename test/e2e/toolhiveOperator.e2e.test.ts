@@ -101,8 +101,27 @@ beforeAll(async () => {
     body: { metadata: { name: 'github-token' }, stringData: { header: 'Bearer e2e-operator-sentinel' } },
   });
   operator = await startToolhiveOperator(cluster, { log: (line) => console.log(`[toolhive e2e] ${line}`) });
+  // The VirtualMCPServer goes last, once the operator's cache holds the entries: created first, its first Deployment
+  // has no header-forward env, and a second one follows when the entries appear (two ReplicaSets, two pods here,
+  // where no kubelet makes the new one Ready). The operator's MCPGroup status lists what that cache holds.
   const api = KubernetesObjectApi.makeApiClient(cluster.admin);
-  for (const doc of parseAllDocuments(objectsYaml)) await api.create(doc.toJS() as KubernetesObject);
+  const objects = parseAllDocuments(objectsYaml).map((doc) => doc.toJS() as KubernetesObject);
+  const isGateway = (o: KubernetesObject): boolean => o.kind === 'VirtualMCPServer';
+  for (const object of objects.filter((o) => !isGateway(o))) await api.create(object);
+  const entries = objects.filter((o) => o.kind === 'MCPServerEntry').map((o) => o.metadata!.name!);
+  await waitFor(`the operator to list entries ${entries.join(', ')} in their MCPGroup's status`, async () => {
+    const group = objects.find((o) => o.kind === 'MCPGroup')!;
+    const read = (await api.read({
+      apiVersion: group.apiVersion,
+      kind: group.kind,
+      metadata: { name: group.metadata!.name!, namespace: NS },
+    })) as {
+      status?: { entries?: string[] };
+    };
+    const listed = [...(read.status?.entries ?? [])].sort();
+    return JSON.stringify(listed) === JSON.stringify([...entries].sort()) ? listed : undefined;
+  });
+  for (const object of objects.filter(isGateway)) await api.create(object);
 }, 900_000);
 
 afterAll(async () => {
