@@ -3,5 +3,7 @@
 export const TESTED_TOOLHIVE_VERSION = 'v0.44.0';
 export const TESTED_KUBERNETES_VERSION = 'v1.36.3';
 export const TESTED_ETCD_VERSION = 'v3.6.8';
+/** The helm CLI the chart (charts/mcp-header-forward) is linted, rendered and packaged with. */
+export const TESTED_HELM_VERSION = 'v4.3.2';
 /** ToolHive forwards headerForward headers itself from here on (its PR #5013): sealed mode applies. */
 export const TOOLHIVE_FORWARDS_SINCE = 'v0.27.2';

@@ -35,6 +35,12 @@ describe('webhook configurations', () => {
     });
   });
 
+  it('add the excluded namespaces to the injector selector only, after its own namespace', () => {
+    const mutating = mutatingWebhookConfiguration({ namespace: 'mhf', excludedNamespaces: ['team-x'] });
+    expect(mutating.webhooks[0]!.namespaceSelector?.matchExpressions?.[0]?.values).toEqual(['kube-system', 'kube-public', 'mhf', 'team-x']);
+    expect(validatingWebhookConfiguration({ excludedNamespaces: ['team-x'] })).toEqual(validatingWebhookConfiguration());
+  });
+
   it('fail closed and re-invoke the injector by default', () => {
     const webhook = mutatingWebhookConfiguration().webhooks[0]!;
     expect(webhook.failurePolicy).toBe('Fail');

@@ -56,6 +56,8 @@ export interface WebhookConfigOptions {
   caBundle?: string;
   failurePolicy?: FailurePolicy;
   timeoutSeconds?: number;
+  /** Namespaces never injected besides the always-excluded ones and our own (the webhook's --exclude-namespace). */
+  excludedNamespaces?: readonly string[];
 }
 
 /** What a webhook entry needs from a caller-facing Service reference or URL. */
@@ -75,6 +77,7 @@ interface Resolved {
   caBundle: string | undefined;
   failurePolicy: FailurePolicy;
   timeoutSeconds: number;
+  excludedNamespaces: readonly string[];
 }
 
 function resolve(options: WebhookConfigOptions): Resolved {
@@ -90,6 +93,7 @@ function resolve(options: WebhookConfigOptions): Resolved {
     caBundle: options.caBundle,
     failurePolicy: options.failurePolicy ?? 'Fail',
     timeoutSeconds,
+    excludedNamespaces: options.excludedNamespaces ?? [],
   };
 }
 
@@ -118,11 +122,11 @@ function labels(): Record<string, string> {
   return { 'app.kubernetes.io/name': DEFAULT_CONFIGURATION_NAME, 'app.kubernetes.io/component': 'webhook' };
 }
 
-/** Namespaces the injector may touch: not system ones, not our own, not ones labelled inject=disabled. */
-export function injectionNamespaceSelector(ownNamespace: string): V1LabelSelector {
+/** Namespaces the injector may touch: not system ones, not our own, not the excluded ones, not ones labelled inject=disabled. */
+export function injectionNamespaceSelector(ownNamespace: string, excluded: readonly string[] = []): V1LabelSelector {
   return {
     matchExpressions: [
-      { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, ownNamespace] },
+      { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...ALWAYS_EXCLUDED_NAMESPACES, ownNamespace, ...excluded] },
       { key: INJECT_NAMESPACE_LABEL, operator: 'NotIn', values: [INJECT_DISABLED] },
     ],
   };
@@ -182,7 +186,7 @@ export function mutatingWebhookConfiguration(options: WebhookConfigOptions = {})
       {
         name: MUTATING_WEBHOOK_NAME,
         ...common(resolved, MUTATE_PATH),
-        namespaceSelector: injectionNamespaceSelector(resolved.namespace),
+        namespaceSelector: injectionNamespaceSelector(resolved.namespace, resolved.excludedNamespaces),
         // Only vMCP pods reach the webhook at all: an outage cannot block unrelated workloads.
         objectSelector: { matchLabels: { [VMCP_NAME_LABEL]: VMCP_NAME_VALUE } },
         // Called again if a later webhook changes the pod, so we never leave it half-injected.
