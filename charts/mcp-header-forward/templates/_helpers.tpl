@@ -70,7 +70,7 @@ spec:
     runAsGroup: 65532
     seccompProfile:
       type: RuntimeDefault
-  {{- with include "mcp-header-forward.podScheduling" . }}{{ . | nindent 2 }}{{- end }}
+  {{- with include "mcp-header-forward.podScheduling" . | trim }}{{ . | nindent 2 }}{{- end }}
   containers:
     - name: certs
       image: {{ include "mcp-header-forward.image" . }}
