@@ -10,7 +10,7 @@ endif
 export PATH := $(NODE_DIR):$(PATH)
 LINT_TOOLS := $(HOME)/.cache/mcp-header-forward/tools/bin
 
-.PHONY: all build test unit e2e e2e-node node-packages lint lint-tools demo bench clean e2e-kind
+.PHONY: all build test unit e2e e2e-node node-packages lint lint-tools demo bench clean e2e-kind package
 
 all: build
 
@@ -68,5 +68,11 @@ demo: build node-packages
 bench: build
 	node dist/bench/run.js
 
+## package: dist-package/ for package.json's version: the chart (helm package), the image as an OCI archive
+## (buildah, from the Dockerfile), a CycloneDX SBOM of the npm production tree, SHA256SUMS. Same commit, same
+## bytes (SOURCE_DATE_EPOCH or the commit time). Without root/buildah: node dist/packaging/package.js --no-image
+package: build node-packages
+	node dist/packaging/package.js
+
 clean:
-	rm -rf dist
+	rm -rf dist dist-package

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../harness/paths.js';
 
@@ -189,8 +189,17 @@ export async function ensureStaticImage(store: ImageStore, name: string, binary:
   return name;
 }
 
-/** `buildah bud` of the project's Dockerfile, layers cached: the image users get, built the way they build it. */
-export async function buildProjectImage(store: ImageStore, name: string, dockerfile: string, log: (line: string) => void): Promise<number> {
+/**
+ * `buildah bud` of the project's Dockerfile, layers cached: the image users get, built the way they build it.
+ * `timestamp` (epoch seconds) fixes the created time and file times, for an archive that can be rebuilt bit for bit.
+ */
+export async function buildProjectImage(
+  store: ImageStore,
+  name: string,
+  dockerfile: string,
+  log: (line: string) => void,
+  options: { timestamp?: number } = {},
+): Promise<number> {
   const started = Date.now();
   await buildah(
     store,
@@ -200,6 +209,7 @@ export async function buildProjectImage(store: ImageStore, name: string, dockerf
       '--layers',
       '--isolation',
       'chroot',
+      ...(options.timestamp === undefined ? [] : ['--timestamp', String(options.timestamp)]),
       '--build-arg',
       `NODE_IMAGE=${baseImageName(dockerfile)}`,
       '-t',
@@ -213,6 +223,49 @@ export async function buildProjectImage(store: ImageStore, name: string, dockerf
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   log(`built ${name} from the Dockerfile with buildah in ${seconds}s`);
   return seconds;
+}
+
+/**
+ * An image as an OCI archive (what `oci-archive:` reads), the form `make package` ships; returns the manifest
+ * digest. buildah's own oci-archive writer stamps the current time on each entry, so it writes an OCI layout
+ * directory and tar packs it in name order with fixed times and owners: the same image gives the same bytes.
+ */
+export async function exportOciArchive(store: ImageStore, name: string, archive: string, epoch: number): Promise<string> {
+  const layout = await mkdtemp(join(tmpdir(), 'mhf-oci-'));
+  try {
+    const digestFile = join(layout, '..', `${basename(layout)}.digest`);
+    await buildah(store, ['push', '--quiet', '--format', 'oci', '--digestfile', digestFile, name, `oci:${layout}:${name}`]);
+    const digest = (await readFile(digestFile, 'utf8')).trim();
+    await rm(digestFile, { force: true });
+    await rm(archive, { force: true });
+    await run('tar', ['--sort=name', `--mtime=@${epoch}`, '--owner=0', '--group=0', '--numeric-owner', '-C', layout, '-cf', archive, '.']);
+    return digest;
+  } finally {
+    await rm(layout, { recursive: true, force: true });
+  }
+}
+
+/** The npm this machine runs (its package directory), whatever node runs it. */
+async function npmPackageDir(): Promise<string> {
+  const { stdout } = await run('sh', ['-c', 'readlink -f "$(command -v npm)"']);
+  // .../node_modules/npm/bin/npm-cli.js -> .../node_modules/npm
+  return dirname(dirname(stdout.trim()));
+}
+
+async function machineNpmrc(): Promise<string> {
+  const files = await Promise.all(
+    ['globalconfig', 'userconfig'].map(async (key) => {
+      const { stdout } = await run('npm', ['config', 'get', key]);
+      return readFile(stdout.trim(), 'utf8').catch(() => '');
+    }),
+  );
+  return registryNpmrc(files);
+}
+
+/** The base image's inputs on this machine: the Node.js running this process, its npm, and how npm reaches the registry. */
+export async function machineNodeBaseInputs(): Promise<NodeBaseInputs> {
+  const extraCaFile = process.env.NODE_EXTRA_CA_CERTS;
+  return { node: process.execPath, npmDir: await npmPackageDir(), npmrc: await machineNpmrc(), ...(extraCaFile ? { extraCaFile } : {}) };
 }
 
 /** Export images from buildah and import them into the node's containerd (CRI namespace k8s.io). */

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane, type ControlPlaneInfo } from '../harness/controlPlane.js';
 import { acquireFileLock } from '../harness/fileLock.js';
@@ -17,7 +15,7 @@ import {
   ensureNodeBaseImage,
   ensureStaticImage,
   importIntoContainerd,
-  registryNpmrc,
+  machineNodeBaseInputs,
   type ImageStore,
 } from './images.js';
 import { IN_NODE_NETNS, leftovers, NODE_NAME, NODE_NETWORK, setupNodeNetwork, teardownNodeNetwork } from './network.js';
@@ -28,8 +26,6 @@ import { killNodeProcesses, newPodNetns, podNetnsNow, removePodNetns, unmountUnd
 // A real one-node cluster on this machine: the control plane, containerd, the kubelet and kube-proxy, all inside the
 // node's network namespace (network.ts), pods on its bridge. Start order and teardown order follow ../notes; teardown
 // runs whatever failed and leaves the machine as it found it (addresses, routes, namespaces, cgroups, mounts, sysctls).
-
-const run = promisify(execFile);
 
 /** Our roots: everything the node writes lives under these and goes at teardown. */
 export const NODE_STATE_DIR = '/run/mhf-node';
@@ -88,12 +84,7 @@ async function prepareImages(
   const store: ImageStore = { root: join(binaryCacheRoot(), '..', 'buildah'), runroot: join(NODE_STATE_DIR, 'buildah') };
   const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   const version = (JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const extraCaFile = process.env.NODE_EXTRA_CA_CERTS;
-  const node = await ensureNodeBaseImage(
-    store,
-    { node: process.execPath, npmDir: await npmPackageDir(), npmrc: await machineNpmrc(), ...(extraCaFile ? { extraCaFile } : {}) },
-    dockerfile,
-  );
+  const node = await ensureNodeBaseImage(store, await machineNodeBaseInputs(), dockerfile);
   const pause = await ensureStaticImage(store, PAUSE_IMAGE, pauseBinary, '/pause');
   const vmcpBinary = await resolveToolhiveBinary('vmcp', { log });
   const vmcp = await ensureStaticImage(store, `mhf.local/toolhive/vmcp:${vmcpBinary.version}`, vmcpBinary.path, '/usr/local/bin/vmcp');
@@ -105,23 +96,6 @@ async function prepareImages(
   timings.imagesSeconds = (Date.now() - started) / 1000;
   log(`images ready in containerd: ${[project, vmcp, node, pause].join(', ')} (${timings.imagesSeconds.toFixed(1)}s)`);
   return { project, vmcp, node };
-}
-
-/** The npm this machine runs (its package directory), whatever node runs it. */
-async function npmPackageDir(): Promise<string> {
-  const { stdout } = await run('sh', ['-c', 'readlink -f "$(command -v npm)"']);
-  // .../node_modules/npm/bin/npm-cli.js -> .../node_modules/npm
-  return dirname(dirname(stdout.trim()));
-}
-
-async function machineNpmrc(): Promise<string> {
-  const files = await Promise.all(
-    ['globalconfig', 'userconfig'].map(async (key) => {
-      const { stdout } = await run('npm', ['config', 'get', key]);
-      return readFile(stdout.trim(), 'utf8').catch(() => '');
-    }),
-  );
-  return registryNpmrc(files);
 }
 
 function nodeReady(api: CoreV1Api): Promise<true | undefined> {
