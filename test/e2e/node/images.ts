@@ -136,7 +136,8 @@ async function commitFromRootfs(
       await rm(staging, { recursive: true, force: true });
     }
     await buildah(store, ['config', '--annotation', `dev.mcp-header-forward.inputs=${inputs}`, ...config, container]);
-    await buildah(store, ['commit', '--rm', container, name]);
+    // Created time and file times fixed: assembled again from the same inputs, the image has the same digest.
+    await buildah(store, ['commit', '--rm', '--timestamp', '0', container, name]);
   } catch (error) {
     await buildah(store, ['rm', container]).catch(() => undefined);
     throw error;
@@ -155,7 +156,7 @@ export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInp
   // The recipe's own text is part of the key: a change to what goes into the image rebuilds it.
   const key = await hashFiles(
     [inputs.node, join(inputs.npmDir, 'package.json'), ...(inputs.extraCaFile ? [inputs.extraCaFile] : [])],
-    `${name}\0${inputs.npmrc}\0${assembleNodeRootfs.toString()}`,
+    `${name}\0${inputs.npmrc}\0${assembleNodeRootfs.toString()}\0${commitFromRootfs.toString()}`,
   );
   await commitFromRootfs(store, name, key, (rootfs) => assembleNodeRootfs(rootfs, inputs), [
     '--env',
@@ -172,7 +173,7 @@ export async function ensureNodeBaseImage(store: ImageStore, inputs: NodeBaseInp
 
 /** An image holding one static binary as its entrypoint (pause, vmcp), plus CA certificates and a writable /tmp. */
 export async function ensureStaticImage(store: ImageStore, name: string, binary: string, target: string): Promise<string> {
-  const key = await hashFiles([binary], `${name}\0${target}\0${ensureStaticImage.toString()}`);
+  const key = await hashFiles([binary], `${name}\0${target}\0${ensureStaticImage.toString()}\0${commitFromRootfs.toString()}`);
   await commitFromRootfs(
     store,
     name,
