@@ -18,6 +18,7 @@ const RELEASE = 'mcp-header-forward';
 let cluster: Cluster;
 let helm: string;
 let caBundles: string[];
+let install: HelmResult;
 let upgrade: HelmResult;
 
 const helmIn = (args: string[]): Promise<HelmResult> =>
@@ -40,7 +41,7 @@ async function jobNames(): Promise<string[]> {
 beforeAll(async () => {
   cluster = connect(info);
   helm = (await resolveHelm({ log: (line) => void process.stderr.write(`[helm] ${line}\n`) })).path;
-  const install = await helmIn(['install', RELEASE, CHART_DIR, '--create-namespace']);
+  install = await helmIn(['install', RELEASE, CHART_DIR, '--create-namespace']);
   if (install.code !== 0) throw new Error(`helm install failed: ${install.stderr}`);
   // What the certs Job runs: issue the serving Secret and write caBundle into both configurations.
   await applyServingCerts(
@@ -64,6 +65,13 @@ afterAll(async () => {
     .makeApiClient(CoreV1Api)
     .deleteNamespace({ name: NS })
     .catch(() => undefined);
+});
+
+describe('helm install', () => {
+  it("prints the next steps for the release's namespace (NOTES.txt)", () => {
+    expect(install.stdout).toContain(`kubectl -n ${NS} wait --for=condition=complete job -l app.kubernetes.io/component=certs`);
+    expect(install.stdout).toContain(`kubectl label namespace ${NS} pod-security.kubernetes.io/enforce=restricted`);
+  });
 });
 
 describe('helm upgrade of a self-signed release', () => {
