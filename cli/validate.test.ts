@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,32 @@ describe('validate CLI (through runValidate)', () => {
       reason: 'InvalidHeaderValue',
       message: expect.stringContaining('trailing newline'),
     });
+  });
+
+  it('walks a directory for -f and --secrets: its .yaml/.yml/.json files, recursively, in path order', async () => {
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'b', 'deeper'), { recursive: true });
+    await mkdir(join(tree, 'secrets'));
+    const entry = (name: string): string =>
+      `apiVersion: toolhive.stacklok.dev/v1alpha1\nkind: MCPServerEntry\nmetadata: {name: ${name}, namespace: team-a}\nspec: {remoteUrl: https://api.example.com/mcp, groupRef: {name: g}}\n`;
+    await writeFile(join(tree, 'b', 'deeper', 'z.yml'), entry('z'));
+    await writeFile(
+      join(tree, 'a.json'),
+      JSON.stringify({
+        apiVersion: 'toolhive.stacklok.dev/v1alpha1',
+        kind: 'MCPServerEntry',
+        metadata: { name: 'a', namespace: 'team-a' },
+        spec: { remoteUrl: 'https://api.example.com/mcp', groupRef: { name: 'g' } },
+      }),
+    );
+    await writeFile(join(tree, 'b', 'm.yaml'), entry('m'));
+    await writeFile(join(tree, 'README.md'), 'not a manifest');
+    const result = await run({ filename: [tree], output: 'json' });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect((JSON.parse(result.stdout) as Array<{ name: string }>).map((r) => r.name)).toEqual(['a', 'z', 'm']); // a.json, b/deeper/z.yml, b/m.yaml: as Go's filepath.Walk
+    const empty = await run({ filename: [join(tree, 'secrets')] });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('secrets: a directory with no .yaml, .yml or .json file under it');
   });
 
   it('prints text a person can paste: every problem with its fix and a summary', async () => {

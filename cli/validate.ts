@@ -46,9 +46,9 @@ export function validateCommand(io: ValidateIo = processIo()): Command {
     .description('Check MCPServerEntry files with the webhook rules; exit 0 all allowed, 1 any denied, 2 usage or unreadable input')
     .requiredOption(
       '-f, --filename <file...>',
-      'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; - for stdin)',
+      'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; a directory: its .yaml/.yml/.json files, recursively; - for stdin)',
     )
-    .option('--secrets <file...>', 'YAML or JSON files with the referenced Secrets (kind Secret, data base64 or stringData)')
+    .option('--secrets <file...>', 'YAML or JSON files or directories with the referenced Secrets (kind Secret, data base64 or stringData)')
     .option('--kubeconfig <path>', 'read referenced Secrets from this cluster (GET by name) when not in --secrets files')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(
