@@ -5,7 +5,7 @@ import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/registrations/webhookConfigurations.js';
 import { reportJson, reportText } from '../webhook/report/format.js';
 import type { ReportItem } from '../webhook/report/types.js';
-import { describeApiError } from './apiErrorText.js';
+import { apiServerAnswered, describeApiError } from './apiErrorText.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireHostBindingOption } from './flags/secretRules.js';
 import type { InjectorFlagValues } from './report/injectorFlagsFromArgs.js';
@@ -107,9 +107,11 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   const namespace = options.allNamespaces === true ? undefined : (options.namespace ?? contextNamespace(kubeConfig) ?? 'default');
   const raw = await listEntries(kubeConfig, namespace).catch((error: unknown) => {
     const where = namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(namespace)}`;
-    throw new Error(
-      `cannot list MCPServerEntries ${where}: ${describeApiError(error)} (check the kubeconfig and that you may list mcpserverentries.toolhive.stacklok.dev)`,
-    );
+    const why = describeApiError(error, kubeConfig.getCurrentCluster()?.server);
+    const fix = apiServerAnswered(error)
+      ? ' (check that you may list mcpserverentries.toolhive.stacklok.dev: kubectl auth can-i list mcpserverentries.toolhive.stacklok.dev)'
+      : '';
+    throw new Error(`cannot list MCPServerEntries ${where}: ${why}${fix}`);
   });
   // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));
