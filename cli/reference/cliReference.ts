@@ -25,6 +25,10 @@ function commandSections(command: Command, parents: readonly string[]): string[]
   const lines = [``, `## \`${path.join(' ')}\``, ``, escape(command.description()), ``];
   const usage = command.usage();
   lines.push('```', `${path.join(' ')} ${usage}`.trim(), '```', '');
+  for (const argument of command.registeredArguments) {
+    const choices = argument.argChoices ? ` (${argument.argChoices.map((c) => `\`${c}\``).join(', ')})` : '';
+    lines.push(`Argument \`${argument.name()}\`${argument.required ? '' : ' (optional)'}: ${escape(argument.description)}${choices}.`, '');
+  }
   if (options.length > 0) {
     lines.push('| flag | default | values | description |', '| --- | --- | --- | --- |');
     for (const option of options) lines.push(optionRow(option));
