@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
 import { SECRET_GUARD_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
@@ -50,7 +50,7 @@ const deleteSecret = (namespace: string, name: string, dryRun = false): Promise<
 const runReport = (args: string[]): Promise<CliRun> => runCli(cluster.info.kubeconfigPath, 'report', args);
 
 async function metrics(): Promise<string> {
-  const response = await fetch(`${webhook.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook.caPem } }) });
+  const response = await fetch(`${webhook.metricsUrl}/metrics`);
   return response.text();
 }
 
