@@ -268,7 +268,7 @@ describe('drift check', () => {
     for (const webhook of webhooks) {
       await expect
         .poll(async () => metrics(webhook), { timeout: 30_000, interval: 500 })
-        .toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
+        .toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{resource_namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
     }
     await sleep(2_000);
     expect(await eventsOnBroken()).toHaveLength(1);
