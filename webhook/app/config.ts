@@ -14,6 +14,11 @@ export interface ServerConfig {
   clientAuth?: { caFile: string; names: readonly string[] };
 }
 
+export interface MetricsConfig {
+  /** Plain HTTP, /metrics only (webhook/metricsServer.ts); port 0 picks a free one. */
+  listen: { host: string; port: number };
+}
+
 export interface ValidateConfig extends SecretPolicy {
   /** SubjectAccessReview: may the entry's author read the Secrets it references? */
   authorizeSecretRefs: boolean;
@@ -44,6 +49,7 @@ export interface LeaderElectionConfig {
 
 export interface WebhookConfig {
   server: ServerConfig;
+  metrics: MetricsConfig;
   /** Path of a kubeconfig; undefined: $KUBECONFIG, ~/.kube/config, then in-cluster. */
   kubeconfig: string | undefined;
   logLevel: LogLevel;

@@ -56,7 +56,7 @@ describe('background scan', () => {
     const h = harness(leader);
     running = h.scan;
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderSecretNotFound"} 1');
     expect(h.events).toEqual([]);
     leader.leading = true;
     await h.scan.scanAll();
@@ -97,7 +97,7 @@ describe('background scan', () => {
     const h = harness();
     running = h.scan;
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderSecretNotFound"} 1');
     expect(h.events).toEqual([
       expect.objectContaining({ type: 'Warning', reason: 'HeaderSecretNotFound', regarding: expect.objectContaining({ name: 'github' }) }),
     ]);
@@ -152,7 +152,7 @@ describe('background scan', () => {
     h.entries.set('team-a/my.github', entry({ name: 'my.github' }));
     h.entries.delete('team-a/github');
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderEnvVarCollision"} 2');
     h.entries.delete('team-a/my.github');
     h.change({ type: 'delete', namespace: 'team-a', name: 'my.github' });
     await expect.poll(() => h.invalid()).toBe('');
@@ -171,7 +171,9 @@ describe('background scan', () => {
     const twin = entry({ name: 'pair0.a' });
     h.entries.set('team-a/pair0.a', twin);
     h.change({ type: 'upsert', entry: twin });
-    await expect.poll(() => h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    await expect
+      .poll(() => h.invalid())
+      .toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderEnvVarCollision"} 2');
     // The new entry and its one partner: not the other 19.
     expect(h.gets.length - before).toBe(2);
   });

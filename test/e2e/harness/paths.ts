@@ -12,9 +12,11 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(here);
 
-/** The Go modules that pin what the tests run against: Kubernetes + etcd, and ToolHive. */
+/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, the Prometheus Operator's CRDs. */
 export const KUBERNETES_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kubernetes');
 export const TOOLHIVE_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'toolhive');
+/** Pins the Prometheus Operator whose CRDs manifests/monitoring is checked against. */
+export const PROMETHEUS_OPERATOR_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'prometheus-operator');
 
 /** Binaries are cached outside the repo, keyed by version, so only the first run pays the build. */
 export function binaryCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
