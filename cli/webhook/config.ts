@@ -14,7 +14,9 @@ export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = 
   if (flags.clientName !== undefined && flags.clientCaFile === undefined) {
     throw new Error('--client-name needs --client-ca-file (the CA that signs the names it accepts)');
   }
-  const backgroundScan = isTrue(flags.backgroundScan) ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate } : false;
+  const backgroundScan = isTrue(flags.backgroundScan)
+    ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate, policyReports: isTrue(flags.policyReports) }
+    : false;
   const drift = isTrue(flags.driftCheck)
     ? {
         intervalMs: flags.driftInterval,
