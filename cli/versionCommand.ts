@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { stringify } from 'yaml';
 import {
   TESTED_ETCD_VERSION,
   TESTED_KUBERNETES_VERSION,
@@ -23,11 +24,17 @@ export function versionInfo(): Record<string, string> {
 export function versionCommand(write: (text: string) => void = (text) => process.stdout.write(text)): Command {
   return new Command('version')
     .description("Print this build's version and the ToolHive, Kubernetes and etcd versions it was tested with")
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .action((flags: { output: 'text' | 'json' }) => {
+    .addOption(
+      new Option('-o, --output <format>', 'text, or json or yaml (the same document)').choices(['text', 'json', 'yaml']).default('text'),
+    )
+    .action((flags: { output: 'text' | 'json' | 'yaml' }) => {
       const info = versionInfo();
       if (flags.output === 'json') {
         write(`${JSON.stringify(info, null, 2)}\n`);
+        return;
+      }
+      if (flags.output === 'yaml') {
+        write(stringify(info));
         return;
       }
       write(

@@ -1,9 +1,30 @@
+import { stringify } from 'yaml';
 import { printable } from '../validate/validateEntry.js';
+import type { PolicyReport } from './policyReport.js';
 import { summarize, type ReportItem } from './types.js';
 
 /** `report -o json`: a stable document; `items[].kind` says what each item is. Hints are for the text output. */
 export function reportJson(items: readonly ReportItem[]): string {
-  const document = {
+  return `${JSON.stringify(reportDocument(items), null, 2)}\n`;
+}
+
+/** `report -o yaml`: the same document as `-o json`. */
+export function reportYaml(items: readonly ReportItem[]): string {
+  return yamlDocument(reportDocument(items));
+}
+
+/** `report -o policyreport`: the PolicyReports the webhook writes, as a multi-document YAML stream ('' for none). */
+export function policyReportsYaml(reports: readonly PolicyReport[]): string {
+  return reports.map(yamlDocument).join('---\n');
+}
+
+/** One YAML document, lines never folded (messages stay greppable). */
+export function yamlDocument(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}
+
+function reportDocument(items: readonly ReportItem[]): unknown {
+  return {
     summary: summarize(items),
     items: items.map((item) => ({
       kind: item.kind,
@@ -15,7 +36,6 @@ export function reportJson(items: readonly ReportItem[]): string {
       warnings: item.warnings,
     })),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** `report -o text`: one verdict line per object, its problems with fixes, then a summary line. */
