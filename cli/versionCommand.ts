@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import {
   TESTED_ETCD_VERSION,
   TESTED_KUBERNETES_VERSION,
+  TESTED_KYVERNO_VERSION,
   TESTED_TOOLHIVE_VERSION,
   TOOLHIVE_FORWARDS_SINCE,
 } from '../contract/compatibility.js';
@@ -17,6 +18,7 @@ export function versionInfo(): Record<string, string> {
     testedToolhive: TESTED_TOOLHIVE_VERSION,
     testedKubernetes: TESTED_KUBERNETES_VERSION,
     testedEtcd: TESTED_ETCD_VERSION,
+    testedPolicyReportCrdFromKyverno: TESTED_KYVERNO_VERSION,
     toolhiveForwardsHeadersSince: TOOLHIVE_FORWARDS_SINCE,
   };
 }
@@ -41,6 +43,7 @@ export function versionCommand(write: (text: string) => void = (text) => process
         [
           `mcp-header-forward ${info.version} (Node.js ${info.node})`,
           `tested with ToolHive ${info.testedToolhive}, Kubernetes ${info.testedKubernetes}, etcd ${info.testedEtcd}`,
+          `PolicyReports: wgpolicyk8s.io/v1alpha2, the CRD as Kyverno ${info.testedPolicyReportCrdFromKyverno} ships it`,
           `ToolHive >= ${info.toolhiveForwardsHeadersSince} forwards headers itself: sealed mode (--toolhive-forwarding) applies`,
         ].join('\n') + '\n',
       );

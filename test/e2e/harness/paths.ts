@@ -12,9 +12,10 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(here);
 
-/** The Go modules that pin what the tests run against: Kubernetes + etcd, and ToolHive. */
+/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, and Kyverno (its PolicyReport CRD). */
 export const KUBERNETES_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kubernetes');
 export const TOOLHIVE_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'toolhive');
+export const KYVERNO_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kyverno');
 
 /** Binaries are cached outside the repo, keyed by version, so only the first run pays the build. */
 export function binaryCacheRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { goModuleDir } from './goModule.js';
 import { TOOLHIVE_GOBUILD_DIR } from './paths.js';
 
 // ToolHive as the tests know it: one version, pinned in test/e2e/gobuild/toolhive/go.mod, from which vMCP and the
@@ -23,48 +23,9 @@ export async function pinnedToolhiveVersion(): Promise<string> {
   return parseToolhiveVersion(await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8'));
 }
 
-interface GoModDownload {
-  Version?: string;
-  Dir?: string;
-  Error?: string;
-}
-
 /** `go mod download -json` of the pinned ToolHive: the read-only module directory in the Go module cache. */
 export function toolhiveModuleDir(env: NodeJS.ProcessEnv = process.env): Promise<{ dir: string; version: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('go', ['mod', 'download', '-json', TOOLHIVE_MODULE], {
-      cwd: TOOLHIVE_GOBUILD_DIR,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              `\`go\` is not on PATH: ToolHive's CRDs come from the Go module pinned in ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`,
-            )
-          : error,
-      );
-    });
-    child.on('exit', (code) => {
-      let parsed: GoModDownload = {};
-      try {
-        parsed = JSON.parse(stdout) as GoModDownload;
-      } catch {
-        // reported below with go's own output
-      }
-      if (code === 0 && parsed.Dir && parsed.Version) return resolvePromise({ dir: parsed.Dir, version: parsed.Version });
-      reject(
-        new Error(
-          `go mod download ${TOOLHIVE_MODULE} in ${TOOLHIVE_GOBUILD_DIR} failed (exit ${code}): ${parsed.Error ?? (stderr.trim() || stdout.trim())}`,
-        ),
-      );
-    });
-  });
+  return goModuleDir(TOOLHIVE_MODULE, TOOLHIVE_GOBUILD_DIR, `install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`, env);
 }
 
 /** ToolHive's CRD directory: $MCP_HF_TOOLHIVE_CRDS, else the one in the pinned module (downloaded once by Go). */
