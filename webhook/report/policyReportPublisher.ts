@@ -81,12 +81,13 @@ export function createPolicyReportPublisher(options: PolicyReportPublisherOption
     if (!options.leading()) return;
     const stored = await read();
     if (stored === undefined) return;
-    const done = { create: 0, update: 0, delete: 0 };
+    // The namespaces written, by action: the log says which reports changed, not only how many.
+    const done: Record<ReportWrite['action'], string[]> = { create: [], update: [], delete: [] };
     for (const write of planReportWrites(desired, stored)) {
       if (!options.leading()) return;
       try {
         await apply(store, write);
-        done[write.action] += 1;
+        done[write.action].push(namespaceOf(write));
       } catch (error: unknown) {
         logger.warn(
           { namespace: namespaceOf(write), action: write.action, error: messageOf(error), fix: fixFor(error, write.action) },
@@ -94,8 +95,9 @@ export function createPolicyReportPublisher(options: PolicyReportPublisherOption
         );
       }
     }
-    if (done.create + done.update + done.delete > 0)
+    if (done.create.length + done.update.length + done.delete.length > 0) {
       logger.info({ created: done.create, updated: done.update, deleted: done.delete }, 'PolicyReports written');
+    }
   };
 
   const drain = async (): Promise<void> => {
