@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
 import { MISSING_SECRET_ADMITTED } from '../webhook/validate/secretPolicy.js';
 import { runValidate, validateCommand, type ValidateOptions } from './validate.js';
@@ -89,6 +90,14 @@ describe('validate CLI (through runValidate)', () => {
     const empty = await run({ filename: [join(tree, 'secrets')] });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('secrets: a directory with no .yaml, .yml or .json file under it');
+  });
+
+  it('-o yaml is the -o json array', async () => {
+    const json = await run({ filename: [BAD, GOOD], secrets: [SECRET], output: 'json' });
+    const yaml = await run({ filename: [BAD, GOOD], secrets: [SECRET], output: 'yaml' });
+    expect(yaml.code).toBe(1);
+    expect(yaml.stdout).toMatch(/^- namespace: team-a$/m);
+    expect(parse(yaml.stdout)).toEqual(JSON.parse(json.stdout));
   });
 
   it('prints text a person can paste: every problem with its fix and a summary', async () => {
@@ -360,7 +369,7 @@ describe('validate CLI (built dist)', () => {
     [['-f', 'examples/bad-entry.yaml', '--secrets', 'examples/github-token-secret.yaml', '-o', 'json'], 1, /"allowed": false/],
     [['-f', 'examples/nope.yaml'], 2, /cannot read examples\/nope\.yaml/],
     [[], 2, /required option '-f, --filename/],
-    [['-f', 'examples/good-entry.yaml', '-o', 'xml'], 2, /Allowed choices are text, json/],
+    [['-f', 'examples/good-entry.yaml', '-o', 'xml'], 2, /Allowed choices are text, json, yaml/],
     [['-f', 'examples/good-entry.yaml', '--missing-secret', 'ignore'], 2, /Allowed choices are deny, warn/],
   ])('mcp-header-forward validate %j exits %i', async (args, code, output) => {
     const result = await cli('validate', ...args);

@@ -9,7 +9,9 @@ import type { WebhookFlags } from './flags.js';
 /** Parsed flags (and the pod's env) -> the one typed config. Throws naming the flag when flags do not fit together. */
 export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = process.env): WebhookConfig {
   refuseFlagsThatClash(flags);
-  const backgroundScan = isTrue(flags.backgroundScan) ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate } : false;
+  const backgroundScan = isTrue(flags.backgroundScan)
+    ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate, policyReports: isTrue(flags.policyReports) }
+    : false;
   const drift = isTrue(flags.driftCheck)
     ? {
         intervalMs: flags.driftInterval,

@@ -48,6 +48,7 @@ export interface WebhookFlags extends SidecarFlagValues, SecretPolicy {
   backgroundScan: Switch;
   scanInterval: number;
   scanRate: number;
+  policyReports: Switch;
   driftCheck: Switch;
   driftInterval: number;
   driftSelector: string;
@@ -155,6 +156,12 @@ export function addWebhookFlags(command: Command): Command {
       new Option('--scan-rate <per-second>', 'Secret GETs per second the background scan may make (burst: twice that)')
         .default(DEFAULT_SCAN_RATE)
         .argParser(rate('--scan-rate', 'GETs per second', 1000)),
+    )
+    .addOption(
+      switchOption(
+        '--policy-reports <true|false>',
+        'write the scan results as a PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace from the Lease holder, when that CRD is installed',
+      ),
     );
   // Drift check
   command

@@ -28,6 +28,8 @@ export interface ValidateConfig extends SecretPolicy {
 export interface BackgroundScanConfig {
   intervalMs: number;
   secretGetsPerSecond: number;
+  /** Write the verdicts as PolicyReports (wgpolicyk8s.io/v1alpha2) from the Lease holder, when that CRD is installed. */
+  policyReports: boolean;
 }
 
 export interface DriftConfig {

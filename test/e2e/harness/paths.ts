@@ -12,9 +12,10 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(here);
 
-/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, the Prometheus Operator's CRDs. */
+/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, Kyverno (its PolicyReport CRD), the Prometheus Operator's CRDs. */
 export const KUBERNETES_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kubernetes');
 export const TOOLHIVE_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'toolhive');
+export const KYVERNO_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kyverno');
 /** Pins the Prometheus Operator whose CRDs manifests/monitoring is checked against. */
 export const PROMETHEUS_OPERATOR_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'prometheus-operator');
 
