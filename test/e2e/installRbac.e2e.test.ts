@@ -4,7 +4,7 @@ import { connect, type Cluster } from './harness/cluster.js';
 import { MANIFESTS_DIR, kubectl, kustomize } from './install/render.js';
 import { existingClusterRequested } from './kind/existingCluster.js';
 
-// The RBAC the overlays install, applied for real and asked through SubjectAccessReviews: the README's RBAC
+// The RBAC the overlays install, applied for real and asked through SubjectAccessReviews: docs/install.md's RBAC
 // table, verb by verb, including what each identity must NOT be able to do.
 
 const info = inject('controlPlane');
