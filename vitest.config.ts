@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{contract,webhook,sidecar,cli,certs,bench,packaging}/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['{contract,webhook,sidecar,cli,certs,bench,docs,packaging}/**/*.test.ts', 'test/unit/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

@@ -10,7 +10,8 @@ export const PROJECT_ROOT = here.endsWith(join('dist', 'bench')) ? resolve(up, '
 export const BENCH_DIR = join(PROJECT_ROOT, 'bench');
 export const LOADGEN_SOURCE_DIR = join(BENCH_DIR, 'loadgen');
 export const RESULTS_FILE = join(BENCH_DIR, 'results', 'latest.json');
-export const README_FILE = join(PROJECT_ROOT, 'README.md');
+/** Where `make bench` writes its table (between the bench markers; nothing else in the file changes). */
+export const BENCH_DOC_FILE = join(PROJECT_ROOT, 'docs', 'benchmarks.md');
 export const CLI_ENTRY = join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 /** Built binaries are cached across runs, keyed by a hash of their sources. */
 export const BIN_CACHE_DIR = join(homedir(), '.cache', 'mcp-header-forward', 'bin');

@@ -1,7 +1,7 @@
 // `node dist/bench/probe.js sidecar|webhook [flags]`: one scenario of make bench alone, for before/after
 // measurements while working on performance. Besides the client's view (p50/p99, req/s) it reports the
 // CPU the process under test spent per request (from /proc, immune to the client sharing a busy core) and
-// its idle RSS. Nothing is written to bench/results or the README.
+// its idle RSS. Nothing is written to bench/results or docs/.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';

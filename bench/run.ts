@@ -1,5 +1,5 @@
 // `make bench`: the sidecar side by side with nginx, squid and mitmproxy, then the webhook; one table of
-// ratios from this one run, raw results in bench/results/latest.json, the table in the README.
+// ratios from this one run, raw results in bench/results/latest.json, the table in docs/benchmarks.md.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,7 +7,7 @@ import { ensurePeers } from './lib/install.js';
 import { buildLoadgen } from './lib/loadgen.js';
 import { pinningNote } from './lib/pinning.js';
 import { startUpstream } from './lib/upstream.js';
-import { README_FILE, RESULTS_FILE } from './paths.js';
+import { BENCH_DOC_FILE, RESULTS_FILE } from './paths.js';
 import { startPeers, stopPeers } from './peers/index.js';
 import type { PeerContext } from './peers/peer.js';
 import { compare, missed } from './report/compare.js';
@@ -24,9 +24,9 @@ const started = Date.now();
 /** `make bench` must finish within 10 minutes; phases that would start past this are skipped and say so. */
 const BUDGET_MS = 9 * 60_000;
 const HEADER = { name: 'X-Bench-Auth', value: 'bench-token-not-a-secret' };
-// BENCH_SCALE=0.2 makes a quick smoke run; the README table always comes from the default.
+// BENCH_SCALE=0.2 makes a quick smoke run; the docs table always comes from the default.
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
-// BENCH_ONLY=webhook,sse runs just those parts (for iterating); the README is only written by a full run.
+// BENCH_ONLY=webhook,sse runs just those parts (for iterating); docs/benchmarks.md is only written by a full run.
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? [];
 const FULL_RUN = SCALE === 1 && ONLY.length === 0;
 const wanted = (part: string): boolean => ONLY.length === 0 || ONLY.includes(part);
@@ -173,7 +173,7 @@ async function writeResults(results: BenchResults): Promise<void> {
   const resultsFile = FULL_RUN ? RESULTS_FILE : RESULTS_FILE.replace(/latest\.json$/, 'partial.json');
   await mkdir(dirname(resultsFile), { recursive: true });
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  if (FULL_RUN) await writeFile(README_FILE, replaceBenchSection(await readFile(README_FILE, 'utf8'), report));
+  if (FULL_RUN) await writeFile(BENCH_DOC_FILE, replaceBenchSection(await readFile(BENCH_DOC_FILE, 'utf8'), report));
   process.stdout.write(`\n${report}\n\nraw results: ${resultsFile}\n`);
 }
 

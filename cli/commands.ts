@@ -11,6 +11,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['inject', async () => (await import('./inject.js')).injectCommand()],
   ['report', async () => (await import('./report.js')).reportCommand()],
   ['version', async () => (await import('./versionCommand.js')).versionCommand()],
+  ['completion', async () => (await import('./completionCommand.js')).completionCommand()],
 ];
 
 /**

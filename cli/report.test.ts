@@ -1,5 +1,6 @@
-// `report --require-host-binding` against a stand-in API server on 127.0.0.1 (HTTPS, its own CA, verified): one
-// MCPServerEntry forwarding one Secret, which has no allowed-hosts annotation. Real client, real sockets.
+// `report` against a stand-in API server on 127.0.0.1 (HTTPS, its own CA, verified): one MCPServerEntry
+// forwarding one Secret, which has no allowed-hosts annotation. Real client, real sockets. --require-host-binding,
+// and the output formats.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
 import { createCa, issueLeaf } from '../certs/x509.js';
 import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
 import { reportCommand } from './report.js';
@@ -32,7 +34,7 @@ const SECRET = {
   data: { authorization: Buffer.from('Bearer x').toString('base64') },
 };
 
-describe('report --require-host-binding', () => {
+describe('report', () => {
   let server: Server;
   let dir: string;
   let kubeconfig: string;
@@ -100,5 +102,42 @@ describe('report --require-host-binding', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('[SecretHostNotAllowed] spec.headerForward.addHeadersFromSecret[0].valueSecretRef.name');
     expect(result.stdout).toContain(`kubectl annotate secret github-token -n team-a ${ALLOWED_HOSTS_ANNOTATION}=api.githubcopilot.com`);
+  });
+
+  it('-o yaml is the -o json document', async () => {
+    const json = await report(['--require-host-binding', '-o', 'json']);
+    const yaml = await report(['--require-host-binding', '-o', 'yaml']);
+    expect(yaml.code).toBe(1);
+    expect(parse(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+  });
+
+  it('-o policyreport prints the PolicyReport the webhook would write, with the rule that failed and its reason', async () => {
+    const result = await report(['--require-host-binding', '-o', 'policyreport']);
+    expect(result.code).toBe(1);
+    const documents = parseAllDocuments(result.stdout).map((d) => d.toJS() as Record<string, unknown>);
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      metadata: { name: 'mcp-header-forward', namespace: 'team-a', labels: { 'app.kubernetes.io/managed-by': 'mcp-header-forward' } },
+      summary: { pass: 5, fail: 1, warn: 0, error: 0, skip: 0 },
+    });
+    const failed = (documents[0]!['results'] as { rule: string; result: string; properties?: Record<string, string> }[]).filter(
+      (r) => r.result !== 'pass',
+    );
+    expect(failed).toEqual([
+      expect.objectContaining({
+        rule: 'host-binding',
+        result: 'fail',
+        properties: { reason: 'SecretHostNotAllowed' },
+        resources: [{ apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServerEntry', namespace: 'team-a', name: 'github' }],
+      }),
+    ]);
+  });
+
+  it('-o policyreport with --pods is a usage error (exit 2): the webhook writes reports for entries only', async () => {
+    const result = await report(['--pods', '-o', 'policyreport']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('-o policyreport prints the PolicyReports the webhook writes, which cover MCPServerEntries only');
   });
 });

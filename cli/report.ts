@@ -3,9 +3,10 @@ import { Command, Option } from 'commander';
 import { mcpServerEntrySchema, type MCPServerEntry } from '../contract/toolhive.js';
 import { entriesByNamespace } from '../webhook/validate/siblingEnvNames.js';
 import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/registrations/webhookConfigurations.js';
-import { reportJson, reportText } from '../webhook/report/format.js';
+import { policyReportsYaml, reportJson, reportText, reportYaml } from '../webhook/report/format.js';
+import { policyReports } from '../webhook/report/policyReport.js';
 import type { ReportItem } from '../webhook/report/types.js';
-import { describeApiError } from './apiErrorText.js';
+import { apiServerAnswered, describeApiError } from './apiErrorText.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireHostBindingOption } from './flags/secretRules.js';
 import type { InjectorFlagValues } from './report/injectorFlagsFromArgs.js';
@@ -19,7 +20,7 @@ export interface ReportOptions extends Partial<SidecarFlagValues> {
   kubeconfig?: string;
   allNamespaces?: boolean;
   namespace?: string;
-  output: 'text' | 'json';
+  output: ReportOutput;
   secretLookupTimeout: number;
   /** Also check vMCP pods against the sidecar the injector would give them now. */
   pods?: boolean;
@@ -37,6 +38,8 @@ export interface ReportIo {
 }
 
 export const DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS = 5_000;
+export const REPORT_OUTPUTS = ['text', 'json', 'yaml', 'policyreport'] as const;
+export type ReportOutput = (typeof REPORT_OUTPUTS)[number];
 
 export function reportCommand(io: ReportIo = processIo()): Command {
   const command = new Command('report')
@@ -46,7 +49,14 @@ export function reportCommand(io: ReportIo = processIo()): Command {
     .option('--kubeconfig <path>', 'cluster to read (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .option('-A, --all-namespaces', 'every namespace')
     .option('-n, --namespace <namespace>', "one namespace (default: the kubeconfig context's, else default)")
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'text, json or yaml (the same document), or policyreport: the PolicyReports (wgpolicyk8s.io/v1alpha2) the webhook writes, as YAML',
+      )
+        .choices(REPORT_OUTPUTS)
+        .default('text'),
+    )
     .addOption(
       new Option('--secret-lookup-timeout <ms>', 'bound for each Secret GET')
         .default(DEFAULT_REPORT_SECRET_LOOKUP_TIMEOUT_MS)
@@ -83,6 +93,12 @@ export async function runReport(options: ReportOptions, io: ReportIo): Promise<n
     io.stderr('report: --follow-secrets checks pods; add --pods\n');
     return EXIT_USAGE;
   }
+  if (options.output === 'policyreport' && options.pods === true) {
+    io.stderr(
+      'report: -o policyreport prints the PolicyReports the webhook writes, which cover MCPServerEntries only; drop --pods, or use -o json or -o yaml\n',
+    );
+    return EXIT_USAGE;
+  }
   let items: ReportItem[];
   try {
     items = await collect(options, io);
@@ -90,8 +106,18 @@ export async function runReport(options: ReportOptions, io: ReportIo): Promise<n
     io.stderr(`report: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_USAGE;
   }
-  io.stdout(options.output === 'json' ? reportJson(items) : reportText(items));
+  io.stdout(render(items, options.output, io));
   return items.every((item) => item.status === 'pass') ? EXIT_OK : EXIT_FAILED;
+}
+
+function render(items: readonly ReportItem[], output: ReportOutput, io: ReportIo): string {
+  if (output === 'json') return reportJson(items);
+  if (output === 'yaml') return reportYaml(items);
+  if (output === 'text') return reportText(items);
+  // The webhook's own builder: what is printed here is what its background scan writes.
+  const reports = policyReports(items);
+  if (reports.length === 0) io.stderr('report: no MCPServerEntry in scope, so no PolicyReport\n');
+  return policyReportsYaml(reports);
 }
 
 // The Kubernetes client loads only when the command runs.
@@ -107,9 +133,11 @@ async function collect(options: ReportOptions, io: ReportIo): Promise<ReportItem
   const namespace = options.allNamespaces === true ? undefined : (options.namespace ?? contextNamespace(kubeConfig) ?? 'default');
   const raw = await listEntries(kubeConfig, namespace).catch((error: unknown) => {
     const where = namespace === undefined ? 'in all namespaces' : `in namespace ${JSON.stringify(namespace)}`;
-    throw new Error(
-      `cannot list MCPServerEntries ${where}: ${describeApiError(error)} (check the kubeconfig and that you may list mcpserverentries.toolhive.stacklok.dev)`,
-    );
+    const why = describeApiError(error, kubeConfig.getCurrentCluster()?.server);
+    const fix = apiServerAnswered(error)
+      ? ' (check that you may list mcpserverentries.toolhive.stacklok.dev: kubectl auth can-i list mcpserverentries.toolhive.stacklok.dev)'
+      : '';
+    throw new Error(`cannot list MCPServerEntries ${where}: ${why}${fix}`);
   });
   // Same Secret GET edge as the webhook, with this user's identity; each Secret read once per run.
   const getSecret = memoizeLookups(createSecretGetter({ kubeConfig, timeoutMs: options.secretLookupTimeout }));

@@ -60,7 +60,7 @@ export function sidecarCommand(): Command {
         .default(DEFAULT_MAX_CONNECTIONS)
         .argParser(wholeNumber('--max-connections', 1, 1_000_000)),
     )
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.LOG_LEVEL ?? 'info'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).env('LOG_LEVEL').default('info'))
     .action(async (flags: SidecarFlags) => {
       // The proxy, its config and pino load only when it runs: `sidecar --help` stays cheap.
       const [{ loadSidecarConfig }, { createLogger }, { startSidecar }] = await Promise.all([

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { CLI_ENTRY, PROJECT_ROOT } from '../test/e2e/harness/paths.js';
 
 // The built CLI, as a user runs it: every usage error exits 2 and names what is wrong.
@@ -38,5 +39,8 @@ describe('usage errors (built dist)', () => {
       testedToolhive: 'v0.44.0',
       testedKubernetes: expect.stringMatching(/^v1\.\d+\.\d+$/),
     });
+    const yaml = await run(['version', '-o', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(parse(yaml.stdout)).toEqual(JSON.parse(version.stdout));
   });
 });

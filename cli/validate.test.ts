@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ALLOWED_HOSTS_ANNOTATION } from '../contract/labels.js';
 import { MISSING_SECRET_ADMITTED } from '../webhook/validate/secretPolicy.js';
 import { runValidate, validateCommand, type ValidateOptions } from './validate.js';
@@ -63,6 +64,40 @@ describe('validate CLI (through runValidate)', () => {
       reason: 'InvalidHeaderValue',
       message: expect.stringContaining('trailing newline'),
     });
+  });
+
+  it('walks a directory for -f and --secrets: its .yaml/.yml/.json files, recursively, in path order', async () => {
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'b', 'deeper'), { recursive: true });
+    await mkdir(join(tree, 'secrets'));
+    const entry = (name: string): string =>
+      `apiVersion: toolhive.stacklok.dev/v1alpha1\nkind: MCPServerEntry\nmetadata: {name: ${name}, namespace: team-a}\nspec: {remoteUrl: https://api.example.com/mcp, groupRef: {name: g}}\n`;
+    await writeFile(join(tree, 'b', 'deeper', 'z.yml'), entry('z'));
+    await writeFile(
+      join(tree, 'a.json'),
+      JSON.stringify({
+        apiVersion: 'toolhive.stacklok.dev/v1alpha1',
+        kind: 'MCPServerEntry',
+        metadata: { name: 'a', namespace: 'team-a' },
+        spec: { remoteUrl: 'https://api.example.com/mcp', groupRef: { name: 'g' } },
+      }),
+    );
+    await writeFile(join(tree, 'b', 'm.yaml'), entry('m'));
+    await writeFile(join(tree, 'README.md'), 'not a manifest');
+    const result = await run({ filename: [tree], output: 'json' });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect((JSON.parse(result.stdout) as Array<{ name: string }>).map((r) => r.name)).toEqual(['a', 'z', 'm']); // a.json, b/deeper/z.yml, b/m.yaml: as Go's filepath.Walk
+    const empty = await run({ filename: [join(tree, 'secrets')] });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('secrets: a directory with no .yaml, .yml or .json file under it');
+  });
+
+  it('-o yaml is the -o json array', async () => {
+    const json = await run({ filename: [BAD, GOOD], secrets: [SECRET], output: 'json' });
+    const yaml = await run({ filename: [BAD, GOOD], secrets: [SECRET], output: 'yaml' });
+    expect(yaml.code).toBe(1);
+    expect(yaml.stdout).toMatch(/^- namespace: team-a$/m);
+    expect(parse(yaml.stdout)).toEqual(JSON.parse(json.stdout));
   });
 
   it('prints text a person can paste: every problem with its fix and a summary', async () => {
@@ -334,7 +369,7 @@ describe('validate CLI (built dist)', () => {
     [['-f', 'examples/bad-entry.yaml', '--secrets', 'examples/github-token-secret.yaml', '-o', 'json'], 1, /"allowed": false/],
     [['-f', 'examples/nope.yaml'], 2, /cannot read examples\/nope\.yaml/],
     [[], 2, /required option '-f, --filename/],
-    [['-f', 'examples/good-entry.yaml', '-o', 'xml'], 2, /Allowed choices are text, json/],
+    [['-f', 'examples/good-entry.yaml', '-o', 'xml'], 2, /Allowed choices are text, json, yaml/],
     [['-f', 'examples/good-entry.yaml', '--missing-secret', 'ignore'], 2, /Allowed choices are deny, warn/],
   ])('mcp-header-forward validate %j exits %i', async (args, code, output) => {
     const result = await cli('validate', ...args);

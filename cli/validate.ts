@@ -17,7 +17,7 @@ import {
   secretsFromDocuments,
   type SourcedDocument,
 } from './validate/input.js';
-import { jsonReport, textReport, type SourcedReport } from './validate/report.js';
+import { jsonReport, textReport, yamlReport, type SourcedReport } from './validate/report.js';
 
 // `mcp-header-forward validate`: the webhook's rules, offline, on files. Exit 0 all allowed, 1 any denied,
 // 2 usage or unreadable input.
@@ -26,7 +26,7 @@ export interface ValidateOptions {
   filename: string[];
   secrets?: string[];
   kubeconfig?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'yaml';
   secretLookupTimeout: number;
   /** As the webhook's flags (secretRuleFlags.ts); absent: the webhook's defaults. */
   missingSecret?: 'deny' | 'warn';
@@ -46,11 +46,13 @@ export function validateCommand(io: ValidateIo = processIo()): Command {
     .description('Check MCPServerEntry files with the webhook rules; exit 0 all allowed, 1 any denied, 2 usage or unreadable input')
     .requiredOption(
       '-f, --filename <file...>',
-      'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; - for stdin)',
+      'YAML or JSON files with MCPServerEntry objects (several documents, List kinds; a directory: its .yaml/.yml/.json files, recursively; - for stdin)',
     )
-    .option('--secrets <file...>', 'YAML or JSON files with the referenced Secrets (kind Secret, data base64 or stringData)')
+    .option('--secrets <file...>', 'YAML or JSON files or directories with the referenced Secrets (kind Secret, data base64 or stringData)')
     .option('--kubeconfig <path>', 'read referenced Secrets from this cluster (GET by name) when not in --secrets files')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('-o, --output <format>', 'text, or json or yaml (the same document)').choices(['text', 'json', 'yaml']).default('text'),
+    )
     .addOption(
       new Option('--secret-lookup-timeout <ms>', 'bound for each Secret GET with --kubeconfig')
         .default(DEFAULT_CLI_SECRET_LOOKUP_TIMEOUT_MS)
@@ -87,7 +89,7 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
       }),
     );
     for (const document of entries) reports.push(await reportFor(document, getSecret, rules, siblings.get(namespaceOf(document)) ?? []));
-    io.stdout(options.output === 'json' ? jsonReport(reports) : textReport(reports));
+    io.stdout(options.output === 'json' ? jsonReport(reports) : options.output === 'yaml' ? yamlReport(reports) : textReport(reports));
     return reports.every((r) => r.allowed) ? EXIT_OK : EXIT_FAILED;
   } catch (error: unknown) {
     io.stderr(`validate: ${error instanceof Error ? error.message : String(error)}\n`);

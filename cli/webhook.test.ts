@@ -43,6 +43,9 @@ describe('webhook CLI', () => {
   const flags = (): string[] => [
     '--listen',
     '127.0.0.1:0',
+    // Never the default 0.0.0.0:8080 here: tests run side by side on one machine.
+    '--metrics-listen',
+    '127.0.0.1:0',
     '--tls-cert-file',
     tls.certFile,
     '--tls-key-file',
@@ -62,6 +65,7 @@ describe('webhook CLI', () => {
     const config = configFor([...flags(), '--mode', 'warn', '--drift-check=false', '--scan-rate', '0.5']);
     expect(config).toMatchObject({
       server: { listen: { host: '127.0.0.1', port: 0 }, tls: { certFile: tls.certFile, keyFile: tls.keyFile }, tlsReloadIntervalMs: 2_000 },
+      metrics: { listen: { host: '127.0.0.1', port: 0 } },
       kubeconfig,
       mode: 'warn',
       secretLookupTimeoutMs: 2_000,
@@ -78,6 +82,9 @@ describe('webhook CLI', () => {
     expect(configFor([...flags(), '--leader-election=false']).leaderElection).toBe(false);
     expect(() => configFor([...flags(), '--remediate-dry-run'])).toThrow('--remediate-dry-run needs --remediate=evict');
     expect(() => configFor([...flags(), '--client-name', 'kube-apiserver'])).toThrow('--client-name needs --client-ca-file');
+    expect(() => configFor([...flags(), '--listen', '0.0.0.0:9000', '--metrics-listen', '127.0.0.1:9000'])).toThrow(
+      '--listen and --metrics-listen are both port 9000',
+    );
     expect(() => configFor([...flags(), '--sidecar-proxy-port', '15090'])).toThrow(
       '--sidecar-proxy-port and --sidecar-admin-port are both 15090',
     );
@@ -98,6 +105,11 @@ describe('webhook CLI', () => {
         loops: ['background scan', 'drift check'],
       });
       await expect.poll(async () => (await send(`${running.url}/readyz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
+      expect(JSON.parse(listening[0]!).metricsUrl).toBe(running.metricsUrl);
+      const scraped = await (await fetch(`${running.metricsUrl}/metrics`)).text();
+      expect(scraped).toMatch(
+        /mcp_header_forward_admission_reviews_total\{route="validate",operation="CREATE",outcome="allowed",mode="enforce"\} 1/,
+      );
     } finally {
       await running.stop();
     }

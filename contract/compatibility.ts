@@ -1,6 +1,8 @@
-// The versions this build is tested against (the Go modules the e2e suites build: test/e2e/gobuild/*/go.mod;
+// The versions this build is tested against (the Go modules the e2e suites build or read: test/e2e/gobuild/*/go.mod;
 // compatibility.test.ts fails when these drift from those pins). `mcp-header-forward version` prints them.
 export const TESTED_TOOLHIVE_VERSION = 'v0.44.0';
+/** The PolicyReport CRD (wgpolicyk8s.io/v1alpha2) the background scan writes to is tested as this Kyverno release ships it. */
+export const TESTED_KYVERNO_VERSION = 'v1.19.1';
 export const TESTED_KUBERNETES_VERSION = 'v1.36.3';
 export const TESTED_ETCD_VERSION = 'v3.6.8';
 /** The helm CLI the chart (charts/mcp-header-forward) is linted, rendered and packaged with. */

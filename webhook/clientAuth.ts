@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 // looked up). With a client CA, the webhook asks every connection for a certificate and answers admission paths
 // only for one that CA signed (and, when names are given, whose CN is one of them). Health endpoints stay open for
 // the kubelet's probes, which present no certificate. The API server presents one when its admission
-// configuration names a kubeconfig for the webhook (README: "Authenticating the API server").
+// configuration names a kubeconfig for the webhook (docs/install.md: "Authenticating the API server").
 
 export interface ClientAuth {
   /** PEM CA bundle the client certificate must chain to (--client-ca-file). */

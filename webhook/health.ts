@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
-import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '../contract/sidecar.js';
+import { HEALTHZ_PATH, READYZ_PATH } from '../contract/sidecar.js';
 
 /** Something the webhook needs before it can answer correctly, e.g. the namespace informer's first list. */
 export interface ReadinessCheck {
@@ -8,7 +7,8 @@ export interface ReadinessCheck {
   ready(): boolean;
 }
 
-export function mountHealthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[], registry: Registry): void {
+/** Probes on the admission port itself, so they prove the HTTPS server the API server calls (metrics: metricsServer.ts). */
+export function mountHealthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[]): void {
   // Liveness: the process serves HTTPS. Nothing else, so a slow API server never gets us restarted.
   app.get(HEALTHZ_PATH, async (_request, reply) => reply.code(200).type('text/plain').send('ok\n'));
 
@@ -20,11 +20,4 @@ export function mountHealthRoutes(app: FastifyInstance, checks: readonly Readine
       .type('text/plain')
       .send(`not ready: waiting for ${waiting.join(', ')}\n`);
   });
-
-  app.get(METRICS_PATH, async (_request, reply) =>
-    reply
-      .code(200)
-      .type(registry.contentType)
-      .send(await registry.metrics()),
-  );
 }

@@ -133,8 +133,9 @@ describe('webhook server (HTTPS on loopback)', () => {
     expect((await send(`${base}/readyz`, undefined, { ca: tls.ca.certPem })).status).toBe(200);
   });
 
-  it('exports the review duration histogram and the cert expiry', async () => {
-    const metrics = (await send(`${base}/metrics`, undefined, { ca: tls.ca.certPem })).body;
+  it('records the review duration histogram and the cert expiry, served on the metrics port, not this one', async () => {
+    expect((await send(`${base}/metrics`, undefined, { ca: tls.ca.certPem })).status).toBe(404);
+    const metrics = await server.registry.metrics();
     expect(metrics).toMatch(
       /mcp_header_forward_admission_review_duration_seconds_count\{route="echo",operation="CREATE",allowed="true",mode="warn"\} \d+/,
     );

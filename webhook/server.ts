@@ -26,7 +26,7 @@ export interface WebhookServerOptions {
   /** Admission endpoints; each path at most once. */
   routes: readonly AdmissionRoute[];
   readiness?: readonly ReadinessCheck[];
-  /** Prometheus registry served at /metrics (a fresh one when omitted). */
+  /** Where the review and cert-expiry metrics go (a fresh one when omitted); served by metricsServer.ts. */
   registry?: Registry;
   tlsReloadIntervalMs?: number;
   bodyLimitBytes?: number;
@@ -43,7 +43,7 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-/** The HTTPS admission server: TLS from files with hot reload, admission routes, /healthz /readyz /metrics. */
+/** The HTTPS admission server: TLS from files with hot reload, admission routes, /healthz /readyz. */
 export async function createWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   assertUniquePaths(options.routes);
   const material = await readTlsFiles(options.tls);
@@ -89,7 +89,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
   const metrics = createAdmissionMetrics(registry);
   const refuse = clientAuth && ((socket: TLSSocket): string | undefined => refusedClient(socket, clientAuth));
   for (const route of options.routes) mountAdmissionRoute(app, route, { logger: options.logger, metrics, ...(refuse ? { refuse } : {}) });
-  mountHealthRoutes(app, options.readiness ?? [], registry);
+  mountHealthRoutes(app, options.readiness ?? []);
 
   let reloader: CertReloader | undefined;
   const startReloader = (current: TlsMaterial): CertReloader =>

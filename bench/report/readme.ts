@@ -1,4 +1,4 @@
-// The README's "Benchmarks" section is rewritten by each `make bench` between these markers, nothing else.
+// docs/benchmarks.md's measured section is rewritten by each `make bench` between these markers, nothing else.
 export const BEGIN = '<!-- bench:begin (written by make bench) -->';
 export const END = '<!-- bench:end -->';
 

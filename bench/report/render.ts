@@ -3,7 +3,7 @@ import type { BenchResults } from './model.js';
 import { hotspotTable } from './profile.js';
 import { detailTable, formatQuantity, machineLine, ratioTable } from './table.js';
 
-// The whole report as markdown: printed by `make bench` and placed in the README.
+// The whole report as markdown: printed by `make bench` and placed in docs/benchmarks.md.
 
 function sseLines(results: BenchResults): string[] {
   const sse = results.sse;

@@ -1,7 +1,7 @@
 import { loadMetric, type ComparisonRow, type Quantity, type Target } from './compare.js';
 import { DIRECT, type BenchResults } from './model.js';
 
-// Markdown tables for the terminal and the README. Pure: results in, text out.
+// Markdown tables for the terminal and docs/benchmarks.md. Pure: results in, text out.
 
 export function formatQuantity(q: Quantity | undefined): string {
   if (!q) return '—';

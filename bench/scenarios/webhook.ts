@@ -49,6 +49,8 @@ export async function startWebhook(
     'webhook',
     '--listen',
     `127.0.0.1:${port}`,
+    '--metrics-listen',
+    `127.0.0.1:${await freeLoopbackPort()}`,
     '--tls-cert-file',
     certFile,
     '--tls-key-file',

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { TOOLHIVE_GROUP } from '../../contract/toolhive.js';
 import { secretFacts, type SecretObject } from '../../webhook/validate/secretFacts.js';
@@ -50,9 +51,30 @@ function flatten(value: unknown, source: string): SourcedDocument[] {
   return [{ source, object }];
 }
 
-export async function readDocuments(files: readonly string[], readStdin: () => Promise<string>): Promise<SourcedDocument[]> {
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+
+/** Files as given; a directory becomes its .yaml/.yml/.json files, recursively, in path order (as gator and kubectl -R). */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const info = path === '-' ? undefined : await stat(path).catch(() => undefined);
+    if (info?.isDirectory() !== true) {
+      out.push(path);
+      continue;
+    }
+    const found = (await readdir(path, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile() && MANIFEST_FILE.test(entry.name))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+    if (found.length === 0) throw new InputError(`${path}: a directory with no .yaml, .yml or .json file under it`);
+    out.push(...found);
+  }
+  return out;
+}
+
+export async function readDocuments(paths: readonly string[], readStdin: () => Promise<string>): Promise<SourcedDocument[]> {
   const all: SourcedDocument[] = [];
-  for (const file of files) {
+  for (const file of await expandPaths(paths)) {
     let text: string;
     try {
       text = file === '-' ? await readStdin() : await readFile(file, 'utf8');

@@ -1,3 +1,4 @@
+import { yamlDocument } from '../../webhook/report/format.js';
 import type { EntryReport } from '../../webhook/validate/checkEntry.js';
 
 export interface SourcedReport extends EntryReport {
@@ -6,14 +7,22 @@ export interface SourcedReport extends EntryReport {
 
 /** `-o json`: one array, exactly the documented shape (hints are for people, in the text output). */
 export function jsonReport(reports: readonly SourcedReport[]): string {
-  const shaped = reports.map((r) => ({
+  return `${JSON.stringify(shaped(reports), null, 2)}\n`;
+}
+
+/** `-o yaml`: the same array as `-o json`. */
+export function yamlReport(reports: readonly SourcedReport[]): string {
+  return yamlDocument(shaped(reports));
+}
+
+function shaped(reports: readonly SourcedReport[]): unknown[] {
+  return reports.map((r) => ({
     namespace: r.namespace,
     name: r.name,
     allowed: r.allowed,
     violations: r.violations.map((v) => ({ reason: v.reason, field: v.field, message: v.message })),
     warnings: r.warnings,
   }));
-  return `${JSON.stringify(shaped, null, 2)}\n`;
 }
 
 /** Text a person can paste into a ticket: verdict per entry, each problem with its fix, then a summary. */

@@ -8,13 +8,10 @@ import type { WebhookFlags } from './flags.js';
 
 /** Parsed flags (and the pod's env) -> the one typed config. Throws naming the flag when flags do not fit together. */
 export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = process.env): WebhookConfig {
-  if (flags.remediateDryRun === true && flags.remediate !== 'evict') {
-    throw new Error('--remediate-dry-run needs --remediate=evict (it shows what that would evict)');
-  }
-  if (flags.clientName !== undefined && flags.clientCaFile === undefined) {
-    throw new Error('--client-name needs --client-ca-file (the CA that signs the names it accepts)');
-  }
-  const backgroundScan = isTrue(flags.backgroundScan) ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate } : false;
+  refuseFlagsThatClash(flags);
+  const backgroundScan = isTrue(flags.backgroundScan)
+    ? { intervalMs: flags.scanInterval, secretGetsPerSecond: flags.scanRate, policyReports: isTrue(flags.policyReports) }
+    : false;
   const drift = isTrue(flags.driftCheck)
     ? {
         intervalMs: flags.driftInterval,
@@ -34,6 +31,7 @@ export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = 
       tlsReloadIntervalMs: flags.tlsReloadInterval,
       ...(flags.clientCaFile !== undefined ? { clientAuth: { caFile: flags.clientCaFile, names: flags.clientName ?? [] } } : {}),
     },
+    metrics: { listen: flags.metricsListen },
     kubeconfig: flags.kubeconfig,
     logLevel: flags.logLevel,
     mode: flags.mode,
@@ -57,4 +55,16 @@ export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = 
           }
         : false,
   };
+}
+
+function refuseFlagsThatClash(flags: WebhookFlags): void {
+  if (flags.remediateDryRun === true && flags.remediate !== 'evict') {
+    throw new Error('--remediate-dry-run needs --remediate=evict (it shows what that would evict)');
+  }
+  if (flags.clientName !== undefined && flags.clientCaFile === undefined) {
+    throw new Error('--client-name needs --client-ca-file (the CA that signs the names it accepts)');
+  }
+  if (flags.listen.port !== 0 && flags.listen.port === flags.metricsListen.port) {
+    throw new Error(`--listen and --metrics-listen are both port ${flags.listen.port}: give metrics a port of their own`);
+  }
 }

@@ -16,6 +16,8 @@ import type { SecretPolicy } from '../../webhook/validate/secretPolicy.js';
 // over. Each parser names its flag; flags that must fit together are checked in config.ts.
 
 export const DEFAULT_LISTEN = '0.0.0.0:8443';
+/** controller-runtime's long-time metrics default: scrape configs and NetworkPolicies often expect it already. */
+export const DEFAULT_METRICS_LISTEN = '0.0.0.0:8080';
 /** Well below the API server's webhook timeout (DEFAULT_TIMEOUT_SECONDS), so a slow GET denies clearly. */
 export const DEFAULT_SECRET_LOOKUP_TIMEOUT_MS = 2_000;
 /** The API server caps webhook timeouts at 30 s. */
@@ -30,6 +32,7 @@ type Switch = 'true' | 'false';
 
 export interface WebhookFlags extends SidecarFlagValues, SecretPolicy {
   listen: { host: string; port: number };
+  metricsListen: { host: string; port: number };
   tlsCertFile: string;
   tlsKeyFile: string;
   tlsReloadInterval: number;
@@ -45,6 +48,7 @@ export interface WebhookFlags extends SidecarFlagValues, SecretPolicy {
   backgroundScan: Switch;
   scanInterval: number;
   scanRate: number;
+  policyReports: Switch;
   driftCheck: Switch;
   driftInterval: number;
   driftSelector: string;
@@ -67,6 +71,11 @@ export function addWebhookFlags(command: Command): Command {
       new Option('--listen <host:port>', 'address to serve HTTPS on')
         .default(listenAddress('--listen')(DEFAULT_LISTEN), DEFAULT_LISTEN)
         .argParser(listenAddress('--listen')),
+    )
+    .addOption(
+      new Option('--metrics-listen <host:port>', 'address to serve Prometheus /metrics on, plain HTTP (nothing else is served there)')
+        .default(listenAddress('--metrics-listen')(DEFAULT_METRICS_LISTEN), DEFAULT_METRICS_LISTEN)
+        .argParser(listenAddress('--metrics-listen')),
     )
     .requiredOption('--tls-cert-file <path>', 'PEM serving certificate (chain); reloaded when the file changes')
     .requiredOption('--tls-key-file <path>', 'PEM private key of the serving certificate; reloaded when the file changes')
@@ -147,6 +156,12 @@ export function addWebhookFlags(command: Command): Command {
       new Option('--scan-rate <per-second>', 'Secret GETs per second the background scan may make (burst: twice that)')
         .default(DEFAULT_SCAN_RATE)
         .argParser(rate('--scan-rate', 'GETs per second', 1000)),
+    )
+    .addOption(
+      switchOption(
+        '--policy-reports <true|false>',
+        'write the scan results as a PolicyReport (wgpolicyk8s.io/v1alpha2) per namespace from the Lease holder, when that CRD is installed',
+      ),
     );
   // Drift check
   command

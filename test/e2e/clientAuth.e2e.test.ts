@@ -12,7 +12,7 @@ import { startWebhookProcess, type WebhookProcess } from './harness/webhookProce
 import { applyWebhookRbac, registerValidatingWebhook, type Registration } from './harness/webhookRegistration.js';
 
 // The real API server authenticates to the webhook with the client certificate of its admission kubeconfig
-// (the harness configures one, as README "Authenticating the API server" says); a forged review does not get in.
+// (the harness configures one, as docs/install.md "Authenticating the API server" says); a forged review does not get in.
 const NS = `client-auth-${randomBytes(3).toString('hex')}`;
 
 let cluster: Cluster;

@@ -16,7 +16,7 @@ import {
   type V1MutatingWebhookConfiguration,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SIDECAR_CONTAINER_NAME, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
@@ -75,7 +75,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 async function metrics(webhook: WebhookProcess): Promise<string> {
-  const response = await fetch(`${webhook.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook.caPem } }) });
+  const response = await fetch(`${webhook.metricsUrl}/metrics`);
   return response.text();
 }
 
@@ -268,7 +268,7 @@ describe('drift check', () => {
     for (const webhook of webhooks) {
       await expect
         .poll(async () => metrics(webhook), { timeout: 30_000, interval: 500 })
-        .toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
+        .toMatch(new RegExp(`mcp_header_forward_entries_invalid\\{resource_namespace="${NS}",reason="HeaderSecretNotFound"\\} 1`));
     }
     await sleep(2_000);
     expect(await eventsOnBroken()).toHaveLength(1);

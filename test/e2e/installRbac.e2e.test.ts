@@ -4,7 +4,7 @@ import { connect, type Cluster } from './harness/cluster.js';
 import { MANIFESTS_DIR, kubectl, kustomize } from './install/render.js';
 import { existingClusterRequested } from './kind/existingCluster.js';
 
-// The RBAC the overlays install, applied for real and asked through SubjectAccessReviews: the README's RBAC
+// The RBAC the overlays install, applied for real and asked through SubjectAccessReviews: docs/install.md's RBAC
 // table, verb by verb, including what each identity must NOT be able to do.
 
 const info = inject('controlPlane');
@@ -55,6 +55,7 @@ async function allowed(serviceAccount: string, ask: Ask): Promise<boolean> {
 
 const TOOLHIVE = 'toolhive.stacklok.dev';
 const ADMISSION = 'admissionregistration.k8s.io';
+const WGPOLICY = 'wgpolicyk8s.io';
 
 describe('the webhook ServiceAccount', () => {
   it.each<[string, boolean, Ask]>([
@@ -100,6 +101,39 @@ describe('the webhook ServiceAccount', () => {
       { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: NS, name: 'kube-scheduler' },
     ],
     ['create Leases elsewhere', false, { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: 'kube-system' }],
+    ['list PolicyReports (to compare its own)', true, { verb: 'list', resource: 'policyreports', group: WGPOLICY }],
+    ['create a PolicyReport', true, { verb: 'create', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a' }],
+    [
+      'update its PolicyReport',
+      true,
+      { verb: 'update', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a', name: 'mcp-header-forward' },
+    ],
+    [
+      'delete its PolicyReport',
+      true,
+      { verb: 'delete', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a', name: 'mcp-header-forward' },
+    ],
+    [
+      "update or delete another engine's PolicyReport",
+      false,
+      { verb: 'update', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a', name: 'polr-ns-team-a' },
+    ],
+    [
+      'delete PolicyReports by collection',
+      false,
+      { verb: 'deletecollection', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a' },
+    ],
+    [
+      'patch PolicyReports',
+      false,
+      { verb: 'patch', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a', name: 'mcp-header-forward' },
+    ],
+    [
+      'get a PolicyReport',
+      false,
+      { verb: 'get', resource: 'policyreports', group: WGPOLICY, namespace: 'team-a', name: 'mcp-header-forward' },
+    ],
+    ['watch PolicyReports', false, { verb: 'watch', resource: 'policyreports', group: WGPOLICY }],
     ['read ConfigMaps', false, { verb: 'get', resource: 'configmaps', namespace: 'team-a' }],
     [
       'patch its own webhook configuration',

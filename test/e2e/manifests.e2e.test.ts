@@ -41,6 +41,7 @@ interface PodSpec {
 const podSpec = (o: KubeObject): PodSpec => (o['spec'] as { template: { spec: PodSpec } }).template.spec;
 const webhookContainer = (objects: KubeObject[]): Container => podSpec(only(objects, 'Deployment')).containers[0]!;
 const flag = (args: string[], name: string): string | undefined => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+const portOf = (container: Container, name: string): number => Number(flag(container.args, name)?.split(':').at(-1));
 
 beforeAll(async () => {
   for (const overlay of OVERLAYS) rendered[overlay] = (await kustomize(info.kubectlPath, `${MANIFESTS_DIR}overlays/${overlay}`)).objects;
@@ -82,12 +83,17 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(container.image).toBe(`${IMAGE_REPOSITORY}:${version}`);
   });
 
-  it('serves HTTPS on the port the Service targets, with probes on the same TLS port', () => {
+  it('serves HTTPS and metrics on the ports the Service targets, with probes on the TLS port', () => {
     const container = webhookContainer(rendered[overlay]);
-    const listenPort = Number(flag(container.args, '--listen')?.split(':').at(-1));
-    expect(container.ports).toEqual([{ name: 'https', containerPort: listenPort, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([
+      { name: 'https', containerPort: portOf(container, '--listen'), protocol: 'TCP' },
+      { name: 'metrics', containerPort: portOf(container, '--metrics-listen'), protocol: 'TCP' },
+    ]);
     const service = only(rendered[overlay], 'Service')['spec'] as { ports: { port: number; targetPort: string }[] };
-    expect(service.ports).toEqual([{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }]);
+    expect(service.ports).toEqual([
+      { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
+      { name: 'metrics', port: portOf(container, '--metrics-listen'), targetPort: 'metrics', protocol: 'TCP' },
+    ]);
     expect(container.readinessProbe?.httpGet).toEqual({ path: READYZ_PATH, port: 'https', scheme: 'HTTPS' });
     expect(container.livenessProbe?.httpGet).toEqual({ path: HEALTHZ_PATH, port: 'https', scheme: 'HTTPS' });
   });
@@ -195,7 +201,7 @@ describe('the self-signed overlay', () => {
 });
 
 describe('components/network-policy (opt-in)', () => {
-  it("adds a NetworkPolicy that selects exactly the webhook pods and opens only their port, and passes the server's dry run", async () => {
+  it("adds a NetworkPolicy that selects exactly the webhook pods and opens only their two ports, and passes the server's dry run", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mhf-netpol-'));
     try {
       const relative = (path: string): string => pathRelative(dir, path);
@@ -205,15 +211,26 @@ describe('components/network-policy (opt-in)', () => {
       );
       const { objects } = await kustomize(info.kubectlPath, dir);
       const policy = only(objects, 'NetworkPolicy') as KubeObject & {
-        spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { ports: { port: number }[] }[] };
+        spec: {
+          podSelector: { matchLabels: Record<string, string> };
+          ingress: { from: Record<string, unknown>[]; ports: { port: number }[] }[];
+        };
       };
       const deployment = only(objects, 'Deployment') as KubeObject & {
         spec: { template: { metadata: { labels: Record<string, string> } } };
       };
       expect(policy.metadata.namespace).toBe(DEFAULT_NAMESPACE);
       expect(deployment.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
-      const listenPort = Number(flag(webhookContainer(objects).args, '--listen')?.split(':').at(-1));
-      expect(policy.spec.ingress.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual([listenPort]);
+      const container = webhookContainer(objects);
+      expect(policy.spec.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([
+        [portOf(container, '--listen')],
+        [portOf(container, '--metrics-listen')],
+      ]);
+      // The admission port from an address range (the API server is no pod); metrics from Prometheus' pods only.
+      expect(policy.spec.ingress.map((rule) => rule.from.map((source) => Object.keys(source).sort()))).toEqual([
+        [['ipBlock']],
+        [['namespaceSelector', 'podSelector']],
+      ]);
       const { stdout } = await kubectl(
         info.kubectlPath,
         info.kubeconfigPath,

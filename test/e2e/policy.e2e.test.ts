@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MODE_LABEL } from '../../contract/labels.js';
 import { SECRET_GUARD_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
@@ -50,7 +50,7 @@ const deleteSecret = (namespace: string, name: string, dryRun = false): Promise<
 const runReport = (args: string[]): Promise<CliRun> => runCli(cluster.info.kubeconfigPath, 'report', args);
 
 async function metrics(): Promise<string> {
-  const response = await fetch(`${webhook.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook.caPem } }) });
+  const response = await fetch(`${webhook.metricsUrl}/metrics`);
   return response.text();
 }
 
@@ -238,7 +238,7 @@ describe('report and background scan over an entry admitted in audit mode', () =
   it('exports the broken entry and the guard reviews as metrics', async () => {
     await expect
       .poll(metrics, { timeout: 20_000, interval: 500 })
-      .toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 1`);
+      .toContain(`mcp_header_forward_entries_invalid{resource_namespace="${NS.audit}",reason="HeaderSecretNotFound"} 1`);
     const text = await metrics();
     expect(text).toMatch(
       /mcp_header_forward_admission_reviews_total\{route="validate-secrets",operation="DELETE",outcome="denied",mode="enforce"\} [1-9]/,
@@ -255,7 +255,7 @@ describe('report and background scan over an entry admitted in audit mode', () =
     // No Secret watch: the timer (--scan-interval 2000 here) finds it.
     await expect
       .poll(metrics, { timeout: 20_000, interval: 500 })
-      .toContain(`mcp_header_forward_entries_invalid{namespace="${NS.audit}",reason="HeaderSecretNotFound"} 2`);
+      .toContain(`mcp_header_forward_entries_invalid{resource_namespace="${NS.audit}",reason="HeaderSecretNotFound"} 2`);
     const reasons = async () =>
       (await core.listNamespacedEvent({ namespace: NS.audit, fieldSelector: 'involvedObject.name=healthy' })).items.map((e) => e.reason);
     await expect.poll(reasons, { timeout: 10_000, interval: 500 }).toContain('HeaderSecretNotFound');

@@ -10,7 +10,7 @@ import {
   type V1MutatingWebhookConfiguration,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { Agent, fetch } from 'undici';
+import { fetch } from 'undici';
 import { parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { manifestEnvVarName, ROUTES_ENV_VAR, secretEnvVarName } from '../../contract/envNames.js';
@@ -231,7 +231,7 @@ describe('with our webhook in front (--toolhive-forwarding seal, the default)', 
     expect(
       envOf(deferred, VMCP_CONTAINER_NAME).find((e) => e.name === secretEnvVarName('github', 'Authorization'))?.valueFrom?.secretKeyRef,
     ).toBeDefined();
-    const metrics = await (await fetch(`${webhook!.url}/metrics`, { dispatcher: new Agent({ connect: { ca: webhook!.caPem } }) })).text();
+    const metrics = await (await fetch(`${webhook!.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/mcp_header_forward_pod_injections_total\{outcome="skipped",reason="forwarded-by-toolhive"\} [1-9]/);
     expect(await webhook!.readLog()).not.toContain('e2e-operator-sentinel');
   });

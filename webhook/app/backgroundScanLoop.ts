@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import { createEventRecorder } from '../cluster/events.js';
 import { rateLimited } from '../cluster/lookupMetrics.js';
+import { policyReportStore } from '../cluster/policyReportStore.js';
 import { startBackgroundScan, type BackgroundScan } from '../report/backgroundScan.js';
 import { createScanMetrics } from '../report/metrics.js';
+import { createPolicyReportPublisher } from '../report/policyReportPublisher.js';
 import { TokenBucket } from '../report/tokenBucket.js';
 import { rulesFor } from '../validate/secretPolicy.js';
 import type { Clients } from './clients.js';
@@ -10,7 +12,8 @@ import type { BackgroundScanConfig, WebhookConfig } from './config.js';
 import type { Runnable } from './runnables.js';
 
 // The background scan: every stored MCPServerEntry through the admission rules, in every replica (each serves
-// the gauge); only the Lease holder sends Events, and one that starts leading tells the current problems now.
+// the gauge); only the Lease holder sends Events and writes PolicyReports, and one that starts leading tells the
+// current problems now.
 
 export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: WebhookConfig, clients: Clients, base: Logger): Runnable {
   const logger = base.child({ component: 'background-scan' });
@@ -19,6 +22,9 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
   const bucket = new TokenBucket({ ratePerSecond: perSecond, burst: Math.max(1, Math.ceil(perSecond * 2)) });
   const metrics = createScanMetrics(clients.registry);
   const emit = createEventRecorder({ kubeConfig: clients.kubeConfig });
+  const reports = scanConfig.policyReports
+    ? createPolicyReportPublisher({ store: policyReportStore(clients.kubeConfig), leading: () => leadership.isLeader(), logger })
+    : undefined;
   let scan: BackgroundScan | undefined;
   leadership.onChange((leading) => {
     if (!leading || scan === undefined || !toolhive.synced()) return;
@@ -27,7 +33,10 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
       .rescan()
       .catch((error: unknown) => logger.error({ error: error instanceof Error ? error.message : String(error) }, 'background scan failed'));
   });
-  base.info({ intervalMs: scanConfig.intervalMs, secretGetsPerSecond: perSecond }, 'background scan on');
+  base.info(
+    { intervalMs: scanConfig.intervalMs, secretGetsPerSecond: perSecond, policyReports: scanConfig.policyReports },
+    'background scan on',
+  );
   return {
     name: 'background scan',
     leaderOnly: false,
@@ -43,11 +52,13 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
         emit,
         leading: () => leadership.isLeader(),
         metrics,
+        ...(reports !== undefined ? { onResults: (results) => reports.publish(results.values()) } : {}),
         logger,
       });
     },
     async stop() {
       await scan?.stop();
+      await reports?.idle();
       scan = undefined;
     },
   };

@@ -14,6 +14,11 @@ export interface ServerConfig {
   clientAuth?: { caFile: string; names: readonly string[] };
 }
 
+export interface MetricsConfig {
+  /** Plain HTTP, /metrics only (webhook/metricsServer.ts); port 0 picks a free one. */
+  listen: { host: string; port: number };
+}
+
 export interface ValidateConfig extends SecretPolicy {
   /** SubjectAccessReview: may the entry's author read the Secrets it references? */
   authorizeSecretRefs: boolean;
@@ -23,6 +28,8 @@ export interface ValidateConfig extends SecretPolicy {
 export interface BackgroundScanConfig {
   intervalMs: number;
   secretGetsPerSecond: number;
+  /** Write the verdicts as PolicyReports (wgpolicyk8s.io/v1alpha2) from the Lease holder, when that CRD is installed. */
+  policyReports: boolean;
 }
 
 export interface DriftConfig {
@@ -44,6 +51,7 @@ export interface LeaderElectionConfig {
 
 export interface WebhookConfig {
   server: ServerConfig;
+  metrics: MetricsConfig;
   /** Path of a kubeconfig; undefined: $KUBECONFIG, ~/.kube/config, then in-cluster. */
   kubeconfig: string | undefined;
   logLevel: LogLevel;

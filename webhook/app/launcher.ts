@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { startMetricsServer, type MetricsServer } from '../metricsServer.js';
 import { createWebhookServer, type WebhookServer } from '../server.js';
 import { connect } from './clients.js';
 import type { WebhookConfig } from './config.js';
@@ -6,12 +8,18 @@ import { admissionEndpoints } from './endpoints.js';
 import { backgroundLoops } from './loops.js';
 import { startRunnables } from './runnables.js';
 
-// The webhook process, assembled in order: shared clients, admission endpoints, background loops, the HTTPS
-// server. Shutdown runs the other way round. Everything that talks to the cluster or the network is built here.
+// The webhook process, assembled in order: shared clients, admission endpoints, background loops, the metrics
+// server, the HTTPS server. Shutdown runs the other way round. Everything that talks to the cluster or the network
+// is built here. The two servers are not Runnables: a Runnable's start cannot fail the process, and a port that is
+// taken must (exit 2 naming the flag), as controller-runtime's manager fails when its metrics listener cannot bind.
 
 export interface RunningWebhook {
   server: WebhookServer;
   url: string;
+  /** http://host:port of --metrics-listen; /metrics there. */
+  metricsUrl: string;
+  /** Every metric the process registers, as served at metricsUrl. */
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -20,11 +28,13 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
   const clients = connect(config, logger);
   const endpoints = admissionEndpoints(config, clients, logger);
   let server: WebhookServer | undefined;
+  let metrics: MetricsServer | undefined;
   let loops: { stop(): Promise<void> } | undefined;
   const stop = async (): Promise<void> => {
     await server?.close();
     await loops?.stop();
     endpoints.stop();
+    await metrics?.close();
     await clients.stop();
   };
   try {
@@ -38,6 +48,7 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
       readiness: clients.readiness,
       registry: clients.registry,
     });
+    metrics = await startMetricsServer(config.metrics.listen, clients.registry);
     const address = await server.listen(config.server.listen);
     loops = startRunnables(runnables, clients.leadership, logger);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -45,6 +56,7 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
     logger.info(
       {
         url,
+        metricsUrl: metrics.url,
         routes: endpoints.routes.map((r) => r.path),
         loops: runnables.map((r) => r.name),
         mode: config.mode,
@@ -52,7 +64,7 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
       },
       `webhook listening on ${url}`,
     );
-    return { server, url, stop };
+    return { server, url, metricsUrl: metrics.url, registry: clients.registry, stop };
   } catch (error: unknown) {
     await stop();
     throw error;

@@ -14,6 +14,8 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
   const entries = new Map<string, MCPServerEntry>([['team-a/github', entry()]]);
   const secrets = new Map<string, SecretLookup>();
   const events: ObjectEvent[] = [];
+  /** What each onResults call saw: `namespace/name=status`, sorted. */
+  const published: string[][] = [];
   const gets: string[] = [];
   let listener: ((change: EntryChange) => void) | undefined;
   const registry = new Registry();
@@ -35,6 +37,7 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
     emit: async (event) => void events.push(event),
     leading: () => leader.leading,
     metrics: createScanMetrics(registry),
+    onResults: (results) => published.push([...results.values()].map((r) => `${r.namespace}/${r.name}=${r.status}`).sort()),
     logger: pino({ level: 'silent' }),
   });
   const invalid = async (): Promise<string> =>
@@ -42,7 +45,7 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
       .split('\n')
       .filter((l) => !l.startsWith('#'))
       .join('\n');
-  return { entries, secrets, events, gets, scan, invalid, change: (c: EntryChange) => listener?.(c) };
+  return { entries, secrets, events, published, gets, scan, invalid, change: (c: EntryChange) => listener?.(c) };
 }
 
 let running: BackgroundScan | undefined;
@@ -56,7 +59,7 @@ describe('background scan', () => {
     const h = harness(leader);
     running = h.scan;
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderSecretNotFound"} 1');
     expect(h.events).toEqual([]);
     leader.leading = true;
     await h.scan.scanAll();
@@ -97,7 +100,7 @@ describe('background scan', () => {
     const h = harness();
     running = h.scan;
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderSecretNotFound"} 1');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderSecretNotFound"} 1');
     expect(h.events).toEqual([
       expect.objectContaining({ type: 'Warning', reason: 'HeaderSecretNotFound', regarding: expect.objectContaining({ name: 'github' }) }),
     ]);
@@ -152,7 +155,7 @@ describe('background scan', () => {
     h.entries.set('team-a/my.github', entry({ name: 'my.github' }));
     h.entries.delete('team-a/github');
     await h.scan.scanAll();
-    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    expect(await h.invalid()).toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderEnvVarCollision"} 2');
     h.entries.delete('team-a/my.github');
     h.change({ type: 'delete', namespace: 'team-a', name: 'my.github' });
     await expect.poll(() => h.invalid()).toBe('');
@@ -171,8 +174,32 @@ describe('background scan', () => {
     const twin = entry({ name: 'pair0.a' });
     h.entries.set('team-a/pair0.a', twin);
     h.change({ type: 'upsert', entry: twin });
-    await expect.poll(() => h.invalid()).toBe('mcp_header_forward_entries_invalid{namespace="team-a",reason="HeaderEnvVarCollision"} 2');
+    await expect
+      .poll(() => h.invalid())
+      .toBe('mcp_header_forward_entries_invalid{resource_namespace="team-a",reason="HeaderEnvVarCollision"} 2');
     // The new entry and its one partner: not the other 19.
     expect(h.gets.length - before).toBe(2);
+  });
+
+  it('hands its verdicts on (PolicyReports) after each full pass and each change, never before the first full pass', async () => {
+    const h = harness();
+    running = h.scan;
+    h.secrets.set('github-token', foundSecret('github-token', { token: 'v' }));
+    // A change checked before any full pass: the picture is partial, nothing is handed on.
+    h.change({ type: 'upsert', entry: entry({ spec: { headerForward: { addPlaintextHeaders: { Host: 'x' } } } }) });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(h.published).toEqual([]);
+
+    await h.scan.scanAll();
+    expect(h.published).toEqual([['team-a/github=pass']]);
+
+    const restricted = entry({ spec: { headerForward: { addPlaintextHeaders: { Host: 'x' } } } });
+    h.entries.set('team-a/github', restricted);
+    h.change({ type: 'upsert', entry: restricted });
+    await expect.poll(() => h.published.at(-1)).toEqual(['team-a/github=fail']);
+
+    h.entries.delete('team-a/github');
+    h.change({ type: 'delete', namespace: 'team-a', name: 'github' });
+    await expect.poll(() => h.published.at(-1)).toEqual([]);
   });
 });

@@ -29,6 +29,11 @@ export interface BackgroundScanOptions {
   /** Only the Lease holder sends Events (every replica scans and serves the gauge); default: always. */
   leading?: () => boolean;
   metrics: ScanMetrics;
+  /**
+   * The verdicts changed (a full pass ended, or an entry's check after a change or delete); called only once a full
+   * pass has completed, so a partial picture never reaches it (the PolicyReport writer deletes what is missing).
+   */
+  onResults?: (results: ReadonlyMap<string, ReportItem>) => void;
   logger: Logger;
 }
 
@@ -52,8 +57,13 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
   const emitting = new Set<Promise<void>>();
   let running: Promise<void> | undefined;
   let stopped = false;
+  let fullPassDone = false;
 
   const key = (namespace: string, name: string): string => `${namespace}/${name}`;
+  const resultsChanged = (): void => {
+    options.metrics.setInvalid(results.values());
+    if (fullPassDone && !stopped) options.onResults?.(results);
+  };
   const specOf = (entry: MCPServerEntry): string =>
     stableStringify({ spec: entry.spec, deleting: entry.metadata.deletionTimestamp !== undefined });
 
@@ -110,7 +120,8 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
         if (stopped) return;
         await check(entry, getSecret, byNamespace.get(entry.metadata.namespace ?? '') ?? []);
       }
-      options.metrics.setInvalid(results.values());
+      fullPassDone = true;
+      resultsChanged();
       options.metrics.scanCompleted(new Date());
       options.logger.info(
         { entries: entries.length, failing: [...results.values()].filter((r) => r.status === 'fail').length },
@@ -148,7 +159,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       reported.delete(id);
       if (results.delete(id)) options.metrics.setInvalid(results.values());
       recheckPartners(change.namespace, change.name)
-        .then(() => options.metrics.setInvalid(results.values()))
+        .then(resultsChanged)
         .catch((error: unknown) =>
           options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'),
         );
@@ -164,7 +175,7 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
       if (current === undefined) return;
       check(current, options.getSecret, siblings)
         .then(() => recheckPartners(change.entry.metadata.namespace ?? '', change.entry.metadata.name ?? ''))
-        .then(() => options.metrics.setInvalid(results.values()))
+        .then(resultsChanged)
         .catch((error: unknown) =>
           options.logger.error({ entry: id, error: error instanceof Error ? error.message : String(error) }, 'background check failed'),
         );

@@ -27,6 +27,30 @@ const failing: ReportItem = {
 };
 
 describe('report output', () => {
+  it('json: an env var collision names its partner entry (relatedEntry), which tools can follow', () => {
+    const collision: ReportItem = {
+      ...failing,
+      findings: [
+        {
+          reason: 'HeaderEnvVarCollision',
+          field: 'spec.headerForward.addHeadersFromSecret[0].headerName',
+          message: 'm',
+          hint: 'h',
+          relatedEntry: 'my-github',
+        },
+      ],
+    };
+    const [item] = (JSON.parse(reportJson([collision])) as { items: Array<{ findings: unknown[] }> }).items;
+    expect(item!.findings).toEqual([
+      {
+        reason: 'HeaderEnvVarCollision',
+        field: 'spec.headerForward.addHeadersFromSecret[0].headerName',
+        message: 'm',
+        relatedEntry: 'my-github',
+      },
+    ]);
+  });
+
   it('json: summary plus one item per object, findings without hints', () => {
     expect(JSON.parse(reportJson([passing, failing]))).toEqual({
       summary: { total: 2, passed: 1, failed: 1, errors: 0 },

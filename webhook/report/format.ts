@@ -1,9 +1,30 @@
+import { stringify } from 'yaml';
 import { printable } from '../validate/validateEntry.js';
+import type { PolicyReport } from './policyReport.js';
 import { summarize, type ReportItem } from './types.js';
 
 /** `report -o json`: a stable document; `items[].kind` says what each item is. Hints are for the text output. */
 export function reportJson(items: readonly ReportItem[]): string {
-  const document = {
+  return `${JSON.stringify(reportDocument(items), null, 2)}\n`;
+}
+
+/** `report -o yaml`: the same document as `-o json`. */
+export function reportYaml(items: readonly ReportItem[]): string {
+  return yamlDocument(reportDocument(items));
+}
+
+/** `report -o policyreport`: the PolicyReports the webhook writes, as a multi-document YAML stream ('' for none). */
+export function policyReportsYaml(reports: readonly PolicyReport[]): string {
+  return reports.map(yamlDocument).join('---\n');
+}
+
+/** One YAML document, lines never folded (messages stay greppable). */
+export function yamlDocument(value: unknown): string {
+  return stringify(value, { lineWidth: 0 });
+}
+
+function reportDocument(items: readonly ReportItem[]): unknown {
+  return {
     summary: summarize(items),
     items: items.map((item) => ({
       kind: item.kind,
@@ -11,11 +32,16 @@ export function reportJson(items: readonly ReportItem[]): string {
       namespace: item.namespace,
       name: item.name,
       status: item.status,
-      findings: item.findings.map((f) => ({ reason: f.reason, field: f.field, message: f.message })),
+      // Data, not prose: the fix text stays in -o text; the related entry is a name a tool can follow.
+      findings: item.findings.map((f) => ({
+        reason: f.reason,
+        field: f.field,
+        message: f.message,
+        ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
+      })),
       warnings: item.warnings,
     })),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** `report -o text`: one verdict line per object, its problems with fixes, then a summary line. */

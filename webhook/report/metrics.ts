@@ -16,8 +16,10 @@ export function createScanMetrics(registry: Registry): ScanMetrics {
   const invalid = gauge(
     registry,
     ENTRIES_INVALID_METRIC,
-    'MCPServerEntries failing the headerForward rules right now (background scan), by namespace and reason.',
-    ['namespace', 'reason'],
+    "MCPServerEntries failing the headerForward rules right now (background scan), by the entries' namespace and reason.",
+    // Not `namespace`: scraped through a ServiceMonitor, Prometheus would rename it exported_namespace, since the
+    // target's own `namespace` label (the webhook's) wins. Kyverno names the same label resource_namespace.
+    ['resource_namespace', 'reason'],
   );
   const completed = gauge(
     registry,
@@ -28,7 +30,8 @@ export function createScanMetrics(registry: Registry): ScanMetrics {
   return {
     setInvalid(items) {
       invalid.reset();
-      for (const { namespace, reason, count } of invalidCounts(items).values()) invalid.set({ namespace, reason }, count);
+      for (const { namespace, reason, count } of invalidCounts(items).values())
+        invalid.set({ resource_namespace: namespace, reason }, count);
     },
     scanCompleted(at) {
       completed.set(at.getTime() / 1000);

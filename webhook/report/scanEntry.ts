@@ -2,10 +2,13 @@ import { mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhi
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { REASONS } from '../validate/reasons.js';
 import type { Rule } from '../validate/types.js';
-import { DEFAULT_RULES, formatFinding, runRules } from '../validate/validateEntry.js';
+import { SECRET_ACCESS_RULE } from '../validate/secretAccess.js';
+import { DEFAULT_RULES, formatFinding, runRulesByRule } from '../validate/validateEntry.js';
 import type { ReportFinding, ReportItem } from './types.js';
 
 export const ENTRY_KIND = 'MCPServerEntry';
+/** The rule of an object the contract schema cannot read: no other rule could judge it. */
+export const OBJECT_SCHEMA_RULE = 'object-schema';
 
 /**
  * Check one stored MCPServerEntry with the webhook's own rules (the same Rule objects, no copy), as on CREATE:
@@ -20,10 +23,12 @@ export async function scanEntry(
 ): Promise<ReportItem> {
   const namespace = entry.metadata.namespace ?? 'default';
   const base = itemBase(entry, namespace);
-  // A deleting entry is on its way out; admission allows it too.
-  if (entry.metadata.deletionTimestamp !== undefined) return { ...base, status: 'pass', findings: [], warnings: [] };
+  // A deleting entry is on its way out; admission allows it too. No rule judged it.
+  if (entry.metadata.deletionTimestamp !== undefined) return { ...base, status: 'pass', rules: [], findings: [], warnings: [] };
   const secrets = await lookupSecrets(entry, namespace, getSecret);
-  const found = runRules(rules, { entry, namespace, secrets, siblings });
+  // secret-access asks about the requesting user: there is none here, so it judges nothing and is not listed.
+  const ran = runRulesByRule(rules, { entry, namespace, secrets, siblings }).filter((r) => r.rule !== SECRET_ACCESS_RULE);
+  const found = ran.flatMap((r) => r.findings.map((finding) => ({ ...finding, rule: r.rule })));
   const findings: ReportFinding[] = found
     .filter((f) => f.severity === 'violation')
     .map((f) => ({
@@ -32,9 +37,10 @@ export async function scanEntry(
       message: f.message,
       ...(f.hint !== undefined ? { hint: f.hint } : {}),
       ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
+      rule: f.rule,
     }));
   const warnings = found.filter((f) => f.severity === 'warning').map(formatFinding);
-  return { ...base, status: statusOf(findings), findings, warnings };
+  return { ...base, status: statusOf(findings), rules: ran.map((r) => r.rule), findings, warnings };
 }
 
 /** An object the contract schema cannot read is reported as failing, with zod's field paths. */
@@ -54,8 +60,10 @@ export function scanRawEntry(
     namespace: text(metadata.namespace),
     name: text(metadata.name),
     status: 'fail',
+    rules: [OBJECT_SCHEMA_RULE],
     findings: parsed.error.issues.map((issue) => ({
       reason: REASONS.unreadableObject,
+      rule: OBJECT_SCHEMA_RULE,
       field:
         issue.path.reduce<string>(
           (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? String(p) : `${acc}.${String(p)}`),

@@ -10,6 +10,8 @@ export interface ReportFinding {
   hint?: string;
   /** Another entry of the namespace the finding names (HeaderEnvVarCollision's partner); a change to it re-checks this one. */
   relatedEntry?: string;
+  /** Id of the rule that found it (`secret-ref`); policy reports group results by it. Absent for pod checks. */
+  rule?: string;
 }
 
 /** pass: nothing to fix; fail: at least one finding; error: the check could not run (API error), nothing is claimed. */
@@ -25,6 +27,8 @@ export interface ReportItem {
   uid?: string;
   resourceVersion?: string;
   status: ItemStatus;
+  /** Ids of the rules that judged the object, in order: a policy report gives each a result (none found: pass). Absent for pods. */
+  rules?: string[];
   findings: ReportFinding[];
   warnings: string[];
 }

@@ -58,7 +58,7 @@ function lookupFindings(lookup: SecretLookup | undefined, ref: { namespace: stri
         'valueSecretRef.name',
         REASONS.secretLookupFailed,
         `could not check ${secret} in namespace ${JSON.stringify(ref.namespace)}: ${reason}`,
-        'the check fails closed; retry, and if it persists check the webhook can GET secrets in this namespace and reach the API server',
+        "the check fails closed; retry, and if it persists check that the identity looking it up (the webhook's ServiceAccount; your kubeconfig for validate and report) may get secrets in this namespace and reach the API server",
       ),
     ];
   }

@@ -49,8 +49,17 @@ export function validateEntry(input: ValidationInput, rules: readonly Rule[] = D
 
 /** An entry over the header limit gets that one finding: its other rules (and lookups) are not worth running. */
 export function runRules(rules: readonly Rule[], input: RuleInput): Finding[] {
+  return runRulesByRule(rules, input).flatMap((ran) => ran.findings);
+}
+
+/**
+ * Each rule that ran, in order, with what it found (none: it passed). Policy reports give every rule a result; an
+ * entry over the header limit is judged by the header-count rule alone.
+ */
+export function runRulesByRule(rules: readonly Rule[], input: RuleInput): { rule: string; findings: Finding[] }[] {
   const oversized = headerCountRule.check(input);
-  return oversized.length > 0 ? oversized : rules.flatMap((rule) => rule.check(input));
+  if (oversized.length > 0) return [{ rule: headerCountRule.id, findings: oversized }];
+  return rules.map((rule) => ({ rule: rule.id, findings: rule.check(input) }));
 }
 
 function identity(finding: Finding): string {

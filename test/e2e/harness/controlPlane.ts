@@ -177,7 +177,7 @@ async function startProcesses(
           `--tls-cert-file=${join(pkiDir, 'apiserver.crt')}`,
           `--tls-private-key-file=${join(pkiDir, 'apiserver.key')}`,
           `--client-ca-file=${join(pkiDir, 'client-ca.crt')}`,
-          // Webhooks that ask get a client certificate (README: "Authenticating the API server").
+          // Webhooks that ask get a client certificate (docs/install.md: "Authenticating the API server").
           `--admission-control-config-file=${join(workDir, 'admission-config.yaml')}`,
           ...nodeApiserverArgs(placement, pkiDir),
           '--service-account-issuer=https://kubernetes.default.svc.cluster.local',

@@ -46,8 +46,21 @@ export async function installToolhiveCrds(
   log: (line: string) => void,
 ): Promise<void> {
   const { dir } = from;
-  const api = admin.makeApiClient(ApiextensionsV1Api);
   const crds = await readCrds(dir);
+  await installCrds(admin, crds);
+  log(`installed ${crds.length} ToolHive CRDs from ${from.source} (${dir}): ${crds.map((crd) => crd.metadata!.name).join(', ')}`);
+}
+
+/** Every CustomResourceDefinition in one YAML file (typed as in readCrds). */
+export async function readCrdFile(file: string): Promise<V1CustomResourceDefinition[]> {
+  return (loadAllYaml(await readFile(file, 'utf8')) as (V1CustomResourceDefinition | null)[]).filter(
+    (object): object is V1CustomResourceDefinition => object?.kind === 'CustomResourceDefinition',
+  );
+}
+
+/** Create CRDs and wait until each served version can be listed (Established, watch cache primed). */
+export async function installCrds(admin: KubeConfig, crds: readonly V1CustomResourceDefinition[]): Promise<void> {
+  const api = admin.makeApiClient(ApiextensionsV1Api);
   for (const crd of crds) await api.createCustomResourceDefinition({ body: crd });
   const deadline = Date.now() + 60_000;
   for (const crd of crds) {
@@ -74,5 +87,4 @@ export async function installToolhiveCrds(
       }
     }
   }
-  log(`installed ${crds.length} ToolHive CRDs from ${from.source} (${dir}): ${crds.map((crd) => crd.metadata!.name).join(', ')}`);
 }

@@ -12,9 +12,12 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(here);
 
-/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, and the helm CLI. */
+/** The Go modules that pin what the tests run against: Kubernetes + etcd, ToolHive, Kyverno (its PolicyReport CRD), the Prometheus Operator's CRDs, the helm CLI. */
 export const KUBERNETES_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kubernetes');
 export const TOOLHIVE_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'toolhive');
+export const KYVERNO_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'kyverno');
+/** Pins the Prometheus Operator whose CRDs manifests/monitoring is checked against. */
+export const PROMETHEUS_OPERATOR_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'prometheus-operator');
 export const HELM_GOBUILD_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'gobuild', 'helm');
 
 /** Binaries are cached outside the repo, keyed by version, so only the first run pays the build. */

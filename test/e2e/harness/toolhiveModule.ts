@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { goModuleDir, requiredVersion } from './goModule.js';
 import { TOOLHIVE_GOBUILD_DIR } from './paths.js';
 
 // ToolHive as the tests know it: one version, pinned in test/e2e/gobuild/toolhive/go.mod, from which vMCP and the
@@ -14,56 +14,22 @@ export const CRDS_DIR_ENV = 'MCP_HF_TOOLHIVE_CRDS';
 
 /** The pinned ToolHive release, read from the build module's go.mod (the one place it is written). */
 export function parseToolhiveVersion(goMod: string): string {
-  const match = new RegExp(`^\\s*(?:require\\s+)?${TOOLHIVE_MODULE.replaceAll('.', '\\.')}\\s+(v\\d+\\.\\d+\\.\\d+\\S*)`, 'm').exec(goMod);
-  if (!match) throw new Error(`go.mod in ${TOOLHIVE_GOBUILD_DIR} must require ${TOOLHIVE_MODULE} at a vMAJOR.MINOR.PATCH release`);
-  return match[1]!;
+  const version = requiredVersion(goMod, TOOLHIVE_MODULE);
+  if (!version) throw new Error(`go.mod in ${TOOLHIVE_GOBUILD_DIR} must require ${TOOLHIVE_MODULE} at a vMAJOR.MINOR.PATCH release`);
+  return version;
 }
 
 export async function pinnedToolhiveVersion(): Promise<string> {
   return parseToolhiveVersion(await readFile(join(TOOLHIVE_GOBUILD_DIR, 'go.mod'), 'utf8'));
 }
 
-interface GoModDownload {
-  Version?: string;
-  Dir?: string;
-  Error?: string;
-}
-
 /** `go mod download -json` of the pinned ToolHive: the read-only module directory in the Go module cache. */
 export function toolhiveModuleDir(env: NodeJS.ProcessEnv = process.env): Promise<{ dir: string; version: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('go', ['mod', 'download', '-json', TOOLHIVE_MODULE], {
-      cwd: TOOLHIVE_GOBUILD_DIR,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(
-              `\`go\` is not on PATH: ToolHive's CRDs come from the Go module pinned in ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`,
-            )
-          : error,
-      );
-    });
-    child.on('exit', (code) => {
-      let parsed: GoModDownload = {};
-      try {
-        parsed = JSON.parse(stdout) as GoModDownload;
-      } catch {
-        // reported below with go's own output
-      }
-      if (code === 0 && parsed.Dir && parsed.Version) return resolvePromise({ dir: parsed.Dir, version: parsed.Version });
-      reject(
-        new Error(
-          `go mod download ${TOOLHIVE_MODULE} in ${TOOLHIVE_GOBUILD_DIR} failed (exit ${code}): ${parsed.Error ?? (stderr.trim() || stdout.trim())}`,
-        ),
-      );
-    });
+  return goModuleDir({
+    module: TOOLHIVE_MODULE,
+    gobuildDir: TOOLHIVE_GOBUILD_DIR,
+    env,
+    missingGo: `\`go\` is not on PATH: ToolHive's CRDs come from the Go module pinned in ${TOOLHIVE_GOBUILD_DIR}/go.mod; install Go or set ${CRDS_DIR_ENV} to a directory of ToolHive CRD YAML`,
   });
 }
 

@@ -20,6 +20,8 @@ const WEBHOOK_GROUPS = ['system:serviceaccounts', `system:serviceaccounts:${WEBH
 export interface WebhookProcess {
   /** https://127.0.0.1:<port>, what clientConfig.url is built from. */
   url: string;
+  /** http://127.0.0.1:<port> of --metrics-listen: GET /metrics there (plain HTTP, no CA). */
+  metricsUrl: string;
   /** base64 PEM of the CA that signed the serving cert, for clientConfig.caBundle. */
   caBundle: string;
   caPem: string;
@@ -76,6 +78,7 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
   await writeFile(kubeconfigFile, await cluster.userKubeconfigYaml(user.name, user.groups), { mode: 0o600 });
   const port = await freeLoopbackPort();
   const url = `https://127.0.0.1:${port}`;
+  const metricsPort = await freeLoopbackPort();
   const logFile = join(dir, 'webhook.log');
   let extraArgs = [...(options.args ?? [])];
   let current: ManagedProcess | undefined;
@@ -89,6 +92,8 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
         'webhook',
         '--listen',
         `127.0.0.1:${port}`,
+        '--metrics-listen',
+        `127.0.0.1:${metricsPort}`,
         '--tls-cert-file',
         certFile,
         '--tls-key-file',
@@ -107,6 +112,7 @@ export async function startWebhookProcess(cluster: Cluster, options: WebhookProc
   await launch();
   return {
     url,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     caBundle: Buffer.from(ca.certPem).toString('base64'),
     caPem: ca.certPem,
     logFile,

@@ -24,6 +24,8 @@ const run = promisify(execFile);
 
 /** What the in-cluster stand-in reports as its URL: the Service the manifests' webhook configurations call. */
 export const IN_CLUSTER_WEBHOOK_URL = `https://${DEFAULT_SERVICE_NAME}.${DEFAULT_NAMESPACE}.svc:443`;
+/** The Service's `metrics` port (manifests/base/service.yaml). */
+export const IN_CLUSTER_METRICS_URL = `http://${DEFAULT_SERVICE_NAME}.${DEFAULT_NAMESPACE}.svc:8080`;
 
 export function inClusterWebhookRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[IN_CLUSTER_WEBHOOK_ENV] === 'in-cluster';
@@ -93,6 +95,7 @@ export async function inClusterWebhook(cluster: Cluster, options: WebhookProcess
   running = true;
   return {
     url: IN_CLUSTER_WEBHOOK_URL,
+    metricsUrl: IN_CLUSTER_METRICS_URL,
     caBundle,
     caPem: Buffer.from(caBundle, 'base64').toString('utf8'),
     logFile: `kubectl -n ${target.namespace} logs deployment/${target.name}`,

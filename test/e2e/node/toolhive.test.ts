@@ -332,7 +332,7 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
     expect(failures).toBe(0);
   });
 
-  it('uninstalls as the README says, leaving nothing of ours behind', async () => {
+  it('uninstalls as docs/install.md says, leaving nothing of ours behind', async () => {
     await run(['delete', 'validatingwebhookconfiguration,mutatingwebhookconfiguration', 'mcp-header-forward', '--ignore-not-found']);
     await run(['delete', '-k', OVERLAY, '--ignore-not-found', '--wait=true', '--timeout=120s']);
     await waitFor('the install namespace gone', async () =>
