@@ -81,6 +81,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     const container = webhookContainer(rendered[overlay]);
     expect(flag(container.args, '--sidecar-image')).toBe(container.image);
     expect(container.image).toBe(`${IMAGE_REPOSITORY}:${version}`);
+    // The replacement targets an argument by index: it must land on --sidecar-image and nowhere else.
+    expect(container.args.filter((arg) => arg.includes(container.image))).toEqual([`--sidecar-image=${container.image}`]);
   });
 
   it('serves HTTPS and metrics on the ports the Service targets, with probes on the TLS port', () => {
