@@ -7,8 +7,17 @@ export const FAILURE_POLICY = '__FAILURE_POLICY__';
 export const EXCLUDED_NAMESPACES = '__EXCLUDED_NAMESPACES__';
 export const WEBHOOK_ANNOTATIONS = '__WEBHOOK_ANNOTATIONS__';
 
-/** The sentinel for `labels:`: the base's labels (name, component) plus Helm's, from _helpers.tpl. */
-export const labelsSentinel = (component: string): string => `__LABELS_${component}__`;
+/**
+ * The sentinel for `labels:`: the base's labels (name, component) plus Helm's, from _helpers.tpl, plus the map
+ * of values `extra` names (e.g. `.Values.metrics.labels`).
+ */
+export const labelsSentinel = (component: string, extra?: string): string =>
+  `__LABELS_${component}${extra === undefined ? '' : `+${extra}`}__`;
+
+/** Manifest text Helm must print as is (a PrometheusRule's `{{ $labels.x }}`): each delimiter as a template string. */
+function escapeDelimiters(yaml: string): string {
+  return yaml.replace(/\{\{|\}\}/g, (delimiter) => `{{ "${delimiter}" }}`);
+}
 
 const inline: Record<string, string> = {
   [RELEASE_NAMESPACE]: '{{ .Release.Namespace }}',
@@ -17,10 +26,11 @@ const inline: Record<string, string> = {
 
 /** Replaces every sentinel; throws if one is left (a generator placed one where no rule expects it). */
 export function sentinelsToTemplate(yaml: string): string {
-  let text = yaml
-    .replace(/^( *)labels: __LABELS_([a-z-]+)__$/gm, (_line, indent: string, component: string) => {
+  let text = escapeDelimiters(yaml)
+    .replace(/^( *)labels: __LABELS_([a-z-]+)(?:\+([A-Za-z.]+))?__$/gm, (_line, indent: string, component: string, extra?: string) => {
       const inner = indent.length + 2;
-      return `${indent}labels:\n${' '.repeat(inner)}{{- include "mcp-header-forward.labels" (dict "root" $ "component" "${component}") | nindent ${inner} }}`;
+      const values = `"root" $ "component" "${component}"${extra === undefined ? '' : ` "extra" ${extra}`}`;
+      return `${indent}labels:\n${' '.repeat(inner)}{{- include "mcp-header-forward.labels" (dict ${values}) | nindent ${inner} }}`;
     })
     .replace(
       new RegExp(`^( *)annotations: ${WEBHOOK_ANNOTATIONS}$`, 'gm'),

@@ -171,7 +171,7 @@ describe('values the chart refuses', () => {
     [{ replicas: '3' }, "additional properties 'replicas' not allowed"],
     [{ 'certificates.source': 'vault' }, "at '/certificates/source'"],
     [{ 'webhook.extraArgs[0]': 'remediate' }, "at '/webhook/extraArgs/0'"],
-    [{ 'metrics.serviceMonitor.enabled': 'true' }, 'renders no ServiceMonitor yet'],
+    [{ 'metrics.serviceMonitor': 'true' }, "at '/metrics/serviceMonitor'"],
   ])('%j: %s', async (set, message) => {
     const result = await runHelm(helm, helmTemplateArgs({ set }));
     expect(result.code).not.toBe(0);

@@ -11,13 +11,19 @@ app.kubernetes.io/component: {{ . }}
 {{- end }}
 {{- end }}
 
-{{- /* Call with (dict "root" $ "component" "webhook"): the base's labels plus the ones Helm charts carry. */}}
+{{- /*
+Call with (dict "root" $ "component" "webhook"): the base's labels plus the ones Helm charts carry, plus the
+map "extra" when given (metrics.labels on the monitoring objects).
+*/}}
 {{- define "mcp-header-forward.labels" -}}
 {{ include "mcp-header-forward.selectorLabels" . }}
 helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- with .extra }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
 {{- define "mcp-header-forward.image" -}}
