@@ -1,0 +1,94 @@
+// What went wrong talking to the API server, in words. client-node throws undici's bare `TypeError: fetch
+// failed` for every transport problem and keeps the reason in `cause` (sometimes an AggregateError of one
+// attempt per address); an answered request throws an ApiException with `code` and the Status in `body`.
+
+export type TransportCause = 'refused' | 'dns' | 'timeout' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'http' | 'other';
+
+export interface TransportProblem {
+  cause: TransportCause;
+  message: string;
+  /** The HTTP status, when the API server answered. */
+  code?: number;
+}
+
+const NETWORK: Record<string, [TransportCause, string]> = {
+  ECONNREFUSED: ['refused', 'connection refused: nothing listens at that address and port'],
+  ENOTFOUND: ['dns', 'the host name does not resolve'],
+  EAI_AGAIN: ['dns', 'the host name could not be resolved (DNS did not answer)'],
+  ETIMEDOUT: ['timeout', 'the connection timed out'],
+  UND_ERR_CONNECT_TIMEOUT: ['timeout', 'the connection timed out'],
+  UND_ERR_HEADERS_TIMEOUT: ['timeout', 'the API server accepted the connection but did not answer'],
+  EHOSTUNREACH: ['unreachable', 'no route to the host'],
+  ENETUNREACH: ['unreachable', 'the network is unreachable'],
+  ECONNRESET: ['other', 'the connection was reset'],
+};
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+interface WithCause {
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  body?: unknown;
+}
+
+/** The innermost error of a `cause` chain that names a code (the first attempt of an AggregateError). */
+function rootCause(error: unknown): WithCause | undefined {
+  let current = error as WithCause | undefined;
+  let found: WithCause | undefined;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
+    if (typeof current.code === 'string') found = current;
+    const next = Array.isArray(current.errors) && current.errors.length > 0 ? current.errors[0] : current.cause;
+    current = next as WithCause | undefined;
+  }
+  return found;
+}
+
+/** The Status message of an ApiException's body, when it is JSON with one. */
+function statusMessage(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' && message !== '' ? message : undefined;
+  } catch {
+    return body.trim() === '' ? undefined : body.trim().slice(0, 300);
+  }
+}
+
+function answered(code: number, body: unknown): TransportProblem {
+  const said = statusMessage(body);
+  const message = `the API server answered HTTP ${code}${said === undefined ? '' : `: ${said}`}`;
+  if (code === 401) return { cause: 'unauthorized', code, message: `${message} (the credentials were not accepted)` };
+  if (code === 403) return { cause: 'forbidden', code, message };
+  return { cause: 'http', code, message };
+}
+
+export function describeTransportError(error: unknown): TransportProblem {
+  const outer = error as WithCause | undefined;
+  if (typeof outer?.code === 'number') return answered(outer.code, outer.body);
+  const root = rootCause(error);
+  const code = typeof root?.code === 'string' ? root.code : undefined;
+  const detail = typeof root?.message === 'string' ? root.message : undefined;
+  if (code !== undefined && NETWORK[code] !== undefined) {
+    const [cause, words] = NETWORK[code];
+    return { cause, message: `${words} (${detail ?? code})` };
+  }
+  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
+    return { cause: 'tls', message: `TLS: the API server's certificate is not accepted (${code}: ${detail ?? ''})` };
+  }
+  if (error instanceof Error && error.name === 'TimeoutError') return { cause: 'timeout', message: error.message };
+  if (code !== undefined) return { cause: 'other', message: `${detail ?? 'request failed'} (${code})` };
+  const text = error instanceof Error ? error.message : String(error);
+  return { cause: 'other', message: text === 'fetch failed' ? 'the request failed before the API server answered (no reason given)' : text };
+}
