@@ -56,7 +56,9 @@ describe('verifyServingChain', () => {
     const trust = await verifyServingChain(chainOf(servingPem), other.certPem, new Date());
     expect(trust).toEqual({
       trusted: false,
-      reason: expect.stringContaining('no certificate in caBundle signed it: the chain ends at "CN=mcp-header-forward.mcp-header-forward.svc"'),
+      reason: expect.stringContaining(
+        'no certificate in caBundle signed it: the chain ends at "CN=mcp-header-forward.mcp-header-forward.svc"',
+      ),
     });
   });
 
@@ -79,7 +81,10 @@ describe('verifyServingChain', () => {
   it('refuses an expired certificate on the chain, naming it and when', async () => {
     const later = new Date(Date.now() + 3 * HOUR);
     const trust = await verifyServingChain(chainOf(servingPem), ca.certPem, later);
-    expect(trust).toEqual({ trusted: false, reason: expect.stringMatching(/^CN=mcp-header-forward\.mcp-header-forward\.svc expired \d{4}-/) });
+    expect(trust).toEqual({
+      trusted: false,
+      reason: expect.stringMatching(/^CN=mcp-header-forward\.mcp-header-forward\.svc expired \d{4}-/),
+    });
   });
 
   it('says what is wrong with an empty or unreadable caBundle', async () => {

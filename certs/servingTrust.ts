@@ -60,11 +60,7 @@ function validAt(certificate: x509.X509Certificate, now: Date): string | undefin
 }
 
 /** Whether `caBundlePem` trusts the presented chain at `now`: signatures checked link by link (WebCrypto). */
-export async function verifyServingChain(
-  presented: x509.X509Certificate[],
-  caBundlePem: string | undefined,
-  now: Date,
-): Promise<Trust> {
+export async function verifyServingChain(presented: x509.X509Certificate[], caBundlePem: string | undefined, now: Date): Promise<Trust> {
   if (caBundlePem === undefined || caBundlePem.trim() === '') return { trusted: false, reason: 'caBundle is empty' };
   const anchors = parseAll(caBundlePem, 'caBundle');
   if (typeof anchors === 'string') return { trusted: false, reason: anchors };

@@ -16,7 +16,8 @@ const FIX_BY_CAUSE: Record<TransportCause, string> = {
   unreachable: `check this machine's network route to the server (VPN, firewall) (${SEE_CONFIG})`,
   tls: "the kubeconfig's certificate-authority-data does not match the API server's certificate: fetch a fresh kubeconfig from your cluster provider",
   unauthorized: 'log in again or refresh the credentials of the kubeconfig user (an expired token or client certificate)',
-  forbidden: 'your user may not read /version: ask a cluster admin for the system:public-info-viewer ClusterRole (bound to everyone by default)',
+  forbidden:
+    'your user may not read /version: ask a cluster admin for the system:public-info-viewer ClusterRole (bound to everyone by default)',
   http: `the API server is unhealthy: check its /readyz (kubectl get --raw='/readyz?verbose')`,
   other: `check the server address and credentials (${SEE_CONFIG})`,
 };
@@ -34,7 +35,13 @@ export function apiServerCheck(facts: ApiServerFacts): CheckResult {
   }
   const where = `${facts.server}${facts.context === undefined ? '' : ` (context ${facts.context})`}`;
   if ('problem' in facts.reach) {
-    return { id, title: TITLE, status: 'fail', detail: `${where}: ${facts.reach.problem.message}`, fix: FIX_BY_CAUSE[facts.reach.problem.cause] };
+    return {
+      id,
+      title: TITLE,
+      status: 'fail',
+      detail: `${where}: ${facts.reach.problem.message}`,
+      fix: FIX_BY_CAUSE[facts.reach.problem.cause],
+    };
   }
   const user = facts.reach.user === undefined ? '' : `, as ${facts.reach.user}`;
   return { id, title: TITLE, status: 'pass', detail: `${where} answers: Kubernetes ${facts.reach.version}${user}` };

@@ -18,7 +18,12 @@ export function deploymentCheck(target: CheckTarget, read: Lookup<DeploymentFact
     };
   }
   if (read.status === 'error') {
-    return { ...base, status: 'fail', detail: `cannot read it: ${read.message}`, fix: `you need get on deployments in namespace ${target.namespace}` };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `cannot read it: ${read.message}`,
+      fix: `you need get on deployments in namespace ${target.namespace}`,
+    };
   }
   const d = read.value;
   const counts = `${d.available}/${d.desired} available, ${d.ready} ready, ${d.updated} up to date`;
@@ -27,7 +32,12 @@ export function deploymentCheck(target: CheckTarget, read: Lookup<DeploymentFact
     .map((c) => `${c.type}: ${c.message}`)
     .join('; ');
   if (d.desired === 0) {
-    return { ...base, status: 'fail', detail: 'scaled to 0 replicas', fix: `kubectl -n ${target.namespace} scale deployment ${target.deployment} --replicas=2` };
+    return {
+      ...base,
+      status: 'fail',
+      detail: 'scaled to 0 replicas',
+      fix: `kubectl -n ${target.namespace} scale deployment ${target.deployment} --replicas=2`,
+    };
   }
   if (d.available === 0) {
     return { ...base, status: 'fail', detail: `${counts}${why === '' ? '' : ` (${why})`}`, fix: inspect };

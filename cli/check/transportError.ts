@@ -43,12 +43,16 @@ interface WithCause {
   body?: unknown;
 }
 
-/** The innermost error of a `cause` chain that names a code (the first attempt of an AggregateError). */
-function rootCause(error: unknown): WithCause | undefined {
+/**
+ * Down a `cause` chain (the first attempt of an AggregateError): the innermost error naming a code, and the
+ * innermost message of all (undici's "bad port" has no code).
+ */
+function rootCause(error: unknown): { coded?: WithCause; innermost?: string } {
   let current = error as WithCause | undefined;
-  let found: WithCause | undefined;
+  const found: { coded?: WithCause; innermost?: string } = {};
   for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    if (typeof current.code === 'string') found = current;
+    if (typeof current.code === 'string') found.coded = current;
+    if (typeof current.message === 'string' && current.message !== '') found.innermost = current.message;
     const next = Array.isArray(current.errors) && current.errors.length > 0 ? current.errors[0] : current.cause;
     current = next as WithCause | undefined;
   }
@@ -77,9 +81,9 @@ function answered(code: number, body: unknown): TransportProblem {
 export function describeTransportError(error: unknown): TransportProblem {
   const outer = error as WithCause | undefined;
   if (typeof outer?.code === 'number') return answered(outer.code, outer.body);
-  const root = rootCause(error);
-  const code = typeof root?.code === 'string' ? root.code : undefined;
-  const detail = typeof root?.message === 'string' ? root.message : undefined;
+  const { coded, innermost } = rootCause(error);
+  const code = typeof coded?.code === 'string' ? coded.code : undefined;
+  const detail = typeof coded?.message === 'string' ? coded.message : undefined;
   if (code !== undefined && NETWORK[code] !== undefined) {
     const [cause, words] = NETWORK[code];
     return { cause, message: `${words} (${detail ?? code})` };
@@ -89,6 +93,9 @@ export function describeTransportError(error: unknown): TransportProblem {
   }
   if (error instanceof Error && error.name === 'TimeoutError') return { cause: 'timeout', message: error.message };
   if (code !== undefined) return { cause: 'other', message: `${detail ?? 'request failed'} (${code})` };
-  const text = error instanceof Error ? error.message : String(error);
-  return { cause: 'other', message: text === 'fetch failed' ? 'the request failed before the API server answered (no reason given)' : text };
+  if (innermost === 'bad port') {
+    return { cause: 'other', message: 'the port is one HTTP clients refuse to use (a "bad port" of the Fetch standard, e.g. 1, 9, 25)' };
+  }
+  if (innermost !== undefined && innermost !== 'fetch failed') return { cause: 'other', message: innermost };
+  return { cause: 'other', message: `the request failed before the API server answered (${String(error)})` };
 }

@@ -1,3 +1,5 @@
+import type { ResourceAsk } from '../../webhook/registrations/rbac.js';
+import type { InstallPermissionFacts } from './installPermissions.js';
 import type { TransportProblem } from './transportError.js';
 
 // `check`'s data: plain facts the gatherer read from the cluster, and the results the pure evaluators make of
@@ -93,10 +95,44 @@ export interface AccessAnswer<Ask> {
   reason?: string;
 }
 
+/** The authorizer's answers for the webhook's ServiceAccount, one per rule the manifests grant it. */
+export interface WebhookRbacFacts {
+  serviceAccount: { namespace: string; name: string };
+  /** Whether the ServiceAccount name came from the Deployment (else the manifests' default). */
+  fromDeployment: boolean;
+  answers: AccessAnswer<ResourceAsk>[] | { error: string; code?: number };
+}
+
 export interface OperatorFacts {
   namespace: string;
   name: string;
   image: string | undefined;
   /** The Helm chart's app.kubernetes.io/version label. */
   versionLabel: string | undefined;
+}
+
+/** Everything the gatherer read, in one plain object: the evaluators' only input. */
+export interface GatheredFacts {
+  mode: 'full' | 'pre';
+  target: CheckTarget;
+  now: Date;
+  api: ApiServerFacts;
+  /** Absent when the API server could not be reached: nothing else was read. */
+  cluster?: {
+    crds: CrdFacts[];
+    /** `check` (not --pre): the installed parts. */
+    install?: InstallFacts;
+    /** `check --pre`: may the caller install? */
+    installPermissions?: InstallPermissionFacts | { error: string };
+  };
+}
+
+export interface InstallFacts {
+  deployment: Lookup<DeploymentFacts>;
+  tlsSecret: Lookup<ServingSecretFacts>;
+  configurations: ConfigurationFacts[];
+  /** Skipped, saying why, when the MCPServerEntry CRD serves no version the webhook is registered for. */
+  probe: ProbeFacts | { skipped: string };
+  rbac: WebhookRbacFacts;
+  operators: OperatorFacts[] | { error: string };
 }
