@@ -29,7 +29,7 @@ function textOf(heading: string, results: readonly CheckResult[]): string {
   const s = summarize(results);
   const notRun = s.skipped === 0 ? '' : `, ${s.skipped} not run`;
   const verdict = s.failed > 0 ? 'FAIL' : 'OK';
-  lines.push('', `${verdict}: ${s.passed} passed, ${s.warnings} warnings, ${s.failed} failed${notRun}`);
+  lines.push('', `${verdict}: ${s.passed} passed, ${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'}, ${s.failed} failed${notRun}`);
   return `${lines.join('\n')}\n`;
 }
 
