@@ -1,15 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TLS_SECRET_NAME } from '../certs/tlsSecret.js';
-import {
-  DEFAULT_CONFIGURATION_NAME,
-  DEFAULT_DEPLOYMENT_NAME,
-  DEFAULT_NAMESPACE,
-  DEFAULT_SERVICE_NAME,
-} from '../webhook/registrations/webhookConfigurations.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { millis, wholeNumber } from './flags/parsers.js';
 import type { OutputFormat } from './check/format.js';
 import { OVERLAYS, type Overlay } from './check/installPermissions.js';
+import { DEFAULT_TARGET } from './check/target.js';
 import type { CheckTarget, GatheredFacts } from './check/types.js';
 
 // `mcp-header-forward check`: does the install work, and if not, what to do (like `linkerd check`). One
@@ -60,37 +54,37 @@ export function checkCommand(io: CheckIo = processIo()): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
     .addOption(
       new Option('-n, --namespace <namespace>', "the webhook's namespace")
-        .default(DEFAULT_NAMESPACE)
+        .default(DEFAULT_TARGET.namespace)
         .argParser(kubernetesName('--namespace', DNS_LABEL)),
     )
     .addOption(
       new Option('--deployment <name>', 'the webhook Deployment')
-        .default(DEFAULT_DEPLOYMENT_NAME)
+        .default(DEFAULT_TARGET.deployment)
         .argParser(kubernetesName('--deployment', DNS_SUBDOMAIN)),
     )
     .addOption(
       new Option('--service <name>', 'the webhook Service the API server calls')
-        .default(DEFAULT_SERVICE_NAME)
+        .default(DEFAULT_TARGET.service)
         .argParser(kubernetesName('--service', DNS_LABEL)),
     )
     .addOption(
       new Option('--tls-secret <name>', 'the Secret holding the serving certificate')
-        .default(DEFAULT_TLS_SECRET_NAME)
+        .default(DEFAULT_TARGET.tlsSecret)
         .argParser(kubernetesName('--tls-secret', DNS_SUBDOMAIN)),
     )
     .addOption(
       new Option('--webhook-configuration <name>', 'name of the Validating/MutatingWebhookConfiguration')
-        .default(DEFAULT_CONFIGURATION_NAME)
+        .default(DEFAULT_TARGET.configuration)
         .argParser(kubernetesName('--webhook-configuration', DNS_SUBDOMAIN)),
     )
     .addOption(
       new Option('--probe-namespace <namespace>', 'namespace of the dry-run MCPServerEntry (nothing is stored)')
-        .default('default')
+        .default(DEFAULT_TARGET.probeNamespace)
         .argParser(kubernetesName('--probe-namespace', DNS_LABEL)),
     )
     .addOption(
       new Option('--cert-warning-days <days>', 'warn when the serving certificate expires sooner')
-        .default(30)
+        .default(DEFAULT_TARGET.certWarningDays)
         .argParser(wholeNumber('--cert-warning-days', 0, 3650)),
     )
     .addOption(new Option('--overlay <overlay>', 'with --pre: the overlay you will install').choices(OVERLAYS).default('self-signed'))

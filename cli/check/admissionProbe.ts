@@ -46,7 +46,10 @@ function callFailureFix(message: string, target: CheckTarget): string {
 function deniedCheck(facts: ProbeFacts & { outcome: { allowed: false } }, target: CheckTarget): Omit<CheckResult, 'id' | 'title'> {
   const { code, message } = facts.outcome;
   if (message.startsWith(ourDenialPrefix(facts))) {
-    return { status: 'pass', detail: `denied by ${VALIDATING_WEBHOOK_NAME}: API server → Service → webhook pod works` };
+    return {
+      status: 'pass',
+      detail: `denied by ${VALIDATING_WEBHOOK_NAME} in its own words: the API server reaches the webhook, trusts its certificate, and the webhook answers`,
+    };
   }
   if (message.includes(`failed calling webhook "${VALIDATING_WEBHOOK_NAME}"`)) {
     return { status: 'fail', detail: `the API server could not call the webhook: ${message}`, fix: callFailureFix(message, target) };

@@ -23,7 +23,8 @@ export const EXPECTED_WEBHOOKS: Record<ConfigurationFacts['kind'], readonly stri
  */
 export type ServingForTrust = { leaf: ServingCertificate; trustByWebhook: ReadonlyMap<string, Trust> } | { unavailable: string };
 
-type Problem = { level: 'fail' | 'warn'; text: string; fix: string };
+/** One thing wrong, for the webhooks it applies to: the same problem on several webhooks is said once. */
+type Problem = { level: 'fail' | 'warn'; webhooks: string[]; text: string; fix: string };
 
 function hostOf(webhook: WebhookFacts): string {
   return 'service' in webhook.target ? serviceHost(webhook.target.service) : new URL(webhook.target.url).hostname;
@@ -37,25 +38,27 @@ function describeTarget(webhook: WebhookFacts): string {
 
 function webhookProblems(webhook: WebhookFacts, target: CheckTarget, serving: ServingForTrust): Problem[] {
   const problems: Problem[] = [];
-  const named = `webhook ${webhook.name}`;
+  const webhooks = [webhook.name];
   if ('service' in webhook.target) {
     const { namespace, name } = webhook.target.service;
     if (namespace !== target.namespace || name !== target.service) {
       problems.push({
         level: 'warn',
-        text: `${named} calls Service ${namespace}/${name}, not ${target.namespace}/${target.service}`,
+        webhooks,
+        text: `calls Service ${namespace}/${name}, not ${target.namespace}/${target.service}`,
         fix: 'pass --namespace and --service for the Service it calls, or re-apply the manifests',
       });
     }
   }
   if (webhook.caBundlePem === undefined) {
-    problems.push({ level: 'fail', text: `${named} has no caBundle: the API server cannot verify the webhook`, fix: caBundleFix(target) });
+    problems.push({ level: 'fail', webhooks, text: 'no caBundle: the API server cannot verify the webhook', fix: caBundleFix(target) });
     return problems;
   }
   if ('unavailable' in serving) {
     problems.push({
       level: 'warn',
-      text: `${named}: caBundle not verified (${serving.unavailable})`,
+      webhooks,
+      text: `caBundle not verified (${serving.unavailable})`,
       fix: 'fix the serving certificate first',
     });
     return problems;
@@ -64,7 +67,8 @@ function webhookProblems(webhook: WebhookFacts, target: CheckTarget, serving: Se
   if (trust !== undefined && !trust.trusted) {
     problems.push({
       level: 'fail',
-      text: `${named}: caBundle does not trust the serving certificate: ${trust.reason}`,
+      webhooks,
+      text: `caBundle does not trust the serving certificate: ${trust.reason}`,
       fix: caBundleFix(target),
     });
   }
@@ -72,7 +76,8 @@ function webhookProblems(webhook: WebhookFacts, target: CheckTarget, serving: Se
   if (!namesHost(serving.leaf, host)) {
     problems.push({
       level: 'fail',
-      text: `${named} dials ${host}, which the serving certificate does not name`,
+      webhooks,
+      text: `dials ${host}, which the serving certificate does not name`,
       fix: `reissue the certificate with ${host} among its DNS names, or point the webhook at the Service it was issued for`,
     });
   }
@@ -102,20 +107,33 @@ export function webhookConfigurationCheck(target: CheckTarget, facts: Configurat
   const absent = EXPECTED_WEBHOOKS[facts.kind].filter((name) => !names.includes(name));
   const problems: Problem[] = absent.map((name) => ({
     level: 'fail',
-    text: `webhook ${name} is not registered`,
+    webhooks: [name],
+    text: 'not registered',
     fix: `re-apply the manifests (${INSTALL_HINT})`,
   }));
   for (const webhook of read.value.webhooks) problems.push(...webhookProblems(webhook, target, serving));
   const targets = [...new Set(read.value.webhooks.map(describeTarget))].join(', ');
   if (problems.length === 0) {
     const verified = 'unavailable' in serving ? '' : `, caBundle trusts the serving certificate`;
-    return { ...base, status: 'pass', detail: `${names.length} webhooks → ${targets}${verified}` };
+    return { ...base, status: 'pass', detail: `${names.length} ${names.length === 1 ? 'webhook' : 'webhooks'} → ${targets}${verified}` };
   }
-  const status = problems.some((p) => p.level === 'fail') ? 'fail' : 'warn';
+  const merged = mergeProblems(problems);
+  const status = merged.some((p) => p.level === 'fail') ? 'fail' : 'warn';
   return {
     ...base,
     status,
-    detail: problems.map((p) => p.text).join('; '),
-    fix: [...new Set(problems.map((p) => p.fix))].join('; '),
+    detail: merged.map((p) => `${p.webhooks.length === 1 ? 'webhook' : 'webhooks'} ${p.webhooks.join(', ')}: ${p.text}`).join('; '),
+    fix: [...new Set(merged.map((p) => p.fix))].join('; '),
   };
+}
+
+function mergeProblems(problems: readonly Problem[]): Problem[] {
+  const byText = new Map<string, Problem>();
+  for (const problem of problems) {
+    const key = `${problem.level}\n${problem.text}`;
+    const seen = byText.get(key);
+    if (seen === undefined) byText.set(key, { ...problem, webhooks: [...problem.webhooks] });
+    else seen.webhooks.push(...problem.webhooks);
+  }
+  return [...byText.values()];
 }
