@@ -78,21 +78,22 @@ function answered(code: number, body: unknown): TransportProblem {
   return { cause: 'http', code, message };
 }
 
+/** A transport error that names a code: refused, DNS, timeout, TLS and the like. */
+function byCode(code: string, detail: string | undefined): TransportProblem {
+  const network = NETWORK[code];
+  if (network !== undefined) return { cause: network[0], message: `${network[1]} (${detail ?? code})` };
+  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+    return { cause: 'tls', message: `TLS: the API server's certificate is not accepted (${code}: ${detail ?? ''})` };
+  }
+  return { cause: 'other', message: `${detail ?? 'request failed'} (${code})` };
+}
+
 export function describeTransportError(error: unknown): TransportProblem {
   const outer = error as WithCause | undefined;
   if (typeof outer?.code === 'number') return answered(outer.code, outer.body);
-  const { coded, innermost } = rootCause(error);
-  const code = typeof coded?.code === 'string' ? coded.code : undefined;
-  const detail = typeof coded?.message === 'string' ? coded.message : undefined;
-  if (code !== undefined && NETWORK[code] !== undefined) {
-    const [cause, words] = NETWORK[code];
-    return { cause, message: `${words} (${detail ?? code})` };
-  }
-  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
-    return { cause: 'tls', message: `TLS: the API server's certificate is not accepted (${code}: ${detail ?? ''})` };
-  }
   if (error instanceof Error && error.name === 'TimeoutError') return { cause: 'timeout', message: error.message };
-  if (code !== undefined) return { cause: 'other', message: `${detail ?? 'request failed'} (${code})` };
+  const { coded, innermost } = rootCause(error);
+  if (typeof coded?.code === 'string') return byCode(coded.code, typeof coded.message === 'string' ? coded.message : undefined);
   if (innermost === 'bad port') {
     return { cause: 'other', message: 'the port is one HTTP clients refuse to use (a "bad port" of the Fetch standard, e.g. 1, 9, 25)' };
   }
