@@ -6,7 +6,8 @@ import { createCa } from '../../certs/x509.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../contract/toolhive.js';
 import { DEFAULT_CONFIGURATION_NAME, VALIDATING_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
-import { installWithLocalWebhook, type LocalInstall } from './harness/localInstall.js';
+import { EXISTING_CLUSTER_ENV, existingClusterRequested } from './kind/existingCluster.js';
+import { installWithLocalWebhook, OPERATOR_NAMESPACE, type LocalInstall } from './harness/localInstall.js';
 import { runCli, type CliRun } from './harness/runCli.js';
 
 // `mcp-header-forward check`, the built CLI against the real API server: (a) nothing installed, (b) the install
@@ -40,6 +41,13 @@ function lineOf(run: CliRun, titleStart: string): { line: string; fix: string | 
 }
 
 beforeAll(() => {
+  // On kind (test/e2e/kind/run.sh) the manifests' install is there already, under the names this file creates and
+  // deletes: refuse rather than replace it. Its "nothing installed" case needs a cluster without it anyway.
+  if (existingClusterRequested()) {
+    throw new Error(
+      `check.e2e.test.ts runs on the loopback control plane only; unset ${EXISTING_CLUSTER_ENV.kubeconfig} (it would replace the kind install)`,
+    );
+  }
   cluster = connect(info);
 });
 
@@ -157,7 +165,9 @@ describe('check against an install', () => {
     expect(lineOf(run, 'ValidatingWebhookConfiguration').line).toContain(`2 webhooks → URL ${install.webhook.url}/validate`);
     expect(lineOf(run, 'Dry-run MCPServerEntry').line).toContain(`denied by ${VALIDATING_WEBHOOK_NAME}`);
     expect(lineOf(run, 'Webhook RBAC').line).toContain('all 14 permissions granted (ServiceAccount from the Deployment)');
-    expect(lineOf(run, 'ToolHive operator').line).toContain('v0.44.0 at toolhive-system/toolhive-operator: forwards headerForward itself');
+    expect(lineOf(run, 'ToolHive operator').line).toContain(
+      `v0.44.0 at ${OPERATOR_NAMESPACE}/toolhive-operator: forwards headerForward itself`,
+    );
     expect(run.stdout).toMatch(/\nOK: 11 passed, 0 warnings, 0 failed\n$/);
   });
 

@@ -2,8 +2,9 @@ import { describeTransportError } from '../transportError.js';
 import type { Lookup } from '../types.js';
 
 // The two shapes every cluster read of `check` takes: bounded in time (client-node cannot be aborted, so the
-// call is raced against a timer and its answer, if it ever comes, ignored), and turned into data: a 404 is
-// "missing", anything else "error" with its words.
+// call is raced against a timer and its answer, if it ever comes, ignored; the timer stays referenced so the
+// process cannot exit with the question unanswered), and turned into data: a 404 is "missing", anything else
+// "error" with its words.
 
 export function withTimeout<T>(call: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -13,7 +14,6 @@ export function withTimeout<T>(call: Promise<T>, timeoutMs: number, what: string
       error.name = 'TimeoutError';
       reject(error);
     }, timeoutMs);
-    timer.unref();
   });
   return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }

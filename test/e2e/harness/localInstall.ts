@@ -35,7 +35,8 @@ import { applyWebhookRbac, registerValidatingWebhook } from './webhookRegistrati
 // as a kubelet would; the ReplicaSet and Deployment controllers then count them.
 
 const DAY_MS = 86_400_000;
-const OPERATOR_NAMESPACE = 'toolhive-system';
+/** Not toolhive-system, which the real operator e2e uses: this one is deleted afterwards. */
+export const OPERATOR_NAMESPACE = 'check-e2e-toolhive';
 
 export interface LocalInstall {
   webhook: WebhookProcess;
@@ -96,7 +97,22 @@ export async function reportPodsReady(admin: KubeConfig, namespace: string, name
   }
 }
 
-async function operatorDeployment(api: KubernetesObjectApi): Promise<KubernetesObject[]> {
+async function deleteNamespaceAndWait(admin: KubeConfig, name: string): Promise<void> {
+  const core = admin.makeApiClient(CoreV1Api);
+  await core.deleteNamespace({ name }).catch(() => undefined);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const gone = await core.readNamespace({ name }).then(
+      () => false,
+      (error: { code?: number }) => error.code === 404,
+    );
+    if (gone) return;
+    await sleep(250);
+  }
+  throw new Error(`namespace ${name} still exists 60s after its deletion`);
+}
+
+async function createOperatorDeployment(api: KubernetesObjectApi): Promise<void> {
   const labels = { 'app.kubernetes.io/name': 'toolhive-operator', 'app.kubernetes.io/instance': 'toolhive-operator' };
   const objects: KubernetesObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } },
@@ -120,7 +136,6 @@ async function operatorDeployment(api: KubernetesObjectApi): Promise<KubernetesO
     } as KubernetesObject,
   ];
   for (const object of objects) await createOrReplace(api, object);
-  return objects;
 }
 
 export async function installWithLocalWebhook(cluster: Cluster): Promise<LocalInstall> {
@@ -160,7 +175,7 @@ export async function installWithLocalWebhook(cluster: Cluster): Promise<LocalIn
     ...(await manifestObjects('deployment.yaml', namespace)),
   ];
   for (const object of objects) await createOrReplace(api, object);
-  const operator = await operatorDeployment(api);
+  await createOperatorDeployment(api);
   await reportPodsReady(admin, namespace, DEFAULT_DEPLOYMENT_NAME);
 
   const webhook = await startWebhookProcess(cluster, { tls: { certFile, keyFile, caPem: ca.certPem } });
@@ -177,13 +192,11 @@ export async function installWithLocalWebhook(cluster: Cluster): Promise<LocalIn
       await validating.remove();
       await admission.deleteMutatingWebhookConfiguration({ name: DEFAULT_CONFIGURATION_NAME }).catch(() => undefined);
       await webhook.stop();
-      for (const object of [...objects, ...operator].reverse()) await api.delete(object).catch(() => undefined);
+      for (const object of [...objects].reverse()) await api.delete(object).catch(() => undefined);
       await rbac.remove();
-      if (createdNamespace)
-        await admin
-          .makeApiClient(CoreV1Api)
-          .deleteNamespace({ name: namespace })
-          .catch(() => undefined);
+      // Gone, not Terminating: a later file creating the same namespace would be refused meanwhile.
+      await deleteNamespaceAndWait(admin, OPERATOR_NAMESPACE);
+      if (createdNamespace) await deleteNamespaceAndWait(admin, namespace);
     },
   };
 }
