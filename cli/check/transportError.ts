@@ -1,6 +1,9 @@
-// What went wrong talking to the API server, in words. client-node throws undici's bare `TypeError: fetch
-// failed` for every transport problem and keeps the reason in `cause` (sometimes an AggregateError of one
-// attempt per address); an answered request throws an ApiException with `code` and the Status in `body`.
+import { transportCause } from '../apiErrorText.js';
+
+// What went wrong talking to the API server, in words and as a cause `check` picks its fix by. client-node
+// throws undici's bare `TypeError: fetch failed` for every transport problem and keeps the reason in `cause`
+// (found by apiErrorText.ts's transportCause, shared with report); an answered request throws an ApiException
+// with `code` and the Status in `body`.
 
 export type TransportCause = 'refused' | 'dns' | 'timeout' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'http' | 'other';
 
@@ -35,30 +38,6 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-interface WithCause {
-  message?: unknown;
-  code?: unknown;
-  cause?: unknown;
-  errors?: unknown;
-  body?: unknown;
-}
-
-/**
- * Down a `cause` chain (the first attempt of an AggregateError): the innermost error naming a code, and the
- * innermost message of all (undici's "bad port" has no code).
- */
-function rootCause(error: unknown): { coded?: WithCause; innermost?: string } {
-  let current = error as WithCause | undefined;
-  const found: { coded?: WithCause; innermost?: string } = {};
-  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth++) {
-    if (typeof current.code === 'string') found.coded = current;
-    if (typeof current.message === 'string' && current.message !== '') found.innermost = current.message;
-    const next = Array.isArray(current.errors) && current.errors.length > 0 ? current.errors[0] : current.cause;
-    current = next as WithCause | undefined;
-  }
-  return found;
-}
-
 /** The Status message of an ApiException's body, when it is JSON with one. */
 function statusMessage(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined;
@@ -89,14 +68,14 @@ function byCode(code: string, detail: string | undefined): TransportProblem {
 }
 
 export function describeTransportError(error: unknown): TransportProblem {
-  const outer = error as WithCause | undefined;
-  if (typeof outer?.code === 'number') return answered(outer.code, outer.body);
+  const answer = error as { code?: unknown; body?: unknown } | null | undefined;
+  if (typeof answer?.code === 'number') return answered(answer.code, answer.body);
   if (error instanceof Error && error.name === 'TimeoutError') return { cause: 'timeout', message: error.message };
-  const { coded, innermost } = rootCause(error);
-  if (typeof coded?.code === 'string') return byCode(coded.code, typeof coded.message === 'string' ? coded.message : undefined);
-  if (innermost === 'bad port') {
+  const cause = transportCause(error);
+  if (cause.code !== undefined) return byCode(cause.code, cause.message);
+  if (cause.message === 'bad port') {
     return { cause: 'other', message: 'the port is one HTTP clients refuse to use (a "bad port" of the Fetch standard, e.g. 1, 9, 25)' };
   }
-  if (innermost !== undefined && innermost !== 'fetch failed') return { cause: 'other', message: innermost };
+  if (cause.message !== 'fetch failed') return { cause: 'other', message: cause.message };
   return { cause: 'other', message: `the request failed before the API server answered (${String(error)})` };
 }
