@@ -17,13 +17,16 @@ describe('webhookRbacCheck', () => {
       id: 'webhook-rbac',
       title: 'Webhook RBAC (system:serviceaccount:mcp-header-forward:mcp-header-forward)',
       status: 'pass',
-      detail: 'all 11 permissions granted (ServiceAccount from the Deployment)',
+      detail: 'all 15 permissions granted (ServiceAccount from the Deployment)',
     });
   });
 
   it('fails listing each missing permission, with the manifests to apply', () => {
     const result = webhookRbacCheck(facts((index) => index !== 0 && index !== asks.length - 1));
-    expect(result).toMatchObject({ status: 'fail', detail: '2 of 11 missing: get secrets; create pods/eviction' });
+    expect(result).toMatchObject({
+      status: 'fail',
+      detail: '2 of 15 missing: get secrets; delete policyreports.wgpolicyk8s.io "mcp-header-forward"',
+    });
     expect(result.fix).toContain('manifests/base/rbac.yaml');
     expect(result.fix).toContain('ServiceAccount mcp-header-forward/mcp-header-forward');
   });

@@ -72,7 +72,7 @@ describe('check with nothing installed', () => {
     expect(probe.line).toMatch(/^✗ .*admitted: the webhook did not review it/);
     expect(probe.fix).toContain(`webhook ${VALIDATING_WEBHOOK_NAME}`);
     const rbac = lineOf(run, 'Webhook RBAC (system:serviceaccount:mcp-header-forward:mcp-header-forward)');
-    expect(rbac.line).toMatch(/^✗ .*: 14 of 14 missing: get secrets; list mcpserverentries\.toolhive\.stacklok\.dev; /);
+    expect(rbac.line).toMatch(/^✗ .*: 18 of 18 missing: get secrets; list mcpserverentries\.toolhive\.stacklok\.dev; /);
     expect(rbac.fix).toContain('manifests/base/rbac.yaml');
     expect(lineOf(run, 'ToolHive operator').line).toMatch(/^! .*no Deployment labelled app\.kubernetes\.io\/name=toolhive-operator/);
     expect(run.stdout).toMatch(/\nFAIL: 4 passed, 1 warning, 6 failed\n$/);
@@ -164,7 +164,7 @@ describe('check against an install', () => {
     );
     expect(lineOf(run, 'ValidatingWebhookConfiguration').line).toContain(`2 webhooks → URL ${install.webhook.url}/validate`);
     expect(lineOf(run, 'Dry-run MCPServerEntry').line).toContain(`denied by ${VALIDATING_WEBHOOK_NAME}`);
-    expect(lineOf(run, 'Webhook RBAC').line).toContain('all 14 permissions granted (ServiceAccount from the Deployment)');
+    expect(lineOf(run, 'Webhook RBAC').line).toContain('all 18 permissions granted (ServiceAccount from the Deployment)');
     expect(lineOf(run, 'ToolHive operator').line).toContain(
       `v0.44.0 at ${OPERATOR_NAMESPACE}/toolhive-operator: forwards headerForward itself`,
     );

@@ -1,5 +1,6 @@
 import { DEFAULT_LEASE_ID } from '../app/leadership.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
+import { POLICY_REPORT_GROUP, POLICY_REPORT_NAME, POLICY_REPORT_PLURAL } from '../report/policyReport.js';
 
 // What the webhook's ServiceAccount is granted, as data: manifests/base/rbac.yaml (ClusterRole) and
 // leader-election-rbac.yaml (Role in its own namespace) must grant exactly these (rbacInSync.test.ts), and
@@ -21,6 +22,8 @@ export const WEBHOOK_CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['events'], verbs: ['create'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
   { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+  { apiGroups: [POLICY_REPORT_GROUP], resources: [POLICY_REPORT_PLURAL], verbs: ['list', 'create'] },
+  { apiGroups: [POLICY_REPORT_GROUP], resources: [POLICY_REPORT_PLURAL], resourceNames: [POLICY_REPORT_NAME], verbs: ['update', 'delete'] },
 ];
 
 /** manifests/base/leader-election-rbac.yaml, Role in the webhook's namespace: its drift Lease. */

@@ -43,8 +43,8 @@ describe('webhook RBAC as data', () => {
     ]);
   });
 
-  it('covers every rule of both manifests (11 questions for the cluster, 3 for the namespace)', () => {
-    expect(asksFor(WEBHOOK_CLUSTER_RULES)).toHaveLength(11);
+  it('covers every rule of both manifests (15 questions for the cluster, 3 for the namespace)', () => {
+    expect(asksFor(WEBHOOK_CLUSTER_RULES)).toHaveLength(15);
     expect(asksFor(WEBHOOK_NAMESPACE_RULES, 'mcp-header-forward')).toHaveLength(3);
   });
 });
