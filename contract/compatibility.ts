@@ -5,7 +5,7 @@ export const TESTED_TOOLHIVE_VERSION = 'v0.44.0';
 export const TESTED_KYVERNO_VERSION = 'v1.19.1';
 export const TESTED_KUBERNETES_VERSION = 'v1.36.3';
 export const TESTED_ETCD_VERSION = 'v3.6.8';
-/** ToolHive forwards headerForward headers itself from here on (its PR #5013): sealed mode applies. */
+/** ToolHive forwards headerForward headers itself from here on (its PR #5239, the in-process fix that followed #5013): sealed mode applies. */
 export const TOOLHIVE_FORWARDS_SINCE = 'v0.27.2';
 /**
  * The oldest Kubernetes `check` accepts: the Secret guard's matchConditions are on by default from 1.28 (beta;
