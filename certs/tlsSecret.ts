@@ -7,6 +7,8 @@ import { base64 } from './serving.js';
 export const TLS_CERT_KEY = 'tls.crt';
 export const TLS_KEY_KEY = 'tls.key';
 export const CA_CERT_KEY = 'ca.crt';
+/** The Secret manifests/base/deployment.yaml mounts (both overlays write it). */
+export const DEFAULT_TLS_SECRET_NAME = 'mcp-header-forward-tls';
 
 export interface TlsSecret {
   apiVersion: 'v1';

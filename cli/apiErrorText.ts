@@ -15,7 +15,7 @@ export function describeApiError(error: unknown, server?: string): string {
   return `cannot reach ${at}: ${cause.message}${hintFor(cause.code)}`;
 }
 
-interface TransportCause {
+export interface TransportCause {
   code?: string;
   message: string;
 }
@@ -24,7 +24,7 @@ interface TransportCause {
  * The innermost error with a system or TLS code (fetch failed -> cause -> AggregateError.errors[0]), else the
  * innermost message (fetch's own refusals, e.g. "bad port", carry no code).
  */
-function transportCause(error: unknown): TransportCause {
+export function transportCause(error: unknown): TransportCause {
   let current: unknown = error;
   let coded: TransportCause | undefined;
   let innermost: TransportCause = { message: error instanceof Error ? error.message : String(error) };

@@ -10,6 +10,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Comman
   ['sidecar', async () => (await import('./sidecar.js')).sidecarCommand()],
   ['inject', async () => (await import('./inject.js')).injectCommand()],
   ['report', async () => (await import('./report.js')).reportCommand()],
+  ['check', async () => (await import('./check.js')).checkCommand()],
   ['version', async () => (await import('./versionCommand.js')).versionCommand()],
   ['completion', async () => (await import('./completionCommand.js')).completionCommand()],
 ];

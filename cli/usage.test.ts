@@ -24,6 +24,10 @@ describe('usage errors (built dist)', () => {
     [['inject', '--bogus'], "unknown option '--bogus'"],
     [['report', '--output', 'xml'], "argument 'xml' is invalid"],
     [['version', '--output', 'xml'], "argument 'xml' is invalid"],
+    [['check', '--output', 'xml'], "argument 'xml' is invalid"],
+    [['check', '--overlay', 'cert-manager'], '--overlay only applies with --pre'],
+    [['check', '--namespace', 'Not_A_Name'], '--namespace must be a Kubernetes object name'],
+    [['check', '--request-timeout', '5s'], '--request-timeout must be a whole number of milliseconds'],
   ])('%j exits 2: %s', async (args, message) => {
     const result = await run(args);
     expect(result.stderr).toContain(message);

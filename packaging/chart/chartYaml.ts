@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { MIN_KUBERNETES_VERSION } from '../../contract/compatibility.js';
 import { CHART_NAME, packageJson } from './chartDir.js';
 
 // Chart.yaml from package.json: the chart's version and appVersion are the release's version, so `make package`
@@ -19,11 +20,13 @@ export function renderChartYaml(): string {
     type: 'application',
     version,
     appVersion: version,
+    // What `check` accepts (the Secret guard's matchConditions); `-0` lets pre-release and vendor builds in.
+    kubeVersion: `>=${MIN_KUBERNETES_VERSION.slice(1)}-0`,
     keywords: ['toolhive', 'mcp', 'vmcp', 'admission-webhook', 'sidecar-injector'],
     annotations: { license },
   };
   const header = [
-    '# Generated from package.json (version, description, license) by packaging/chart: do not edit by hand.',
+    '# Generated from package.json (version, description, license) and contract/compatibility.ts (kubeVersion) by packaging/chart: do not edit by hand.',
     '# Regenerate: UPDATE_CHART=1 npx vitest run packaging/chart',
   ].join('\n');
   return `${header}\n${stringify(chart, { lineWidth: 0 })}`;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceDnsNames } from '../../certs/serving.js';
+import { MIN_KUBERNETES_VERSION } from '../../contract/compatibility.js';
 import {
   ALWAYS_EXCLUDED_NAMESPACES,
   mutatingWebhookConfiguration,
@@ -161,6 +162,14 @@ describe('helm upgrade', () => {
     const upgrade = await helmTemplate(helm, { extraArgs: ['--is-upgrade'] });
     expect(only(install.objects, 'Job').metadata.name).toBe('mcp-header-forward-certs');
     expect(only(upgrade.objects, 'Job').metadata.name).toMatch(/^mcp-header-forward-certs-\d+$/);
+  });
+});
+
+describe('kubeVersion', () => {
+  it(`refuses a cluster older than the oldest one check accepts (${MIN_KUBERNETES_VERSION})`, async () => {
+    const older = await runHelm(helm, helmTemplateArgs({ extraArgs: ['--kube-version', 'v1.27.9'] }));
+    expect(older.stderr).toContain('chart requires kubeVersion: >=1.28.0-0');
+    expect((await runHelm(helm, helmTemplateArgs({ extraArgs: ['--kube-version', MIN_KUBERNETES_VERSION] }))).code).toBe(0);
   });
 });
 

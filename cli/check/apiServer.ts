@@ -1,0 +1,79 @@
+import { MIN_KUBERNETES_VERSION, NATIVE_SIDECARS_SINCE, TESTED_KUBERNETES_VERSION } from '../../contract/compatibility.js';
+import { compareReleases, parseRelease } from './releaseVersion.js';
+import type { TransportCause } from './transportError.js';
+import type { ApiServerFacts, CheckResult } from './types.js';
+
+// The first two checks: can we talk to the API server at all (every other check needs it), and is its
+// Kubernetes one this build supports.
+
+const TITLE = 'API server reachable';
+const SEE_CONFIG = 'kubectl config view --minify shows the server and credentials in use';
+
+const FIX_BY_CAUSE: Record<TransportCause, string> = {
+  refused: `is the cluster running? Check the server address and port (${SEE_CONFIG}), or pass --kubeconfig`,
+  dns: `check the server's host name (${SEE_CONFIG}) and this machine's DNS`,
+  timeout: `check that this machine can reach the server (VPN, firewall, proxy) and that the cluster is up; a slow server needs a longer --request-timeout`,
+  unreachable: `check this machine's network route to the server (VPN, firewall) (${SEE_CONFIG})`,
+  tls: "the kubeconfig's certificate-authority-data does not match the API server's certificate: fetch a fresh kubeconfig from your cluster provider",
+  unauthorized: 'log in again or refresh the credentials of the kubeconfig user (an expired token or client certificate)',
+  forbidden:
+    'your user may not read /version: ask a cluster admin for the system:public-info-viewer ClusterRole (bound to everyone by default)',
+  http: `the API server is unhealthy: check its /readyz (kubectl get --raw='/readyz?verbose')`,
+  other: `check the server address and credentials (${SEE_CONFIG})`,
+};
+
+export function apiServerCheck(facts: ApiServerFacts): CheckResult {
+  const id = 'api-server';
+  if (facts.configError !== undefined || facts.server === undefined) {
+    return {
+      id,
+      title: TITLE,
+      status: 'fail',
+      detail: facts.configError ?? 'no API server configured',
+      fix: 'pass --kubeconfig PATH, set KUBECONFIG, or run inside a pod with a ServiceAccount',
+    };
+  }
+  const where = `${facts.server}${facts.context === undefined ? '' : ` (context ${facts.context})`}`;
+  if ('problem' in facts.reach) {
+    return {
+      id,
+      title: TITLE,
+      status: 'fail',
+      detail: `${where}: ${facts.reach.problem.message}`,
+      fix: FIX_BY_CAUSE[facts.reach.problem.cause],
+    };
+  }
+  const user = facts.reach.user === undefined ? '' : `, as ${facts.reach.user}`;
+  return { id, title: TITLE, status: 'pass', detail: `${where} answers: Kubernetes ${facts.reach.version}${user}` };
+}
+
+export function kubernetesVersionCheck(version: string): CheckResult {
+  const base = { id: 'kubernetes-version', title: 'Kubernetes version supported' };
+  const found = parseRelease(version);
+  const minimum = parseRelease(MIN_KUBERNETES_VERSION)!;
+  if (found === undefined) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `cannot read a version from "${version}"; this build needs >= ${MIN_KUBERNETES_VERSION}`,
+      fix: 'check the version with kubectl version',
+    };
+  }
+  if (compareReleases(found, minimum) < 0) {
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${version} is older than ${MIN_KUBERNETES_VERSION}: the Secret guard's matchConditions are not served, so the API server would send it every Secret update and delete`,
+      fix: `upgrade the cluster to Kubernetes >= ${MIN_KUBERNETES_VERSION} (tested with ${TESTED_KUBERNETES_VERSION})`,
+    };
+  }
+  if (compareReleases(found, parseRelease(NATIVE_SIDECARS_SINCE)!) < 0) {
+    return {
+      ...base,
+      status: 'warn',
+      detail: `${version} has no native sidecars (Kubernetes >= ${NATIVE_SIDECARS_SINCE}), the injector's default`,
+      fix: 'run the webhook with --sidecar-mode=container, or upgrade the cluster',
+    };
+  }
+  return { ...base, status: 'pass', detail: `${version} (>= ${MIN_KUBERNETES_VERSION}; tested with ${TESTED_KUBERNETES_VERSION})` };
+}
