@@ -21,8 +21,9 @@ let caBundles: string[];
 let install: HelmResult;
 let upgrade: HelmResult;
 
-const helmIn = (args: string[]): Promise<HelmResult> =>
-  runHelm(helm, [...args, '--namespace', NS, '--kubeconfig', info.kubeconfigPath, '--set', 'webhook.failurePolicy=Ignore']);
+const helmAt = (args: string[]): Promise<HelmResult> => runHelm(helm, [...args, '--namespace', NS, '--kubeconfig', info.kubeconfigPath]);
+/** install/upgrade: no webhook pod runs here, so the release's webhooks must not block the other files' requests. */
+const helmIn = (args: string[]): Promise<HelmResult> => helmAt([...args, '--set', 'webhook.failurePolicy=Ignore']);
 
 async function bundles(): Promise<string[]> {
   const admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
@@ -60,7 +61,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await helmIn(['uninstall', RELEASE]);
+  // uninstall takes no --set: with it, helm refused and the release's cluster-scoped objects outlived this file
+  // (the next file's kubectl apply warned about them).
+  const uninstall = await helmAt(['uninstall', RELEASE]);
+  if (uninstall.code !== 0) throw new Error(`helm uninstall failed: ${uninstall.stderr}`);
+  const left = await cluster.admin
+    .makeApiClient(AdmissionregistrationV1Api)
+    .readValidatingWebhookConfiguration({ name: DEFAULT_CONFIGURATION_NAME })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (left) throw new Error(`helm uninstall left ValidatingWebhookConfiguration ${DEFAULT_CONFIGURATION_NAME} behind`);
   await cluster?.admin
     .makeApiClient(CoreV1Api)
     .deleteNamespace({ name: NS })
