@@ -107,6 +107,8 @@ describe('mcp-header-forward inject', () => {
       '200m',
       '--sidecar-memory-request',
       '',
+      '--sidecar-max-intercepted-connections',
+      '64',
       ...image,
     ]);
     const pod = JSON.parse(stdout) as V1Pod;
@@ -114,6 +116,7 @@ describe('mcp-header-forward inject', () => {
     expect(sidecar.name).toBe('header-forward-proxy');
     expect(sidecar.restartPolicy).toBeUndefined();
     expect(sidecar.resources).toEqual({ requests: { cpu: '10m' }, limits: { cpu: '200m', memory: '192Mi' } });
+    expect(sidecar.args?.slice(-2)).toEqual(['--max-intercepted-connections', '64']);
   });
 
   it('reads objects from a kubectl List (kubectl get ... -o yaml)', async () => {

@@ -33,6 +33,8 @@ export interface SidecarFlagValues {
   apiServerHost?: string[];
   excludeNamespace?: string[];
   toolhiveForwarding: ToolhiveForwardingMode;
+  sidecarMaxInterceptedConnections: number;
+  sidecarMaxConnections: number;
 }
 
 export function addSidecarOptions(command: Command): Command {
@@ -91,6 +93,19 @@ export function addSidecarOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--sidecar-max-intercepted-connections <n>',
+        'concurrent intercepted (TLS-terminated) tunnels per sidecar; more are answered 503',
+      )
+        .default(d.limits.intercepted)
+        .argParser(wholeNumber('--sidecar-max-intercepted-connections', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option('--sidecar-max-connections <n>', 'concurrent client connections per sidecar; more are dropped')
+        .default(d.limits.connections)
+        .argParser(wholeNumber('--sidecar-max-connections', 1, 1_000_000)),
+    )
+    .addOption(
+      new Option(
         '--cluster-domain <domain>',
         'cluster DNS suffix; .svc and .<domain> go into NO_PROXY unless a routed host needs them',
       ).default(d.clusterDomain),
@@ -144,5 +159,6 @@ export function injectSettingsFrom(values: SidecarFlagValues, env: NodeJS.Proces
       ...new Set([...(values.excludeNamespace ?? DEFAULT_SETTINGS.excludedNamespaces), ...(ownNamespace ? [ownNamespace] : [])]),
     ],
     toolhiveForwarding: values.toolhiveForwarding,
+    limits: { intercepted: values.sidecarMaxInterceptedConnections, connections: values.sidecarMaxConnections },
   };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_TOOLHIVE_FORWARDING, type ToolhiveForwardingMode } from '../../contract/sealing.js';
-import { DEFAULT_ADMIN_PORT, DEFAULT_PROXY_PORT } from '../../contract/sidecar.js';
+import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTERCEPTED, DEFAULT_PROXY_PORT } from '../../contract/sidecar.js';
 
 // What the injector needs to know that is not in the pod or the CRs: the sidecar image, its shape, the cluster.
 export const SIDECAR_MODES = ['native', 'container'] as const;
@@ -36,6 +36,8 @@ export interface InjectSettings {
   excludedNamespaces: readonly string[];
   /** Entries vMCP forwards itself (ToolHive >= v0.27.2): seal their Secrets, defer to vMCP, or ignore that it does. */
   toolhiveForwarding: ToolhiveForwardingMode;
+  /** The sidecar's connection limits (its --max-intercepted-connections and --max-connections). */
+  limits: { intercepted: number; connections: number };
 }
 
 /** The project's image (the CLI's entrypoint is also the sidecar); the CLI adds its own version as the tag. */
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: InjectSettings = Object.freeze({
   clusterDomain: 'cluster.local',
   excludedNamespaces: ['kube-system', 'kube-public'],
   toolhiveForwarding: DEFAULT_TOOLHIVE_FORWARDING,
+  limits: { intercepted: DEFAULT_MAX_INTERCEPTED, connections: DEFAULT_MAX_CONNECTIONS },
 });
 
 /**

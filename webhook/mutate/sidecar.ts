@@ -1,6 +1,15 @@
 import type { V1Container, V1EnvVar, V1Probe, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { SIDECAR_CONTAINER_NAME } from '../../contract/labels.js';
-import { CA_DIR, CA_KEY_DIR, CA_KEY_VOLUME_NAME, CA_VOLUME_NAME, HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
+import {
+  CA_DIR,
+  CA_KEY_DIR,
+  CA_KEY_VOLUME_NAME,
+  CA_VOLUME_NAME,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_INTERCEPTED,
+  HEALTHZ_PATH,
+  READYZ_PATH,
+} from '../../contract/sidecar.js';
 import type { CaBundleMount } from './routes.js';
 import type { InjectSettings } from './settings.js';
 
@@ -36,6 +45,7 @@ export function sidecarContainer({ settings, env, caBundles }: SidecarInput): V1
       CA_DIR,
       '--ca-key-dir',
       CA_KEY_DIR,
+      ...limitArgs(settings),
     ],
     env,
     ports: [{ name: ADMIN_PORT_NAME, containerPort: settings.adminPort, protocol: 'TCP' }],
@@ -86,4 +96,13 @@ function resourcesOf(settings: InjectSettings): NonNullable<V1Container['resourc
     ...(requests && Object.keys(requests).length > 0 ? { requests: { ...requests } } : {}),
     ...(limits && Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
   };
+}
+
+/** Only limits that differ from the sidecar's own defaults: pods injected before these flags existed stay current. */
+function limitArgs(settings: InjectSettings): string[] {
+  const { intercepted, connections } = settings.limits;
+  return [
+    ...(intercepted !== DEFAULT_MAX_INTERCEPTED ? ['--max-intercepted-connections', String(intercepted)] : []),
+    ...(connections !== DEFAULT_MAX_CONNECTIONS ? ['--max-connections', String(connections)] : []),
+  ];
 }
