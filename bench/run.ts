@@ -5,6 +5,7 @@ import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensurePeers } from './lib/install.js';
 import { buildLoadgen } from './lib/loadgen.js';
+import { ensureWrk } from './lib/wrk.js';
 import { pinningNote } from './lib/pinning.js';
 import { startUpstream } from './lib/upstream.js';
 import { BENCH_DOC_FILE, RESULTS_FILE } from './paths.js';
@@ -35,9 +36,14 @@ function log(line: string): void {
   process.stderr.write(`[bench +${Math.round((Date.now() - started) / 1000)}s] ${line}\n`);
 }
 
+/** Each target runs this many times per concurrency, interleaved with the others; the table shows the median. */
+const REPEATS = 3;
+
 function requestsPer(concurrency: number): number {
-  return Math.max(200, Math.round((concurrency === 1 ? 2000 : 5000) * SCALE));
+  return Math.max(200, Math.round((concurrency === 1 ? 1500 : 4000) * SCALE));
 }
+
+const WRK_SECONDS = Math.max(1, Math.round(2 * SCALE));
 
 function machine(): MachineInfo {
   return {
@@ -102,11 +108,15 @@ interface Stage {
   upstream: Awaited<ReturnType<typeof startUpstream>>;
   ctx: PeerContext;
   peers: Awaited<ReturnType<typeof startPeers>>['peers'];
+  wrk: boolean;
 }
 
 async function setUpStage(results: BenchResults): Promise<Stage> {
   const available = await ensurePeers(log);
   for (const peer of available) if (peer.available) results.peers[peer.peer] = peer.version;
+  const wrk = await ensureWrk(log);
+  if (wrk.available) results.peers.wrk = wrk.version;
+  else results.skips.push({ part: 'wrk (second client)', reason: wrk.reason });
   const loadgen = await buildLoadgen();
   const dir = await mkdtemp(join(tmpdir(), 'mcp-header-forward-bench-'));
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
@@ -119,7 +129,7 @@ async function setUpStage(results: BenchResults): Promise<Stage> {
   };
   const { peers, skips } = await startPeers(ctx, available, log);
   results.skips.push(...skips);
-  return { loadgen, dir, upstream, ctx, peers };
+  return { loadgen, dir, upstream, ctx, peers, wrk: wrk.available };
 }
 
 async function tearDownStage(stage: Stage): Promise<void> {
@@ -131,7 +141,18 @@ async function tearDownStage(stage: Stage): Promise<void> {
 async function proxyParts(stage: Stage, results: BenchResults): Promise<void> {
   for (const protocol of ['http', 'https'] as const) {
     if (!wanted(protocol) || !withinBudget(`${protocol} proxy runs`, results, 90_000)) continue;
-    const phase = await runProxyPhase({ loadgen: stage.loadgen, ctx: stage.ctx, peers: stage.peers, requests: requestsPer, log }, protocol);
+    const scenario = {
+      loadgen: stage.loadgen,
+      wrk: stage.wrk,
+      ctx: stage.ctx,
+      peers: stage.peers,
+      requests: requestsPer,
+      wrkSeconds: WRK_SECONDS,
+      repeats: REPEATS,
+      dir: stage.dir,
+      log,
+    };
+    const phase = await runProxyPhase(scenario, protocol);
     results.proxy.push(...phase.measurements);
     results.rss.push({ protocol, readings: phase.rss });
     results.skips.push(...phase.skips);
@@ -186,6 +207,7 @@ async function main(): Promise<void> {
     await tearDownStage(stage);
   }
   results.durationSeconds = (Date.now() - started) / 1000;
+  results.machine.loadAverageAtEnd = loadavg();
   await writeResults(results);
 }
 

@@ -21,7 +21,7 @@ export const PEER_PACKAGES: readonly PeerPackage[] = [
 
 export type PeerAvailability = { peer: string; available: true; version: string } | { peer: string; available: false; reason: string };
 
-function onPath(binary: string): boolean {
+export function onPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary} || test -x /usr/sbin/${binary}`]).status === 0;
 }
 
@@ -34,7 +34,7 @@ function version(p: PeerPackage): string {
   return text.trim();
 }
 
-async function aptInstall(packages: string[]): Promise<string | undefined> {
+export async function aptInstall(packages: string[]): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root, so apt-get cannot install it (install it yourself and rerun)';
   if (!onPath('apt-get')) return 'no apt-get on this machine (install it with your package manager and rerun)';
   try {

@@ -12,7 +12,7 @@ export type { ManagedProcess };
 export async function startPinned(
   name: string,
   dir: string,
-  cpu: string,
+  cpu: string | undefined,
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCa, issueLeaf } from '../../certs/x509.js';
-import { CLIENT_CPU } from './pinning.js';
+import { UPSTREAM_CPU } from './pinning.js';
 import { freeLoopbackPort, startPinned, waitForPort, type ManagedProcess } from './processes.js';
 
 // The fixed upstream every target talks to: plain HTTP/1.1 and HTTPS with a bench CA from certs/x509.ts.
@@ -40,7 +40,7 @@ export async function startUpstream(loadgen: string, dir: string, header: string
     '-sse-interval',
     '1s',
   ];
-  const managed = await startPinned('upstream', dir, CLIENT_CPU, loadgen, args);
+  const managed = await startPinned('upstream', dir, UPSTREAM_CPU, loadgen, args);
   await waitForPort(managed, httpPort);
   await waitForPort(managed, httpsPort);
   return { process: managed, httpPort, httpsPort, caFile };

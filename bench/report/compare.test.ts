@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compare, judge, loadMetric, missed } from './compare.js';
 import type { BenchResults, LoadSummary, ProxyMeasurement } from './model.js';
 import { renderReport } from './render.js';
-import { formatQuantity, ratioTable } from './table.js';
+import { detailTable, formatQuantity, ratioTable } from './table.js';
 
 function load(p50us: number, rps: number, p99us = p50us * 2): LoadSummary {
   return { requests: 1000, errors: 0, seconds: 1000 / rps, rps, p50us, p90us: p50us, p99us, maxUs: p99us, meanUs: p50us };
@@ -99,15 +99,46 @@ describe('compare', () => {
 
   it('renders a table with ratio, target and result', () => {
     const table = ratioTable(rows);
-    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | nginx 50 µs | 1.20x | ≤ 1.2x | met |');
-    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | squid 100 µs | 0.60x | ≤ 0.5x | **missed** |');
-    expect(table).toContain('| sidecar RSS idle | 50 MB |  |  | ≤ 60 MB | met |');
+    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | nginx 50 µs | 1.20x | ≤ 1.2x | met |  |');
+    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | squid 100 µs | 0.60x | ≤ 0.5x | **missed** |  |');
+    expect(table).toContain('| sidecar RSS idle | 50 MB |  |  | ≤ 60 MB | met |  |');
   });
 
   it('puts the machine and skips above the table', () => {
     const report = renderReport({ ...r, skips: [{ part: 'mitmproxy', reason: 'apt-get install mitmproxy failed' }] });
     expect(report).toMatch(/on 2 cores \(test CPU\).*ratios, measured side by side in the same run, are what we track/);
     expect(report).toContain('- skipped mitmproxy: apt-get install mitmproxy failed');
+  });
+});
+
+describe('compare with both clients', () => {
+  const wrk = (m: ProxyMeasurement): ProxyMeasurement => ({ ...m, client: 'wrk' });
+  const r = results([
+    run('http', 'direct', 1, load(100, 9000)),
+    run('http', 'sidecar', 1, load(160, 5000)),
+    run('http', 'nginx', 1, load(150, 6000)),
+    wrk(run('http', 'direct', 1, load(60, 15000))),
+    wrk(run('http', 'sidecar', 1, load(210, 4500))),
+    wrk(run('http', 'nginx', 1, load(80, 11000))),
+  ]);
+  const row = compare(r).find((x) => x.comparison === 'HTTP p50 added latency, c=1' && x.referenceName === 'nginx')!;
+
+  it('judges on the Go client and subtracts each client its own direct run', () => {
+    expect(row).toMatchObject({ ours: { value: 60 }, reference: { value: 50 }, ratio: 1.2, status: 'met' });
+    expect(loadMetric(r.proxy, 'http', 'sidecar', 1, 'p50Added', 'wrk')).toEqual({ value: 150, unit: 'us' });
+  });
+
+  it('shows the wrk figures beside the judged ones without judging them', () => {
+    expect(row.crossCheck).toEqual({ client: 'wrk', ours: { value: 150, unit: 'us' }, reference: { value: 20, unit: 'us' }, ratio: 7.5 });
+    expect(ratioTable([row])).toContain('| 1.20x | ≤ 1.2x | met | 150 µs / 20 µs = 7.50x |');
+  });
+
+  it('shows each run with its client, run count and spread', () => {
+    const withRuns = { ...r.proxy[4]!, runs: [load(200, 4000), load(210, 4500), load(260, 4600)] };
+    const detail = detailTable({ ...r, proxy: [...r.proxy.slice(0, 4), withRuns, r.proxy[5]!] });
+    expect(detail).toContain(
+      '| http | sidecar | 1 | wrk | 3 | 210 µs (200 µs–260 µs) | 420 µs | 150 µs | 300 µs | 4,500/s (4,000/s–4,600/s) | 0 | 50.0 / 70.0 MB |',
+    );
   });
 });
 

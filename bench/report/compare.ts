@@ -1,4 +1,13 @@
-import { DIRECT, OURS, type BenchResults, type LoadSummary, type Protocol, type ProxyMeasurement } from './model.js';
+import {
+  DIRECT,
+  JUDGED_CLIENT,
+  OURS,
+  type BenchResults,
+  type LoadClient,
+  type LoadSummary,
+  type Protocol,
+  type ProxyMeasurement,
+} from './model.js';
 
 // Turns one run's measurements into the rows of the ratio table and judges each against the targets.
 
@@ -33,6 +42,15 @@ export interface ComparisonRow {
   status: Status;
   /** Why a row could not be judged (peer skipped, noise, part not run). */
   note?: string;
+  /** The same comparison by the other client, shown beside the judged one and not judged itself. */
+  crossCheck?: CrossCheck;
+}
+
+export interface CrossCheck {
+  client: LoadClient;
+  ours: Quantity;
+  reference: Quantity;
+  ratio?: number;
 }
 
 type LoadMetric = 'p50Added' | 'p99Added' | 'rps';
@@ -108,8 +126,8 @@ const METRIC_LABEL: Record<LoadMetric, string> = {
   rps: 'throughput',
 };
 
-function find(ms: readonly ProxyMeasurement[], protocol: Protocol, target: string, c: number): LoadSummary | undefined {
-  return ms.find((m) => m.protocol === protocol && m.target === target && m.concurrency === c)?.load;
+function find(ms: readonly ProxyMeasurement[], protocol: Protocol, target: string, c: number, client: LoadClient): LoadSummary | undefined {
+  return ms.find((m) => m.protocol === protocol && m.target === target && m.concurrency === c && (m.client ?? 'go') === client)?.load;
 }
 
 /** Added latency is the proxy's percentile minus the direct run's at the same concurrency. */
@@ -119,11 +137,12 @@ export function loadMetric(
   target: string,
   c: number,
   metric: LoadMetric,
+  client: LoadClient = JUDGED_CLIENT,
 ): Quantity | undefined {
-  const run = find(ms, protocol, target, c);
+  const run = find(ms, protocol, target, c, client);
   if (!run || run.requests === 0) return undefined;
   if (metric === 'rps') return { value: run.rps, unit: 'rps' };
-  const direct = find(ms, protocol, DIRECT, c);
+  const direct = find(ms, protocol, DIRECT, c, client);
   if (!direct || direct.requests === 0) return undefined;
   const key = metric === 'p50Added' ? 'p50us' : 'p99us';
   return { value: run[key] - direct[key], unit: 'us' };
@@ -146,6 +165,16 @@ export function judge(
   return { ratio, status: met ? 'met' : 'missed' };
 }
 
+const OTHER_CLIENT: LoadClient = JUDGED_CLIENT === 'go' ? 'wrk' : 'go';
+
+function crossCheck(results: BenchResults, spec: PeerComparison): CrossCheck | undefined {
+  const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric, OTHER_CLIENT);
+  const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric, OTHER_CLIENT);
+  if (!ours || !reference) return undefined;
+  const { ratio } = judge(ours.value, reference.value, undefined);
+  return { client: OTHER_CLIENT, ours, reference, ...(ratio === undefined ? {} : { ratio }) };
+}
+
 function peerRows(results: BenchResults): ComparisonRow[] {
   return PEER_COMPARISONS.map((spec) => {
     const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric);
@@ -159,6 +188,8 @@ function peerRows(results: BenchResults): ComparisonRow[] {
     if (ours) row.ours = ours;
     if (reference) row.reference = reference;
     if (spec.target) row.target = spec.target;
+    const other = crossCheck(results, spec);
+    if (other) row.crossCheck = other;
     return row;
   });
 }

@@ -21,11 +21,22 @@ export type Protocol = 'http' | 'https';
 export const DIRECT = 'direct';
 export const OURS = 'sidecar';
 
+/** `go`: bench/loadgen, proxying like vMCP. `wrk`: the standard independent HTTP benchmark client, as a cross-check. */
+export type LoadClient = 'go' | 'wrk';
+export const LOAD_CLIENTS: readonly LoadClient[] = ['go', 'wrk'];
+/** The client whose figures the goals are judged on (it covers HTTP and HTTPS; wrk speaks no CONNECT). */
+export const JUDGED_CLIENT: LoadClient = 'go';
+
 export interface ProxyMeasurement {
   protocol: Protocol;
   target: string;
   concurrency: number;
+  /** Absent in results from before issue 23: those were all `go`. */
+  client?: LoadClient;
+  /** The median of `runs`, field by field (errors summed). */
   load: LoadSummary;
+  /** Each interleaved repeat, in run order (absent before issue 23: one run, `load`). */
+  runs?: LoadSummary[];
 }
 
 /** Resident memory of a peer's whole process group (VmRSS summed), idle after start and the peak under load. */
@@ -89,6 +100,7 @@ export interface MachineInfo {
   cpus: number;
   cpuModel: string;
   loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
   node: string;
   kernel: string;
   pinning: string;

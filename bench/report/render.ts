@@ -65,7 +65,10 @@ export function renderReport(results: BenchResults, rows: readonly ComparisonRow
     ...(results.skips.length > 0 ? [''] : []),
     ratioTable(rows),
     '',
-    'Raw runs (fixed request count per run, Go client like vMCP: forward proxies via the proxy URL with CONNECT for https, nginx as a reverse proxy):',
+    'Raw runs. Each target ran several times per concurrency, interleaved with the others; the figures are the median ' +
+      'with the spread over the runs. Go client (bench/loadgen, like vMCP: forward proxies via the proxy URL with CONNECT for ' +
+      'https, nginx as a reverse proxy; fixed request count per run) and wrk (HTTP only, fixed duration per run, absolute-form ' +
+      'request targets to forward proxies). Added latency is the p50/p99 minus the direct run by the same client:',
     '',
     detailTable(results),
     ...sseLines(results),

@@ -1,5 +1,6 @@
-import { loadMetric, type ComparisonRow, type Quantity, type Target } from './compare.js';
-import { DIRECT, type BenchResults } from './model.js';
+import { loadMetric, type ComparisonRow, type CrossCheck, type Quantity, type Target } from './compare.js';
+import { spread } from './median.js';
+import { DIRECT, JUDGED_CLIENT, type BenchResults, type LoadClient, type ProxyMeasurement } from './model.js';
 
 // Markdown tables for the terminal and docs/benchmarks.md. Pure: results in, text out.
 
@@ -36,9 +37,19 @@ function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+export const CLIENT_LABEL: Record<LoadClient, string> = { go: 'Go client', wrk: 'wrk' };
+
+function formatCrossCheck(c: CrossCheck | undefined): string {
+  if (!c) return '';
+  const ratio = c.ratio === undefined ? '' : ` = ${c.ratio.toFixed(2)}x`;
+  return `${formatQuantity(c.ours)} / ${formatQuantity(c.reference)}${ratio}`;
+}
+
 export function ratioTable(rows: readonly ComparisonRow[]): string {
+  const judged = CLIENT_LABEL[JUDGED_CLIENT];
+  const other = CLIENT_LABEL[JUDGED_CLIENT === 'go' ? 'wrk' : 'go'];
   return markdownTable(
-    ['comparison', 'sidecar', 'reference', 'ratio', 'target', 'result'],
+    ['comparison', `sidecar (${judged})`, 'reference', 'ratio', 'target', `result (judged on ${judged})`, `${other}: sidecar / reference`],
     rows.map((row) => [
       row.comparison,
       formatQuantity(row.ours),
@@ -46,37 +57,68 @@ export function ratioTable(rows: readonly ComparisonRow[]): string {
       row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`,
       formatTarget(row.target),
       formatStatus(row),
+      formatCrossCheck(row.crossCheck),
     ]),
   );
 }
 
 /** Every proxy run with its raw numbers, so a ratio can be traced to what was measured. */
+/** `median (min–max)` over the interleaved runs; just the value when there was one run. */
+function withSpread(m: ProxyMeasurement, key: 'p50us' | 'rps'): string {
+  const unit = key === 'rps' ? 'rps' : 'us';
+  const value = formatQuantity({ value: m.load[key], unit });
+  if (!m.runs || m.runs.length < 2) return value;
+  const { min, max } = spread(m.runs, key);
+  return `${value} (${formatQuantity({ value: min, unit })}–${formatQuantity({ value: max, unit })})`;
+}
+
 export function detailTable(results: BenchResults): string {
   const rows = results.proxy.map((m) => {
+    const client = m.client ?? 'go';
     const added = (metric: 'p50Added' | 'p99Added'): string =>
-      m.target === DIRECT ? '' : formatQuantity(loadMetric(results.proxy, m.protocol, m.target, m.concurrency, metric));
+      m.target === DIRECT ? '' : formatQuantity(loadMetric(results.proxy, m.protocol, m.target, m.concurrency, metric, client));
     const rss = results.rss.find((r) => r.protocol === m.protocol)?.readings.find((r) => r.target === m.target);
     return [
       m.protocol,
       m.target,
       String(m.concurrency),
-      formatQuantity({ value: m.load.p50us, unit: 'us' }),
+      CLIENT_LABEL[client],
+      String(m.runs?.length ?? 1),
+      withSpread(m, 'p50us'),
       formatQuantity({ value: m.load.p99us, unit: 'us' }),
       added('p50Added'),
       added('p99Added'),
-      formatQuantity({ value: m.load.rps, unit: 'rps' }),
+      withSpread(m, 'rps'),
       m.load.errors === 0 ? '0' : `${m.load.errors} (${m.load.firstError ?? ''})`,
       rss ? `${(rss.idleKb / 1024).toFixed(1)} / ${(rss.peakKb / 1024).toFixed(1)} MB` : '',
     ];
   });
-  return markdownTable(['protocol', 'target', 'c', 'p50', 'p99', 'p50 added', 'p99 added', 'req/s', 'errors', 'RSS idle / peak'], rows);
+  return markdownTable(
+    [
+      'protocol',
+      'target',
+      'c',
+      'client',
+      'runs',
+      'p50 (min–max)',
+      'p99',
+      'p50 added',
+      'p99 added',
+      'req/s (min–max)',
+      'errors',
+      'RSS idle / peak',
+    ],
+    rows,
+  );
 }
 
 export function machineLine(results: BenchResults): string {
   const m = results.machine;
   return (
     `Run ${results.startedAt} in ${Math.round(results.durationSeconds)} s on ${m.cpus} cores (${m.cpuModel}), ` +
-    `load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, node ${m.node}, ${m.pinning}. ` +
+    `load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}` +
+    (m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')} (the bench's own load included)` : '') +
+    `, node ${m.node}, ${m.pinning}. ` +
     'Absolute numbers vary between machines; the ratios, measured side by side in the same run, are what we track.'
   );
 }

@@ -1,4 +1,5 @@
 import type { ClientRoute, PeerContext } from '../peers/peer.js';
+import type { WrkTarget } from '../lib/wrkResult.js';
 import type { Protocol } from '../report/model.js';
 
 // The loadgen flags that send one protocol's traffic to the upstream directly or through one peer.
@@ -18,4 +19,12 @@ export function clientArgs(ctx: PeerContext, protocol: Protocol, route: ClientRo
   if (route.proxy) args.push('-proxy', route.proxy);
   if (protocol === 'https') args.push('-ca', route.caFile ?? ctx.upstreamCaFile);
   return args;
+}
+
+/** How wrk reaches the upstream the way the Go client does: origin-form to a server, absolute-form to a forward proxy. */
+export function wrkTarget(ctx: PeerContext, route: ClientRoute | undefined, path = UPSTREAM_PATH): WrkTarget {
+  const upstream = upstreamBase(ctx, 'http') + path;
+  if (!route) return { connectUrl: upstream };
+  if (route.proxy) return { connectUrl: route.proxy, absoluteUrl: upstream };
+  return { connectUrl: (route.baseUrl ?? upstreamBase(ctx, 'http')) + path };
 }
