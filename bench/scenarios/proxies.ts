@@ -30,6 +30,8 @@ export interface ProxyScenario {
   /** Seconds per wrk run (wrk runs for a duration, not a count). */
   wrkSeconds: number;
   repeats: number;
+  /** Default CONCURRENCY; the agreement check uses fewer. */
+  concurrencies?: readonly number[];
   dir: string;
   log: (line: string) => void;
 }
@@ -72,7 +74,7 @@ export async function runProxyPhase(s: ProxyScenario, protocol: Protocol): Promi
   const clients: LoadClient[] = protocol === 'http' && s.wrk ? ['go', 'wrk'] : ['go'];
   const runs = new Map<string, { run: Omit<ProxyMeasurement, 'load'>; summaries: LoadSummary[] }>();
   const skips = new Map<string, Skip>();
-  for (const concurrency of CONCURRENCY) {
+  for (const concurrency of s.concurrencies ?? CONCURRENCY) {
     for (let round = 1; round <= s.repeats; round++) {
       for (const peer of [undefined, ...peers]) {
         const target = peer?.name ?? DIRECT;
