@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, judge, loadMetric, missed } from './compare.js';
+import { compare, judge, judgedClient, loadMetric, missed } from './compare.js';
 import type { BenchResults, LoadSummary, ProxyMeasurement } from './model.js';
 import { renderReport } from './render.js';
 import { detailTable, formatQuantity, ratioTable } from './table.js';
@@ -99,9 +99,9 @@ describe('compare', () => {
 
   it('renders a table with ratio, target and result', () => {
     const table = ratioTable(rows);
-    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | nginx 50 µs | 1.20x | ≤ 1.2x | met |  |');
-    expect(table).toContain('| HTTP p50 added latency, c=1 | 60 µs | squid 100 µs | 0.60x | ≤ 0.5x | **missed** |  |');
-    expect(table).toContain('| sidecar RSS idle | 50 MB |  |  | ≤ 60 MB | met |  |');
+    expect(table).toContain('| HTTP p50 added latency, c=1 | Go client | 60 µs | nginx 50 µs | 1.20x | ≤ 1.2x | met |  |');
+    expect(table).toContain('| HTTP p50 added latency, c=1 | Go client | 60 µs | squid 100 µs | 0.60x | ≤ 0.5x | **missed** |  |');
+    expect(table).toContain('| sidecar RSS idle |  | 50 MB |  |  | ≤ 60 MB | met |  |');
   });
 
   it('puts the machine and skips above the table', () => {
@@ -123,14 +123,18 @@ describe('compare with both clients', () => {
   ]);
   const row = compare(r).find((x) => x.comparison === 'HTTP p50 added latency, c=1' && x.referenceName === 'nginx')!;
 
-  it('judges on the Go client and subtracts each client its own direct run', () => {
-    expect(row).toMatchObject({ ours: { value: 60 }, reference: { value: 50 }, ratio: 1.2, status: 'met' });
-    expect(loadMetric(r.proxy, 'http', 'sidecar', 1, 'p50Added', 'wrk')).toEqual({ value: 150, unit: 'us' });
+  it('judges HTTP on wrk where it ran, subtracting each client its own direct run', () => {
+    expect(row).toMatchObject({ client: 'wrk', ours: { value: 150 }, reference: { value: 20 }, ratio: 7.5, status: 'missed' });
+    expect(loadMetric(r.proxy, 'http', 'sidecar', 1, 'p50Added', 'go')).toEqual({ value: 60, unit: 'us' });
   });
 
-  it('shows the wrk figures beside the judged ones without judging them', () => {
-    expect(row.crossCheck).toEqual({ client: 'wrk', ours: { value: 150, unit: 'us' }, reference: { value: 20, unit: 'us' }, ratio: 7.5 });
-    expect(ratioTable([row])).toContain('| 1.20x | ≤ 1.2x | met | 150 µs / 20 µs = 7.50x |');
+  it('shows the Go client figures beside the judged ones without judging them', () => {
+    expect(row.crossCheck).toEqual({ client: 'go', ours: { value: 60, unit: 'us' }, reference: { value: 50, unit: 'us' }, ratio: 1.2 });
+    expect(ratioTable([row])).toContain('| wrk | 150 µs | nginx 20 µs | 7.50x | ≤ 1.2x | **missed** | Go client: 60 µs / 50 µs = 1.20x |');
+  });
+
+  it('judges HTTPS on the Go client, wrk having no CONNECT', () => {
+    expect(judgedClient(r.proxy, 'https')).toBe('go');
   });
 
   it('shows each run with its client, run count and spread', () => {

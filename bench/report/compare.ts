@@ -1,13 +1,4 @@
-import {
-  DIRECT,
-  JUDGED_CLIENT,
-  OURS,
-  type BenchResults,
-  type LoadClient,
-  type LoadSummary,
-  type Protocol,
-  type ProxyMeasurement,
-} from './model.js';
+import { DIRECT, OURS, type BenchResults, type LoadClient, type LoadSummary, type Protocol, type ProxyMeasurement } from './model.js';
 
 // Turns one run's measurements into the rows of the ratio table and judges each against the issue's targets.
 
@@ -44,6 +35,8 @@ export interface ComparisonRow {
   note?: string;
   /** The same comparison by the other client, shown beside the judged one and not judged itself. */
   crossCheck?: CrossCheck;
+  /** The client whose figures this row is judged on (peer comparisons only). */
+  client?: LoadClient;
 }
 
 export interface CrossCheck {
@@ -137,7 +130,7 @@ export function loadMetric(
   target: string,
   c: number,
   metric: LoadMetric,
-  client: LoadClient = JUDGED_CLIENT,
+  client: LoadClient = 'go',
 ): Quantity | undefined {
   const run = find(ms, protocol, target, c, client);
   if (!run || run.requests === 0) return undefined;
@@ -165,22 +158,31 @@ export function judge(
   return { ratio, status: met ? 'met' : 'missed' };
 }
 
-const OTHER_CLIENT: LoadClient = JUDGED_CLIENT === 'go' ? 'wrk' : 'go';
+/**
+ * The goals are judged on wrk where it ran (HTTP): its own cost per request is small and constant, so it agrees with
+ * what nginx and the sidecar add. The Go client adds tens of µs more to every proxied request than to a direct one
+ * (docs/benchmarks.md, Method); it stays the judge for HTTPS, where wrk cannot CONNECT.
+ */
+export function judgedClient(ms: readonly ProxyMeasurement[], protocol: Protocol): LoadClient {
+  return ms.some((m) => m.protocol === protocol && m.client === 'wrk') ? 'wrk' : 'go';
+}
 
-function crossCheck(results: BenchResults, spec: PeerComparison): CrossCheck | undefined {
-  const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric, OTHER_CLIENT);
-  const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric, OTHER_CLIENT);
+function crossCheck(results: BenchResults, spec: PeerComparison, client: LoadClient): CrossCheck | undefined {
+  const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric, client);
+  const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric, client);
   if (!ours || !reference) return undefined;
   const { ratio } = judge(ours.value, reference.value, undefined);
-  return { client: OTHER_CLIENT, ours, reference, ...(ratio === undefined ? {} : { ratio }) };
+  return { client, ours, reference, ...(ratio === undefined ? {} : { ratio }) };
 }
 
 function peerRows(results: BenchResults): ComparisonRow[] {
   return PEER_COMPARISONS.map((spec) => {
-    const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric);
-    const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric);
+    const client = judgedClient(results.proxy, spec.protocol);
+    const ours = loadMetric(results.proxy, spec.protocol, OURS, spec.concurrency, spec.metric, client);
+    const reference = loadMetric(results.proxy, spec.protocol, spec.peer, spec.concurrency, spec.metric, client);
     const row: ComparisonRow = {
       subject: 'sidecar',
+      client,
       comparison: `${spec.protocol.toUpperCase()} ${METRIC_LABEL[spec.metric]}, c=${spec.concurrency}`,
       referenceName: spec.peerLabel,
       ...judge(ours?.value, reference?.value, spec.target),
@@ -188,7 +190,7 @@ function peerRows(results: BenchResults): ComparisonRow[] {
     if (ours) row.ours = ours;
     if (reference) row.reference = reference;
     if (spec.target) row.target = spec.target;
-    const other = crossCheck(results, spec);
+    const other = crossCheck(results, spec, client === 'go' ? 'wrk' : 'go');
     if (other) row.crossCheck = other;
     return row;
   });

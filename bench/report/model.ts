@@ -24,8 +24,6 @@ export const OURS = 'sidecar';
 /** `go`: bench/loadgen, proxying like vMCP. `wrk`: the standard independent HTTP benchmark client, as a cross-check. */
 export type LoadClient = 'go' | 'wrk';
 export const LOAD_CLIENTS: readonly LoadClient[] = ['go', 'wrk'];
-/** The client whose figures the goals are judged on (it covers HTTP and HTTPS; wrk speaks no CONNECT). */
-export const JUDGED_CLIENT: LoadClient = 'go';
 
 export interface ProxyMeasurement {
   protocol: Protocol;

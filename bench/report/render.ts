@@ -68,7 +68,8 @@ export function renderReport(results: BenchResults, rows: readonly ComparisonRow
     'Raw runs. Each target ran several times per concurrency, interleaved with the others; the figures are the median ' +
       'with the spread over the runs. Go client (bench/loadgen, like vMCP: forward proxies via the proxy URL with CONNECT for ' +
       'https, nginx as a reverse proxy; fixed request count per run) and wrk (HTTP only, fixed duration per run, absolute-form ' +
-      'request targets to forward proxies). Added latency is the p50/p99 minus the direct run by the same client:',
+      'request targets to forward proxies). Added latency is the p50/p99 minus the direct run by the same client. The goals ' +
+      'are judged on wrk for HTTP and on the Go client for HTTPS (see Method above):',
     '',
     detailTable(results),
     ...sseLines(results),

@@ -1,6 +1,6 @@
 import { loadMetric, type ComparisonRow, type CrossCheck, type Quantity, type Target } from './compare.js';
 import { spread } from './median.js';
-import { DIRECT, JUDGED_CLIENT, type BenchResults, type LoadClient, type ProxyMeasurement } from './model.js';
+import { DIRECT, type BenchResults, type LoadClient, type ProxyMeasurement } from './model.js';
 
 // Markdown tables for the terminal and docs/benchmarks.md. Pure: results in, text out.
 
@@ -42,16 +42,15 @@ export const CLIENT_LABEL: Record<LoadClient, string> = { go: 'Go client', wrk: 
 function formatCrossCheck(c: CrossCheck | undefined): string {
   if (!c) return '';
   const ratio = c.ratio === undefined ? '' : ` = ${c.ratio.toFixed(2)}x`;
-  return `${formatQuantity(c.ours)} / ${formatQuantity(c.reference)}${ratio}`;
+  return `${CLIENT_LABEL[c.client]}: ${formatQuantity(c.ours)} / ${formatQuantity(c.reference)}${ratio}`;
 }
 
 export function ratioTable(rows: readonly ComparisonRow[]): string {
-  const judged = CLIENT_LABEL[JUDGED_CLIENT];
-  const other = CLIENT_LABEL[JUDGED_CLIENT === 'go' ? 'wrk' : 'go'];
   return markdownTable(
-    ['comparison', `sidecar (${judged})`, 'reference', 'ratio', 'target', `result (judged on ${judged})`, `${other}: sidecar / reference`],
+    ['comparison', 'judged on', 'sidecar', 'reference', 'ratio', 'target', 'result', 'other client: sidecar / reference'],
     rows.map((row) => [
       row.comparison,
+      row.client ? CLIENT_LABEL[row.client] : '',
       formatQuantity(row.ours),
       row.referenceName ? `${row.referenceName} ${formatQuantity(row.reference)}` : '',
       row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`,
