@@ -35,7 +35,7 @@ export interface WrkRun {
 
 /** One wrk run (one thread, like the single Go process, on the client core). */
 export async function runWrk(r: WrkRun): Promise<LoadSummary> {
-  const script = join(r.dir, `wrk-${r.target.absoluteUrl ? 'forward' : 'plain'}.lua`);
+  const script = join(r.dir, `wrk-${r.target.absoluteUrl ? 'forward' : 'plain'}${r.target.expectHeader ? '-check' : ''}.lua`);
   await writeFile(script, wrkScript(r.target));
   const args = ['-t', '1', '-c', String(r.concurrency), '-d', `${r.seconds}s`, '--timeout', '10s', '-s', script, r.target.connectUrl];
   const { command, args: argv } = pinned(CLIENT_CPU, 'wrk', args);

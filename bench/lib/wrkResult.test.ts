@@ -37,6 +37,12 @@ describe('parseWrkOutput', () => {
     expect(summary.firstError).toBe('3 read errors, 800 responses not 2xx/3xx');
   });
 
+  it('counts responses that lacked the header the proxy must add as errors', () => {
+    const summary = parseWrkOutput(OUTPUT.replace('"timeout":0', '"timeout":0,"missingHeader":27800'));
+    expect(summary.errors).toBe(27800);
+    expect(summary.firstError).toBe('27800 responses lack the header the proxy must add');
+  });
+
   it('fails loudly when wrk printed no result line (script error, connection refused)', () => {
     expect(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused\n')).toThrow(/no result line/);
   });
@@ -53,5 +59,16 @@ describe('wrkScript', () => {
     const script = wrkScript({ connectUrl: 'http://127.0.0.1:8080/mcp' });
     expect(script).not.toContain('wrk.path');
     expect(script).toContain('done = function');
+    expect(script).not.toContain('response = function');
+  });
+
+  it('checks every response for the expected header only when asked (the hook costs per response)', () => {
+    const script = wrkScript({
+      connectUrl: 'http://127.0.0.1:3128',
+      absoluteUrl: 'http://127.0.0.1:40001/mcp',
+      expectHeader: 'X-Bench-Seen',
+    });
+    expect(script).toContain('local wanted = "x-bench-seen"');
+    expect(script).toContain('response = function(status, headers, body)');
   });
 });
