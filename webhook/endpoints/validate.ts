@@ -69,14 +69,16 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
       const secrets = await secretsFor(options, request, entry, namespace);
       const result = validateEntry(validationInput(request, entry, namespace, secrets, siblings), rules);
       const object = `MCPServerEntry ${namespace}/${entry.metadata.name ?? `${entry.metadata.generateName ?? ''}*`}`;
-      const verdict = verdictFor(result.violations, decide(result, mode, object), mode, object);
-      counters?.record(mode, verdict.auditAnnotations);
+      const decision = decide(result, mode, object);
+      const outcome = outcomeOf(result.violations, decision);
+      const verdict = verdictFor(decision, outcome, mode, object);
+      counters?.record(mode, outcome);
       if (result.violations.length > 0) {
         // Field paths and messages only: messages never carry Secret values.
         logger.warn(
           {
             mode,
-            outcome: verdict.auditAnnotations?.[OUTCOME_ANNOTATION],
+            outcome: outcome.outcome,
             violations: result.violations.map((v) => `${v.field}: ${v.message}`),
           },
           `${object}: headerForward violations`,
@@ -88,10 +90,20 @@ export function validateRoute(options: ValidateRouteOptions): AdmissionRoute {
   };
 }
 
-/** The verdict; with violations, its outcome (denied, would_deny) and reason codes as audit annotations. */
-function verdictFor(violations: readonly Violation[], decision: Decision, mode: Mode, object: string): AdmissionVerdict {
+/** One review's outcome (metric label, audit annotation) and reason codes, computed once. */
+interface ReviewOutcome {
+  outcome: 'allowed' | 'would_deny' | 'denied';
+  /** The violations' reason codes, each once, sorted. */
+  reasons: string[];
+}
+
+function outcomeOf(violations: readonly Violation[], decision: Decision): ReviewOutcome {
   const reasons = [...new Set(violations.map((v) => v.reason))].sort();
-  const outcome = decision.allowed ? 'would_deny' : 'denied';
+  return { outcome: decision.allowed ? (reasons.length > 0 ? 'would_deny' : 'allowed') : 'denied', reasons };
+}
+
+/** The verdict; with violations, its outcome (denied, would_deny) and reason codes as audit annotations. */
+function verdictFor(decision: Decision, { outcome, reasons }: ReviewOutcome, mode: Mode, object: string): AdmissionVerdict {
   const auditAnnotations = reasons.length === 0 ? undefined : { [OUTCOME_ANNOTATION]: outcome, [REASONS_ANNOTATION]: reasons.join(',') };
   const extra = { mode, warnings: decision.warnings, ...(auditAnnotations === undefined ? {} : { auditAnnotations }) };
   return decision.allowed ? allow(extra) : deny(decision.message ?? `${object} violates the headerForward rules`, extra);
@@ -148,7 +160,7 @@ function parseOld(oldObject: unknown): MCPServerEntry | undefined {
 }
 
 /** Results by mode and outcome; reason codes counted once per review (two restricted headers: RestrictedHeader once). */
-function validationCounters(registry: Registry): { record(mode: Mode, annotations: Record<string, string> | undefined): void } {
+function validationCounters(registry: Registry): { record(mode: Mode, outcome: ReviewOutcome): void } {
   const results = registeredCounter(registry, {
     name: VALIDATION_RESULTS_METRIC,
     help: 'MCPServerEntry validations by effective mode and outcome (allowed, denied, would_deny in warn/audit).',
@@ -160,10 +172,9 @@ function validationCounters(registry: Registry): { record(mode: Mode, annotation
     labelNames: ['mode', 'outcome', 'reason'] as const,
   });
   return {
-    record(mode, annotations) {
-      const outcome = annotations?.[OUTCOME_ANNOTATION] ?? 'allowed';
+    record(mode, { outcome, reasons }) {
       results.inc({ mode, outcome });
-      for (const reason of annotations?.[REASONS_ANNOTATION]?.split(',') ?? []) violations.inc({ mode, outcome, reason });
+      for (const reason of reasons) violations.inc({ mode, outcome, reason });
     },
   };
 }
