@@ -18,7 +18,7 @@ import type { LoadSummary } from './report/model.js';
 import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
-import { startWebhook } from './scenarios/webhook.js';
+import { reviewLoadArgs, startWebhook, type WebhookRoute } from './scenarios/webhook.js';
 import { mutateReview, validateReview } from './webhook/fixtures.js';
 import { startStandIn } from './webhook/standIn.js';
 
@@ -166,20 +166,10 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
       const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };
       await writeFile(bodies.validate, JSON.stringify(validateReview()));
       await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
-      const expect = { validate: '"allowed":true', mutate: '"patch":' } as const;
-      for (const route of values.route.split(',') as ('validate' | 'mutate')[]) {
+      for (const route of values.route.split(',') as WebhookRoute[]) {
         for (const c of concurrencies) {
           const args = [
-            '-url',
-            `${webhook.url}/${route}`,
-            '-ca',
-            webhook.caFile,
-            '-method',
-            'POST',
-            '-body-file',
-            bodies[route],
-            '-expect-body',
-            expect[route],
+            ...reviewLoadArgs(webhook, route, bodies[route]),
             '-c',
             String(c),
             '-n',

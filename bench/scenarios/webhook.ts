@@ -24,6 +24,24 @@ const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 1000 reviews eac
 /** A review only counts when the webhook really decided: allowed with (for /mutate) a patch. */
 const EXPECT = { validate: '"allowed":true', mutate: '"patch":' } as const;
 
+export type WebhookRoute = keyof typeof EXPECT;
+
+/** The load generator's arguments for POSTing one review file to a route, checking each answer is the expected kind. */
+export function reviewLoadArgs(webhook: { url: string; caFile: string }, route: WebhookRoute, bodyFile: string): string[] {
+  return [
+    '-url',
+    `${webhook.url}/${route}`,
+    '-ca',
+    webhook.caFile,
+    '-method',
+    'POST',
+    '-body-file',
+    bodyFile,
+    '-expect-body',
+    EXPECT[route],
+  ];
+}
+
 export interface WebhookPhaseOptions {
   loadgen: string;
   dir: string;
@@ -81,18 +99,7 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
     await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
     const measurement: WebhookMeasurement = { rateRuns: [], maxRate: [] };
     for (const route of ['validate', 'mutate'] as const) {
-      const base = [
-        '-url',
-        `${webhook.url}/${route}`,
-        '-ca',
-        webhook.caFile,
-        '-method',
-        'POST',
-        '-body-file',
-        bodies[route],
-        '-expect-body',
-        EXPECT[route],
-      ];
+      const base = reviewLoadArgs(webhook, route, bodies[route]);
       // Unrecorded: JIT, connection pools and caches warm first, or the 500 rps row measures a cold start.
       await runClient<LoadSummary>(o.loadgen, 'load', [...base, '-c', '8', '-n', String(WARMUP_REQUESTS), '-max-seconds', '5'], 60_000);
       for (const rate of WEBHOOK_RATES) {
