@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE } from '../webhook/regis
 import { policyReportsYaml, reportJson, reportText, reportYaml } from '../webhook/report/format.js';
 import { policyReports } from '../webhook/report/policyReport.js';
 import type { ReportItem } from '../webhook/report/types.js';
-import { apiServerAnswered, describeApiError } from './apiErrorText.js';
+import { apiServerAnswered, describeApiError } from './apiErrors.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exitCodes.js';
 import { requireHostBindingOption } from './flags/secretRules.js';
 import type { InjectorFlagValues } from './report/injectorFlagsFromArgs.js';

@@ -1,25 +1,18 @@
 import { MIN_KUBERNETES_VERSION, NATIVE_SIDECARS_SINCE, TESTED_KUBERNETES_VERSION } from '../../contract/compatibility.js';
 import { compareReleases, parseRelease } from './releaseVersion.js';
-import type { TransportCause } from './transportError.js';
+import { TRANSPORT_FIXES, type TransportCause } from '../apiErrors.js';
 import type { ApiServerFacts, CheckResult } from './types.js';
 
 // The first two checks: can we talk to the API server at all (every other check needs it), and is its
 // Kubernetes one this build supports.
 
 const TITLE = 'API server reachable';
-const SEE_CONFIG = 'kubectl config view --minify shows the server and credentials in use';
-
+// The shared fixes, with the two that are specific to reading /version under check's own flags.
 const FIX_BY_CAUSE: Record<TransportCause, string> = {
-  refused: `is the cluster running? Check the server address and port (${SEE_CONFIG}), or pass --kubeconfig`,
-  dns: `check the server's host name (${SEE_CONFIG}) and this machine's DNS`,
-  timeout: `check that this machine can reach the server (VPN, firewall, proxy) and that the cluster is up; a slow server needs a longer --request-timeout`,
-  unreachable: `check this machine's network route to the server (VPN, firewall) (${SEE_CONFIG})`,
-  tls: "the kubeconfig's certificate-authority-data does not match the API server's certificate: fetch a fresh kubeconfig from your cluster provider",
-  unauthorized: 'log in again or refresh the credentials of the kubeconfig user (an expired token or client certificate)',
+  ...TRANSPORT_FIXES,
+  timeout: `${TRANSPORT_FIXES.timeout}; a slow server needs a longer --request-timeout`,
   forbidden:
     'your user may not read /version: ask a cluster admin for the system:public-info-viewer ClusterRole (bound to everyone by default)',
-  http: `the API server is unhealthy: check its /readyz (kubectl get --raw='/readyz?verbose')`,
-  other: `check the server address and credentials (${SEE_CONFIG})`,
 };
 
 export function apiServerCheck(facts: ApiServerFacts): CheckResult {

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ENTRY_PLURAL } from '../../contract/toolhive.js';
 import { asksFor, WEBHOOK_CLUSTER_RULES, WEBHOOK_NAMESPACE_RULES } from '../../webhook/registrations/rbac.js';
-import { describeTransportError } from './transportError.js';
+import { describeTransportError } from '../apiErrors.js';
 import { askFor, askForSelf } from './gather/access.js';
 import { gatherApiServer } from './gather/apiServer.js';
 import { readCrds } from './gather/crds.js';

@@ -1,6 +1,6 @@
 import type { ResourceAsk } from '../../webhook/registrations/rbac.js';
 import type { InstallPermissionFacts } from './installPermissions.js';
-import type { TransportProblem } from './transportError.js';
+import type { TransportProblem } from '../apiErrors.js';
 
 // `check`'s data: plain facts the gatherer read from the cluster, and the results the pure evaluators make of
 // them. Nothing here does I/O; every evaluator is a function from facts to results, tested without a cluster.

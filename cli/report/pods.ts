@@ -10,7 +10,7 @@ import type { InjectSettings } from '../../webhook/mutate/settings.js';
 import { podItem } from '../../webhook/report/podItem.js';
 import type { ReportItem } from '../../webhook/report/types.js';
 import type { GetSecret } from '../../webhook/validate/lookup.js';
-import { describeApiError } from '../apiErrorText.js';
+import { describeApiError } from '../apiErrors.js';
 import { injectSettingsFrom, type SidecarFlagValues } from '../flags/injector.js';
 
 // `report --pods`: every vMCP pod in scope through the drift loop's own check (checkPod: the injector's engine),

@@ -3,7 +3,7 @@ import {
   DEFAULT_DEPLOYMENT_NAME,
   DEFAULT_NAMESPACE as DEFAULT_WEBHOOK_NAMESPACE,
 } from '../../webhook/registrations/webhookConfigurations.js';
-import { describeApiError } from '../apiErrorText.js';
+import { describeApiError } from '../apiErrors.js';
 import { injectorFlagsFromDeployment, type InjectorFlagValues } from './injectorFlagsFromArgs.js';
 
 // `report --pods --webhook ns/name`: the webhook Deployment's injector flags under the ones given to report. A

@@ -1,6 +1,6 @@
 import { AuthenticationV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../../webhook/cluster/kubeConfig.js';
-import { describeTransportError } from '../transportError.js';
+import { describeTransportError } from '../../apiErrors.js';
 import type { ApiServerFacts } from '../types.js';
 import { withTimeout } from './calls.js';
 

@@ -1,4 +1,4 @@
-import { describeTransportError } from '../transportError.js';
+import { describeTransportError } from '../../apiErrors.js';
 import type { Lookup } from '../types.js';
 
 // The two shapes every cluster read of `check` takes: bounded in time (client-node cannot be aborted, so the

@@ -16,7 +16,7 @@ import type {
   ServingSecretFacts,
   WebhookFacts,
 } from '../types.js';
-import { describeTransportError } from '../transportError.js';
+import { describeTransportError } from '../../apiErrors.js';
 import { lookup, withTimeout } from './calls.js';
 import { servingPemsFromSecret } from './servingSecret.js';
 

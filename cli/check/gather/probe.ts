@@ -3,7 +3,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { MODE_LABEL } from '../../../contract/labels.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 import { probeEntry, probeVersion } from '../admissionProbe.js';
-import { describeTransportError } from '../transportError.js';
+import { describeTransportError } from '../../apiErrors.js';
 import type { CheckTarget, CrdFacts, ProbeFacts } from '../types.js';
 import { withTimeout } from './calls.js';
 

@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
+import { KubeConfig, CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { describeTransportError } from './transportError.js';
+import { apiServerAnswered, describeApiError, describeTransportError } from './apiErrors.js';
 
 // The shapes client-node and undici really throw (see the comment in transportError.ts), built by hand.
 const fetchFailed = (cause: unknown): Error => Object.assign(new TypeError('fetch failed'), { cause });
@@ -71,6 +73,69 @@ describe('describeTransportError', () => {
     expect(describeTransportError(fetchFailed(new Error('socket hang up')))).toEqual({ cause: 'other', message: 'socket hang up' });
     expect(describeTransportError(fetchFailed(undefined)).message).toBe(
       'the request failed before the API server answered (TypeError: fetch failed)',
+    );
+  });
+});
+
+function kubeConfigFor(server: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server, skipTLSVerify: false }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+    currentContext: 'c',
+  });
+  return kc;
+}
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('describeApiError', () => {
+  it('names the address and why for a refused connection, not "fetch failed"', async () => {
+    const server = `https://127.0.0.1:${await closedPort()}`;
+    const error = await kubeConfigFor(server)
+      .makeApiClient(CoreV1Api)
+      .listNamespace()
+      .catch((e: unknown) => e);
+    expect(apiServerAnswered(error)).toBe(false);
+    const text = describeApiError(error, server);
+    expect(text).toMatch(
+      new RegExp(
+        `^cannot reach the API server at ${server}: connection refused: nothing listens at that address and port \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\); is the cluster running\\?`,
+      ),
+    );
+    expect(text).not.toContain('fetch failed');
+  });
+
+  it('says the certificate does not verify when the server is not the one the kubeconfig trusts', () => {
+    const tls = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const error = new TypeError('fetch failed', { cause: tls });
+    expect(describeApiError(error, 'https://10.0.0.1:6443')).toBe(
+      "cannot reach the API server at https://10.0.0.1:6443: TLS: the API server's certificate is not accepted (DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate); the kubeconfig's certificate-authority-data does not match the API server's certificate (TLS verification is never turned off): fetch a fresh kubeconfig from your cluster provider",
+    );
+  });
+
+  it('keeps the HTTP status when the API server answered', () => {
+    const error = Object.assign(new Error('HTTP-Code: 403'), { code: 403 });
+    expect(apiServerAnswered(error)).toBe(true);
+    expect(describeApiError(error, 'https://x')).toBe('the API server answered HTTP 403');
+    expect(describeApiError(Object.assign(error, { body: '{"message":"secrets is forbidden"}' }))).toBe(
+      'the API server answered HTTP 403: secrets is forbidden',
+    );
+  });
+
+  it('unwraps an AggregateError of several addresses', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED ::1:6443'), { code: 'ECONNREFUSED' });
+    const error = new TypeError('fetch failed', { cause: new AggregateError([refused], '') });
+    expect(describeApiError(error)).toMatch(
+      /^cannot reach the API server: connection refused: nothing listens at that address and port \(connect ECONNREFUSED ::1:6443\); is the cluster running\?/,
     );
   });
 });
