@@ -20,7 +20,7 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
   const { toolhive, leadership } = clients;
   const perSecond = scanConfig.secretGetsPerSecond;
   const bucket = new TokenBucket({ ratePerSecond: perSecond, burst: Math.max(1, Math.ceil(perSecond * 2)) });
-  const metrics = createScanMetrics(clients.registry);
+  const metrics = createScanMetrics(clients.registry, scanConfig.intervalMs);
   const emit = createEventRecorder({ kubeConfig: clients.kubeConfig });
   const reports = scanConfig.policyReports
     ? createPolicyReportPublisher({ store: policyReportStore(clients.kubeConfig), leading: () => leadership.isLeader(), logger })

@@ -7,7 +7,7 @@ import { entry, foundSecret } from '../../test/unit/webhook/validateEntries.js';
 import type { SecretLookup } from '../validate/types.js';
 import { DEFAULT_RULES } from '../validate/validateEntry.js';
 import { startBackgroundScan, type BackgroundScan } from './backgroundScan.js';
-import { ENTRIES_INVALID_METRIC, createScanMetrics } from './metrics.js';
+import { ENTRIES_INVALID_METRIC, SCAN_INTERVAL_METRIC, createScanMetrics } from './metrics.js';
 import type { ObjectEvent } from './scanState.js';
 
 function harness(leader = { leading: true }, onGet: (count: number) => void = () => undefined) {
@@ -36,7 +36,7 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
     changeDelayMs: 5,
     emit: async (event) => void events.push(event),
     leading: () => leader.leading,
-    metrics: createScanMetrics(registry),
+    metrics: createScanMetrics(registry, 300_000),
     onResults: (results) => published.push([...results.values()].map((r) => `${r.namespace}/${r.name}=${r.status}`).sort()),
     logger: pino({ level: 'silent' }),
   });
@@ -201,5 +201,13 @@ describe('background scan', () => {
     h.entries.delete('team-a/github');
     h.change({ type: 'delete', namespace: 'team-a', name: 'github' });
     await expect.poll(() => h.published.at(-1)).toEqual([]);
+  });
+});
+
+describe('scan metrics', () => {
+  it('export the --scan-interval in seconds, so the stall alert follows the flag', async () => {
+    const registry = new Registry();
+    createScanMetrics(registry, 90_000);
+    expect(await registry.getSingleMetricAsString(SCAN_INTERVAL_METRIC)).toContain(`${SCAN_INTERVAL_METRIC} 90`);
   });
 });

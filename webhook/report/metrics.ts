@@ -5,6 +5,7 @@ import type { ReportItem } from './types.js';
 
 export const ENTRIES_INVALID_METRIC = 'mcp_header_forward_entries_invalid';
 export const SCAN_COMPLETED_METRIC = 'mcp_header_forward_background_scan_last_completed_timestamp_seconds';
+export const SCAN_INTERVAL_METRIC = 'mcp_header_forward_background_scan_interval_seconds';
 
 export interface ScanMetrics {
   /** Replace the invalid-entry counts with those of `items` (series of fixed problems disappear). */
@@ -12,7 +13,7 @@ export interface ScanMetrics {
   scanCompleted(at: Date): void;
 }
 
-export function createScanMetrics(registry: Registry): ScanMetrics {
+export function createScanMetrics(registry: Registry, intervalMs: number): ScanMetrics {
   const invalid = gauge(
     registry,
     ENTRIES_INVALID_METRIC,
@@ -27,6 +28,8 @@ export function createScanMetrics(registry: Registry): ScanMetrics {
     'When the last full background scan of MCPServerEntries finished (Unix seconds): alert when it stops moving.',
     [],
   );
+  // The stall alert compares the last pass with this, so it follows --scan-interval without editing the rule.
+  gauge(registry, SCAN_INTERVAL_METRIC, 'The --scan-interval between full background scans, in seconds.', []).set(intervalMs / 1000);
   return {
     setInvalid(items) {
       invalid.reset();
