@@ -41,6 +41,8 @@ const { values, positionals } = parseArgs({
     node: { type: 'string' },
     /** Also report RSS after this many idle seconds (V8's memory reducer shrinks the heap after ~10 s idle). */
     settle: { type: 'string', default: '0' },
+    /** sse: first load the sidecar over HTTP and HTTPS (--c, --n), as make bench does before its SSE phase. */
+    warm: { type: 'boolean', default: false },
   },
 });
 const scenario = positionals[0];
@@ -144,6 +146,16 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
       ...(values.node ? { node: resolve(values.node) } : {}),
     });
     try {
+      if (values.warm) {
+        for (const protocol of ['http', 'https'] as const) {
+          for (const c of concurrencies) {
+            const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+            const route = protocol === 'http' ? sidecar.http : sidecar.https;
+            await measure(loadgen, `warm-up ${protocol} c=${c}`, [...clientArgs(ctx, protocol, route), ...common], sidecar.process.pid);
+          }
+        }
+        line(`sidecar RSS after warm-up ${((await groupRssKb(sidecar.process.pid)) / 1024).toFixed(1)} MB`);
+      }
       const result = await runSsePhase(loadgen, ctx, sidecar, line);
       line(
         `sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`,
@@ -194,7 +206,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 async function main(): Promise<void> {
   if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
     throw new Error(
-      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
     );
   line(
     `load average at start ${loadavg()
