@@ -16,4 +16,21 @@ export default tseslint.config(
       complexity: ['error', 20],
     },
   },
+  {
+    // The sidecar's idle RSS: see sidecar/nodeHttp.ts.
+    files: ['sidecar/**/*.ts', 'contract/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:http', 'http'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'import values from sidecar/nodeHttp.js: the node:http ES namespace loads Node’s bundled undici (+14 MB RSS)',
+          })),
+        },
+      ],
+    },
+  },
 );

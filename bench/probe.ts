@@ -15,6 +15,7 @@ import { startNginx } from './peers/nginx.js';
 import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
 import { startOurSidecar } from './peers/sidecar.js';
 import type { LoadSummary } from './report/model.js';
+import { SIDECAR_NODE_OPTIONS } from '../contract/sidecar.js';
 import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
@@ -41,6 +42,10 @@ const { values, positionals } = parseArgs({
     node: { type: 'string' },
     /** Also report RSS after this many idle seconds (V8's memory reducer shrinks the heap after ~10 s idle). */
     settle: { type: 'string', default: '0' },
+    /** The sidecar's NODE_OPTIONS instead of the injector's (SIDECAR_NODE_OPTIONS); '' for none. */
+    'node-options': { type: 'string' },
+    /** sse: first load the sidecar over HTTP and HTTPS (--c, --n), as make bench does before its SSE phase. */
+    warm: { type: 'boolean', default: false },
   },
 });
 const scenario = positionals[0];
@@ -95,11 +100,12 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
       nodeFlags: await profiled(dir),
       ...(values.entry ? { entry: resolve(values.entry) } : {}),
       ...(values.node ? { node: resolve(values.node) } : {}),
+      ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
     });
     peers.push(sidecar);
     const node = values.node ? resolve(values.node) : process.execPath;
     line(
-      `sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`,
+      `sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}, NODE_OPTIONS ${JSON.stringify(values['node-options'] ?? SIDECAR_NODE_OPTIONS)}`,
     );
     if (values.nginx) peers.push(await startNginx(ctx));
     await new Promise((r) => setTimeout(r, 1000));
@@ -142,8 +148,19 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
       nodeFlags: await profiled(dir),
       ...(values.entry ? { entry: resolve(values.entry) } : {}),
       ...(values.node ? { node: resolve(values.node) } : {}),
+      ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
     });
     try {
+      if (values.warm) {
+        for (const protocol of ['http', 'https'] as const) {
+          for (const c of concurrencies) {
+            const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+            const route = protocol === 'http' ? sidecar.http : sidecar.https;
+            await measure(loadgen, `warm-up ${protocol} c=${c}`, [...clientArgs(ctx, protocol, route), ...common], sidecar.process.pid);
+          }
+        }
+        line(`sidecar RSS after warm-up ${((await groupRssKb(sidecar.process.pid)) / 1024).toFixed(1)} MB`);
+      }
       const result = await runSsePhase(loadgen, ctx, sidecar, line);
       line(
         `sidecar delay p50 ${result.sidecar.p50us.toFixed(0)} µs p99 ${result.sidecar.p99us.toFixed(0)} µs, RSS idle ${(result.sidecarRssIdleKb / 1024).toFixed(1)} MB peak ${(result.sidecarRssPeakKb / 1024).toFixed(1)} MB`,
@@ -194,7 +211,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 async function main(): Promise<void> {
   if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
     throw new Error(
-      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node] [--node-options "--x --y"]',
     );
   line(
     `load average at start ${loadavg()

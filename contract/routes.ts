@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { isHeaderToken, isRestrictedHeader } from './headers.js';
+import { ROUTE_CONFIG_VERSION } from './routeConfigVersion.js';
 import { stableStringify } from './stableJson.js';
 
 // The route config the injector writes (one JSON env var on the sidecar, keys sorted) and the sidecar reads.
 // Secret values never appear here: only the name of the env var that holds each one.
-export const ROUTE_CONFIG_VERSION = 1;
+export { ROUTE_CONFIG_VERSION };
 
 const headerName = z
   .string()

@@ -1,7 +1,8 @@
 // Admin server: liveness, readiness (proxy listening and CA written) and Prometheus metrics.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { HEALTHZ_PATH, METRICS_PATH, READYZ_PATH } from '../contract/sidecar.js';
 import type { SidecarMetrics } from './metrics.js';
+import { createServer } from './nodeHttp.js';
 
 export interface Readiness {
   ready(): boolean;

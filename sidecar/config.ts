@@ -1,10 +1,11 @@
-// Startup config: the route JSON and the secret env vars the injector wrote, validated with the shared
-// contract schema. Pure: takes the environment as data, returns resolved routes or one readable error line.
-import type { z } from 'zod';
+// Startup config: the route JSON and the secret env vars the injector wrote, checked by the same rules as the
+// contract schema (contract/routeConfigCheck.ts: zod's rules without loading zod into the sidecar).
+// Pure: takes the environment as data, returns resolved routes or one readable error line.
 import { describeHeaderValueProblem, headerValueProblem } from '../contract/headers.js';
 import { ROUTES_ENV_VAR } from '../contract/envNames.js';
 import { remoteHost, unboundSecretHeaders } from '../contract/hostBinding.js';
-import { routeConfigSchema, type RouteConfig } from '../contract/routes.js';
+import { checkRouteConfig, type ConfigIssue } from '../contract/routeConfigCheck.js';
+import type { RouteConfig } from '../contract/routes.js';
 import { sealedPlaceholder } from '../contract/sealing.js';
 import { withoutUserinfo, type ResolvedRoute, type RouteHeader, type SealedHeader } from './routeTable.js';
 
@@ -38,21 +39,17 @@ export function parseRouteConfig(raw: string): RouteConfig {
   } catch (error) {
     throw new SidecarConfigError(`${ROUTES_ENV_VAR} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = routeConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new SidecarConfigError(`${ROUTES_ENV_VAR}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-  }
-  return parsed.data;
+  const checked = checkRouteConfig(json);
+  if (!checked.ok) throw new SidecarConfigError(`${ROUTES_ENV_VAR}: ${checked.issues.map(describeIssue).join('; ')}`);
+  return checked.config;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: ConfigIssue): string {
   const where = issue.path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
     .join('')
     .replace(/^\./, '');
-  const inner = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join(', ') : issue.message;
-  const detail = issue.code === 'invalid_key' ? `header "${String(issue.path.at(-1))}" ${inner}` : inner;
-  return where === '' ? detail : `${where}: ${detail}`;
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
 }
 
 function resolveRoute(route: RouteConfig['routes'][number], where: string, env: Env): ResolvedRoute {

@@ -1,6 +1,7 @@
 // Prometheus metrics of the sidecar, on their own registry (no process-global state between instances).
 // Labels carry entry names and outcomes only: never header values.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter as CounterType, Gauge as GaugeType, Histogram as HistogramType } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './promCore.js';
 
 export type Outcome = 'forwarded' | 'upstream_error' | 'client_aborted' | 'bad_request';
 /** Label for requests that matched no route. */
@@ -8,24 +9,24 @@ export const UNROUTED = '(none)';
 
 /** The labelled children of one route, looked up once (prom-client hashes the label object on every call). */
 export interface RouteMetrics {
-  requests: Record<Outcome, Counter.Internal>;
-  upstreamSeconds: Histogram.Internal<'route'>;
+  requests: Record<Outcome, CounterType.Internal>;
+  upstreamSeconds: HistogramType.Internal<'route'>;
 }
 
 export interface SidecarMetrics {
   registry: Registry;
   /** Cached per route label; labels are bounded (the configured entries plus UNROUTED). */
   forRoute(route: string): RouteMetrics;
-  requests: Counter<'route' | 'outcome'>;
-  upstreamSeconds: Histogram<'route'>;
-  openTunnels: Gauge<'kind'>;
+  requests: CounterType<'route' | 'outcome'>;
+  upstreamSeconds: HistogramType<'route'>;
+  openTunnels: GaugeType<'kind'>;
   /** Connections refused at a limit, by which limit. */
-  refusedConnections: Counter<'reason'>;
+  refusedConnections: CounterType<'reason'>;
   /** Sealed placeholders seen in requests: swapped on their route, or passed on unchanged everywhere else. */
-  sealedHeaders: Counter<'route' | 'outcome'>;
+  sealedHeaders: CounterType<'route' | 'outcome'>;
   /** Requests being forwarded now: a plain count, read by the open_streams gauge at scrape time (no metric call per request). */
   openStreams: { count: number };
-  caExpiry: Gauge;
+  caExpiry: GaugeType;
 }
 
 export function createSidecarMetrics(): SidecarMetrics {
@@ -46,7 +47,7 @@ export function createSidecarMetrics(): SidecarMetrics {
     forRoute(route) {
       let cached = byRoute.get(route);
       if (cached === undefined) {
-        const outcome = (o: Outcome): Counter.Internal => metrics.requests.labels({ route, outcome: o });
+        const outcome = (o: Outcome): CounterType.Internal => metrics.requests.labels({ route, outcome: o });
         const requests = {
           forwarded: outcome('forwarded'),
           upstream_error: outcome('upstream_error'),

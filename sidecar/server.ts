@@ -1,5 +1,5 @@
 // The sidecar process: per-pod CA, proxy listener (plain forwarding + CONNECT), admin listener, shutdown.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_INTERCEPTED } from '../contract/sidecar.js';
@@ -10,6 +10,7 @@ import { handleConnect, type ConnectContext } from './connect.js';
 import { forward, sendError } from './forward.js';
 import type { ListenAddress } from './listen.js';
 import { createSidecarMetrics, type SidecarMetrics } from './metrics.js';
+import { createServer } from './nodeHttp.js';
 import { PodCa } from './podCa.js';
 import { compileRouteTable, withoutUserinfo } from './routeTable.js';
 import { originFormTarget, parseAbsoluteTarget } from './target.js';

@@ -1,11 +1,11 @@
 // Chaining to the proxy the vmcp container used before injection (config.upstreamProxy): requests and blind
 // tunnels to hosts not excluded by its noProxy go through it, as vmcp's own traffic did.
-import { request as httpRequest } from 'node:http';
 import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { Agent as AgentType, Dispatcher as DispatcherType } from 'undici';
 import type { RouteConfig } from '../contract/routes.js';
 import { parseNoProxy, type NoProxy } from '../contract/noProxy.js';
+import { request as httpRequest } from './nodeHttp.js';
 import { Agent, Dispatcher, ProxyAgent } from './undiciCore.js';
 
 type Settings = NonNullable<RouteConfig['upstreamProxy']>;

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secretEnvVarName, ROUTES_ENV_VAR } from '../../contract/envNames.js';
-import { CA_CERT_FILE } from '../../contract/sidecar.js';
+import { CA_CERT_FILE, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
 import { serializeRouteConfig, type RouteConfig } from '../../contract/routes.js';
 import { PROXY_CPU } from '../lib/pinning.js';
 import { freeLoopbackPort, startPinned, waitForPort } from '../lib/processes.js';
@@ -51,6 +51,8 @@ export interface SidecarStartOptions {
   entry?: string;
   /** The node binary to run it with (default: the one running the bench); the probe compares runtimes with it. */
   node?: string;
+  /** NODE_OPTIONS (default: the injector's, SIDECAR_NODE_OPTIONS, so the bench runs the sidecar as a pod does). */
+  nodeOptions?: string;
 }
 
 export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOptions = {}): Promise<RunningPeer> {
@@ -74,7 +76,7 @@ export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOpt
     '--shutdown-grace',
     '1000',
   ];
-  const env = { ...process.env, ...sidecarEnv(ctx), NODE_ENV: 'production' };
+  const env = { ...process.env, ...sidecarEnv(ctx), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? SIDECAR_NODE_OPTIONS };
   const managed = await startPinned(name, dir, PROXY_CPU, options.node ?? process.execPath, args, env);
   await waitForPort(managed, proxyPort, 20_000);
   const route = { proxy: `http://127.0.0.1:${proxyPort}` };
