@@ -15,7 +15,8 @@ import { startNginx } from './peers/nginx.js';
 import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
 import { startOurSidecar } from './peers/sidecar.js';
 import type { LoadSummary } from './report/model.js';
-import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
+import { cpuProfFlags, readHotspots, timed } from './scenarios/profile.js';
+import type { TimeWindow } from './report/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
 import { reviewLoadArgs, startWebhook, type WebhookRoute } from './scenarios/webhook.js';
@@ -72,11 +73,12 @@ async function profiled(dir: string): Promise<string[]> {
   return [...values['node-flag'], ...(values['cpu-prof'] ? cpuProfFlags(join(dir, 'cpu-profile')) : [])];
 }
 
-async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> } }, dir: string): Promise<void> {
+/** Stops the peer; with --cpu-prof, prints where its CPU went while the load ran (`window`), start-up left out. */
+async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> } }, dir: string, window?: TimeWindow): Promise<void> {
   await peer.process.stop(10_000);
   if (!values['cpu-prof']) return;
-  line(`profile in ${join(dir, 'cpu-profile')}; hotspots (self time):`);
-  for (const h of await readHotspots(join(dir, 'cpu-profile'))) line(`  ${JSON.stringify(h)}`);
+  line(`profile in ${join(dir, 'cpu-profile')}; hotspots (self time${window ? ' while the load ran' : ''}):`);
+  for (const h of await readHotspots(join(dir, 'cpu-profile'), window)) line(`  ${JSON.stringify(h)}`);
 }
 
 async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
@@ -108,19 +110,21 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
       await new Promise((r) => setTimeout(r, Number(values.settle) * 1000));
       line(`sidecar RSS after ${values.settle} s idle ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
     }
-    for (const c of concurrencies) {
-      const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
-      const targets: [string, ClientRoute | undefined, number | undefined][] = [
-        ['direct', undefined, undefined],
-        ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid]),
-      ];
-      for (const [name, route, pid] of targets) {
-        if (route === undefined && name !== 'direct') continue;
-        await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
+    const window = await timed(async () => {
+      for (const c of concurrencies) {
+        const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+        const targets: [string, ClientRoute | undefined, number | undefined][] = [
+          ['direct', undefined, undefined],
+          ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid]),
+        ];
+        for (const [name, route, pid] of targets) {
+          if (route === undefined && name !== 'direct') continue;
+          await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
+        }
       }
-    }
+    });
     line(`sidecar RSS after load ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
-    await stopAndReport(sidecar, dir);
+    await stopAndReport(sidecar, dir, window);
   } finally {
     await Promise.all(peers.map((p) => p.process.stop(3000)));
     await upstream.process.stop(2000);
@@ -166,23 +170,25 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
       const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };
       await writeFile(bodies.validate, JSON.stringify(validateReview()));
       await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
-      for (const route of values.route.split(',') as WebhookRoute[]) {
-        for (const c of concurrencies) {
-          const args = [
-            ...reviewLoadArgs(webhook, route, bodies[route]),
-            '-c',
-            String(c),
-            '-n',
-            String(requests),
-            '-warmup',
-            String(Math.min(500, requests)),
-            '-max-seconds',
-            '40',
-          ];
-          await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+      const window = await timed(async () => {
+        for (const route of values.route.split(',') as WebhookRoute[]) {
+          for (const c of concurrencies) {
+            const args = [
+              ...reviewLoadArgs(webhook, route, bodies[route]),
+              '-c',
+              String(c),
+              '-n',
+              String(requests),
+              '-warmup',
+              String(Math.min(500, requests)),
+              '-max-seconds',
+              '40',
+            ];
+            await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+          }
         }
-      }
-      await stopAndReport(webhook, dir);
+      });
+      await stopAndReport(webhook, dir, window);
     } finally {
       await webhook.process.stop(3000);
     }

@@ -7,7 +7,7 @@ import { PROXY_CPU } from '../lib/pinning.js';
 import { freeLoopbackPort, startPinned, type ManagedProcess } from '../lib/processes.js';
 import { CLI_ENTRY } from '../paths.js';
 import { compare, missed } from '../report/compare.js';
-import { cpuProfFlags, readHotspots } from './profile.js';
+import { cpuProfFlags, readHotspots, timed } from './profile.js';
 import type { BenchResults, LoadSummary, WebhookMeasurement } from '../report/model.js';
 import { mutateReview, validateReview } from '../webhook/fixtures.js';
 import { startStandIn, writeServingCert } from '../webhook/standIn.js';
@@ -127,31 +127,27 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
       o.log('a webhook target was missed: profiling it with node --cpu-prof');
       const profileDir = join(dir, 'cpu-profile');
       webhook = await startWebhook(dir, standIn.kubeconfigFile, cpuProfFlags(profileDir));
-      for (const route of ['validate', 'mutate'] as const) {
-        const args = [
-          '-url',
-          `${webhook.url}/${route}`,
-          '-ca',
-          webhook.caFile,
-          '-method',
-          'POST',
-          '-body-file',
-          bodies[route],
-          '-c',
-          '16',
-          '-n',
-          '1000',
-          '-warmup',
-          '100',
-          '-max-seconds',
-          '15',
-        ];
-        await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
-      }
+      const profiled = webhook;
+      const window = await timed(async () => {
+        for (const route of ['validate', 'mutate'] as const) {
+          const args = [
+            ...reviewLoadArgs(profiled, route, bodies[route]),
+            '-c',
+            '16',
+            '-n',
+            '1000',
+            '-warmup',
+            '100',
+            '-max-seconds',
+            '15',
+          ];
+          await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
+        }
+      });
       await webhook.process.stop(10_000);
       o.results.profiles = [
         ...(o.results.profiles ?? []),
-        { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir) },
+        { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir, window) },
       ];
     }
   } catch (error) {
