@@ -6,6 +6,7 @@ import type { AdmissionMetrics } from './metrics.js';
 import { parseAdmissionReview } from './review.js';
 import type { AdmissionRoute } from './route.js';
 import { toAdmissionReview, type AdmissionVerdict } from './response.js';
+import { lazyChild } from './lazyLogger.js';
 import type { FailurePolicy } from '../registrations/webhookConfigurations.js';
 import { overloadedVerdict, type AdmissionGate, type OverloadCause } from './overload.js';
 
@@ -63,7 +64,7 @@ export function mountAdmissionRoute(app: FastifyInstance, route: AdmissionRoute,
       return reply.code(400).send({ error: parsed.error });
     }
     const admission = parsed.review.request;
-    const logger = deps.logger.child({
+    const logger = lazyChild(deps.logger, {
       route: route.name,
       uid: admission.uid,
       kind: admission.kind.kind,
