@@ -19,7 +19,7 @@ import { cpuProfFlags, readHotspots, timed } from './scenarios/profile.js';
 import type { TimeWindow } from './report/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
-import { reviewLoadArgs, startWebhook, type WebhookRoute } from './scenarios/webhook.js';
+import { reviewLoadArgs, startWebhook, type ReviewClient, type WebhookRoute } from './scenarios/webhook.js';
 import { mutateReview, validateReview } from './webhook/fixtures.js';
 import { startStandIn } from './webhook/standIn.js';
 
@@ -33,6 +33,12 @@ const { values, positionals } = parseArgs({
     protocol: { type: 'string', default: 'http' },
     nginx: { type: 'boolean', default: false },
     route: { type: 'string', default: 'validate,mutate' },
+    /** webhook: the load generator's client (apiserver: like kube-apiserver's webhook client; apiserver-h2; default). */
+    client: { type: 'string', default: 'apiserver' },
+    /** webhook: open-loop rates (reviews per second) to run after the closed loops, e.g. 1000,2000,4000. */
+    rate: { type: 'string', default: '' },
+    /** webhook: seconds per open-loop rate. */
+    seconds: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
@@ -53,7 +59,18 @@ function line(text: string): void {
 }
 
 function describe(load: LoadSummary): string {
-  return `p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs ${Math.round(load.rps)}/s errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`;
+  const extra = `${load.shed ? ` shed ${load.shed}` : ''}${load.proto ? ` ${load.proto}` : ''}`;
+  return `p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs ${Math.round(load.rps)}/s errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}${extra}`;
+}
+
+/** One open-loop run at `rate` reviews/s; the webhook's CPU per review sent (answered or shed; the 200 warm-up ones included). */
+async function measureRate(loadgen: string, label: string, args: string[], rate: number, pid: number): Promise<void> {
+  const before = await groupCpuTicks(pid);
+  const load = await runClient<LoadSummary>(loadgen, 'rate', [...args, '-rate', String(rate), '-seconds', values.seconds], 120_000);
+  const after = await groupCpuTicks(pid);
+  const sent = Math.round(rate * Number(values.seconds)) + 200;
+  const cpuUs = Math.round(((after.user - before.user + after.system - before.system) / TICKS_PER_SECOND / sent) * 1e6);
+  line(`${label} at ${rate} rps: ${describe(load)} cpu ${cpuUs} µs/review sent`);
 }
 
 /** One closed-loop run; with a pid, also the CPU that process group spent per request. */
@@ -174,7 +191,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
         for (const route of values.route.split(',') as WebhookRoute[]) {
           for (const c of concurrencies) {
             const args = [
-              ...reviewLoadArgs(webhook, route, bodies[route]),
+              ...reviewLoadArgs(webhook, route, bodies[route], values.client as ReviewClient),
               '-c',
               String(c),
               '-n',
@@ -185,6 +202,10 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
               '40',
             ];
             await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+          }
+          for (const rate of values.rate.split(',').filter((r) => r !== '')) {
+            const args = reviewLoadArgs(webhook, route, bodies[route], values.client as ReviewClient);
+            await measureRate(loadgen, `/${route}`, args, Number(rate), webhook.process.pid);
           }
         }
       });
@@ -200,7 +221,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 async function main(): Promise<void> {
   if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
     throw new Error(
-      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--route validate,mutate] [--client apiserver|apiserver-h2|default] [--rate 1000,2000] [--seconds 3] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node]',
     );
   line(
     `load average at start ${loadavg()

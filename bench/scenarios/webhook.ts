@@ -23,12 +23,25 @@ const WARMUP_REQUESTS = 1500;
 const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 1000 reviews each';
 /** A review only counts when the webhook really decided: allowed with (for /mutate) a patch. */
 const EXPECT = { validate: '"allowed":true', mutate: '"patch":' } as const;
+/** The webhook's answer to a review it shed (webhook/admission/overload.ts): counted apart, not as an error. */
+const SHED_MARK = 'mcp-header-forward is overloaded';
 
 export type WebhookRoute = keyof typeof EXPECT;
+/** The load generator's client: like kube-apiserver's webhook client (HTTP/1.1, or h2 as for a loopback URL), or its old default. */
+export type ReviewClient = 'apiserver' | 'apiserver-h2' | 'default';
 
 /** The load generator's arguments for POSTing one review file to a route, checking each answer is the expected kind. */
-export function reviewLoadArgs(webhook: { url: string; caFile: string }, route: WebhookRoute, bodyFile: string): string[] {
+export function reviewLoadArgs(
+  webhook: { url: string; caFile: string },
+  route: WebhookRoute,
+  bodyFile: string,
+  client: ReviewClient = 'apiserver',
+): string[] {
   return [
+    '-client',
+    client,
+    '-shed-body',
+    SHED_MARK,
     '-url',
     `${webhook.url}/${route}`,
     '-ca',
