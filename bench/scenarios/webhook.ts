@@ -6,7 +6,7 @@ import { runClient } from '../lib/loadgen.js';
 import { PROXY_CPU } from '../lib/pinning.js';
 import { freeLoopbackPort, startPinned, type ManagedProcess } from '../lib/processes.js';
 import { CLI_ENTRY } from '../paths.js';
-import { compare, missed } from '../report/compare.js';
+import { compare, missed, OVERLOAD_RATE } from '../report/compare.js';
 import { cpuProfFlags, readHotspots, timed } from './profile.js';
 import type { BenchResults, LoadSummary, WebhookMeasurement } from '../report/model.js';
 import { mutateReview, validateReview } from '../webhook/fixtures.js';
@@ -15,7 +15,8 @@ import { startStandIn, writeServingCert } from '../webhook/standIn.js';
 // The webhook on one core, fed AdmissionReviews over HTTPS at fixed rates, with Secrets and informer lists
 // from the stand-in API server; then closed loop for the most reviews per second it sustains.
 
-export const WEBHOOK_RATES = [500, 1000, 2000] as const;
+/** The last, about twice the best rate of either route, shows the admission control (webhook/admission/overload.ts) at work. */
+export const WEBHOOK_RATES = [500, 1000, 2000, OVERLOAD_RATE] as const;
 const RATE_SECONDS = 2;
 const MAX_RATE_CONCURRENCY = 32;
 const MAX_RATE_REQUESTS = 4000;
@@ -124,7 +125,7 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
         );
         measurement.rateRuns.push({ route, rate, load });
         o.log(
-          `webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`,
+          `webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}, shed ${load.shed ?? 0}`,
         );
       }
       const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '300', '-max-seconds', '10'];
