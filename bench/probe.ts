@@ -41,6 +41,8 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
+    /** webhook: extra flags for `mcp-header-forward webhook`, e.g. --webhook-flag=--max-in-flight-reviews=32. */
+    'webhook-flag': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
     /** Another build's dist/cli/main.js, for before/after comparisons. */
     entry: { type: 'string' },
@@ -181,7 +183,13 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
 async function webhookScenario(loadgen: string, dir: string): Promise<void> {
   const standIn = await startStandIn(loadgen, dir);
   try {
-    const webhook = await startWebhook(dir, standIn.kubeconfigFile, await profiled(dir), values.entry ? resolve(values.entry) : undefined);
+    const webhook = await startWebhook(
+      dir,
+      standIn.kubeconfigFile,
+      await profiled(dir),
+      values.entry ? resolve(values.entry) : undefined,
+      values['webhook-flag'],
+    );
     try {
       line(`webhook idle RSS ${(await groupRssKb(webhook.process.pid)) / 1024} MB`);
       const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };

@@ -18,7 +18,8 @@ import { startStandIn, writeServingCert } from '../webhook/standIn.js';
 /** The last, about twice the best rate of either route, shows the admission control (webhook/admission/overload.ts) at work. */
 export const WEBHOOK_RATES = [500, 1000, 2000, OVERLOAD_RATE] as const;
 const RATE_SECONDS = 2;
-const MAX_RATE_CONCURRENCY = 32;
+/** Below the 25 idle connections kube-apiserver keeps per webhook host: more concurrent calls would re-handshake TLS on every call past 25. */
+const MAX_RATE_CONCURRENCY = 24;
 const MAX_RATE_REQUESTS = 4000;
 const WARMUP_REQUESTS = 1500;
 const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 1000 reviews each';
@@ -69,6 +70,7 @@ export async function startWebhook(
   kubeconfigFile: string,
   nodeFlags: string[] = [],
   entry = CLI_ENTRY,
+  webhookFlags: string[] = [],
 ): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
   const ca = await createCa({ commonName: 'mcp-header-forward bench webhook CA', validForMs: 86_400_000 });
   const caFile = join(dir, 'webhook-ca.pem');
@@ -93,6 +95,7 @@ export async function startWebhook(
     'warn',
     '--api-server-host',
     '127.0.0.1',
+    ...webhookFlags,
   ];
   const managed = await startPinned('webhook', dir, PROXY_CPU, process.execPath, args, { ...process.env, NODE_ENV: 'production' });
   const url = `https://127.0.0.1:${port}`;
