@@ -10,8 +10,12 @@ import { allow, deny, type AdmissionVerdict } from './response.js';
 // Fail: denied, saying to retry (controllers retry; kubectl shows the message); Ignore: allowed unchanged with a
 // warning.
 
-/** Measured: at twice the best rate, 64 keeps the served reviews well inside the webhook timeout (docs/benchmarks.md). */
-export const DEFAULT_MAX_IN_FLIGHT_REVIEWS = 64;
+/**
+ * Measured at about twice the best rate (docs/benchmarks.md, "Admission storm"): 32, 64 and 128 all kept the reviews
+ * run well inside the webhook timeout; 128 ran the most, since a shed answer still costs about half a review (TLS,
+ * HTTP, the JSON body) and a lower bound sheds more.
+ */
+export const DEFAULT_MAX_IN_FLIGHT_REVIEWS = 128;
 
 /**
  * A fifth of the default webhook timeout (DEFAULT_TIMEOUT_SECONDS, 5 s): a review still waiting for its turn after
