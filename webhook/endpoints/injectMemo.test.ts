@@ -45,7 +45,7 @@ describe('memoizedInject', () => {
     const updated = fixture.entries.map((e, i) => (i === 0 ? structuredClone(e) : e));
     inject(fixture.pod, context(updated));
     const secret = fixture.entries[0]!.spec.headerForward!.addHeadersFromSecret![0]!.valueSecretRef!.name;
-    const bound = inject(fixture.pod, context(fixture.entries, new Map([[secret, ['nowhere.invalid']]])));
+    const bound = inject(fixture.pod, context(fixture.entries, new Map([[secret, ['docs.example.com']]])));
     inject(fixture.pod, { ...context(), namespaceLabels: { 'mcp-header-forward.dev/inject': 'disabled' } });
     expect(spy.plans()).toBe(5);
     // The binding really changed the answer: the entry bound elsewhere is left out with a warning.
