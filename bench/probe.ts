@@ -16,10 +16,11 @@ import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
 import { startOurSidecar } from './peers/sidecar.js';
 import type { LoadSummary } from './report/model.js';
 import { SIDECAR_NODE_OPTIONS } from '../contract/sidecar.js';
-import { cpuProfFlags, readHotspots } from './scenarios/profile.js';
+import { cpuProfFlags, readHotspots, timed } from './scenarios/profile.js';
+import type { TimeWindow } from './report/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { clientArgs } from './scenarios/target.js';
-import { reviewLoadArgs, startWebhook, type WebhookRoute } from './scenarios/webhook.js';
+import { reviewLoadArgs, startWebhook, type ReviewClient, type WebhookRoute } from './scenarios/webhook.js';
 import { mutateReview, validateReview } from './webhook/fixtures.js';
 import { startStandIn } from './webhook/standIn.js';
 
@@ -33,8 +34,16 @@ const { values, positionals } = parseArgs({
     protocol: { type: 'string', default: 'http' },
     nginx: { type: 'boolean', default: false },
     route: { type: 'string', default: 'validate,mutate' },
+    /** webhook: the load generator's client (apiserver: like kube-apiserver's webhook client; apiserver-h2; default). */
+    client: { type: 'string', default: 'apiserver' },
+    /** webhook: open-loop rates (reviews per second) to run after the closed loops, e.g. 1000,2000,4000. */
+    rate: { type: 'string', default: '' },
+    /** webhook: seconds per open-loop rate. */
+    seconds: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
+    /** webhook: extra flags for `mcp-header-forward webhook`, e.g. --webhook-flag=--max-in-flight-reviews=32. */
+    'webhook-flag': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
     /** Another build's dist/cli/main.js, for before/after comparisons. */
     entry: { type: 'string' },
@@ -57,7 +66,18 @@ function line(text: string): void {
 }
 
 function describe(load: LoadSummary): string {
-  return `p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs ${Math.round(load.rps)}/s errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`;
+  const extra = `${load.shed ? ` shed ${load.shed}` : ''}${load.proto ? ` ${load.proto}` : ''}`;
+  return `p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs ${Math.round(load.rps)}/s errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}${extra}`;
+}
+
+/** One open-loop run at `rate` reviews/s; the webhook's CPU per review sent (answered or shed; the 200 warm-up ones included). */
+async function measureRate(loadgen: string, label: string, args: string[], rate: number, pid: number): Promise<void> {
+  const before = await groupCpuTicks(pid);
+  const load = await runClient<LoadSummary>(loadgen, 'rate', [...args, '-rate', String(rate), '-seconds', values.seconds], 120_000);
+  const after = await groupCpuTicks(pid);
+  const sent = Math.round(rate * Number(values.seconds)) + 200;
+  const cpuUs = Math.round(((after.user - before.user + after.system - before.system) / TICKS_PER_SECOND / sent) * 1e6);
+  line(`${label} at ${rate} rps: ${describe(load)} cpu ${cpuUs} µs/review sent`);
 }
 
 /** One closed-loop run; with a pid, also the CPU that process group spent per request. */
@@ -77,11 +97,12 @@ async function profiled(dir: string): Promise<string[]> {
   return [...values['node-flag'], ...(values['cpu-prof'] ? cpuProfFlags(join(dir, 'cpu-profile')) : [])];
 }
 
-async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> } }, dir: string): Promise<void> {
+/** Stops the peer; with --cpu-prof, prints where its CPU went while the load ran (`window`), start-up left out. */
+async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> } }, dir: string, window?: TimeWindow): Promise<void> {
   await peer.process.stop(10_000);
   if (!values['cpu-prof']) return;
-  line(`profile in ${join(dir, 'cpu-profile')}; hotspots (self time):`);
-  for (const h of await readHotspots(join(dir, 'cpu-profile'))) line(`  ${JSON.stringify(h)}`);
+  line(`profile in ${join(dir, 'cpu-profile')}; hotspots (self time${window ? ' while the load ran' : ''}):`);
+  for (const h of await readHotspots(join(dir, 'cpu-profile'), window)) line(`  ${JSON.stringify(h)}`);
 }
 
 async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
@@ -114,19 +135,21 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
       await new Promise((r) => setTimeout(r, Number(values.settle) * 1000));
       line(`sidecar RSS after ${values.settle} s idle ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
     }
-    for (const c of concurrencies) {
-      const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
-      const targets: [string, ClientRoute | undefined, number | undefined][] = [
-        ['direct', undefined, undefined],
-        ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid]),
-      ];
-      for (const [name, route, pid] of targets) {
-        if (route === undefined && name !== 'direct') continue;
-        await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
+    const window = await timed(async () => {
+      for (const c of concurrencies) {
+        const common = ['-c', String(c), '-n', String(requests), '-warmup', String(Math.min(500, requests)), '-max-seconds', '40'];
+        const targets: [string, ClientRoute | undefined, number | undefined][] = [
+          ['direct', undefined, undefined],
+          ...peers.map((p): [string, ClientRoute | undefined, number] => [p.name, protocol === 'http' ? p.http : p.https, p.process.pid]),
+        ];
+        for (const [name, route, pid] of targets) {
+          if (route === undefined && name !== 'direct') continue;
+          await measure(loadgen, `${protocol} c=${c} ${name}`, [...clientArgs(ctx, protocol, route), ...common], pid);
+        }
       }
-    }
+    });
     line(`sidecar RSS after load ${(await groupRssKb(sidecar.process.pid)) / 1024} MB`);
-    await stopAndReport(sidecar, dir);
+    await stopAndReport(sidecar, dir, window);
   } finally {
     await Promise.all(peers.map((p) => p.process.stop(3000)));
     await upstream.process.stop(2000);
@@ -177,29 +200,41 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
 async function webhookScenario(loadgen: string, dir: string): Promise<void> {
   const standIn = await startStandIn(loadgen, dir);
   try {
-    const webhook = await startWebhook(dir, standIn.kubeconfigFile, await profiled(dir), values.entry ? resolve(values.entry) : undefined);
+    const webhook = await startWebhook(
+      dir,
+      standIn.kubeconfigFile,
+      await profiled(dir),
+      values.entry ? resolve(values.entry) : undefined,
+      values['webhook-flag'],
+    );
     try {
       line(`webhook idle RSS ${(await groupRssKb(webhook.process.pid)) / 1024} MB`);
       const bodies = { validate: join(dir, 'validate-review.json'), mutate: join(dir, 'mutate-review.json') };
       await writeFile(bodies.validate, JSON.stringify(validateReview()));
       await writeFile(bodies.mutate, JSON.stringify(mutateReview()));
-      for (const route of values.route.split(',') as WebhookRoute[]) {
-        for (const c of concurrencies) {
-          const args = [
-            ...reviewLoadArgs(webhook, route, bodies[route]),
-            '-c',
-            String(c),
-            '-n',
-            String(requests),
-            '-warmup',
-            String(Math.min(500, requests)),
-            '-max-seconds',
-            '40',
-          ];
-          await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+      const window = await timed(async () => {
+        for (const route of values.route.split(',') as WebhookRoute[]) {
+          for (const c of concurrencies) {
+            const args = [
+              ...reviewLoadArgs(webhook, route, bodies[route], values.client as ReviewClient),
+              '-c',
+              String(c),
+              '-n',
+              String(requests),
+              '-warmup',
+              String(Math.min(500, requests)),
+              '-max-seconds',
+              '40',
+            ];
+            await measure(loadgen, `/${route} c=${c}`, args, webhook.process.pid);
+          }
+          for (const rate of values.rate.split(',').filter((r) => r !== '')) {
+            const args = reviewLoadArgs(webhook, route, bodies[route], values.client as ReviewClient);
+            await measureRate(loadgen, `/${route}`, args, Number(rate), webhook.process.pid);
+          }
         }
-      }
-      await stopAndReport(webhook, dir);
+      });
+      await stopAndReport(webhook, dir, window);
     } finally {
       await webhook.process.stop(3000);
     }
@@ -211,7 +246,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 async function main(): Promise<void> {
   if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
     throw new Error(
-      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node] [--node-options "--x --y"]',
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--client apiserver|apiserver-h2|default] [--rate 1000,2000] [--seconds 3] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node] [--node-options "--x --y"]',
     );
   line(
     `load average at start ${loadavg()

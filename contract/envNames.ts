@@ -1,12 +1,24 @@
 // ToolHive's env var naming (pkg/vmcp/headerforward/wirefmt: NormalizeForEnvVar, SecretEnvVarName,
 // ManifestEnvVarName). Byte-compatible: vMCP and the operator compute the same names.
 
+// Every /validate review normalises the names of all entries of its group (env var collisions), every /mutate
+// review those of its routes: the same few hundred strings, each worked out once. Bounded, so odd names cannot
+// grow it without limit.
+const NORMALIZED_MAX = 10_000;
+const normalized = new Map<string, string>();
+
 /** Uppercase, `-` -> `_`, anything outside [A-Z0-9_] -> `_`. Lossy: `X-Api.Key` and `X-Api-Key` collide. */
 export function normalize(s: string): string {
-  return s
-    .toUpperCase()
-    .replaceAll('-', '_')
-    .replace(/[^A-Z0-9_]/g, '_');
+  let result = normalized.get(s);
+  if (result === undefined) {
+    result = s
+      .toUpperCase()
+      .replaceAll('-', '_')
+      .replace(/[^A-Z0-9_]/g, '_');
+    if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+    normalized.set(s, result);
+  }
+  return result;
 }
 
 export const SECRET_ENV_PREFIX = 'TOOLHIVE_SECRET_';

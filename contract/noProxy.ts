@@ -108,7 +108,22 @@ export function parseNoProxy(value: string | undefined): NoProxy {
   };
 }
 
+// The injector asks about the same few elements (the cluster's NO_PROXY, loopback, .svc, ...) for every routed host
+// of every pod: each distinct element is parsed once. Bounded, so odd values cannot grow it without limit.
+const PARSED_ELEMENTS_MAX = 1024;
+const parsedElements = new Map<string, Matchers>();
+
+function parsedElement(element: string): Matchers {
+  let parsed = parsedElements.get(element);
+  if (parsed === undefined) {
+    parsed = parse(element);
+    if (parsedElements.size >= PARSED_ELEMENTS_MAX) parsedElements.clear();
+    parsedElements.set(element, parsed);
+  }
+  return parsed;
+}
+
 /** Whether NO_PROXY element `element` would make Go bypass the proxy for `host`, on any port. */
 export function noProxyMatches(element: string, host: string): boolean {
-  return matches(parse(element), host, undefined);
+  return matches(parsedElement(element), host, undefined);
 }

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { Registry, type Gauge } from 'prom-client';
 import { createAdmissionMetrics } from './admission/metrics.js';
 import type { TLSSocket } from 'node:tls';
-import { mountAdmissionRoute } from './admission/handler.js';
+import { mountAdmissionRoute, type OverloadControl } from './admission/handler.js';
+import { createAdmissionGate, DEFAULT_MAX_IN_FLIGHT_REVIEWS, OVERLOAD_MAX_WAIT_MS } from './admission/overload.js';
+import type { FailurePolicy } from './registrations/webhookConfigurations.js';
 import { refusedClient, type ClientAuth } from './clientAuth.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './admission/jsonDepth.js';
 import type { AdmissionRoute } from './admission/route.js';
@@ -32,6 +34,8 @@ export interface WebhookServerOptions {
   bodyLimitBytes?: number;
   /** Authenticate the API server by client certificate (webhook/clientAuth.ts); absent: any TLS client. */
   clientAuth?: { caFile: string; names: readonly string[] };
+  /** Admission control (admission/overload.ts); defaults: DEFAULT_MAX_IN_FLIGHT_REVIEWS, failurePolicy Fail. */
+  overload?: { maxInFlight?: number; failurePolicy?: FailurePolicy; maxWaitMs?: number };
 }
 
 export interface WebhookServer {
@@ -88,7 +92,14 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
 
   const metrics = createAdmissionMetrics(registry);
   const refuse = clientAuth && ((socket: TLSSocket): string | undefined => refusedClient(socket, clientAuth));
-  for (const route of options.routes) mountAdmissionRoute(app, route, { logger: options.logger, metrics, ...(refuse ? { refuse } : {}) });
+  const overload: OverloadControl = {
+    gate: createAdmissionGate(options.overload?.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT_REVIEWS),
+    maxWaitMs: options.overload?.maxWaitMs ?? OVERLOAD_MAX_WAIT_MS,
+    failurePolicy: options.overload?.failurePolicy ?? 'Fail',
+  };
+  for (const route of options.routes) {
+    mountAdmissionRoute(app, route, { logger: options.logger, metrics, overload, ...(refuse ? { refuse } : {}) });
+  }
   mountHealthRoutes(app, options.readiness ?? []);
 
   let reloader: CertReloader | undefined;

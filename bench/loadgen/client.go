@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,8 +26,17 @@ type clientFlags struct {
 	contentType  string
 	expectHeader string
 	expectBody   string
+	shedBody     string
+	client       string
 	body         []byte
+	// proto is the protocol of the first response (HTTP/1.1 or HTTP/2.0), to show what was negotiated.
+	proto atomic.Value
 }
+
+// kube-apiserver's webhook client (k8s.io/apiserver/pkg/util/webhook/client.go, k8s.io/client-go/transport/cache.go):
+// HTTP/1.1 only (NextProtos ["http/1.1"]) for a service or a non-loopback URL, h2 allowed for a loopback URL, keep-alive
+// with at most 25 idle connections per host (the rest are closed after their request), no TLS session cache.
+const apiServerIdleConnsPerHost = 25
 
 func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.url, "url", "", "target URL")
@@ -37,6 +47,8 @@ func (c *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.contentType, "content-type", "application/json", "request Content-Type when a body is sent")
 	fs.StringVar(&c.expectHeader, "expect-header", "", "response header that must be present (proves the proxy added ours)")
 	fs.StringVar(&c.expectBody, "expect-body", "", "text the response body must contain (proves the server did the real work)")
+	fs.StringVar(&c.shedBody, "shed-body", "", "text marking a response the server shed (answered without doing the work): counted as shed, not as an error or a latency")
+	fs.StringVar(&c.client, "client", "default", "default (keep-alive, as many idle connections as workers, HTTP/1.1); apiserver (like kube-apiserver's webhook client: HTTP/1.1, 25 idle connections per host); apiserver-h2 (the same with h2 allowed, as kube-apiserver does for a loopback URL)")
 }
 
 func (c *clientFlags) load() error {
@@ -61,6 +73,15 @@ func (c *clientFlags) transport(maxConns int) (*http.Transport, error) {
 		ForceAttemptHTTP2:   false,
 		DisableCompression:  true,
 	}
+	switch c.client {
+	case "default":
+	case "apiserver", "apiserver-h2":
+		t.MaxIdleConns = 0
+		t.MaxIdleConnsPerHost = apiServerIdleConnsPerHost
+		t.ForceAttemptHTTP2 = c.client == "apiserver-h2"
+	default:
+		return nil, fmt.Errorf("-client %q: use default, apiserver or apiserver-h2", c.client)
+	}
 	if c.proxy != "" {
 		proxyURL, err := url.Parse(c.proxy)
 		if err != nil {
@@ -80,45 +101,59 @@ func (c *clientFlags) transport(maxConns int) (*http.Transport, error) {
 			}
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		if c.client == "apiserver" {
+			t.TLSClientConfig.NextProtos = []string{"http/1.1"}
+		}
 	}
 	return t, nil
 }
 
-// do sends one request and drains the body; a non-2xx status or a missing expected header is an error.
-func (c *clientFlags) do(client *http.Client) error {
+// do sends one request and drains the body; a non-2xx status or a missing expected header is an error. shed: the
+// server answered with -shed-body (it did not do the work).
+func (c *clientFlags) do(client *http.Client) (shed bool, err error) {
 	var body io.Reader
 	if c.body != nil {
 		body = bytes.NewReader(c.body)
 	}
 	req, err := http.NewRequest(c.method, c.url, body)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if c.body != nil {
 		req.Header.Set("Content-Type", c.contentType)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return false, err
 	}
+	c.proto.CompareAndSwap(nil, resp.Proto)
 	var received []byte
-	if c.expectBody != "" {
+	if c.expectBody != "" || c.shedBody != "" {
 		received, err = io.ReadAll(resp.Body)
 	} else {
 		_, err = io.Copy(io.Discard, resp.Body)
 	}
 	resp.Body.Close()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("status %d", resp.StatusCode)
+		return false, fmt.Errorf("status %d", resp.StatusCode)
 	}
 	if c.expectHeader != "" && resp.Header.Get(c.expectHeader) == "" {
-		return fmt.Errorf("response lacks %s: the proxy did not add the forwarded header", c.expectHeader)
+		return false, fmt.Errorf("response lacks %s: the proxy did not add the forwarded header", c.expectHeader)
+	}
+	if c.shedBody != "" && bytes.Contains(received, []byte(c.shedBody)) {
+		return true, nil
 	}
 	if c.expectBody != "" && !bytes.Contains(received, []byte(c.expectBody)) {
-		return fmt.Errorf("response body lacks %q: %.300s", c.expectBody, received)
+		return false, fmt.Errorf("response body lacks %q: %.300s", c.expectBody, received)
 	}
-	return nil
+	return false, nil
+}
+
+// negotiated is the protocol of the first response, "" before any.
+func (c *clientFlags) negotiated() string {
+	p, _ := c.proto.Load().(string)
+	return p
 }

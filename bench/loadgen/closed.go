@@ -28,6 +28,7 @@ func runClosedLoop(args []string) error {
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	runWorkers(&c, client, *concurrency, *warmup, time.Duration(*maxSeconds*float64(time.Second)))
 	summary := runWorkers(&c, client, *concurrency, *requests, time.Duration(*maxSeconds*float64(time.Second)))
+	summary.Proto = c.negotiated()
 	return printJSON(summary)
 }
 
@@ -36,6 +37,7 @@ func runWorkers(c *clientFlags, client *http.Client, concurrency, requests int, 
 	var mu sync.Mutex
 	latencies := make([]time.Duration, 0, requests)
 	errors := 0
+	shed := 0
 	firstError := ""
 	deadline := time.Now().Add(limit)
 	truncated := atomic.Bool{}
@@ -52,13 +54,17 @@ func runWorkers(c *clientFlags, client *http.Client, concurrency, requests int, 
 					break
 				}
 				t0 := time.Now()
-				err := c.do(client)
+				wasShed, err := c.do(client)
 				elapsed := time.Since(t0)
-				if err != nil {
+				if err != nil || wasShed {
 					mu.Lock()
-					errors++
-					if firstError == "" {
-						firstError = err.Error()
+					if wasShed {
+						shed++
+					} else {
+						errors++
+						if firstError == "" {
+							firstError = err.Error()
+						}
 					}
 					mu.Unlock()
 					continue
@@ -73,5 +79,6 @@ func runWorkers(c *clientFlags, client *http.Client, concurrency, requests int, 
 	wg.Wait()
 	s := summarize(latencies, errors, firstError, time.Since(start))
 	s.Truncated = truncated.Load()
+	s.Shed = shed
 	return s
 }

@@ -33,6 +33,7 @@ func runFixedRate(args []string) error {
 	var mu sync.Mutex
 	latencies := make([]time.Duration, 0, total)
 	errors := 0
+	shed := 0
 	firstError := ""
 	slots := make(chan struct{}, *maxInFlight)
 	var wg sync.WaitGroup
@@ -56,11 +57,15 @@ func runFixedRate(args []string) error {
 		wg.Add(1)
 		go func(due time.Time) {
 			defer wg.Done()
-			err := c.do(client)
+			wasShed, err := c.do(client)
 			elapsed := time.Since(due)
 			<-slots
 			mu.Lock()
 			defer mu.Unlock()
+			if wasShed {
+				shed++
+				return
+			}
 			if err != nil {
 				errors++
 				if firstError == "" {
@@ -72,5 +77,8 @@ func runFixedRate(args []string) error {
 		}(due)
 	}
 	wg.Wait()
-	return printJSON(summarize(latencies, errors, firstError, time.Since(start)))
+	summary := summarize(latencies, errors, firstError, time.Since(start))
+	summary.Shed = shed
+	summary.Proto = c.negotiated()
+	return printJSON(summary)
 }

@@ -18,6 +18,10 @@ type Summary struct {
 	MaxUs      float64 `json:"maxUs"`
 	MeanUs     float64 `json:"meanUs"`
 	Truncated  bool    `json:"truncated,omitempty"`
+	// Shed: answers marked by -shed-body (the server declined the work); neither errors nor latencies.
+	Shed int `json:"shed,omitempty"`
+	// Proto: the protocol the first response came over (HTTP/1.1, HTTP/2.0).
+	Proto string `json:"proto,omitempty"`
 }
 
 // percentile uses nearest-rank on a sorted slice.

@@ -157,3 +157,36 @@ describe('formatQuantity', () => {
     expect(formatQuantity(q)).toBe(text);
   });
 });
+
+describe('webhook rows', () => {
+  const withWebhook = (rateRuns: { route: 'validate' | 'mutate'; rate: number; load: LoadSummary }[]): BenchResults => ({
+    ...results([]),
+    webhook: { rateRuns, maxRate: [] },
+  });
+  const shedding = (summary: LoadSummary, shed: number, errors = 0): LoadSummary => ({ ...summary, shed, errors });
+
+  it('judges the reviews run at the overload rate against the webhook timeout, and only a run without errors', () => {
+    const rows = compare(
+      withWebhook([
+        { route: 'validate', rate: 4000, load: shedding(load(3000, 2500, 40_000), 4000) },
+        { route: 'mutate', rate: 4000, load: shedding(load(3000, 2500, 40_000), 100, 7) },
+      ]),
+    ).filter((r) => r.comparison.includes('4000 rps'));
+    expect(rows.map((r) => [r.comparison, r.ours?.value, r.status])).toEqual([
+      ['webhook /validate p99 of the reviews run at 4000 rps (overload), no errors', 40, 'met'],
+      ['webhook /mutate p99 of the reviews run at 4000 rps (overload), no errors', 40, 'missed'],
+    ]);
+  });
+
+  it('shows no p99 at 1000 rps for a run that shed reviews', () => {
+    const row = compare(withWebhook([{ route: 'validate', rate: 1000, load: shedding(load(500, 990), 10) }])).find(
+      (r) => r.comparison === 'webhook /validate p99 at 1000 rps',
+    );
+    expect(row?.ours).toBeUndefined();
+  });
+
+  it('reports shed reviews beside the errors, as a share of those sent', () => {
+    const text = renderReport(withWebhook([{ route: 'mutate', rate: 4000, load: { ...shedding(load(3000, 2000), 2000), seconds: 2 } }]));
+    expect(text).toContain('- /mutate at 4000 rps: p50 3 ms, p99 6 ms, achieved 2000/s, errors 0, shed 2000 (25% of those sent)');
+  });
+});

@@ -13,6 +13,10 @@ export interface LoadSummary {
   maxUs: number;
   meanUs: number;
   truncated?: boolean;
+  /** Answers the server shed (the webhook's "overloaded" answer): neither errors nor latencies. */
+  shed?: number;
+  /** The protocol of the first response (HTTP/1.1, HTTP/2.0). */
+  proto?: string;
 }
 
 export type Protocol = 'http' | 'https';

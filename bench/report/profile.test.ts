@@ -29,3 +29,34 @@ describe('hotspots', () => {
     expect(hotspots(profile, 1)).toHaveLength(1);
   });
 });
+
+describe('hotspots within a time window', () => {
+  // Start-up (module compilation) at 1000-1020 µs, the load at 2000-2030 µs.
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('compileSourceTextModule'), hitCount: 2 },
+      { id: 2, callFrame: frame('parse', 'file:///app/node_modules/secure-json-parse/index.js', 16), hitCount: 3 },
+      { id: 3, callFrame: frame('(idle)'), hitCount: 1 },
+    ],
+    startTime: 1000,
+    samples: [1, 1, 3, 2, 2, 2],
+    timeDeltas: [10, 10, 500, 480, 10, 10],
+  };
+
+  it('counts only the samples taken inside the window', () => {
+    expect(hotspots(profile, 10, { fromUs: 1900, toUs: 2100 })).toEqual([
+      { functionName: 'parse', location: 'secure-json-parse/index.js:17', selfPercent: 100 },
+    ]);
+    expect(hotspots(profile, 10, { fromUs: 1000, toUs: 1020 })).toEqual([
+      { functionName: 'compileSourceTextModule', location: '', selfPercent: 100 },
+    ]);
+  });
+
+  it('without a window counts every sample', () => {
+    expect(hotspots(profile).map((h) => h.functionName)).toEqual(['parse', 'compileSourceTextModule']);
+  });
+
+  it('refuses a window on a profile without timestamps rather than counting start-up', () => {
+    expect(() => hotspots({ nodes: profile.nodes }, 10, { fromUs: 0, toUs: 1 })).toThrow(/no sample timestamps/);
+  });
+});

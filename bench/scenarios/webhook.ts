@@ -6,8 +6,8 @@ import { runClient } from '../lib/loadgen.js';
 import { PROXY_CPU } from '../lib/pinning.js';
 import { freeLoopbackPort, startPinned, type ManagedProcess } from '../lib/processes.js';
 import { CLI_ENTRY } from '../paths.js';
-import { compare, missed } from '../report/compare.js';
-import { cpuProfFlags, readHotspots } from './profile.js';
+import { compare, missed, OVERLOAD_RATE } from '../report/compare.js';
+import { cpuProfFlags, readHotspots, timed } from './profile.js';
 import type { BenchResults, LoadSummary, WebhookMeasurement } from '../report/model.js';
 import { mutateReview, validateReview } from '../webhook/fixtures.js';
 import { startStandIn, writeServingCert } from '../webhook/standIn.js';
@@ -15,20 +15,35 @@ import { startStandIn, writeServingCert } from '../webhook/standIn.js';
 // The webhook on one core, fed AdmissionReviews over HTTPS at fixed rates, with Secrets and informer lists
 // from the stand-in API server; then closed loop for the most reviews per second it sustains.
 
-export const WEBHOOK_RATES = [500, 1000, 2000] as const;
+/** The last, about twice the best rate of either route, shows the admission control (webhook/admission/overload.ts) at work. */
+export const WEBHOOK_RATES = [500, 1000, 2000, OVERLOAD_RATE] as const;
 const RATE_SECONDS = 2;
-const MAX_RATE_CONCURRENCY = 32;
+/** Below the 25 idle connections kube-apiserver keeps per webhook host: more concurrent calls would re-handshake TLS on every call past 25. */
+const MAX_RATE_CONCURRENCY = 24;
 const MAX_RATE_REQUESTS = 4000;
 const WARMUP_REQUESTS = 1500;
 const WEBHOOK_PROFILE_SCENARIO = '/validate then /mutate, c=16, 1000 reviews each';
 /** A review only counts when the webhook really decided: allowed with (for /mutate) a patch. */
 const EXPECT = { validate: '"allowed":true', mutate: '"patch":' } as const;
+/** The webhook's answer to a review it shed (webhook/admission/overload.ts): counted apart, not as an error. */
+const SHED_MARK = 'mcp-header-forward is overloaded';
 
 export type WebhookRoute = keyof typeof EXPECT;
+/** The load generator's client: like kube-apiserver's webhook client (HTTP/1.1, or h2 as for a loopback URL), or its old default. */
+export type ReviewClient = 'apiserver' | 'apiserver-h2' | 'default';
 
 /** The load generator's arguments for POSTing one review file to a route, checking each answer is the expected kind. */
-export function reviewLoadArgs(webhook: { url: string; caFile: string }, route: WebhookRoute, bodyFile: string): string[] {
+export function reviewLoadArgs(
+  webhook: { url: string; caFile: string },
+  route: WebhookRoute,
+  bodyFile: string,
+  client: ReviewClient = 'apiserver',
+): string[] {
   return [
+    '-client',
+    client,
+    '-shed-body',
+    SHED_MARK,
     '-url',
     `${webhook.url}/${route}`,
     '-ca',
@@ -55,6 +70,7 @@ export async function startWebhook(
   kubeconfigFile: string,
   nodeFlags: string[] = [],
   entry = CLI_ENTRY,
+  webhookFlags: string[] = [],
 ): Promise<{ process: ManagedProcess; url: string; caFile: string }> {
   const ca = await createCa({ commonName: 'mcp-header-forward bench webhook CA', validForMs: 86_400_000 });
   const caFile = join(dir, 'webhook-ca.pem');
@@ -79,6 +95,7 @@ export async function startWebhook(
     'warn',
     '--api-server-host',
     '127.0.0.1',
+    ...webhookFlags,
   ];
   const managed = await startPinned('webhook', dir, PROXY_CPU, process.execPath, args, { ...process.env, NODE_ENV: 'production' });
   const url = `https://127.0.0.1:${port}`;
@@ -111,7 +128,7 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
         );
         measurement.rateRuns.push({ route, rate, load });
         o.log(
-          `webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}`,
+          `webhook /${route} at ${rate} rps: p50 ${Math.round(load.p50us)} µs p99 ${Math.round(load.p99us)} µs, ${Math.round(load.rps)}/s, errors ${load.errors}${load.firstError ? ` (${load.firstError})` : ''}, shed ${load.shed ?? 0}`,
         );
       }
       const args = [...base, '-c', String(MAX_RATE_CONCURRENCY), '-n', String(MAX_RATE_REQUESTS), '-warmup', '300', '-max-seconds', '10'];
@@ -127,31 +144,27 @@ export async function runWebhookPhases(o: WebhookPhaseOptions): Promise<void> {
       o.log('a webhook target was missed: profiling it with node --cpu-prof');
       const profileDir = join(dir, 'cpu-profile');
       webhook = await startWebhook(dir, standIn.kubeconfigFile, cpuProfFlags(profileDir));
-      for (const route of ['validate', 'mutate'] as const) {
-        const args = [
-          '-url',
-          `${webhook.url}/${route}`,
-          '-ca',
-          webhook.caFile,
-          '-method',
-          'POST',
-          '-body-file',
-          bodies[route],
-          '-c',
-          '16',
-          '-n',
-          '1000',
-          '-warmup',
-          '100',
-          '-max-seconds',
-          '15',
-        ];
-        await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
-      }
+      const profiled = webhook;
+      const window = await timed(async () => {
+        for (const route of ['validate', 'mutate'] as const) {
+          const args = [
+            ...reviewLoadArgs(profiled, route, bodies[route]),
+            '-c',
+            '16',
+            '-n',
+            '1000',
+            '-warmup',
+            '100',
+            '-max-seconds',
+            '15',
+          ];
+          await runClient<LoadSummary>(o.loadgen, 'load', args, 90_000);
+        }
+      });
       await webhook.process.stop(10_000);
       o.results.profiles = [
         ...(o.results.profiles ?? []),
-        { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir) },
+        { target: 'webhook', scenario: WEBHOOK_PROFILE_SCENARIO, hotspots: await readHotspots(profileDir, window) },
       ];
     }
   } catch (error) {

@@ -1,12 +1,15 @@
 // `node dist/bench/webhook/mutateLoop.js [reviews]`: the /mutate review of make bench's webhook phase in
 // process, without HTTPS or the API server: body bytes -> JSON -> AdmissionReview parse -> mutate route ->
-// response bytes. CPU per review of the planning path alone, for before/after work on it (no network noise).
+// response bytes. CPU per review of the planning path alone, for before/after work on it (no network noise):
+// once planning every review (the first replica of a rollout) and once as served, where the replicas after the
+// first reuse its plan (webhook/endpoints/injectMemo.ts).
 import { pino } from 'pino';
 import { parseAdmissionReview } from '../../webhook/admission/review.js';
 import { toAdmissionReview } from '../../webhook/admission/response.js';
 import { ToolhiveIndex } from '../../webhook/cluster/toolhiveIndex.js';
 import { DEFAULT_SETTINGS } from '../../webhook/mutate/settings.js';
 import { mutateRoute } from '../../webhook/endpoints/mutate.js';
+import type { AdmissionRoute } from '../../webhook/admission/route.js';
 import type { SecretLookup } from '../../webhook/validate/types.js';
 import { mutateReview, routedEntries, virtualMcpServer } from './fixtures.js';
 
@@ -16,16 +19,18 @@ index.upsertVmcp(virtualMcpServer());
 for (const entry of routedEntries()) index.upsertEntry(entry);
 // Every referenced Secret exists without an allowed-hosts annotation, as in the stand-in API server.
 const found: SecretLookup = { status: 'found', secret: { name: 'x', namespace: 'tools', annotations: {}, keys: {} } };
-const route = mutateRoute({
-  lookup: index,
-  synced: () => true,
-  settings: DEFAULT_SETTINGS,
-  hostBinding: { getSecret: () => Promise.resolve(found), requireHostBinding: false },
-});
+const routeWith = (planMemoEntries?: number): AdmissionRoute =>
+  mutateRoute({
+    lookup: index,
+    synced: () => true,
+    settings: DEFAULT_SETTINGS,
+    hostBinding: { getSecret: () => Promise.resolve(found), requireHostBinding: false },
+    ...(planMemoEntries !== undefined ? { planMemoEntries } : {}),
+  });
 const logger = pino({ level: 'warn' });
 const body = JSON.stringify(mutateReview());
 
-async function once(): Promise<number> {
+async function once(route: AdmissionRoute): Promise<number> {
   const parsed = parseAdmissionReview(JSON.parse(body));
   if (!parsed.ok) throw new Error(parsed.error);
   const request = parsed.review.request;
@@ -43,23 +48,28 @@ async function once(): Promise<number> {
 }
 
 /** CPU µs per review over `n` reviews. */
-async function round(n: number): Promise<number> {
+async function round(route: AdmissionRoute, n: number): Promise<number> {
   const before = process.cpuUsage();
-  for (let i = 0; i < n; i++) await once();
+  for (let i = 0; i < n; i++) await once(route);
   const cpu = process.cpuUsage(before);
   return (cpu.user + cpu.system) / n;
 }
 
-async function main(): Promise<void> {
-  const bytes = await once();
-  await round(Math.min(500, reviews));
+async function measure(label: string, route: AdmissionRoute): Promise<void> {
+  const bytes = await once(route);
+  await round(route, Math.min(500, reviews));
   // Short rounds, the fastest reported: on a shared machine other work only ever adds time.
   const rounds = Array.from({ length: 10 }, () => 0);
-  for (let i = 0; i < rounds.length; i++) rounds[i] = await round(Math.max(1, Math.round(reviews / rounds.length)));
+  for (let i = 0; i < rounds.length; i++) rounds[i] = await round(route, Math.max(1, Math.round(reviews / rounds.length)));
   rounds.sort((a, b) => a - b);
   process.stdout.write(
-    `/mutate in process: ${reviews} reviews in 10 rounds, CPU per review fastest round ${rounds[0]!.toFixed(0)} µs, median ${rounds[5]!.toFixed(0)} µs, response ${bytes} bytes\n`,
+    `/mutate in process, ${label}: ${reviews} reviews in 10 rounds, CPU per review fastest round ${rounds[0]!.toFixed(0)} µs, median ${rounds[5]!.toFixed(0)} µs, response ${bytes} bytes\n`,
   );
+}
+
+async function main(): Promise<void> {
+  await measure('planning every review', routeWith(0));
+  await measure('as served (replicas reuse the plan)', routeWith());
 }
 
 main().catch((error: unknown) => {

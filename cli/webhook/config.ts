@@ -30,6 +30,7 @@ export function webhookConfigFrom(flags: WebhookFlags, env: NodeJS.ProcessEnv = 
       tls: { certFile: flags.tlsCertFile, keyFile: flags.tlsKeyFile },
       tlsReloadIntervalMs: flags.tlsReloadInterval,
       ...(flags.clientCaFile !== undefined ? { clientAuth: { caFile: flags.clientCaFile, names: flags.clientName ?? [] } } : {}),
+      overload: { maxInFlight: flags.maxInFlightReviews, failurePolicy: flags.failurePolicy },
     },
     metrics: { listen: flags.metricsListen },
     kubeconfig: flags.kubeconfig,

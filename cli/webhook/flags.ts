@@ -8,7 +8,9 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../../webhook/registrations/webhookConf
 import { DEFAULT_LEASE_ID } from '../../webhook/app/leadership.js';
 import { DEFAULT_TLS_RELOAD_INTERVAL_MS } from '../../webhook/server.js';
 import { addSidecarOptions, type SidecarFlagValues } from '../flags/injector.js';
-import { collect, listenAddress, millis, rate } from '../flags/parsers.js';
+import { collect, listenAddress, millis, rate, wholeNumber } from '../flags/parsers.js';
+import { DEFAULT_MAX_IN_FLIGHT_REVIEWS } from '../../webhook/admission/overload.js';
+import type { FailurePolicy } from '../../webhook/registrations/webhookConfigurations.js';
 import { missingSecretOption, requireHostBindingOption } from '../flags/secretRules.js';
 import type { SecretPolicy } from '../../webhook/validate/secretPolicy.js';
 
@@ -38,6 +40,8 @@ export interface WebhookFlags extends SidecarFlagValues, SecretPolicy {
   tlsReloadInterval: number;
   clientCaFile?: string;
   clientName?: string[];
+  maxInFlightReviews: number;
+  failurePolicy: FailurePolicy;
   kubeconfig?: string;
   mode: Mode;
   secretLookupTimeout: number;
@@ -93,6 +97,22 @@ export function addWebhookFlags(command: Command): Command {
         '--client-name <cn>',
         'with --client-ca-file: accepted client certificate common names (repeatable; default: any the CA signed)',
       ).argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '--max-in-flight-reviews <n>',
+        'admission reviews worked on at once; one more is answered at once as overloaded (denied, or allowed with a warning under --failure-policy Ignore) instead of queueing past the webhook timeout',
+      )
+        .default(DEFAULT_MAX_IN_FLIGHT_REVIEWS)
+        .argParser(wholeNumber('--max-in-flight-reviews', 1, 100_000)),
+    )
+    .addOption(
+      new Option(
+        '--failure-policy <policy>',
+        'the failurePolicy of the /validate and /mutate registrations (Helm: webhook.failurePolicy): how an overloaded review is answered (/validate-secrets is always Ignore)',
+      )
+        .choices(['Fail', 'Ignore'])
+        .default('Fail'),
     )
     .option('--kubeconfig <path>', 'kubeconfig to reach the API server (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));

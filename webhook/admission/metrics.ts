@@ -4,6 +4,7 @@ import { registeredCounter, registeredHistogram } from '../registeredMetrics.js'
 // Kyverno-style name and labels (DESIGN.md conventions).
 export const ADMISSION_DURATION_METRIC = 'mcp_header_forward_admission_review_duration_seconds';
 export const ADMISSION_REVIEWS_METRIC = 'mcp_header_forward_admission_reviews_total';
+export const ADMISSION_SHED_METRIC = 'mcp_header_forward_admission_shed_total';
 
 export interface AdmissionObservation {
   route: string;
@@ -24,6 +25,8 @@ export function reviewOutcome(o: AdmissionObservation): ReviewOutcome {
 
 export interface AdmissionMetrics {
   observe(observation: AdmissionObservation, seconds: number): void;
+  /** A review answered without being run: all slots taken (full) or its turn came too late (late). */
+  shed(route: string, cause: 'full' | 'late'): void;
 }
 
 export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
@@ -38,7 +41,15 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
     help: 'AdmissionReviews answered, by route, operation, outcome (allowed, warned, denied, error) and effective mode.',
     labelNames: ['route', 'operation', 'outcome', 'mode'] as const,
   });
+  const shed = registeredCounter(registry, {
+    name: ADMISSION_SHED_METRIC,
+    help: 'AdmissionReviews answered without being run because the webhook was overloaded, by route and cause (full: --max-in-flight-reviews reached; late: waited too long for its turn); answered as the failurePolicy answers a timeout.',
+    labelNames: ['route', 'cause'] as const,
+  });
   return {
+    shed(route, cause) {
+      shed.inc({ route, cause });
+    },
     observe(o, seconds) {
       const mode = o.mode ?? 'none';
       histogram.observe({ route: o.route, operation: o.operation, allowed: String(o.allowed), mode }, seconds);

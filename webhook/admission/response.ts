@@ -35,7 +35,7 @@ export function toAdmissionResponse(uid: string, verdict: AdmissionVerdict): Adm
   if (verdict.warnings !== undefined && verdict.warnings.length > 0) response.warnings = [...verdict.warnings];
   if (verdict.allowed && verdict.patch !== undefined && verdict.patch.length > 0) {
     response.patchType = 'JSONPatch';
-    response.patch = Buffer.from(JSON.stringify(verdict.patch), 'utf8').toString('base64');
+    response.patch = encodedPatch(verdict.patch);
   }
   if (verdict.auditAnnotations !== undefined && Object.keys(verdict.auditAnnotations).length > 0) {
     response.auditAnnotations = { ...verdict.auditAnnotations };
@@ -45,4 +45,17 @@ export function toAdmissionResponse(uid: string, verdict: AdmissionVerdict): Adm
 
 export function toAdmissionReview(uid: string, verdict: AdmissionVerdict): AdmissionReviewResponse {
   return { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_KIND, response: toAdmissionResponse(uid, verdict) };
+}
+
+// A remembered plan (endpoints/injectMemo.ts) hands every replica of a rollout the same frozen patch, often
+// tens of KiB: it is encoded once. Only frozen arrays are remembered, so a patch someone could still change is
+// always encoded afresh.
+const encodedPatches = new WeakMap<readonly JsonPatchOperation[], string>();
+
+function encodedPatch(patch: readonly JsonPatchOperation[]): string {
+  const remembered = encodedPatches.get(patch);
+  if (remembered !== undefined) return remembered;
+  const encoded = Buffer.from(JSON.stringify(patch), 'utf8').toString('base64');
+  if (Object.isFrozen(patch)) encodedPatches.set(patch, encoded);
+  return encoded;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AdmissionRequest } from './review.js';
 import type { AdmissionVerdict } from './response.js';
+import type { FailurePolicy } from '../registrations/webhookConfigurations.js';
 
 /**
  * One admission endpoint (`/validate`, `/mutate`, `/validate-secrets`, ...). The server owns HTTPS, body
@@ -13,6 +14,8 @@ export interface AdmissionRoute {
   /** Short name for logs and the metric label `route`, e.g. `validate`. */
   name: string;
   review(request: AdmissionRequest, context: ReviewContext): Promise<AdmissionVerdict>;
+  /** The failurePolicy this route is always registered with; absent: the server's --failure-policy. */
+  failurePolicy?: FailurePolicy;
 }
 
 export interface ReviewContext {

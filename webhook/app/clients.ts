@@ -5,7 +5,7 @@ import { cachedForHostBinding } from '../cluster/bindingCache.js';
 import { loadKubeConfig } from '../cluster/kubeConfig.js';
 import { countingSecretErrors } from '../cluster/lookupMetrics.js';
 import { startNamespaceInformer, type NamespaceLabels } from '../cluster/namespaceModes.js';
-import { createSecretGetter } from '../cluster/secrets.js';
+import { createSecretGetters } from '../cluster/secrets.js';
 import { startToolhiveInformers, type ToolhiveInformers } from '../cluster/toolhiveInformers.js';
 import type { ReadinessCheck } from '../health.js';
 import type { GetSecret } from '../validate/lookup.js';
@@ -37,12 +37,13 @@ export function connect(config: WebhookConfig, logger: Logger): Clients {
   const namespaces = startNamespaceInformer({ kubeConfig, logger });
   const toolhive = startToolhiveInformers({ kubeConfig, logger, version: config.toolhiveApiVersion });
   const leadership = startLeadership(config.leaderElection, kubeConfig, registry, logger);
-  const getSecret = countingSecretErrors(createSecretGetter({ kubeConfig, timeoutMs: config.secretLookupTimeoutMs }), registry);
+  const getters = createSecretGetters({ kubeConfig, timeoutMs: config.secretLookupTimeoutMs });
   return {
     kubeConfig,
     registry,
-    getSecret,
-    bindingSecrets: cachedForHostBinding(getSecret),
+    getSecret: countingSecretErrors(getters.withoutRevision, registry),
+    // The drift check follows these Secrets' revisions (--follow-secrets).
+    bindingSecrets: cachedForHostBinding(countingSecretErrors(getters.withRevision, registry)),
     namespaces,
     toolhive,
     leadership,

@@ -2,6 +2,7 @@ import type { Mode } from '../../contract/labels.js';
 import type { LogLevel } from '../../contract/logLevels.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import type { SecretPolicy } from '../validate/secretPolicy.js';
+import type { FailurePolicy } from '../registrations/webhookConfigurations.js';
 
 // Everything `mcp-header-forward webhook` runs on, as plain typed data: built once from the flags
 // (cli/webhook/config.ts), read by the launcher (launcher.ts). A part that is off is `false`, never half-set.
@@ -12,6 +13,8 @@ export interface ServerConfig {
   tlsReloadIntervalMs: number;
   /** Admission paths answer only clients this CA signed (names: accepted common names, empty = any). */
   clientAuth?: { caFile: string; names: readonly string[] };
+  /** Admission control (webhook/admission/overload.ts). */
+  overload: { maxInFlight: number; failurePolicy: FailurePolicy };
 }
 
 export interface MetricsConfig {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AdmissionRoute } from '../admission/route.js';
 import { createAccessCache } from '../cluster/accessCache.js';
 import { createSecretReadCheck } from '../cluster/accessReview.js';
+import { sharingFoundAnswers } from '../cluster/sharedLookups.js';
 import { mutateRoute } from '../endpoints/mutate.js';
 import { validateRoute } from '../endpoints/validate.js';
 import { validateSecretsRoute } from '../endpoints/validateSecrets.js';
@@ -53,7 +54,8 @@ function validateEndpoint(config: WebhookConfig, clients: Clients, logger: Logge
     : undefined;
   const { toolhive } = clients;
   return validateRoute({
-    getSecret: clients.getSecret,
+    // Concurrent reviews of one Secret share a GET in flight that finds it (sharedLookups.ts says why that is safe).
+    getSecret: sharingFoundAnswers(clients.getSecret),
     mode: config.mode,
     // One budget for all of a review's lookups: the API server's webhook timeout is never reached.
     lookupBudgetMs: config.secretLookupTimeoutMs,

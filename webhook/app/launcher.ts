@@ -43,6 +43,7 @@ export async function launchWebhook(config: WebhookConfig, logger: Logger): Prom
       tls: config.server.tls,
       ...(config.server.clientAuth !== undefined ? { clientAuth: config.server.clientAuth } : {}),
       tlsReloadIntervalMs: config.server.tlsReloadIntervalMs,
+      overload: config.server.overload,
       logger,
       routes: endpoints.routes,
       readiness: clients.readiness,

@@ -17,12 +17,25 @@ export interface SecretGetterOptions {
   poolMaxAgeMs?: number;
 }
 
-export function createSecretGetter(options: SecretGetterOptions): GetSecret {
-  const get = createApiRequest(options);
-  return get === undefined ? clientNodeGetter(options) : plainGetter(get, options.timeoutMs);
+/** Facts with their revision (what --follow-secrets compares), or without: the admission checks never read it. */
+export interface SecretGetters {
+  withRevision: GetSecret;
+  withoutRevision: GetSecret;
 }
 
-function plainGetter(get: ApiRequest, timeoutMs: number): GetSecret {
+/** Both getters over one connection pool. */
+export function createSecretGetters(options: SecretGetterOptions): SecretGetters {
+  const get = createApiRequest(options);
+  const getter = (revision: boolean): GetSecret =>
+    get === undefined ? clientNodeGetter(options, revision) : plainGetter(get, options.timeoutMs, revision);
+  return { withRevision: getter(true), withoutRevision: getter(false) };
+}
+
+export function createSecretGetter(options: SecretGetterOptions): GetSecret {
+  return createSecretGetters(options).withRevision;
+}
+
+function plainGetter(get: ApiRequest, timeoutMs: number, revision: boolean): GetSecret {
   return async (namespace, name) => {
     let answer: ApiAnswer;
     try {
@@ -39,12 +52,12 @@ function plainGetter(get: ApiRequest, timeoutMs: number): GetSecret {
       return { status: 'error', reason: 'the API server answered HTTP 200 with a body that is not JSON' };
     }
     // Values are reduced to facts right here; the parsed Secret goes out of scope with this frame.
-    return { status: 'found', secret: secretFacts(secret, namespace) };
+    return { status: 'found', secret: secretFacts(secret, namespace, { revision }) };
   };
 }
 
 /** Through client-node (a kubeconfig with a proxy): one thrown ApiException per non-2xx answer. */
-function clientNodeGetter(options: SecretGetterOptions): GetSecret {
+function clientNodeGetter(options: SecretGetterOptions, revision: boolean): GetSecret {
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const nextCall = boundedCalls(options);
   return async (namespace, name) => {
@@ -52,7 +65,7 @@ function clientNodeGetter(options: SecretGetterOptions): GetSecret {
     try {
       const secret = await core.readNamespacedSecret({ name, namespace }, call.options);
       // Values are reduced to facts right here; the V1Secret goes out of scope with this frame.
-      return { status: 'found', secret: secretFacts(secret, namespace) };
+      return { status: 'found', secret: secretFacts(secret, namespace, { revision }) };
     } catch (error: unknown) {
       return lookupFailure(error, call.signal, options.timeoutMs);
     }

@@ -9,6 +9,7 @@ import { secretAnnotationsReader } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
 import { MUTATE_PATH } from '../registrations/webhookConfigurations.js';
 import { injectPod, type InjectContext, type InjectResult } from '../mutate/inject.js';
+import { memoizedInject, type Inject } from './injectMemo.js';
 import { prepareInjection, type AnnotationsRead, type InjectionSources } from '../mutate/prepare.js';
 import type { InjectSettings } from '../mutate/settings.js';
 import { PlanError } from '../mutate/vmcpContainer.js';
@@ -26,12 +27,15 @@ export interface MutateRouteOptions {
   hostBinding?: { getSecret: GetSecret; requireHostBinding: boolean };
   registry?: Registry;
   path?: string;
+  /** Plans remembered for identical pods (injectMemo.ts); 0 plans every review. */
+  planMemoEntries?: number;
 }
 
 /** `POST /mutate`: Pod CREATE -> the JSON patch that adds the header-forwarding sidecar, or none. */
 export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
   const injections = options.registry === undefined ? undefined : injectionsCounter(options.registry);
   const count = (outcome: string, reason = ''): void => injections?.inc({ outcome, reason });
+  const inject = memoizedInject(injectPod, options.planMemoEntries);
   return {
     path: options.path ?? MUTATE_PATH,
     name: 'mutate',
@@ -57,7 +61,7 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
           mode: 'error',
         });
       }
-      const result = tryInject(pod, prepared.ctx);
+      const result = tryInject(inject, pod, prepared.ctx);
       if (result instanceof PlanError) {
         count('error', 'plan-error');
         logger.warn({ field: result.field, error: result.message }, 'cannot inject the header-forwarding sidecar');
@@ -92,9 +96,9 @@ function sourcesOf(options: MutateRouteOptions): InjectionSources {
   };
 }
 
-function tryInject(pod: V1Pod, ctx: InjectContext): InjectResult | PlanError {
+function tryInject(inject: Inject, pod: V1Pod, ctx: InjectContext): InjectResult | PlanError {
   try {
-    return injectPod(pod, ctx);
+    return inject(pod, ctx);
   } catch (error: unknown) {
     if (error instanceof PlanError) return error;
     throw error;

@@ -34,6 +34,8 @@ export function validateSecretsRoute(options: ValidateSecretsRouteOptions): Admi
   return {
     path: options.path ?? VALIDATE_SECRETS_PATH,
     name: 'validate-secrets',
+    // Registered with Ignore (webhookConfigurations.ts): a safety net, never a reason to block a Secret write.
+    failurePolicy: 'Ignore',
     async review(request, { logger }): Promise<AdmissionVerdict> {
       if (!isSecretChange(request)) return allow({ mode: 'skipped' });
       const namespace = request.namespace ?? '';

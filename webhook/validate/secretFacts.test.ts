@@ -30,3 +30,12 @@ describe('secretFacts', () => {
     expect(valueFacts(Buffer.from(value))).toEqual(expected);
   });
 });
+
+describe('secretFacts without a revision', () => {
+  it('leaves the revision (an HMAC over the data) out when asked, and keeps every other fact', () => {
+    const secret = { metadata: { name: 's', resourceVersion: '7' }, data: { token: Buffer.from('v').toString('base64') } };
+    const { revision, ...facts } = secretFacts(secret, 'ns');
+    expect(revision?.resourceVersion).toBe('7');
+    expect(secretFacts(secret, 'ns', { revision: false })).toEqual(facts);
+  });
+});
