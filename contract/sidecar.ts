@@ -20,8 +20,9 @@ export const SYSTEM_CERT_DIR = '/etc/ssl/certs';
 
 /**
  * Concurrent intercepted (TLS-terminated) tunnels and client connections in all, beyond which the sidecar refuses
- * rather than grow out of its memory limit. Measured (Node 24): ~95 MB idle, +65 KB per idle intercepted TLS tunnel
- * (2,000 reached 224 MB); 256 tunnels stay near 112 MB, under the injected 192Mi limit with room for streams.
+ * rather than grow out of its memory limit. Measured on Node 24 before SIDECAR_NODE_OPTIONS: ~95 MB idle, +65 KB per
+ * idle intercepted TLS tunnel (2,000 reached 224 MB; 256 stay near 112 MB). With them: 78 MB idle, 119–126 MB with
+ * 1000 open SSE streams (docs/benchmarks.md), under the injected 192Mi limit.
  */
 export const DEFAULT_MAX_INTERCEPTED = 256;
 export const DEFAULT_MAX_CONNECTIONS = 1024;
