@@ -74,7 +74,9 @@ async function apiServerPart(results: BenchResults): Promise<void> {
     return;
   }
   try {
-    results.apiServer = await runApiServerPhase(log);
+    const phase = await runApiServerPhase(log);
+    results.apiServer = phase.measurement;
+    results.skips.push(...phase.skips);
   } catch (error) {
     results.skips.push({ part: 'API server', reason: (error as Error).message.split('\n')[0] ?? 'failed' });
     log(`API server phase failed: ${(error as Error).message}`);
@@ -198,13 +200,21 @@ async function writeResults(results: BenchResults): Promise<void> {
   process.stdout.write(`\n${report}\n\nraw results: ${resultsFile}\n`);
 }
 
+/** The parts that need the proxies, the upstream and the load generator; the API server part needs none of them. */
+const STAGE_PARTS = ['http', 'https', 'sse', 'webhook', 'profile'];
+
 async function main(): Promise<void> {
   const results = startResults();
-  const stage = await setUpStage(results);
-  try {
-    await runParts(stage, results);
-  } finally {
-    await tearDownStage(stage);
+  if (STAGE_PARTS.some(wanted)) {
+    const stage = await setUpStage(results);
+    try {
+      await runParts(stage, results);
+    } finally {
+      await tearDownStage(stage);
+    }
+  } else if (wanted('apiserver')) {
+    // BENCH_ONLY=apiserver: the control plane part alone, without installing or starting the proxies.
+    await apiServerPart(results);
   }
   results.durationSeconds = (Date.now() - started) / 1000;
   results.machine.loadAverageAtEnd = loadavg();

@@ -1,0 +1,87 @@
+import { median } from './median.js';
+import { ADMISSION_LABEL, type Admission, type ApiServerMeasurement, type BurstResource, type CreateBurst } from './model.js';
+
+// The create bursts through the API server, one figure per resource and admission: the median over the rounds,
+// and what the admission adds to the baseline's p99, paired round by round (the two bursts of a round ran a
+// minute apart on the same control plane). Pure.
+
+export interface BurstSummary {
+  resource: BurstResource;
+  admission: Admission;
+  bursts: number;
+  creates: number;
+  errors: number;
+  firstError?: string;
+  p50ms: number;
+  p99ms: number;
+  p99MinMs: number;
+  p99MaxMs: number;
+  /** Median over the rounds of this burst's p99 minus the baseline's in the same round; undefined for the baseline. */
+  p99AddedMs?: number;
+  ratePerSecond: number;
+  /** The API server's histogram of the webhooks this admission calls, median over the rounds. */
+  webhooks: { name: string; p50ms: number; p99ms: number; count: number }[];
+}
+
+const RESOURCE_ORDER: readonly BurstResource[] = ['mcpserverentries', 'pods'];
+const ADMISSION_ORDER: readonly Admission[] = ['none', 'ours', 'kyverno', 'gatekeeper'];
+export const RESOURCE_LABEL: Record<BurstResource, string> = { mcpserverentries: 'MCPServerEntry', pods: 'vMCP pod' };
+
+function webhookMedians(bursts: readonly CreateBurst[]): BurstSummary['webhooks'] {
+  const names = [...new Set(bursts.flatMap((b) => b.webhooks.map((w) => w.name)))].sort();
+  return names.map((name) => {
+    const calls = bursts.flatMap((b) => b.webhooks.filter((w) => w.name === name));
+    return {
+      name,
+      count: calls.reduce((sum, w) => sum + w.count, 0),
+      p50ms: median(calls.map((w) => w.p50ms)),
+      p99ms: median(calls.map((w) => w.p99ms)),
+    };
+  });
+}
+
+function pairedAdded(bursts: readonly CreateBurst[], baseline: readonly CreateBurst[]): number | undefined {
+  const differences = bursts.flatMap((b) => {
+    const same = baseline.find((x) => x.round === b.round);
+    return same ? [b.p99ms - same.p99ms] : [];
+  });
+  return differences.length > 0 ? median(differences) : undefined;
+}
+
+export function summarizeBursts(measurement: ApiServerMeasurement | undefined): BurstSummary[] {
+  const all = measurement?.bursts ?? [];
+  return RESOURCE_ORDER.flatMap((resource) => {
+    const baseline = all.filter((b) => b.resource === resource && b.admission === 'none');
+    return ADMISSION_ORDER.flatMap((admission): BurstSummary[] => {
+      const bursts = all.filter((b) => b.resource === resource && b.admission === admission);
+      if (bursts.length === 0) return [];
+      const p99s = bursts.map((b) => b.p99ms);
+      const summary: BurstSummary = {
+        resource,
+        admission,
+        bursts: bursts.length,
+        creates: bursts.reduce((sum, b) => sum + b.creates, 0),
+        errors: bursts.reduce((sum, b) => sum + b.errors, 0),
+        p50ms: median(bursts.map((b) => b.p50ms)),
+        p99ms: median(p99s),
+        p99MinMs: Math.min(...p99s),
+        p99MaxMs: Math.max(...p99s),
+        ratePerSecond: median(bursts.map((b) => b.ratePerSecond)),
+        webhooks: webhookMedians(bursts),
+      };
+      const firstError = bursts.find((b) => b.firstError)?.firstError;
+      if (firstError) summary.firstError = firstError;
+      const added = admission === 'none' ? undefined : pairedAdded(bursts, baseline);
+      if (added !== undefined) summary.p99AddedMs = added;
+      return [summary];
+    });
+  });
+}
+
+export function findSummary(summaries: readonly BurstSummary[], resource: BurstResource, admission: Admission): BurstSummary | undefined {
+  return summaries.find((s) => s.resource === resource && s.admission === admission);
+}
+
+export function admissionLabel(admission: Admission): string {
+  return ADMISSION_LABEL[admission];
+}
