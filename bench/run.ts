@@ -19,7 +19,7 @@ import { SIDECAR_PROFILE_SCENARIO, profileSidecar } from './scenarios/profile.js
 import { runProxyPhase } from './scenarios/proxies.js';
 import { runSsePhase } from './scenarios/sse.js';
 import { runWebhookPhases } from './scenarios/webhook.js';
-import { apiServerUnavailable, runApiServerPhase } from './scenarios/apiServer.js';
+import { API_SERVER_OBJECTS, apiServerUnavailable, runApiServerPhase } from './scenarios/apiServer.js';
 
 const started = Date.now();
 /** `make bench` must finish within 10 minutes; phases that would start past this are skipped and say so. */
@@ -74,7 +74,7 @@ async function apiServerPart(results: BenchResults): Promise<void> {
     return;
   }
   try {
-    const phase = await runApiServerPhase(log);
+    const phase = await runApiServerPhase(log, { objects: Math.max(20, Math.round(API_SERVER_OBJECTS * SCALE)) });
     results.apiServer = phase.measurement;
     results.skips.push(...phase.skips);
   } catch (error) {
