@@ -37,7 +37,9 @@ const measurement: ApiServerMeasurement = {
     burst('mcpserverentries', 'kyverno', 1, 100, { webhooks: [call('validate.kyverno.svc-fail', 50)] }),
     burst('mcpserverentries', 'none', 2, 60),
     burst('mcpserverentries', 'ours', 2, 70, { webhooks: [call(OURS_HOOK, 7)], errors: 1, firstError: 'timeout' }),
-    burst('mcpserverentries', 'kyverno', 2, 140, { webhooks: [call('validate.kyverno.svc-fail', 70)] }),
+    burst('mcpserverentries', 'kyverno', 2, 140, {
+      webhooks: [call('validate.kyverno.svc-fail', 70), { ...call('monitor-webhooks.kyverno.svc', 20), count: 1 }],
+    }),
     burst('pods', 'none', 1, 30),
     burst('pods', 'ours', 1, 55),
   ],
@@ -87,6 +89,10 @@ describe('summarizeBursts', () => {
 
   it('keeps the API server’s histogram per webhook, median over rounds', () => {
     expect(entries('ours').webhooks).toEqual([{ name: OURS_HOOK, count: 2000, p50ms: 3, p99ms: 6 }]);
+  });
+
+  it('leaves out webhooks called fewer times than the burst created objects (not on its path)', () => {
+    expect(entries('kyverno').webhooks.map((w) => w.name)).toEqual(['validate.kyverno.svc-fail']);
   });
 
   it('is empty for results from before the bursts', () => {

@@ -255,8 +255,7 @@ async function startPeer(cp: ControlPlane, log: (line: string) => void, skips: S
   try {
     return await startKyverno({
       binary,
-      admin: cp.admin,
-      kubeconfigPath: cp.info.kubeconfigPath,
+      cluster: connect(cp.info),
       workDir: cp.info.workDir,
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: NAMESPACES.kyverno } },
       log,
