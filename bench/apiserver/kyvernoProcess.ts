@@ -28,6 +28,8 @@ const RESOURCE_WEBHOOKS = 'kyverno-resource-validating-webhook-cfg';
 export const KYVERNO_CLIENT_QPS = 2000;
 
 export interface KyvernoProcess {
+  /** Its process group, for CPU readings. */
+  pid: number;
   version: string;
   /** How it was run, for the report. */
   setup: string;
@@ -167,6 +169,7 @@ export async function startKyverno(options: KyvernoStart): Promise<KyvernoProces
   }
   log(`Kyverno ${options.binary.version} (${options.binary.source}) serving on 127.0.0.1:${port}, policy applied`);
   return {
+    pid: managed.pid,
     version: options.binary.version,
     setup:
       `Kyverno ${options.binary.version} admission controller (cmd/kyverno built from its Go module), out of cluster with ` +

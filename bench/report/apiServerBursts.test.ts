@@ -32,8 +32,11 @@ const measurement: ApiServerMeasurement = {
   byWebhook: [call(OURS_HOOK, 9)],
   peer: { admission: 'kyverno', version: 'v1.19.1', setup: 'Kyverno v1.19.1 out of cluster' },
   bursts: [
-    burst('mcpserverentries', 'none', 1, 40),
-    burst('mcpserverentries', 'ours', 1, 46, { webhooks: [call(OURS_HOOK, 5)] }),
+    burst('mcpserverentries', 'none', 1, 40, { cpuMsPerCreate: { 'kube-apiserver': 2, 'mcp-header-forward': 0.01 } }),
+    burst('mcpserverentries', 'ours', 1, 46, {
+      webhooks: [call(OURS_HOOK, 5)],
+      cpuMsPerCreate: { 'kube-apiserver': 3, 'mcp-header-forward': 1.5, Kyverno: 0.02 },
+    }),
     burst('mcpserverentries', 'kyverno', 1, 100, { webhooks: [call('validate.kyverno.svc-fail', 50)] }),
     burst('mcpserverentries', 'none', 2, 60),
     burst('mcpserverentries', 'ours', 2, 70, { webhooks: [call(OURS_HOOK, 7)], errors: 1, firstError: 'timeout' }),
@@ -101,18 +104,18 @@ describe('summarizeBursts', () => {
 });
 
 describe('burstTable', () => {
-  it('shows latency, added p99, rate and the histogram for each admission', () => {
+  it('shows latency, added p99, rate, the histogram and the CPU per create for each admission', () => {
     const table = burstTable(measurement);
     expect(table).toContain(
-      '| MCPServerEntry | no webhook (baseline) | 2 | 12.5 ms | 50.0 ms (40.0 ms–60.0 ms) |  | 250/s | no calls | 0 |',
+      '| MCPServerEntry | no webhook (baseline) | 2 | 12.5 ms | 50.0 ms (40.0 ms–60.0 ms) |  | 250/s | none on its path | kube-apiserver 2.00 ms | 0 |',
     );
     expect(table).toContain(
-      `| MCPServerEntry | mcp-header-forward | 2 | 14.5 ms | 58.0 ms (46.0 ms–70.0 ms) | 8.0 ms | 250/s | ${OURS_HOOK}: 3.0 ms / 6.0 ms | 1 (timeout) |`,
+      `| MCPServerEntry | mcp-header-forward | 2 | 14.5 ms | 58.0 ms (46.0 ms–70.0 ms) | 8.0 ms | 250/s | ${OURS_HOOK}: 3.0 ms / 6.0 ms | kube-apiserver 3.00 ms; mcp-header-forward 1.50 ms | 1 (timeout) |`,
     );
     expect(table).toContain(
-      '| MCPServerEntry | Kyverno | 2 | 30.0 ms | 120.0 ms (100.0 ms–140.0 ms) | 70.0 ms | 250/s | validate.kyverno.svc-fail: 30.0 ms / 60.0 ms | 0 |',
+      '| MCPServerEntry | Kyverno | 2 | 30.0 ms | 120.0 ms (100.0 ms–140.0 ms) | 70.0 ms | 250/s | validate.kyverno.svc-fail: 30.0 ms / 60.0 ms |  | 0 |',
     );
-    expect(table).toContain('| vMCP pod | mcp-header-forward | 1 | 13.8 ms | 55.0 ms | 25.0 ms | 250/s |  | 0 |');
+    expect(table).toContain('| vMCP pod | mcp-header-forward | 1 | 13.8 ms | 55.0 ms | 25.0 ms | 250/s |  |  | 0 |');
   });
 });
 

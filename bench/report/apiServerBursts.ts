@@ -21,6 +21,19 @@ export interface BurstSummary {
   ratePerSecond: number;
   /** The API server's histogram of the webhooks this admission calls, median over the rounds. */
   webhooks: { name: string; p50ms: number; p99ms: number; count: number }[];
+  /** CPU ms per create of the API server and of this admission's reviewer (none for the baseline), median over rounds. */
+  cpuMsPerCreate: { process: string; ms: number }[];
+}
+
+export const API_SERVER_PROCESS = 'kube-apiserver';
+
+/** The processes whose CPU a burst's row shows: the API server, and the reviewer of that admission. */
+function cpuMedians(bursts: readonly CreateBurst[], admission: Admission): BurstSummary['cpuMsPerCreate'] {
+  const processes = admission === 'none' ? [API_SERVER_PROCESS] : [API_SERVER_PROCESS, ADMISSION_LABEL[admission]];
+  return processes.flatMap((process) => {
+    const readings = bursts.flatMap((b) => (b.cpuMsPerCreate?.[process] === undefined ? [] : [b.cpuMsPerCreate[process]]));
+    return readings.length > 0 ? [{ process, ms: median(readings) }] : [];
+  });
 }
 
 const RESOURCE_ORDER: readonly BurstResource[] = ['mcpserverentries', 'pods'];
@@ -77,6 +90,7 @@ export function summarizeBursts(measurement: ApiServerMeasurement | undefined): 
         p99MaxMs: Math.max(...p99s),
         ratePerSecond: median(bursts.map((b) => b.ratePerSecond)),
         webhooks: webhookMedians(bursts),
+        cpuMsPerCreate: cpuMedians(bursts, admission),
       };
       const firstError = bursts.find((b) => b.firstError)?.firstError;
       if (firstError) summary.firstError = firstError;

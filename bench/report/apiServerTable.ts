@@ -8,7 +8,7 @@ import { markdownTable } from './table.js';
 const ms = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '' : `${value.toFixed(1)} ms`);
 
 function histogramCell(s: BurstSummary): string {
-  if (s.webhooks.length === 0) return s.admission === 'none' ? 'no calls' : '';
+  if (s.webhooks.length === 0) return s.admission === 'none' ? 'none on its path' : '';
   return s.webhooks.map((w) => `${w.name}: ${ms(w.p50ms)} / ${ms(w.p99ms)}`).join('; ');
 }
 
@@ -22,6 +22,7 @@ function row(s: BurstSummary): string[] {
     s.admission === 'none' ? '' : ms(s.p99AddedMs),
     `${Math.round(s.ratePerSecond).toLocaleString('en-US')}/s`,
     histogramCell(s),
+    s.cpuMsPerCreate.map((c) => `${c.process} ${c.ms.toFixed(2)} ms`).join('; '),
     s.errors === 0 ? '0' : `${s.errors} (${s.firstError ?? ''})`,
   ];
 }
@@ -37,6 +38,7 @@ export function burstTable(measurement: ApiServerMeasurement): string {
       'p99 added',
       'creates/s',
       'API server histogram p50 / p99 per webhook',
+      'CPU per create',
       'errors',
     ],
     summarizeBursts(measurement).map(row),
@@ -64,7 +66,9 @@ export function apiServerSection(measurement: ApiServerMeasurement | undefined):
       'the admissions alternating round by round on the same control plane, each in its own namespace (webhook namespace ' +
       'selectors keep the others out; the baseline namespace is selected by none). p99 added = p99 minus the baseline ' +
       "burst's of the same round (median over rounds); creates/s = successful creates over the burst's wall time. The " +
-      'histogram column is the API server timing its calls to each webhook during those bursts (bucket-interpolated).' +
+      'histogram column is the API server timing its calls to each webhook during those bursts (bucket-interpolated); ' +
+      'CPU per create is what the API server and the reviewer spent during the burst over its creates (from /proc, so ' +
+      'other work on the machine does not count).' +
       (measurement.peer ? ` Peer: ${measurement.peer.setup}.` : ''),
     '',
     burstTable(measurement),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, summarizeBurst } from './createBurst.js';
+import { cpuPerCreate, percentile, summarizeBurst } from './createBurst.js';
 
 describe('percentile', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -34,5 +34,18 @@ describe('summarizeBurst', () => {
 
   it('has no firstError when every create succeeded', () => {
     expect(summarizeBurst({ okMs: [5], errors: [], wallMs: 10, concurrency: 1 })).not.toHaveProperty('firstError');
+  });
+});
+
+describe('cpuPerCreate', () => {
+  it('divides each process’s CPU over the burst by its creates, skipping processes without a first reading', () => {
+    expect(cpuPerCreate({ 'kube-apiserver': 1000, Kyverno: 50 }, { 'kube-apiserver': 3000, Kyverno: 550, late: 9 }, 1000)).toEqual({
+      'kube-apiserver': 2,
+      Kyverno: 0.5,
+    });
+  });
+
+  it('is empty for a burst without creates', () => {
+    expect(cpuPerCreate({ a: 1 }, { a: 2 }, 0)).toEqual({});
   });
 });

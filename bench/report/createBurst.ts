@@ -11,10 +11,12 @@ export function percentile(sortedAscending: readonly number[], q: number): numbe
 }
 
 /** Latency over the creates that succeeded; the failed ones are counted, and the first one's message kept. */
-export function summarizeBurst(timings: CreateBurstTimings): Omit<CreateBurst, 'admission' | 'resource' | 'round' | 'webhooks'> {
+export function summarizeBurst(
+  timings: CreateBurstTimings,
+): Omit<CreateBurst, 'admission' | 'resource' | 'round' | 'webhooks' | 'cpuMsPerCreate'> {
   const sorted = [...timings.okMs].sort((a, b) => a - b);
   const creates = sorted.length + timings.errors.length;
-  const summary: Omit<CreateBurst, 'admission' | 'resource' | 'round' | 'webhooks'> = {
+  const summary: Omit<CreateBurst, 'admission' | 'resource' | 'round' | 'webhooks' | 'cpuMsPerCreate'> = {
     creates,
     errors: timings.errors.length,
     concurrency: timings.concurrency,
@@ -26,4 +28,16 @@ export function summarizeBurst(timings: CreateBurstTimings): Omit<CreateBurst, '
   };
   if (timings.errors[0] !== undefined) summary.firstError = timings.errors[0];
   return summary;
+}
+
+/** CPU per create by process: the difference of two readings of cumulative CPU milliseconds, over the creates. */
+export function cpuPerCreate(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+  creates: number,
+): Record<string, number> {
+  if (creates <= 0) return {};
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([name, ms]) => (name in before ? [[name, (ms - before[name]!) / creates]] : [])),
+  );
 }

@@ -122,6 +122,8 @@ export interface CreateBurst {
   maxMs: number;
   /** The API server's histogram over this burst alone (its /metrics before and after), per webhook it called. */
   webhooks: WebhookLatency[];
+  /** CPU milliseconds per create each process spent during the burst (from /proc), by process. */
+  cpuMsPerCreate?: Record<string, number>;
 }
 
 export interface ApiServerMeasurement {

@@ -28,10 +28,11 @@ import { startWebhookProcess, type WebhookProcess } from '../../test/e2e/harness
 import { applyWebhookRbac, registerValidatingWebhook } from '../../test/e2e/harness/webhookRegistration.js';
 import { burstOrder, timeCreates } from '../apiserver/burst.js';
 import { findKyvernoBinary } from '../apiserver/kyvernoBinary.js';
+import { cpuMs, findProcess } from '../apiserver/processCpu.js';
 import { startKyverno, type KyvernoProcess } from '../apiserver/kyvernoProcess.js';
 import { waitFor } from '../apiserver/waitFor.js';
 import { webhookLatencies, webhookLatenciesBetween, admissionHistograms } from '../report/admissionHistogram.js';
-import { summarizeBurst } from '../report/createBurst.js';
+import { cpuPerCreate, summarizeBurst } from '../report/createBurst.js';
 import type { Admission, ApiServerMeasurement, BurstResource, CreateBurst, Skip } from '../report/model.js';
 import { NAMESPACE, entryWithTenHeaders, forCreate, routedEntries, secrets, virtualMcpServer, vmcpPod } from '../webhook/fixtures.js';
 
@@ -210,13 +211,34 @@ interface BurstPlan {
   resource: BurstResource;
 }
 
-async function runBurst(cp: ControlPlane, plan: BurstPlan, round: number, objects: number): Promise<CreateBurst> {
+/** The process groups on the create path whose CPU each burst reads: the API server, ours, the peer. */
+async function cpuGroups(cp: ControlPlane, webhook: WebhookProcess, peer: KyvernoProcess | undefined): Promise<Record<string, number>> {
+  const groups: Record<string, number> = {};
+  const apiserver = await findProcess([
+    `--secure-port=${cp.info.ports.apiserver}`,
+    `--etcd-servers=http://127.0.0.1:${cp.info.ports.etcdClient}`,
+  ]);
+  if (apiserver !== undefined) groups['kube-apiserver'] = apiserver;
+  const ours = await findProcess(['webhook', '--listen', new URL(webhook.url).host]);
+  if (ours !== undefined) groups['mcp-header-forward'] = ours;
+  if (peer) groups.Kyverno = peer.pid;
+  return groups;
+}
+
+async function runBurst(
+  cp: ControlPlane,
+  plan: BurstPlan,
+  round: number,
+  objects: number,
+  groups: Readonly<Record<string, number>>,
+): Promise<CreateBurst> {
   const cluster = connect(cp.info);
   const core = cluster.admin.makeApiClient(CoreV1Api);
   const custom = cluster.admin.makeApiClient(CustomObjectsApi);
   const namespace = NAMESPACES[plan.admission as keyof typeof NAMESPACES];
   const names = Array.from({ length: objects }, (_, i) => `load-r${round}-${String(i).padStart(4, '0')}`);
   const before = await scrapeMetrics(cp);
+  const cpuBefore = await cpuMs(groups);
   const timings =
     plan.resource === 'mcpserverentries'
       ? await timeCreates(names, CREATE_CONCURRENCY, (name) =>
@@ -231,15 +253,19 @@ async function runBurst(cp: ControlPlane, plan: BurstPlan, round: number, object
       : await timeCreates(names, CREATE_CONCURRENCY, () =>
           core.createNamespacedPod({ namespace, body: inNamespace(forCreate(vmcpPod()), namespace) as V1Pod }),
         );
+  const cpuMsPerCreate = cpuPerCreate(cpuBefore, await cpuMs(groups), timings.okMs.length + timings.errors.length);
   const webhooks = webhookLatenciesBetween(before, await scrapeMetrics(cp));
-  return { admission: plan.admission, resource: plan.resource, round, webhooks, ...summarizeBurst(timings) };
+  return { admission: plan.admission, resource: plan.resource, round, webhooks, cpuMsPerCreate, ...summarizeBurst(timings) };
 }
 
 function describeBurst(b: CreateBurst): string {
   const calls = b.webhooks.map((w) => `${w.name} ${w.count}× p99 ${w.p99ms.toFixed(1)} ms`).join(', ') || 'no webhook calls';
+  const cpu = Object.entries(b.cpuMsPerCreate ?? {})
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
   return (
     `API server: round ${b.round} ${b.resource} via ${b.admission}: ${b.creates} creates, p50 ${b.p50ms.toFixed(1)} ms, ` +
-    `p99 ${b.p99ms.toFixed(1)} ms, ${Math.round(b.ratePerSecond)}/s, ${b.errors} errors; ${calls}`
+    `p99 ${b.p99ms.toFixed(1)} ms, ${Math.round(b.ratePerSecond)}/s, ${b.errors} errors; ${calls}; CPU ms per create: ${cpu}`
   );
 }
 
@@ -295,10 +321,11 @@ export async function runApiServerPhase(
       { admission: 'none', resource: 'pods' },
       { admission: 'ours', resource: 'pods' },
     ];
+    const groups = await cpuGroups(cp, webhook, peer);
     const bursts: CreateBurst[] = [];
     for (let round = 1; round <= rounds; round++) {
       for (const plan of burstOrder(plans, round - 1)) {
-        const burst = await runBurst(cp, plan, round, objects);
+        const burst = await runBurst(cp, plan, round, objects, groups);
         log(describeBurst(burst));
         bursts.push(burst);
       }
