@@ -187,7 +187,7 @@ async function runParts(stage: Stage, results: BenchResults): Promise<void> {
       withinBudget: (part, ms) => withinBudget(part, results, ms),
     });
   if (sidecar) await sidecarProfilePart(stage, results);
-  if (wanted('apiserver') && withinBudget('API server', results, 120_000)) await apiServerPart(results);
+  if (wanted('apiserver') && withinBudget('API server', results, 240_000)) await apiServerPart(results);
 }
 
 async function writeResults(results: BenchResults): Promise<void> {

@@ -137,6 +137,12 @@ describe('compare with create bursts', () => {
     expect(podRow).not.toHaveProperty('referenceName');
   });
 
+  it('does not judge an added p99 below zero: the baseline’s own spread is larger than what the webhook adds', () => {
+    const noisy = { ...measurement, bursts: [burst('pods', 'none', 1, 80), burst('pods', 'ours', 1, 55)] };
+    const row = compare(results(noisy)).find((r) => r.comparison.startsWith('API-server create p99 added by the webhook, vMCP pod'))!;
+    expect(row).toMatchObject({ ours: { value: -25 }, status: 'n/a', note: 'below the baseline: noise' });
+  });
+
   it('keeps the histogram rows from before', () => {
     expect(rows.find((r) => r.comparison === `API-server-observed p99, validating ${OURS_HOOK}`)).toMatchObject({ status: 'met' });
   });
