@@ -1,5 +1,16 @@
 import { DEFAULT_TIMEOUT_SECONDS } from '../../webhook/registrations/webhookConfigurations.js';
-import { DIRECT, OURS, type BenchResults, type LoadClient, type LoadSummary, type Protocol, type ProxyMeasurement } from './model.js';
+import { RESOURCE_LABEL, findSummary, summarizeBursts } from './apiServerBursts.js';
+import {
+  ADMISSION_LABEL,
+  DIRECT,
+  OURS,
+  type Admission,
+  type BenchResults,
+  type LoadClient,
+  type LoadSummary,
+  type Protocol,
+  type ProxyMeasurement,
+} from './model.js';
 
 // Turns one run's measurements into the rows of the ratio table and judges each against the issue's targets.
 
@@ -258,7 +269,39 @@ function webhookRows(results: BenchResults): ComparisonRow[] {
   }
   if (!results.apiServer)
     rows.push(absoluteRow('webhook', 'API-server-observed webhook p99', undefined, { kind: 'abs-max', bound: 10, unit: 'ms' }));
-  return rows;
+  return [...rows, ...createAddedRows(results)];
+}
+
+/**
+ * Issue 21: what our webhook adds to the client-observed create p99 of a burst through the API server, against the
+ * baseline without a webhook, with the peer's figure beside it (the ratio is shown, the goal bounds ours alone).
+ */
+function createAddedRows(results: BenchResults): ComparisonRow[] {
+  const bursts = results.apiServer?.bursts;
+  if (!bursts) return [];
+  const summaries = summarizeBursts(results.apiServer);
+  const target: Target = { kind: 'abs-max', bound: 10, unit: 'ms' };
+  return (['mcpserverentries', 'pods'] as const).map((resource) => {
+    const added = (admission: Admission): Quantity | undefined => {
+      const value = findSummary(summaries, resource, admission)?.p99AddedMs;
+      return value === undefined ? undefined : { value, unit: 'ms' };
+    };
+    const ours = added('ours');
+    const peer = results.apiServer?.peer;
+    const reference = resource === 'mcpserverentries' && peer ? added(peer.admission) : undefined;
+    const row: ComparisonRow = {
+      subject: 'webhook',
+      comparison: `API-server create p99 added by the webhook, ${RESOURCE_LABEL[resource]} (client-observed, ${bursts[0]!.creates} at c=${bursts[0]!.concurrency})`,
+      target,
+      // Below the baseline is not a webhook making creates faster: the rounds disagree more than the webhook adds.
+      ...(ours && ours.value < 0 ? { status: 'n/a' as const, note: 'below the baseline: noise' } : judge(ours?.value, undefined, target)),
+    };
+    if (ours) row.ours = ours;
+    if (peer && resource === 'mcpserverentries') row.referenceName = ADMISSION_LABEL[peer.admission];
+    if (reference) row.reference = reference;
+    if (ours && reference && reference.value > 0) row.ratio = Math.max(ours.value, 0) / reference.value;
+    return row;
+  });
 }
 
 function rssAndSseRows(results: BenchResults): ComparisonRow[] {

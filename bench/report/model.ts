@@ -79,11 +79,66 @@ export interface WebhookMeasurement {
   maxRate: { route: 'validate' | 'mutate'; concurrency: number; load: LoadSummary }[];
 }
 
+/** One webhook's calls as the API server timed them (apiserver_admission_webhook_admission_duration_seconds). */
+export interface WebhookLatency {
+  name: string;
+  type: string;
+  count: number;
+  /** Interpolated within the histogram's buckets, like histogram_quantile. */
+  p50ms: number;
+  p99ms: number;
+}
+
+/** Who reviews the creates of a burst: nobody (the baseline), our webhook, or the peer policy engine. */
+export type Admission = 'none' | 'ours' | 'kyverno' | 'gatekeeper';
+export const ADMISSION_LABEL: Record<Admission, string> = {
+  none: 'no webhook (baseline)',
+  ours: 'mcp-header-forward',
+  kyverno: 'Kyverno',
+  gatekeeper: 'Gatekeeper',
+};
+
+export type BurstResource = 'mcpserverentries' | 'pods';
+
+/** What the client recorded for one burst: each successful create's round trip, the failures, the wall time. */
+export interface CreateBurstTimings {
+  okMs: number[];
+  errors: string[];
+  wallMs: number;
+  concurrency: number;
+}
+
+/** One burst of creates through the API server, client-observed (each create's round trip). */
+export interface CreateBurst {
+  admission: Admission;
+  resource: BurstResource;
+  /** Bursts of the admissions alternate round by round on the same control plane. */
+  round: number;
+  creates: number;
+  errors: number;
+  firstError?: string;
+  concurrency: number;
+  seconds: number;
+  /** Successful creates over the burst's wall time. */
+  ratePerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+  /** The API server's histogram over this burst alone (its /metrics before and after), per webhook it called. */
+  webhooks: WebhookLatency[];
+  /** CPU milliseconds per create each process spent during the burst (from /proc), by process. */
+  cpuMsPerCreate?: Record<string, number>;
+}
+
 export interface ApiServerMeasurement {
   entries: number;
   pods: number;
-  /** From apiserver_admission_webhook_admission_duration_seconds, interpolated within histogram buckets. */
-  byWebhook: { name: string; type: string; count: number; p50ms: number; p99ms: number }[];
+  /** Our webhooks over the whole part, from apiserver_admission_webhook_admission_duration_seconds. */
+  byWebhook: WebhookLatency[];
+  /** Absent in results from before issue 21. */
+  bursts?: CreateBurst[];
+  /** The peer that ran the same Secret check, and how it was set up. */
+  peer?: { admission: Admission; version: string; setup: string };
 }
 
 export interface ProfileHotspot {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHistograms, parseHistograms, quantile } from './promHistogram.js';
+import { histogramDelta, mergeHistograms, parseHistograms, quantile } from './promHistogram.js';
 
 const METRIC = 'apiserver_admission_webhook_admission_duration_seconds';
 const text = `# HELP ${METRIC} Admission webhook latency
@@ -42,5 +42,20 @@ describe('quantile', () => {
     const merged = mergeHistograms([validating!, validating!], { name: 'v' });
     expect(merged.count).toBe(200);
     expect(quantile(merged, 0.5)).toBeCloseTo(quantile(validating!, 0.5));
+  });
+});
+
+describe('histogramDelta', () => {
+  const [validating] = parseHistograms(text, METRIC);
+
+  it('subtracts bucket by bucket per label set', () => {
+    const earlier = { ...validating!, buckets: validating!.buckets.map((b) => ({ ...b, count: b.count - 10 })), count: 90 };
+    const [delta] = histogramDelta([validating!], [earlier]);
+    expect(delta!.buckets.map((b) => b.count)).toEqual([10, 10, 10]);
+    expect(delta!.count).toBe(10);
+  });
+
+  it('drops label sets with nothing new', () => {
+    expect(histogramDelta([validating!], [validating!])).toEqual([]);
   });
 });

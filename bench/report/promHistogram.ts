@@ -58,3 +58,20 @@ export function quantile(h: Histogram, q: number): number {
   }
   return lowerBound;
 }
+
+const labelKey = (labels: Record<string, string>): string => JSON.stringify(Object.entries(labels).sort());
+
+/**
+ * What was observed between two scrapes of the same counters: `after` minus `before`, bucket by bucket, per label
+ * set (a label set absent before counts from zero). Label sets with nothing new are dropped.
+ */
+export function histogramDelta(after: readonly Histogram[], before: readonly Histogram[]): Histogram[] {
+  const earlier = new Map(before.map((h) => [labelKey(h.labels), h]));
+  return after
+    .map((h) => {
+      const previous = earlier.get(labelKey(h.labels));
+      const buckets = h.buckets.map((b) => ({ le: b.le, count: b.count - (previous?.buckets.find((p) => p.le === b.le)?.count ?? 0) }));
+      return { labels: h.labels, buckets, count: buckets.at(-1)?.count ?? 0 };
+    })
+    .filter((h) => h.count > 0);
+}

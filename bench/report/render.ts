@@ -1,3 +1,4 @@
+import { apiServerSection } from './apiServerTable.js';
 import { compare, type ComparisonRow } from './compare.js';
 import type { BenchResults } from './model.js';
 import { hotspotTable } from './profile.js';
@@ -43,16 +44,6 @@ export function webhookLines(results: BenchResults): string[] {
   return lines;
 }
 
-function apiServerLines(results: BenchResults): string[] {
-  const a = results.apiServer;
-  if (!a) return [];
-  return [
-    '',
-    `Through a real kube-apiserver (${a.entries} MCPServerEntries, ${a.pods} pods), from apiserver_admission_webhook_admission_duration_seconds:`,
-    ...a.byWebhook.map((w) => `- ${w.type} ${w.name}: ${w.count} calls, p50 ${w.p50ms.toFixed(2)} ms, p99 ${w.p99ms.toFixed(2)} ms`),
-  ];
-}
-
 function profileLines(results: BenchResults): string[] {
   return (results.profiles ?? []).flatMap((p) => [
     '',
@@ -79,7 +70,7 @@ export function renderReport(results: BenchResults, rows: readonly ComparisonRow
     detailTable(results),
     ...sseLines(results),
     ...webhookLines(results),
-    ...apiServerLines(results),
+    ...apiServerSection(results.apiServer),
     ...profileLines(results),
   ].join('\n');
 }

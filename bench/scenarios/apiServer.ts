@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import {
   AdmissionregistrationV1Api,
@@ -11,27 +10,50 @@ import {
   type V1MutatingWebhookConfiguration,
   type V1Pod,
   type V1Secret,
+  type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
+import { INJECT_DISABLED, INJECT_NAMESPACE_LABEL } from '../../contract/labels.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL } from '../../contract/toolhive.js';
-import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
+import {
+  NAMESPACE_NAME_LABEL,
+  VALIDATING_WEBHOOK_NAME,
+  mutatingWebhookConfiguration,
+} from '../../webhook/registrations/webhookConfigurations.js';
 import { cacheDirFor } from '../../test/e2e/harness/binaries.js';
-import { connect } from '../../test/e2e/harness/cluster.js';
+import { connect, type Cluster } from '../../test/e2e/harness/cluster.js';
 import { startControlPlane, type ControlPlane } from '../../test/e2e/harness/controlPlane.js';
 import { KUBERNETES_GOBUILD_DIR } from '../../test/e2e/harness/paths.js';
 import { parseGoModVersions } from '../../test/e2e/harness/versions.js';
 import { startWebhookProcess, type WebhookProcess } from '../../test/e2e/harness/webhookProcess.js';
 import { applyWebhookRbac, registerValidatingWebhook } from '../../test/e2e/harness/webhookRegistration.js';
-import type { ApiServerMeasurement } from '../report/model.js';
-import { mergeHistograms, parseHistograms, quantile } from '../report/promHistogram.js';
+import { burstOrder, timeCreates } from '../apiserver/burst.js';
+import { findKyvernoBinary } from '../apiserver/kyvernoBinary.js';
+import { cpuMs, findProcess } from '../apiserver/processCpu.js';
+import { startKyverno, type KyvernoProcess } from '../apiserver/kyvernoProcess.js';
+import { waitFor } from '../apiserver/waitFor.js';
+import { webhookLatencies, webhookLatenciesBetween, admissionHistograms } from '../report/admissionHistogram.js';
+import { cpuPerCreate, summarizeBurst } from '../report/createBurst.js';
+import type { Admission, ApiServerMeasurement, BurstResource, CreateBurst, Skip } from '../report/model.js';
 import { NAMESPACE, entryWithTenHeaders, forCreate, routedEntries, secrets, virtualMcpServer, vmcpPod } from '../webhook/fixtures.js';
 
-// Through a real kube-apiserver (the e2e harness): 1000 entries and 1000 vMCP pods created through our
-// registered webhooks, then the API server's own view of each webhook call from its /metrics.
+// Through a real kube-apiserver (the e2e harness): bursts of 1000 creates timed by the client, per create, three
+// ways on the same control plane: nobody reviewing (the baseline), our webhooks, and the peer (Kyverno with the
+// same Secret check as a ClusterPolicy). Each admission has its own namespace and the webhooks' namespace
+// selectors keep them apart, so all stay registered and the bursts alternate round by round. The API server's
+// own histogram of each webhook call is taken over each burst (its /metrics before and after).
 
 const run = promisify(execFile);
 export const API_SERVER_OBJECTS = 1000;
 const CREATE_CONCURRENCY = 16;
-const METRIC = 'apiserver_admission_webhook_admission_duration_seconds';
+/** Rounds of bursts; within a round every admission runs once, the order rotating from round to round. */
+export const BURST_ROUNDS = 2;
+
+/** Where each admission's bursts go: our fixtures' namespace, one no webhook selects, and the peer's. */
+const NAMESPACES: Record<'none' | 'ours' | 'kyverno', string> = {
+  ours: NAMESPACE,
+  none: `${NAMESPACE}-baseline`,
+  kyverno: `${NAMESPACE}-kyverno`,
+};
 
 /** Why the part cannot run here without a long first build, or undefined when it can. */
 export async function apiServerUnavailable(): Promise<string | undefined> {
@@ -43,55 +65,60 @@ export async function apiServerUnavailable(): Promise<string | undefined> {
     : `kube-apiserver ${versions.kubernetes} is not built yet (${dir}); run make e2e once (it builds and caches it), then rerun make bench`;
 }
 
-async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
+type Json = Record<string, unknown>;
+
+function inNamespace(object: Json, namespace: string): Json {
+  return { ...object, metadata: { ...(object.metadata as Json), namespace } };
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    const done = await probe().catch((error: unknown) => {
-      last = error instanceof Error ? error.message.slice(0, 300) : String(error);
-      return false;
-    });
-    if (done) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${last})`);
+/** The burst's entry: 10 headers, 6 of them from 3 Secrets, so every reviewer looks up Secrets. */
+function loadEntry(name: string, namespace: string): Json {
+  return inNamespace(forCreate(entryWithTenHeaders(name, 'load')), namespace);
 }
 
-export function summarizeAdmissionMetrics(metricsText: string): ApiServerMeasurement['byWebhook'] {
-  const ours = parseHistograms(metricsText, METRIC).filter((h) => h.labels.name?.includes('mcp-header-forward'));
-  const byWebhook = new Map<string, typeof ours>();
-  for (const h of ours)
-    byWebhook.set(`${h.labels.type}\0${h.labels.name}`, [...(byWebhook.get(`${h.labels.type}\0${h.labels.name}`) ?? []), h]);
-  return [...byWebhook.entries()].map(([key, histograms]) => {
-    const [type, name] = key.split('\0') as [string, string];
-    const merged = mergeHistograms(histograms, { type, name });
-    return { name, type, count: merged.count, p50ms: quantile(merged, 0.5) * 1000, p99ms: quantile(merged, 0.99) * 1000 };
-  });
+/** An entry whose Secret does not exist: whoever reviews it must deny it. */
+function entryWithMissingSecret(namespace: string): Json {
+  const entry = loadEntry('probe-missing-secret', namespace);
+  const spec = entry.spec as { headerForward: { addHeadersFromSecret: Json[] } };
+  const headerForward = {
+    ...spec.headerForward,
+    addHeadersFromSecret: [{ headerName: 'X-Missing', valueSecretRef: { name: 'no-such-secret', key: 'token' } }],
+  };
+  return { ...entry, spec: { ...spec, headerForward } };
 }
 
-async function setUp(cp: ControlPlane, log: (line: string) => void): Promise<WebhookProcess> {
-  const cluster = connect(cp.info);
+async function fixtureNamespace(cluster: Cluster, namespace: string, labels: Record<string, string>): Promise<void> {
   const core = cluster.admin.makeApiClient(CoreV1Api);
-  const custom = cluster.admin.makeApiClient(CustomObjectsApi);
-  await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
-  await waitFor('the default ServiceAccount', async () =>
-    Boolean(await core.readNamespacedServiceAccount({ namespace: NAMESPACE, name: 'default' })),
+  await core.createNamespace({ body: { metadata: { name: namespace, labels } } });
+  await waitFor(`the default ServiceAccount in ${namespace}`, async () =>
+    Boolean(await core.readNamespacedServiceAccount({ namespace, name: 'default' })),
   );
   // The vMCP pod runs as the ServiceAccount the operator creates for it.
   await core.createNamespacedServiceAccount({
-    namespace: NAMESPACE,
+    namespace,
     body: { metadata: { name: (vmcpPod().spec as { serviceAccountName: string }).serviceAccountName } },
   });
-  for (const secret of secrets()) await core.createNamespacedSecret({ namespace: NAMESPACE, body: forCreate(secret) as V1Secret });
+  for (const secret of secrets())
+    await core.createNamespacedSecret({ namespace, body: inNamespace(forCreate(secret), namespace) as V1Secret });
+}
+
+/** Ours stays off the baseline's and the peer's namespaces (the shipped configuration selects every namespace). */
+async function keepOursToItsNamespace(cluster: Cluster, name: string): Promise<void> {
+  const admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
+  const current = await admission.readValidatingWebhookConfiguration({ name });
+  const others = { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [NAMESPACES.none, NAMESPACES.kyverno] };
+  const webhooks = (current.webhooks ?? []).map((w) =>
+    w.name === VALIDATING_WEBHOOK_NAME ? { ...w, namespaceSelector: { matchExpressions: [others] } } : w,
+  );
+  await admission.replaceValidatingWebhookConfiguration({ name, body: { ...current, webhooks } as V1ValidatingWebhookConfiguration });
+}
+
+async function setUpOurs(cp: ControlPlane, log: (line: string) => void): Promise<WebhookProcess> {
+  const cluster = connect(cp.info);
+  const custom = cluster.admin.makeApiClient(CustomObjectsApi);
+  await fixtureNamespace(cluster, NAMESPACES.ours, {});
+  await fixtureNamespace(cluster, NAMESPACES.none, { [INJECT_NAMESPACE_LABEL]: INJECT_DISABLED });
+  await fixtureNamespace(cluster, NAMESPACES.kyverno, { [INJECT_NAMESPACE_LABEL]: INJECT_DISABLED });
   await custom.createNamespacedCustomObject({
     group: TOOLHIVE_GROUP,
     version: 'v1beta1',
@@ -101,7 +128,8 @@ async function setUp(cp: ControlPlane, log: (line: string) => void): Promise<Web
   });
   await applyWebhookRbac(cluster.admin);
   const webhook = await startWebhookProcess(cluster, { args: ['--api-server-host', '127.0.0.1'] });
-  await registerValidatingWebhook(cluster.admin, webhook, { probeNamespace: NAMESPACE });
+  const registration = await registerValidatingWebhook(cluster.admin, webhook, { probeNamespace: NAMESPACE });
+  await keepOursToItsNamespace(cluster, registration.name);
   for (const entry of routedEntries()) {
     await custom.createNamespacedCustomObject({
       group: TOOLHIVE_GROUP,
@@ -118,43 +146,203 @@ async function setUp(cp: ControlPlane, log: (line: string) => void): Promise<Web
     caBundle: webhook.caBundle,
   }) as V1MutatingWebhookConfiguration;
   await admission.createMutatingWebhookConfiguration({ body });
-  await waitFor('the webhook to inject a dry-run vMCP pod with all 20 routes', async () => {
-    const pod = await core.createNamespacedPod({ namespace: NAMESPACE, body: forCreate(vmcpPod()) as V1Pod, dryRun: 'All' });
-    const containers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers.length ?? 0);
-    if (containers <= 1) throw new Error('the dry-run pod came back without the sidecar');
-    return true;
-  });
-  log('API server: webhook registered and injecting');
+  log('API server: our webhooks registered');
   return webhook;
 }
 
-export async function runApiServerPhase(log: (line: string) => void): Promise<ApiServerMeasurement> {
+/** Dry-run create of an entry with a missing Secret: undefined when admitted, else the webhook that denied it. */
+async function deniedBy(cluster: Cluster, namespace: string): Promise<string | undefined> {
+  const custom = cluster.admin.makeApiClient(CustomObjectsApi);
+  try {
+    await custom.createNamespacedCustomObject({
+      group: TOOLHIVE_GROUP,
+      version: 'v1beta1',
+      namespace,
+      plural: ENTRY_PLURAL,
+      body: entryWithMissingSecret(namespace),
+      dryRun: 'All',
+    });
+    return undefined;
+  } catch (error) {
+    const text = String((error as { body?: unknown }).body ?? (error as Error).message);
+    return /admission webhook \\?"([^"\\]+)\\?" denied/.exec(text)?.[1] ?? `(not a webhook denial: ${text.slice(0, 200)})`;
+  }
+}
+
+async function injectedContainers(cluster: Cluster, namespace: string): Promise<number> {
+  const core = cluster.admin.makeApiClient(CoreV1Api);
+  const pod = await core.createNamespacedPod({ namespace, body: inNamespace(forCreate(vmcpPod()), namespace) as V1Pod, dryRun: 'All' });
+  return (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers.length ?? 0);
+}
+
+/** Each namespace is reviewed by exactly whom its bursts claim: checked before anything is timed. */
+async function checkSeparation(cluster: Cluster, peer: boolean, log: (line: string) => void): Promise<void> {
+  await waitFor(
+    'our webhook to deny a missing Secret in its namespace',
+    async () => (await deniedBy(cluster, NAMESPACES.ours)) === VALIDATING_WEBHOOK_NAME,
+  );
+  await waitFor(
+    'the baseline namespace to admit a missing Secret (no webhook selects it)',
+    async () => (await deniedBy(cluster, NAMESPACES.none)) === undefined,
+  );
+  if (peer)
+    await waitFor(
+      'Kyverno to deny a missing Secret in its namespace',
+      async () => (await deniedBy(cluster, NAMESPACES.kyverno))?.includes('kyverno') ?? false,
+      60_000,
+    );
+  await waitFor('our webhook to inject a dry-run vMCP pod', async () => (await injectedContainers(cluster, NAMESPACES.ours)) > 1);
+  await waitFor(
+    'the baseline namespace to leave a dry-run vMCP pod alone',
+    async () => (await injectedContainers(cluster, NAMESPACES.none)) === 1,
+  );
+  log(`API server: each namespace reviewed by its own admission only (${peer ? 'baseline, ours, Kyverno' : 'baseline, ours'})`);
+}
+
+async function scrapeMetrics(cp: ControlPlane): Promise<string> {
+  const { stdout } = await run(cp.info.kubectlPath, ['--kubeconfig', cp.info.kubeconfigPath, 'get', '--raw', '/metrics'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+interface BurstPlan {
+  admission: Admission;
+  resource: BurstResource;
+}
+
+/** The process groups on the create path whose CPU each burst reads: the API server, ours, the peer. */
+async function cpuGroups(cp: ControlPlane, webhook: WebhookProcess, peer: KyvernoProcess | undefined): Promise<Record<string, number>> {
+  const groups: Record<string, number> = {};
+  const apiserver = await findProcess([
+    `--secure-port=${cp.info.ports.apiserver}`,
+    `--etcd-servers=http://127.0.0.1:${cp.info.ports.etcdClient}`,
+  ]);
+  if (apiserver !== undefined) groups['kube-apiserver'] = apiserver;
+  const ours = await findProcess(['webhook', '--listen', new URL(webhook.url).host]);
+  if (ours !== undefined) groups['mcp-header-forward'] = ours;
+  if (peer) groups.Kyverno = peer.pid;
+  return groups;
+}
+
+async function runBurst(
+  cp: ControlPlane,
+  plan: BurstPlan,
+  round: number,
+  objects: number,
+  groups: Readonly<Record<string, number>>,
+): Promise<CreateBurst> {
+  const cluster = connect(cp.info);
+  const core = cluster.admin.makeApiClient(CoreV1Api);
+  const custom = cluster.admin.makeApiClient(CustomObjectsApi);
+  const namespace = NAMESPACES[plan.admission as keyof typeof NAMESPACES];
+  const names = Array.from({ length: objects }, (_, i) => `load-r${round}-${String(i).padStart(4, '0')}`);
+  const before = await scrapeMetrics(cp);
+  const cpuBefore = await cpuMs(groups);
+  const timings =
+    plan.resource === 'mcpserverentries'
+      ? await timeCreates(names, CREATE_CONCURRENCY, (name) =>
+          custom.createNamespacedCustomObject({
+            group: TOOLHIVE_GROUP,
+            version: 'v1beta1',
+            namespace,
+            plural: ENTRY_PLURAL,
+            body: loadEntry(name, namespace),
+          }),
+        )
+      : await timeCreates(names, CREATE_CONCURRENCY, () =>
+          core.createNamespacedPod({ namespace, body: inNamespace(forCreate(vmcpPod()), namespace) as V1Pod }),
+        );
+  const cpuMsPerCreate = cpuPerCreate(cpuBefore, await cpuMs(groups), timings.okMs.length + timings.errors.length);
+  const webhooks = webhookLatenciesBetween(before, await scrapeMetrics(cp));
+  return { admission: plan.admission, resource: plan.resource, round, webhooks, cpuMsPerCreate, ...summarizeBurst(timings) };
+}
+
+function describeBurst(b: CreateBurst): string {
+  const calls = b.webhooks.map((w) => `${w.name} ${w.count}× p99 ${w.p99ms.toFixed(1)} ms`).join(', ') || 'no webhook calls';
+  const cpu = Object.entries(b.cpuMsPerCreate ?? {})
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
+  return (
+    `API server: round ${b.round} ${b.resource} via ${b.admission}: ${b.creates} creates, p50 ${b.p50ms.toFixed(1)} ms, ` +
+    `p99 ${b.p99ms.toFixed(1)} ms, ${Math.round(b.ratePerSecond)}/s, ${b.errors} errors; ${calls}; CPU ms per create: ${cpu}`
+  );
+}
+
+async function startPeer(cp: ControlPlane, log: (line: string) => void, skips: Skip[]): Promise<KyvernoProcess | undefined> {
+  const binary = await findKyvernoBinary();
+  if (!binary) {
+    skips.push({
+      part: 'API server peer (Kyverno)',
+      reason: 'Kyverno is not built yet; run `node dist/bench/apiserver/buildKyverno.js` once (about 15 minutes)',
+    });
+    return undefined;
+  }
+  try {
+    return await startKyverno({
+      binary,
+      cluster: connect(cp.info),
+      workDir: cp.info.workDir,
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: NAMESPACES.kyverno } },
+      log,
+    });
+  } catch (error) {
+    // The baseline and ours still run: a peer that cannot start is a skip line, not a lost part.
+    const reason = (error as Error).message;
+    skips.push({ part: 'API server peer (Kyverno)', reason: reason.split('\n')[0] ?? 'failed to start' });
+    log(`Kyverno did not start: ${reason}`);
+    return undefined;
+  }
+}
+
+export interface ApiServerPhase {
+  measurement: ApiServerMeasurement;
+  skips: Skip[];
+}
+
+export async function runApiServerPhase(
+  log: (line: string) => void,
+  options: { objects?: number; rounds?: number } = {},
+): Promise<ApiServerPhase> {
+  const objects = options.objects ?? API_SERVER_OBJECTS;
+  const rounds = options.rounds ?? BURST_ROUNDS;
+  const skips: Skip[] = [];
   const cp = await startControlPlane({ log: (line) => log(`control plane: ${line}`) });
   let webhook: WebhookProcess | undefined;
+  let peer: KyvernoProcess | undefined;
   try {
-    webhook = await setUp(cp, log);
-    const cluster = connect(cp.info);
-    const core = cluster.admin.makeApiClient(CoreV1Api);
-    const custom = cluster.admin.makeApiClient(CustomObjectsApi);
-    const names = Array.from({ length: API_SERVER_OBJECTS }, (_, i) => `load-${String(i).padStart(4, '0')}`);
-    // Another group: these are validated, but the vMCP keeps selecting its 20 entries only.
-    await inPool(names, CREATE_CONCURRENCY, (name) =>
-      custom.createNamespacedCustomObject({
-        group: TOOLHIVE_GROUP,
-        version: 'v1beta1',
-        namespace: NAMESPACE,
-        plural: ENTRY_PLURAL,
-        body: forCreate(entryWithTenHeaders(name, 'load')),
-      }),
-    );
-    log(`API server: ${API_SERVER_OBJECTS} entries created`);
-    await inPool(names, CREATE_CONCURRENCY, () => core.createNamespacedPod({ namespace: NAMESPACE, body: forCreate(vmcpPod()) as V1Pod }));
-    log(`API server: ${API_SERVER_OBJECTS} pods created`);
-    const { stdout } = await run(cp.info.kubectlPath, ['--kubeconfig', cp.info.kubeconfigPath, 'get', '--raw', '/metrics'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { entries: API_SERVER_OBJECTS, pods: API_SERVER_OBJECTS, byWebhook: summarizeAdmissionMetrics(stdout) };
+    webhook = await setUpOurs(cp, log);
+    peer = await startPeer(cp, log, skips);
+    await checkSeparation(connect(cp.info), peer !== undefined, log);
+    const plans: BurstPlan[] = [
+      { admission: 'none', resource: 'mcpserverentries' },
+      { admission: 'ours', resource: 'mcpserverentries' },
+      ...(peer ? [{ admission: 'kyverno' as const, resource: 'mcpserverentries' as const }] : []),
+      { admission: 'none', resource: 'pods' },
+      { admission: 'ours', resource: 'pods' },
+    ];
+    const groups = await cpuGroups(cp, webhook, peer);
+    const bursts: CreateBurst[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (const plan of burstOrder(plans, round - 1)) {
+        const burst = await runBurst(cp, plan, round, objects, groups);
+        log(describeBurst(burst));
+        bursts.push(burst);
+      }
+    }
+    const ours = webhookLatencies(admissionHistograms(await scrapeMetrics(cp)), (name) => name.includes('mcp-header-forward'));
+    return {
+      measurement: {
+        entries: objects * rounds,
+        pods: objects * rounds,
+        byWebhook: ours,
+        bursts,
+        ...(peer ? { peer: { admission: 'kyverno' as const, version: peer.version, setup: peer.setup } } : {}),
+      },
+      skips,
+    };
   } finally {
+    await peer?.stop();
     await webhook?.stop();
     await cp.stop();
   }
