@@ -26,6 +26,22 @@ describe('ToolhiveIndex', () => {
     expect(index.entries('nowhere')).toEqual([]);
   });
 
+  it('hands out one list per namespace until an entry there changes (the rules memoize by it)', () => {
+    const index = new ToolhiveIndex();
+    for (const name of ['b', 'a']) index.upsertEntry(entry(name));
+    const first = index.entries('tools');
+    expect(index.entries('tools')).toBe(first);
+    index.upsertEntry(entry('z', 'other'));
+    expect(index.entries('tools')).toBe(first);
+    index.upsertEntry(entry('c'));
+    expect(index.entries('tools').map((e) => e.metadata.name)).toEqual(['a', 'b', 'c']);
+    const second = index.entries('tools');
+    index.deleteEntry(entry('a'));
+    expect(index.entries('tools')).not.toBe(second);
+    expect(index.entries('tools').map((e) => e.metadata.name)).toEqual(['b', 'c']);
+    expect(first.map((e) => e.metadata.name)).toEqual(['a', 'b']);
+  });
+
   it('replaces on update and forgets on delete', () => {
     const index = new ToolhiveIndex();
     index.upsertVmcp(vmcp('gw', 'tools', 'old'));

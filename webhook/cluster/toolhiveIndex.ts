@@ -12,6 +12,11 @@ export interface ToolhiveLookup {
 interface NamespaceObjects {
   vmcps: Map<string, VirtualMCPServer>;
   entries: Map<string, MCPServerEntry>;
+  /**
+   * `entries` in name order, built on first read after a change: every /validate review reads its namespace's
+   * list, and the same array lets the rules memoize what they derive from it (siblingEnvNames.ts).
+   */
+  sortedEntries?: readonly MCPServerEntry[];
 }
 
 export type Parsed<T> = { ok: true; object: T } | { ok: false; problem: string };
@@ -24,9 +29,10 @@ export class ToolhiveIndex implements ToolhiveLookup {
   }
 
   entries(namespace: string): readonly MCPServerEntry[] {
-    const entries = this.namespaces.get(namespace)?.entries;
-    if (entries === undefined) return [];
-    return [...entries.keys()].sort().map((name) => entries.get(name)!);
+    const bucket = this.namespaces.get(namespace);
+    if (bucket === undefined) return [];
+    bucket.sortedEntries ??= Object.freeze([...bucket.entries.keys()].sort().map((name) => bucket.entries.get(name)!));
+    return bucket.sortedEntries;
   }
 
   /** Every entry, all namespaces, in namespace then name order. */
@@ -55,8 +61,11 @@ export class ToolhiveIndex implements ToolhiveLookup {
 
   upsertEntry(raw: unknown): Parsed<MCPServerEntry> {
     const parsed = parse(mcpServerEntrySchema, raw, 'MCPServerEntry');
-    if (parsed.ok) this.bucket(parsed.object.metadata.namespace).entries.set(parsed.object.metadata.name ?? '', parsed.object);
-    else this.remove('entries', raw);
+    if (parsed.ok) {
+      const bucket = this.bucket(parsed.object.metadata.namespace);
+      bucket.entries.set(parsed.object.metadata.name ?? '', parsed.object);
+      bucket.sortedEntries = undefined;
+    } else this.remove('entries', raw);
     return parsed;
   }
 
@@ -78,11 +87,12 @@ export class ToolhiveIndex implements ToolhiveLookup {
     return bucket;
   }
 
-  private remove(kind: keyof NamespaceObjects, raw: unknown): void {
+  private remove(kind: 'vmcps' | 'entries', raw: unknown): void {
     const { namespace, name } = nameOf(raw);
     const bucket = this.namespaces.get(namespace);
     if (bucket === undefined) return;
     bucket[kind].delete(name);
+    if (kind === 'entries') bucket.sortedEntries = undefined;
     if (bucket.vmcps.size === 0 && bucket.entries.size === 0) this.namespaces.delete(namespace);
   }
 }

@@ -52,6 +52,18 @@ describe('sibling env var names', () => {
     expect(check('gitlab', [entry({ name: 'github' })])).toEqual([]);
   });
 
+  it('one siblings list serves every review (memoized by the list): each entry finds the groupmate other than itself', () => {
+    const group = [
+      entry({ name: 'my-github' }),
+      entry({ name: 'my.github' }),
+      entry({ name: 'my_github', spec: { groupRef: { name: 'other' } } }),
+    ];
+    expect(check('my-github', group).map((f) => f.relatedEntry)).toEqual(['my.github']);
+    expect(check('my.github', group).map((f) => f.relatedEntry)).toEqual(['my-github']);
+    expect(check('my_github', group, { groupRef: { name: 'other' } })).toEqual([]);
+    expect(check('MY-GITHUB', group).map((f) => f.relatedEntry)).toEqual(['my-github']);
+  });
+
   it('without siblings (offline, informer not synced) nothing is claimed', () => {
     expect(siblingEnvNameRule.check({ entry: entry({ name: 'my.github' }), namespace: 'team-a', secrets: new Map() })).toEqual([]);
   });

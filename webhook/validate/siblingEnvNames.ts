@@ -16,11 +16,10 @@ export const siblingEnvNameRule: Rule = {
   check({ entry, siblings }: RuleInput): Finding[] {
     const name = entry.metadata.name;
     if (name === undefined || siblings === undefined || siblings.length === 0) return [];
-    const taken = envVarsOfGroupmates(entry, siblings);
     return configuredHeaders(entry).flatMap((header): Finding[] => {
       if (header.kind !== 'secret') return [];
       const envVar = secretEnvVarName(name, header.name);
-      const other = taken.get(envVar);
+      const other = groupmateUsing(entry, envVar, siblings);
       if (other === undefined) return [];
       return [
         {
@@ -38,19 +37,45 @@ export const siblingEnvNameRule: Rule = {
   },
 };
 
-function envVarsOfGroupmates(entry: MCPServerEntry, siblings: readonly MCPServerEntry[]): Map<string, { entry: string; header: string }> {
-  const taken = new Map<string, { entry: string; header: string }>();
-  const group = groupOf(entry);
+interface EnvVarOwner {
+  entry: string;
+  header: string;
+}
+
+/**
+ * Per group, each secret env var and the first two entries (in list order) that use it: enough to name a
+ * groupmate other than the entry under review. Built once per siblings list: the informer hands out one frozen
+ * list per namespace until an entry changes, so a review costs a lookup per header, not a pass over the group.
+ */
+type GroupEnvVars = Map<string, Map<string, EnvVarOwner[]>>;
+const envVarsByList = new WeakMap<readonly MCPServerEntry[], GroupEnvVars>();
+
+function groupEnvVars(siblings: readonly MCPServerEntry[]): GroupEnvVars {
+  const known = envVarsByList.get(siblings);
+  if (known !== undefined) return known;
+  const byGroup: GroupEnvVars = new Map();
   for (const sibling of siblings) {
     const siblingName = sibling.metadata.name;
-    if (siblingName === undefined || siblingName === entry.metadata.name || groupOf(sibling) !== group) continue;
-    if (sibling.metadata.deletionTimestamp !== undefined) continue;
+    if (siblingName === undefined || sibling.metadata.deletionTimestamp !== undefined) continue;
+    let taken = byGroup.get(groupOf(sibling));
+    if (taken === undefined) byGroup.set(groupOf(sibling), (taken = new Map()));
     for (const header of sibling.spec.headerForward?.addHeadersFromSecret ?? []) {
       const envVar = secretEnvVarName(siblingName, header.headerName);
-      if (!taken.has(envVar)) taken.set(envVar, { entry: siblingName, header: header.headerName });
+      const owners = taken.get(envVar) ?? [];
+      if (owners.length < 2 && !owners.some((o) => o.entry === siblingName)) owners.push({ entry: siblingName, header: header.headerName });
+      taken.set(envVar, owners);
     }
   }
-  return taken;
+  envVarsByList.set(siblings, byGroup);
+  return byGroup;
+}
+
+/** The first groupmate (another entry of the same group) that already uses this env var. */
+function groupmateUsing(entry: MCPServerEntry, envVar: string, siblings: readonly MCPServerEntry[]): EnvVarOwner | undefined {
+  return groupEnvVars(siblings)
+    .get(groupOf(entry))
+    ?.get(envVar)
+    ?.find((owner) => owner.entry !== entry.metadata.name);
 }
 
 function groupOf(entry: MCPServerEntry): string {
