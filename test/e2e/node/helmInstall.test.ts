@@ -25,7 +25,7 @@ interface CheckLine {
 
 describe.skipIf(node === undefined)('installed with helm install', () => {
   let scenario: NodeScenario;
-  let helmAt: (args: string[]) => Promise<HelmResult>;
+  let helmAt: ((args: string[]) => Promise<HelmResult>) | undefined;
   let installSeconds: number;
 
   beforeAll(async () => {
@@ -49,6 +49,9 @@ describe.skipIf(node === undefined)('installed with helm install', () => {
   }, 600_000);
 
   afterAll(async () => {
+    // After a failure before the uninstall test: leave the node to the next file as this one found it.
+    await helmAt?.(['uninstall', RELEASE, '--ignore-not-found']);
+    await scenario?.kubectl(['delete', 'namespace', INSTALL_NS, '--ignore-not-found', '--wait=true', '--timeout=120s']);
     await scenario?.close();
   });
 
@@ -73,7 +76,7 @@ describe.skipIf(node === undefined)('installed with helm install', () => {
   });
 
   it('helm uninstall and deleting the namespace leave nothing of ours', async () => {
-    const uninstall = await helmAt(['uninstall', RELEASE]);
+    const uninstall = await helmAt!(['uninstall', RELEASE]);
     expect(uninstall.code, uninstall.stderr).toBe(0);
     await scenario.kubectl(['delete', 'namespace', INSTALL_NS, '--wait=true', '--timeout=120s']);
     await waitFor('the install namespace gone', async () =>
