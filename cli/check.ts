@@ -50,7 +50,10 @@ export function checkCommand(io: CheckIo = processIo()): Command {
       'Check that the install works (API server, ToolHive CRDs, webhook Deployment, certificates, admission, RBAC) and say how to fix what does not; exit 0 all pass (warnings allowed), 1 a check failed, 2 usage error',
     )
     .option('--kubeconfig <path>', 'cluster to check (default: $KUBECONFIG, ~/.kube/config, then in-cluster)')
-    .option('--pre', 'before installing: only the API server, the Kubernetes version, ToolHive CRDs and your permissions to install')
+    .option(
+      '--pre',
+      "before installing: only the API server, the Kubernetes version, ToolHive CRDs, your permissions to install and (--overlay cert-manager) cert-manager's CRDs",
+    )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
     .addOption(
       new Option('-n, --namespace <namespace>', "the webhook's namespace")
@@ -87,7 +90,11 @@ export function checkCommand(io: CheckIo = processIo()): Command {
         .default(DEFAULT_TARGET.certWarningDays)
         .argParser(wholeNumber('--cert-warning-days', 0, 3650)),
     )
-    .addOption(new Option('--overlay <overlay>', 'with --pre: the overlay you will install').choices(OVERLAYS).default('self-signed'))
+    .addOption(
+      new Option('--overlay <overlay>', 'with --pre: the overlay you will install (Helm: certificates.source)')
+        .choices(OVERLAYS)
+        .default('self-signed'),
+    )
     .addOption(
       new Option('--request-timeout <ms>', 'bound for each API request')
         .default(10_000)

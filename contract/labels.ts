@@ -8,6 +8,9 @@ export const INJECT_DISABLED = 'disabled';
 export const INJECT_ANNOTATION = `${DOMAIN}/inject`;
 export const STATUS_ANNOTATION = `${DOMAIN}/status`;
 export const ALLOWED_HOSTS_ANNOTATION = `${DOMAIN}/allowed-hosts`;
+/** On `check`'s dry-run probe pod: a nonce the injector echoes into CHECK_REVIEWED_ANNOTATION (dry runs only). */
+export const CHECK_PROBE_ANNOTATION = `${DOMAIN}/check-probe`;
+export const CHECK_REVIEWED_ANNOTATION = `${DOMAIN}/check-reviewed`;
 
 export const VMCP_NAME_LABEL = 'app.kubernetes.io/name';
 export const VMCP_NAME_VALUE = 'virtualmcpserver';

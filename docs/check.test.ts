@@ -26,6 +26,14 @@ const install: InstallFacts = {
     { kind: 'MutatingWebhookConfiguration', read: { status: 'missing' } },
   ],
   probe: { skipped: 'no CRD' },
+  injectionProbe: {
+    namespace: 'default',
+    name: 'p',
+    nonce: 'n',
+    namespaceInjectLabel: undefined,
+    outcome: { allowed: true, reviewed: undefined },
+  },
+  secretGuardProbe: { skipped: 'no CRD' },
   rbac: { serviceAccount: { namespace: 'ns', name: 'sa' }, fromDeployment: false, answers: [] },
   operators: [],
 };
@@ -38,9 +46,9 @@ describe('docs/check.md', () => {
   it('has a row for every check, in both modes, and only for those', async () => {
     const ids = new Set([
       ...(await idsOf({ mode: 'full', api, cluster: { crds, install } })),
-      ...(await idsOf({ mode: 'pre', api, cluster: { crds, installPermissions: { error: 'x' } } })),
+      ...(await idsOf({ mode: 'pre', api, cluster: { crds, installPermissions: { error: 'x' }, certManagerCrds: [] } })),
     ]);
-    expect(ids.size).toBe(12);
+    expect(ids.size).toBe(15);
     expect([...ids].filter((id) => !documented.has(id))).toEqual([]);
     expect([...documented].filter((id) => !ids.has(id))).toEqual([]);
   });

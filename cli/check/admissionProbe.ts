@@ -29,7 +29,8 @@ export function ourDenialPrefix(facts: Pick<ProbeFacts, 'name' | 'namespace'>): 
   return `admission webhook "${VALIDATING_WEBHOOK_NAME}" denied the request: MCPServerEntry ${facts.namespace}/${facts.name} has `;
 }
 
-function callFailureFix(message: string, target: CheckTarget): string {
+/** What to do when the API server could not call a webhook of ours, by the cause its message names. */
+export function callFailureFix(message: string, target: CheckTarget): string {
   const ns = target.namespace;
   if (/x509|certificate/i.test(message)) {
     return 'the caBundle does not trust the certificate the webhook pods serve (see the configuration and serving-certificate lines)';

@@ -55,7 +55,7 @@ describe('kubernetesVersionCheck', () => {
   it('fails below 1.28, saying why', () => {
     const result = kubernetesVersionCheck('v1.27.16');
     expect(result).toMatchObject({ status: 'fail' });
-    expect(result.detail).toContain('matchConditions are not served');
+    expect(result.detail).toContain('matchConditions are off there (alpha in 1.27, on from 1.28)');
     expect(result.fix).toContain('upgrade the cluster to Kubernetes >= v1.28.0');
   });
 

@@ -56,7 +56,7 @@ export function kubernetesVersionCheck(version: string): CheckResult {
     return {
       ...base,
       status: 'fail',
-      detail: `${version} is older than ${MIN_KUBERNETES_VERSION}: the Secret guard's matchConditions are not served, so the API server would send it every Secret update and delete`,
+      detail: `${version} is older than ${MIN_KUBERNETES_VERSION}: the Secret guard's matchConditions are off there (alpha in 1.27, on from 1.28), so the API server would send it every Secret update and delete`,
       fix: `upgrade the cluster to Kubernetes >= ${MIN_KUBERNETES_VERSION} (tested with ${TESTED_KUBERNETES_VERSION})`,
     };
   }

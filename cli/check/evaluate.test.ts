@@ -49,6 +49,14 @@ function install(caBundlePem: string): InstallFacts {
       { kind: 'MutatingWebhookConfiguration', read: { status: 'found', value: { webhooks: [webhook(MUTATING_WEBHOOK_NAME)] } } },
     ],
     probe: { ...probe, outcome: { allowed: false, code: 400, message: `${ourDenialPrefix(probe)}1 problem:` } },
+    injectionProbe: {
+      namespace: 'default',
+      name: 'mcp-header-forward-check-2',
+      nonce: 'n0',
+      namespaceInjectLabel: undefined,
+      outcome: { allowed: true, reviewed: 'n0' },
+    },
+    secretGuardProbe: { skipped: 'no MCPServerEntry in namespace default forwards a header from a Secret' },
     rbac: { serviceAccount: { namespace: 'mcp-header-forward', name: 'mcp-header-forward' }, fromDeployment: true, answers: [] },
     operators: [{ namespace: 'toolhive-system', name: 'toolhive-operator', image: 'x/operator:v0.44.0', versionLabel: undefined }],
   };
@@ -69,6 +77,8 @@ describe('evaluate', () => {
       ['configuration/ValidatingWebhookConfiguration', 'pass'],
       ['configuration/MutatingWebhookConfiguration', 'pass'],
       ['admission-probe', 'pass'],
+      ['injection-probe', 'pass'],
+      ['secret-guard-probe', 'skip'],
       ['webhook-rbac', 'pass'],
       ['toolhive-operator', 'pass'],
     ]);
@@ -106,6 +116,25 @@ describe('evaluate', () => {
       'crd/mcpserverentries',
       'crd/virtualmcpservers',
       'install-permissions',
+    ]);
+  });
+
+  it("--pre --overlay cert-manager: cert-manager's CRDs after the permissions", async () => {
+    const certManagerCrds: CrdFacts[] = ['certificates', 'issuers'].map((plural) => ({
+      plural,
+      group: 'cert-manager.io',
+      read: { status: 'missing' },
+    }));
+    const results = await evaluate({
+      mode: 'pre',
+      target,
+      now,
+      api,
+      cluster: { crds, installPermissions: { error: 'HTTP 401' }, certManagerCrds },
+    });
+    expect(results.map((r) => [r.id, r.status]).slice(-2)).toEqual([
+      ['install-permissions', 'fail'],
+      ['cert-manager', 'fail'],
     ]);
   });
 

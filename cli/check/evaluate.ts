@@ -1,9 +1,12 @@
 import { parseServingChain, verifyServingChain, type ParsedChain, type Trust } from '../../certs/servingTrust.js';
 import { admissionProbeCheck } from './admissionProbe.js';
+import { certManagerCheck } from './certManager.js';
 import { apiServerCheck, kubernetesVersionCheck } from './apiServer.js';
 import { crdCheck } from './crds.js';
 import { deploymentCheck } from './deployment.js';
+import { injectionProbeCheck } from './injectionProbe.js';
 import { installPermissionsCheck } from './installPermissions.js';
+import { secretGuardProbeCheck } from './secretGuardProbe.js';
 import { servingCertificateCheck } from './servingCertificate.js';
 import { toolhiveOperatorCheck } from './toolhiveOperator.js';
 import type { CheckResult, CheckTarget, GatheredFacts, InstallFacts } from './types.js';
@@ -28,6 +31,7 @@ export async function evaluate(facts: GatheredFacts): Promise<CheckResult[]> {
   }
   results.push(kubernetesVersionCheck(reach.version), ...facts.cluster.crds.map(crdCheck));
   if (facts.cluster.installPermissions !== undefined) results.push(installPermissionsCheck(facts.cluster.installPermissions));
+  if (facts.cluster.certManagerCrds !== undefined) results.push(certManagerCheck(facts.cluster.certManagerCrds));
   if (facts.cluster.install !== undefined) results.push(...(await installChecks(facts.target, facts.cluster.install, facts.now)));
   return results;
 }
@@ -53,6 +57,8 @@ async function installChecks(target: CheckTarget, install: InstallFacts, now: Da
     servingCertificateCheck(target, secret, parsed, now),
     ...install.configurations.map((configuration) => webhookConfigurationCheck(target, configuration, serving)),
     probe,
+    injectionProbeCheck(install.injectionProbe, target),
+    secretGuardProbeCheck(install.secretGuardProbe, install.configurations, target),
     webhookRbacCheck(install.rbac),
     toolhiveOperatorCheck(install.operators),
   ];

@@ -2,11 +2,14 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ENTRY_PLURAL } from '../../contract/toolhive.js';
 import { asksFor, WEBHOOK_CLUSTER_RULES, WEBHOOK_NAMESPACE_RULES } from '../../webhook/registrations/rbac.js';
 import { describeTransportError } from '../apiErrors.js';
+import { CERT_MANAGER_GROUP, CERT_MANAGER_PLURALS } from './certManager.js';
 import { askFor, askForSelf } from './gather/access.js';
 import { gatherApiServer } from './gather/apiServer.js';
 import { readCrds } from './gather/crds.js';
 import { findOperators, readConfigurations, readDeployment, readServingSecret } from './gather/install.js';
+import { runInjectionProbe } from './gather/injectionProbe.js';
 import { runProbe } from './gather/probe.js';
+import { runSecretGuardProbe } from './gather/secretGuardProbe.js';
 import { escalationAsks, installAsks, type InstallPermissionFacts, type Overlay } from './installPermissions.js';
 import type { CheckTarget, DeploymentFacts, GatheredFacts, InstallFacts, Lookup, WebhookRbacFacts } from './types.js';
 import { serviceAccountGroups, serviceAccountUser } from './webhookRbac.js';
@@ -30,8 +33,11 @@ export async function gatherFacts(options: GatherOptions): Promise<GatheredFacts
   if (kubeConfig === undefined || 'problem' in api.reach) return { ...base, now: options.now() };
   const crds = await readCrds(kubeConfig, options.timeoutMs);
   if (options.pre) {
-    const installPermissions = await permissionsToInstall(kubeConfig, options);
-    return { ...base, now: options.now(), cluster: { crds, installPermissions } };
+    const [installPermissions, certManagerCrds] = await Promise.all([
+      permissionsToInstall(kubeConfig, options),
+      options.overlay === 'cert-manager' ? readCrds(kubeConfig, options.timeoutMs, CERT_MANAGER_GROUP, CERT_MANAGER_PLURALS) : undefined,
+    ]);
+    return { ...base, now: options.now(), cluster: { crds, installPermissions, ...(certManagerCrds ? { certManagerCrds } : {}) } };
   }
   const install = await readInstall(
     kubeConfig,
@@ -48,15 +54,17 @@ async function readInstall(
 ): Promise<InstallFacts> {
   const { target, timeoutMs } = options;
   const deploymentRead = readDeployment(kubeConfig, target, timeoutMs);
-  const [deployment, tlsSecret, configurations, probe, operators, rbac] = await Promise.all([
+  const [deployment, tlsSecret, configurations, probe, injectionProbe, secretGuardProbe, operators, rbac] = await Promise.all([
     deploymentRead,
     readServingSecret(kubeConfig, target, timeoutMs),
     readConfigurations(kubeConfig, target.configuration, timeoutMs),
     runProbe(kubeConfig, target, entriesCrd, timeoutMs),
+    runInjectionProbe(kubeConfig, target, timeoutMs),
+    runSecretGuardProbe(kubeConfig, target, entriesCrd, timeoutMs),
     findOperators(kubeConfig, timeoutMs),
     deploymentRead.then((read) => webhookRbac(kubeConfig, target, read, timeoutMs)),
   ]);
-  return { deployment, tlsSecret, configurations, probe, operators, rbac };
+  return { deployment, tlsSecret, configurations, probe, injectionProbe, secretGuardProbe, operators, rbac };
 }
 
 /** The webhook ServiceAccount's permissions: the Deployment's account, else the manifests' default name. */

@@ -88,6 +88,27 @@ export interface ProbeFacts {
   outcome: { allowed: true } | { allowed: false; code: number | undefined; message: string };
 }
 
+export interface InjectionProbeFacts {
+  namespace: string;
+  name: string;
+  /** Written on the probe pod; our injector echoes it in an annotation of the (dry-run) pod the API server returns. */
+  nonce: string;
+  /** mcp-header-forward.dev/inject on the probe namespace, when it could be read. */
+  namespaceInjectLabel: string | undefined;
+  outcome: { allowed: true; reviewed: string | undefined } | { allowed: false; code: number | undefined; message: string };
+}
+
+/** /validate-secrets: a dry-run DELETE of a Secret an MCPServerEntry of the probe namespace forwards from. */
+export type SecretGuardProbeFacts =
+  | { skipped: string }
+  | {
+      namespace: string;
+      secret: string;
+      entry: string;
+      namespaceMode: string | undefined;
+      outcome: { allowed: true; warnings: string[] } | { allowed: false; code: number | undefined; message: string };
+    };
+
 export interface AccessAnswer<Ask> {
   ask: Ask;
   allowed: boolean;
@@ -124,6 +145,8 @@ export interface GatheredFacts {
     install?: InstallFacts;
     /** `check --pre`: may the caller install? */
     installPermissions?: InstallPermissionFacts | { error: string };
+    /** `check --pre --overlay cert-manager`: cert-manager's CRDs the overlay's objects need. */
+    certManagerCrds?: CrdFacts[];
   };
 }
 
@@ -133,6 +156,9 @@ export interface InstallFacts {
   configurations: ConfigurationFacts[];
   /** Skipped, saying why, when the MCPServerEntry CRD serves no version the webhook is registered for. */
   probe: ProbeFacts | { skipped: string };
+  /** The same for /mutate: a dry-run vMCP pod. */
+  injectionProbe: InjectionProbeFacts;
+  secretGuardProbe: SecretGuardProbeFacts;
   rbac: WebhookRbacFacts;
   operators: OperatorFacts[] | { error: string };
 }

@@ -3,13 +3,22 @@ import { join } from 'node:path';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { PROJECT_ROOT } from '../../test/e2e/harness/paths.js';
 import { DEFAULT_NAMESPACE } from '../../webhook/registrations/webhookConfigurations.js';
-import { RELEASE_NAMESPACE, helmComment, labelsSentinel, onlyIf, sentinelsToTemplate } from './templateText.js';
+import { RELEASE_NAMESPACE, helmComment, labelsSentinel, onlyIf, sentinelsToTemplate, valuesSentinel } from './templateText.js';
 
 // Chart templates generated from the plain manifests kustomize installs (their comments included): the RBAC,
-// for one list of rules in both installs, and the Prometheus Operator objects of manifests/monitoring. Each
-// object's namespace becomes the release's, its labels the base's plus Helm's (plus values, where named).
+// for one list of rules in both installs, the Prometheus Operator objects of manifests/monitoring and the opt-in
+// NetworkPolicy. Each object's namespace becomes the release's, its labels the base's plus Helm's (plus values,
+// where named); lists a person must adapt (the NetworkPolicy's peers) come from values.
 
-const NAMESPACED_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule']);
+const NAMESPACED_KINDS = new Set([
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ServiceMonitor',
+  'PodMonitor',
+  'PrometheusRule',
+  'NetworkPolicy',
+]);
 const MANAGED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/component'];
 
 export interface ManifestTemplate {
@@ -21,6 +30,17 @@ export interface ManifestTemplate {
   condition?: string;
   /** A map of values added to every object's labels (so a Prometheus selects them). */
   extraLabels?: string;
+  /** Lists taken from values instead of the manifest; values.yaml's defaults are the manifest's (a test compares). */
+  fromValues?: readonly FromValues[];
+}
+
+export interface FromValues {
+  /** Path of the list in the object; its parent is an item of a sequence (an ingress rule). */
+  path: readonly (string | number)[];
+  /** e.g. `.Values.networkPolicy.apiServer` */
+  values: string;
+  /** Replaces the manifest's comment above that item (which tells kustomize users to edit the file). */
+  comment: string;
 }
 
 export const MANIFEST_TEMPLATES: readonly ManifestTemplate[] = [
@@ -37,9 +57,26 @@ export const MANIFEST_TEMPLATES: readonly ManifestTemplate[] = [
     condition: `.Values.metrics.${value}.enabled`,
     extraLabels: '.Values.metrics.labels',
   })),
+  {
+    template: 'templates/networkpolicy.yaml',
+    source: 'manifests/components/network-policy/networkpolicy.yaml',
+    condition: '.Values.networkPolicy.enabled',
+    fromValues: [
+      {
+        path: ['spec', 'ingress', 0, 'from'],
+        values: '.Values.networkPolicy.apiServer',
+        comment: ' The webhook port: the API server only (networkPolicy.apiServer).',
+      },
+      {
+        path: ['spec', 'ingress', 1, 'from'],
+        values: '.Values.networkPolicy.prometheus',
+        comment: ' The metrics port (plain HTTP, /metrics only): Prometheus only (networkPolicy.prometheus).',
+      },
+    ],
+  },
 ];
 
-function templateObject(document: Document, { source, extraLabels }: ManifestTemplate): void {
+function templateObject(document: Document, { source, extraLabels, fromValues = [] }: ManifestTemplate): void {
   const kind = String(document.get('kind'));
   const labels = document.getIn(['metadata', 'labels']);
   const component = isMap(labels) ? labels.get('app.kubernetes.io/component') : undefined;
@@ -51,10 +88,23 @@ function templateObject(document: Document, { source, extraLabels }: ManifestTem
   // Right after the name, where kustomize writes it.
   const metadata = document.get('metadata');
   if (NAMESPACED_KINDS.has(kind) && isMap(metadata)) metadata.items.splice(1, 0, document.createPair('namespace', RELEASE_NAMESPACE));
+  for (const list of fromValues) takeFromValues(document, source, list);
   const subjects = document.get('subjects');
   if (isSeq(subjects))
     for (const subject of subjects.items)
       if (isMap(subject) && subject.get('namespace') === DEFAULT_NAMESPACE) subject.set('namespace', RELEASE_NAMESPACE);
+}
+
+function takeFromValues(document: Document, source: string, { path, values, comment }: FromValues): void {
+  const index = path.at(-2);
+  const sequence = document.getIn(path.slice(0, -2));
+  const item = isSeq(sequence) && typeof index === 'number' ? sequence.items[index] : undefined;
+  if (!isSeq(sequence) || !isMap(item) || !isSeq(document.getIn(path)))
+    throw new Error(`${source}: no list at ${path.join('.')} to take from ${values}`);
+  document.setIn(path, valuesSentinel(values));
+  // The yaml library keeps the comment above a sequence's first item on the sequence itself.
+  if (index === 0) sequence.commentBefore = comment;
+  else item.commentBefore = comment;
 }
 
 export function renderManifestTemplate(manifest: ManifestTemplate): string {

@@ -19,6 +19,12 @@ function escapeDelimiters(yaml: string): string {
   return yaml.replace(/\{\{|\}\}/g, (delimiter) => `{{ "${delimiter}" }}`);
 }
 
+/**
+ * The sentinel for a value the chart takes whole from values (a NetworkPolicy rule's `from` peers), e.g.
+ * `.Values.networkPolicy.apiServer`: rendered with toYaml where the manifest had its own.
+ */
+export const valuesSentinel = (values: string): string => `__VALUES_${values}__`;
+
 const inline: Record<string, string> = {
   [RELEASE_NAMESPACE]: '{{ .Release.Namespace }}',
   [FAILURE_POLICY]: '{{ .Values.webhook.failurePolicy }}',
@@ -32,6 +38,13 @@ export function sentinelsToTemplate(yaml: string): string {
       const values = `"root" $ "component" "${component}"${extra === undefined ? '' : ` "extra" ${extra}`}`;
       return `${indent}labels:\n${' '.repeat(inner)}{{- include "mcp-header-forward.labels" (dict ${values}) | nindent ${inner} }}`;
     })
+    .replace(
+      /^( *)(- )?([A-Za-z]+): __VALUES_(\.Values[A-Za-z.]+)__$/gm,
+      (_line, indent: string, dash = '', key: string, values: string) => {
+        const inner = indent.length + dash.length + 2;
+        return `${indent}${dash}${key}:\n${' '.repeat(inner)}{{- toYaml ${values} | nindent ${inner} }}`;
+      },
+    )
     .replace(
       new RegExp(`^( *)annotations: ${WEBHOOK_ANNOTATIONS}$`, 'gm'),
       (_line, indent: string) =>

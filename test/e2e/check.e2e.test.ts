@@ -1,13 +1,19 @@
-import { AdmissionregistrationV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createCa } from '../../certs/x509.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../contract/toolhive.js';
-import { DEFAULT_CONFIGURATION_NAME, VALIDATING_WEBHOOK_NAME } from '../../webhook/registrations/webhookConfigurations.js';
+import {
+  DEFAULT_CONFIGURATION_NAME,
+  MUTATING_WEBHOOK_NAME,
+  SECRET_GUARD_WEBHOOK_NAME,
+  VALIDATING_WEBHOOK_NAME,
+} from '../../webhook/registrations/webhookConfigurations.js';
 import { connect, type Cluster } from './harness/cluster.js';
 import { EXISTING_CLUSTER_ENV, existingClusterRequested } from './kind/existingCluster.js';
-import { installWithLocalWebhook, OPERATOR_NAMESPACE, type LocalInstall } from './harness/localInstall.js';
+import { entriesApi, entryManifest } from './harness/entries.js';
+import { installWithLocalWebhook, OPERATOR_NAMESPACE, untilTheInjectorAnswers, type LocalInstall } from './harness/localInstall.js';
 import { runCli, type CliRun } from './harness/runCli.js';
 
 // `mcp-header-forward check`, the built CLI against the real API server: (a) nothing installed, (b) the install
@@ -74,8 +80,14 @@ describe('check with nothing installed', () => {
     const rbac = lineOf(run, 'Webhook RBAC (system:serviceaccount:mcp-header-forward:mcp-header-forward)');
     expect(rbac.line).toMatch(/^✗ .*: 18 of 18 missing: get secrets; list mcpserverentries\.toolhive\.stacklok\.dev; /);
     expect(rbac.fix).toContain('manifests/base/rbac.yaml');
+    const injection = lineOf(run, 'Dry-run vMCP pod default/mcp-header-forward-check-');
+    expect(injection.line).toMatch(/^✗ .*admitted without our annotation: the API server did not call the injector$/);
+    expect(injection.fix).toContain(`webhook ${MUTATING_WEBHOOK_NAME} for pods`);
+    expect(lineOf(run, 'Dry-run DELETE of a forwarded Secret').line).toMatch(
+      /^- .*not run: no MCPServerEntry in namespace default forwards a header from a Secret/,
+    );
     expect(lineOf(run, 'ToolHive operator').line).toMatch(/^! .*no Deployment labelled app\.kubernetes\.io\/name=toolhive-operator/);
-    expect(run.stdout).toMatch(/\nFAIL: 4 passed, 1 warning, 6 failed\n$/);
+    expect(run.stdout).toMatch(/\nFAIL: 4 passed, 1 warning, 7 failed, 1 not run\n$/);
   });
 
   it('says which address it could not reach and why, never "fetch failed"', async () => {
@@ -118,6 +130,19 @@ describe('check --pre', () => {
     expect(checks.get('install-permissions')!.detail).toContain('you hold every permission the webhook is granted');
   });
 
+  it("--overlay cert-manager: fails without cert-manager's CRDs, saying to install it or use the self-signed source", async () => {
+    const run = await check('--pre', '--overlay', 'cert-manager', '-o', 'json');
+    expect(run.code, run.stdout).toBe(1);
+    const checks = checksOf(run);
+    expect([...checks.keys()].slice(-2)).toEqual(['install-permissions', 'cert-manager']);
+    expect(checks.get('install-permissions')!.status).toBe('pass');
+    expect(checks.get('cert-manager')).toMatchObject({
+      status: 'fail',
+      detail: 'certificates.cert-manager.io not found; issuers.cert-manager.io not found',
+      fix: expect.stringContaining('install cert-manager >= 1.0 first'),
+    });
+  });
+
   it('fails for a user who may not install, naming what is missing', async () => {
     const kubeconfig = await cluster.userKubeconfigYaml('check-e2e-nobody');
     const { writeFile } = await import('node:fs/promises');
@@ -137,23 +162,56 @@ describe('check --pre', () => {
 
 describe('check against an install', () => {
   let install: LocalInstall;
+  /** A namespace with an entry forwarding from a Secret: what the Secret guard's probe needs. */
+  const PROBE_NAMESPACE = 'check-e2e-probe';
+  const inProbeNamespace = (...args: string[]): Promise<CliRun> => check('--probe-namespace', PROBE_NAMESPACE, ...args);
 
   beforeAll(async () => {
     install = await installWithLocalWebhook(cluster);
+    const core = cluster.admin.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: PROBE_NAMESPACE } } });
+    await core.createNamespacedSecret({
+      namespace: PROBE_NAMESPACE,
+      body: { metadata: { name: 'upstream-token' }, stringData: { token: 'v' } },
+    });
+    const entry = entryManifest('upstream', {
+      addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'upstream-token', key: 'token' } }],
+    });
+    expect(await entriesApi(cluster.admin, PROBE_NAMESPACE).create(entry)).toMatchObject({ admitted: true });
+    await untilTheGuardKnowsTheEntry();
   });
 
   afterAll(async () => {
+    await cluster.admin
+      .makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: PROBE_NAMESPACE })
+      .catch(() => undefined);
     await install?.remove();
   });
 
+  /** The guard learns of entries from its informer: dry-run DELETEs until it refuses, as check's probe expects. */
+  async function untilTheGuardKnowsTheEntry(): Promise<void> {
+    const core = cluster.admin.makeApiClient(CoreV1Api);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const refused = await core.deleteNamespacedSecret({ namespace: PROBE_NAMESPACE, name: 'upstream-token', dryRun: 'All' }).then(
+        () => false,
+        (error: { body?: unknown }) => String(error.body).includes(SECRET_GUARD_WEBHOOK_NAME),
+      );
+      if (refused) return;
+      await sleep(200);
+    }
+    throw new Error('the Secret guard still admitted the DELETE of a forwarded Secret 30s after the entry was created');
+  }
+
   it('passes every check, exit 0 (text)', async () => {
-    const run = await check();
+    const run = await inProbeNamespace();
     expect(run.code, run.stdout).toBe(0);
     const marks = run.stdout
       .split('\n')
       .filter((line) => /^[✓!✗-] /.test(line))
       .map((line) => line[0]);
-    expect(marks.length).toBe(11);
+    expect(marks.length).toBe(13);
     expect(
       marks.every((mark) => mark === '✓'),
       run.stdout,
@@ -164,15 +222,19 @@ describe('check against an install', () => {
     );
     expect(lineOf(run, 'ValidatingWebhookConfiguration').line).toContain(`2 webhooks → URL ${install.webhook.url}/validate`);
     expect(lineOf(run, 'Dry-run MCPServerEntry').line).toContain(`denied by ${VALIDATING_WEBHOOK_NAME}`);
+    expect(lineOf(run, `Dry-run vMCP pod ${PROBE_NAMESPACE}/`).line).toContain(`${MUTATING_WEBHOOK_NAME} patched it`);
+    expect(lineOf(run, `Dry-run DELETE of Secret ${PROBE_NAMESPACE}/upstream-token (used by upstream)`).line).toContain(
+      `denied by ${SECRET_GUARD_WEBHOOK_NAME} in its own words`,
+    );
     expect(lineOf(run, 'Webhook RBAC').line).toContain('all 18 permissions granted (ServiceAccount from the Deployment)');
     expect(lineOf(run, 'ToolHive operator').line).toContain(
       `v0.44.0 at ${OPERATOR_NAMESPACE}/toolhive-operator: forwards headerForward itself`,
     );
-    expect(run.stdout).toMatch(/\nOK: 11 passed, 0 warnings, 0 failed\n$/);
+    expect(run.stdout).toMatch(/\nOK: 13 passed, 0 warnings, 0 failed\n$/);
   });
 
   it('prints the same as JSON and YAML, and never the serving key (read with the Secret)', async () => {
-    const [json, yaml] = await Promise.all([check('-o', 'json'), check('-o', 'yaml')]);
+    const [json, yaml] = await Promise.all([inProbeNamespace('-o', 'json'), inProbeNamespace('-o', 'yaml')]);
     expect([json.code, yaml.code]).toEqual([0, 0]);
     const fromJson = JSON.parse(json.stdout) as { ok: boolean; checks: JsonCheck[] };
     const fromYaml = parse(yaml.stdout) as { ok: boolean; checks: JsonCheck[] };
@@ -186,7 +248,7 @@ describe('check against an install', () => {
     }
   });
 
-  it('a caBundle that does not trust the serving certificate: ✗ on both configurations and the probe, with fixes', async () => {
+  it('a caBundle that does not trust the serving certificate: ✗ on both configurations and the probes, with fixes', async () => {
     const stranger = await createCa({ commonName: 'mcp-header-forward.mcp-header-forward webhook CA', validForMs: 86_400_000 });
     const admission = cluster.admin.makeApiClient(AdmissionregistrationV1Api);
     const wrong = Buffer.from(stranger.certPem).toString('base64');
@@ -196,8 +258,9 @@ describe('check against an install', () => {
     await admission.patchValidatingWebhookConfiguration({ name: DEFAULT_CONFIGURATION_NAME, body: patch(2) }, options);
     await admission.patchMutatingWebhookConfiguration({ name: DEFAULT_CONFIGURATION_NAME, body: patch(1) }, options);
     await untilTheApiServerDistrustsTheWebhook();
+    await untilTheInjectorAnswers(cluster.admin, /x509/);
 
-    const run = await check();
+    const run = await inProbeNamespace();
     expect(run.code, run.stdout).toBe(1);
     for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
       const configuration = lineOf(run, `${kind} mcp-header-forward`);
@@ -208,8 +271,13 @@ describe('check against an install', () => {
     const probe = lineOf(run, 'Dry-run MCPServerEntry');
     expect(probe.line).toMatch(/^✗ .*the API server could not call the webhook: .*x509/);
     expect(probe.fix).toContain('the caBundle does not trust the certificate the webhook pods serve');
+    const injection = lineOf(run, 'Dry-run vMCP pod');
+    expect(injection.line).toMatch(/^✗ .*the API server could not call the injector: .*x509/);
+    expect(injection.fix).toContain('the caBundle does not trust the certificate the webhook pods serve');
+    // failurePolicy Ignore: the guard's failed call leaves no trace but the silent admission.
+    expect(lineOf(run, 'Dry-run DELETE of Secret').line).toMatch(/^✗ .*admitted silently: the API server did not reach the guard/);
     expect(lineOf(run, 'Serving certificate').line).toMatch(/^✓ /);
-    expect(run.stdout).toMatch(/\nFAIL: 8 passed, 0 warnings, 3 failed\n$/);
+    expect(run.stdout).toMatch(/\nFAIL: 8 passed, 0 warnings, 5 failed\n$/);
   });
 });
 

@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveHelm } from './harness/helmBinary.js';
-import { byKindAndName, helmTemplate, runHelm, withoutHelmLabels } from './install/helm.js';
-import { MANIFESTS_DIR, OVERLAYS, kubectl, kustomize, only, type KubeObject, type Overlay } from './install/render.js';
+import { byKindAndName, helmTemplate, helmTemplateArgs, runHelm, withoutHelmLabels } from './install/helm.js';
+import {
+  MANIFESTS_DIR,
+  OVERLAYS,
+  kubectl,
+  kustomize,
+  kustomizeWithComponent,
+  only,
+  type KubeObject,
+  type Overlay,
+} from './install/render.js';
 import { CHART_DIR } from '../../packaging/chart/chartDir.js';
 
 // The chart installs what the kustomize overlays install: with the default values (and the matching certificate
@@ -71,5 +80,54 @@ describe('Helm labels', () => {
       'app.kubernetes.io/name': 'mcp-header-forward',
       'app.kubernetes.io/component': 'webhook',
     });
+  });
+});
+
+describe('networkPolicy (opt-in, as components/network-policy)', () => {
+  const enabled = { createNamespace: 'true', 'networkPolicy.enabled': 'true' };
+  type Policy = KubeObject & { spec: { ingress: { from: unknown[]; ports: { port: number }[] }[] } };
+
+  it('off by default', async () => {
+    const { objects } = await helmTemplate(helm);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  it('on: exactly the objects of overlays/self-signed with the component, apart from Helm labels', async () => {
+    const withComponent = (await kustomizeWithComponent(info.kubectlPath, 'self-signed', 'network-policy')).objects;
+    const { objects } = await helmTemplate(helm, { set: enabled });
+    expect(byKindAndName(withoutHelmLabels(objects))).toEqual(byKindAndName(withComponent));
+  });
+
+  it('takes the peers of both ports from values, and the server accepts the result', async () => {
+    const { objects } = await helmTemplate(helm, {
+      set: {
+        'networkPolicy.enabled': 'true',
+        'networkPolicy.apiServer[0].ipBlock.cidr': '198.51.100.0/24',
+        'networkPolicy.prometheus[0].namespaceSelector.matchLabels.team': 'observability',
+      },
+    });
+    const policy = only(objects, 'NetworkPolicy') as Policy;
+    expect(policy.spec.ingress.map((rule) => [rule.from, rule.ports.map((p) => p.port)])).toEqual([
+      [[{ ipBlock: { cidr: '198.51.100.0/24' } }], [8443]],
+      [[{ namespaceSelector: { matchLabels: { team: 'observability' } } }], [8080]],
+    ]);
+    const { stdout, stderr } = await kubectl(
+      info.kubectlPath,
+      info.kubeconfigPath,
+      ['apply', '--dry-run=server', '-f', '-'],
+      JSON.stringify(policy),
+    );
+    expect(stderr).toBe('');
+    expect(stdout).toContain('networkpolicy.networking.k8s.io/mcp-header-forward-webhook created (server dry run)');
+  });
+
+  // An ingress rule with an empty `from` admits every source: the opposite of what the value is for.
+  it.each(['apiServer', 'prometheus'])('refuses an empty networkPolicy.%s', async (key) => {
+    const result = await runHelm(
+      helm,
+      helmTemplateArgs({ set: { 'networkPolicy.enabled': 'true' }, extraArgs: ['--set-json', `networkPolicy.${key}=[]`] }),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`at '/networkPolicy/${key}'`);
   });
 });

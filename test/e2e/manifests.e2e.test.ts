@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceDnsNames } from '../../certs/serving.js';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative as pathRelative } from 'node:path';
 import { HEALTHZ_PATH, READYZ_PATH } from '../../contract/sidecar.js';
 import { IMAGE_REPOSITORY } from '../../webhook/mutate/settings.js';
 import {
@@ -11,7 +8,16 @@ import {
   mutatingWebhookConfiguration,
   validatingWebhookConfiguration,
 } from '../../webhook/registrations/webhookConfigurations.js';
-import { MANIFESTS_DIR, OVERLAYS, kubectl, kustomize, only, type KubeObject, type Overlay } from './install/render.js';
+import {
+  MANIFESTS_DIR,
+  OVERLAYS,
+  kubectl,
+  kustomize,
+  kustomizeWithComponent,
+  only,
+  type KubeObject,
+  type Overlay,
+} from './install/render.js';
 
 // Every overlay renders, passes the real API server's server-side dry run (schema, defaulting, admission incl.
 // Pod Security "restricted"), and keeps the facts the code relies on: webhook rules, ports, probes, Secret names.
@@ -204,44 +210,34 @@ describe('the self-signed overlay', () => {
 
 describe('components/network-policy (opt-in)', () => {
   it("adds a NetworkPolicy that selects exactly the webhook pods and opens only their two ports, and passes the server's dry run", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mhf-netpol-'));
-    try {
-      const relative = (path: string): string => pathRelative(dir, path);
-      await writeFile(
-        join(dir, 'kustomization.yaml'),
-        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${DEFAULT_NAMESPACE}\nresources:\n  - ${relative(`${MANIFESTS_DIR}overlays/self-signed`)}\ncomponents:\n  - ${relative(`${MANIFESTS_DIR}components/network-policy`)}\n`,
-      );
-      const { objects } = await kustomize(info.kubectlPath, dir);
-      const policy = only(objects, 'NetworkPolicy') as KubeObject & {
-        spec: {
-          podSelector: { matchLabels: Record<string, string> };
-          ingress: { from: Record<string, unknown>[]; ports: { port: number }[] }[];
-        };
+    const { objects } = await kustomizeWithComponent(info.kubectlPath, 'self-signed', 'network-policy');
+    const policy = only(objects, 'NetworkPolicy') as KubeObject & {
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        ingress: { from: Record<string, unknown>[]; ports: { port: number }[] }[];
       };
-      const deployment = only(objects, 'Deployment') as KubeObject & {
-        spec: { template: { metadata: { labels: Record<string, string> } } };
-      };
-      expect(policy.metadata.namespace).toBe(DEFAULT_NAMESPACE);
-      expect(deployment.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
-      const container = webhookContainer(objects);
-      expect(policy.spec.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([
-        [portOf(container, '--listen')],
-        [portOf(container, '--metrics-listen')],
-      ]);
-      // The admission port from an address range (the API server is no pod); metrics from Prometheus' pods only.
-      expect(policy.spec.ingress.map((rule) => rule.from.map((source) => Object.keys(source).sort()))).toEqual([
-        [['ipBlock']],
-        [['namespaceSelector', 'podSelector']],
-      ]);
-      const { stdout } = await kubectl(
-        info.kubectlPath,
-        info.kubeconfigPath,
-        ['apply', '--dry-run=server', '-f', '-'],
-        JSON.stringify(policy),
-      );
-      expect(stdout).toContain('networkpolicy.networking.k8s.io/mcp-header-forward-webhook created (server dry run)');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    };
+    const deployment = only(objects, 'Deployment') as KubeObject & {
+      spec: { template: { metadata: { labels: Record<string, string> } } };
+    };
+    expect(policy.metadata.namespace).toBe(DEFAULT_NAMESPACE);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
+    const container = webhookContainer(objects);
+    expect(policy.spec.ingress.map((rule) => rule.ports.map((p) => p.port))).toEqual([
+      [portOf(container, '--listen')],
+      [portOf(container, '--metrics-listen')],
+    ]);
+    // The admission port from an address range (the API server is no pod); metrics from Prometheus' pods only.
+    expect(policy.spec.ingress.map((rule) => rule.from.map((source) => Object.keys(source).sort()))).toEqual([
+      [['ipBlock']],
+      [['namespaceSelector', 'podSelector']],
+    ]);
+    const { stdout } = await kubectl(
+      info.kubectlPath,
+      info.kubeconfigPath,
+      ['apply', '--dry-run=server', '-f', '-'],
+      JSON.stringify(policy),
+    );
+    expect(stdout).toContain('networkpolicy.networking.k8s.io/mcp-header-forward-webhook created (server dry run)');
   });
 });

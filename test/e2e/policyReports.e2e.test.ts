@@ -19,6 +19,11 @@ const suffix = randomBytes(3).toString('hex');
 const NS = { a: `polr-a-${suffix}`, b: `polr-b-${suffix}` };
 const REPORT = 'mcp-header-forward';
 const RULES = ['header-name', 'host-binding', 'plaintext-value', 'remote-url', 'secret-ref', 'sibling-env-name'];
+/** What the entry with warnings only gets, by rule (the others pass). */
+const CARELESS: Record<string, string> = {
+  'plaintext-value': 'warn[PlaintextCredential]',
+  'remote-url': 'warn[SecretOverHttp]',
+};
 const log = (line: string): void => void process.stderr.write(`[e2e] ${line}\n`);
 
 interface Result {
@@ -116,6 +121,10 @@ beforeAll(async () => {
   expect(await entriesApi(cluster.admin, NS.a).create(entryManifest('healthy', uses('present'), 'v1alpha1'))).toMatchObject({
     admitted: true,
   });
+  // Warnings only (they never deny): a credential-looking plaintext header, a Secret header over plain http.
+  const careless = entryManifest('careless', { ...uses('present'), addPlaintextHeaders: { Authorization: 'Bearer x' } });
+  careless.spec.remoteUrl = 'http://mcp.example.com/mcp';
+  expect(await entriesApi(cluster.admin, NS.a).create(careless)).toMatchObject({ admitted: true });
   expect(await entriesApi(cluster.admin, NS.b).create(entryManifest('hosty', { addPlaintextHeaders: { Host: 'x' } }))).toMatchObject({
     admitted: true,
   });
@@ -142,16 +151,17 @@ describe('PolicyReports from the background scan', () => {
     expect(webhook.isRunning()).toBe(true);
   });
 
-  it('with the CRD installed: a report per namespace, a result per entry and rule, reason codes on failures', async () => {
+  it('with the CRD installed: a report per namespace, a result per entry and rule, reason codes on failures and warnings', async () => {
     await installPolicyReportCrd(cluster.admin, log);
     await expect.poll(async () => verdicts(await report(NS.a)), { timeout: 20_000, interval: 250 }).not.toEqual([]);
     const a = (await report(NS.a))!;
     expect(verdicts(a)).toEqual([
       ...RULES.map((rule) => (rule === 'secret-ref' ? 'broken/secret-ref=fail[HeaderSecretNotFound]' : `broken/${rule}=pass`)),
+      ...RULES.map((rule) => `careless/${rule}=${CARELESS[rule] ?? 'pass'}`),
       ...RULES.map((rule) => `healthy/${rule}=pass`),
     ]);
     expect(a.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'mcp-header-forward' });
-    expect(a.summary).toEqual({ pass: 11, fail: 1, warn: 0, error: 0, skip: 0 });
+    expect(a.summary).toEqual({ pass: 15, fail: 1, warn: 2, error: 0, skip: 0 });
     const failed = a.results.find((r) => r.result === 'fail')!;
     expect(failed).toMatchObject({ source: 'mcp-header-forward', policy: 'mcpserverentry-header-forward' });
     expect(failed.message).toContain(
@@ -204,9 +214,9 @@ describe('PolicyReports from the background scan', () => {
     await expect
       .poll(async () => (await report(NS.a))?.summary, { timeout: 20_000, interval: 250 })
       .toEqual({
-        pass: 12,
+        pass: 16,
         fail: 0,
-        warn: 0,
+        warn: 2,
         error: 0,
         skip: 0,
       });
@@ -216,8 +226,9 @@ describe('PolicyReports from the background scan', () => {
   it("deleting a namespace's last entry deletes its report; other namespaces keep theirs", async () => {
     await entriesApi(cluster.admin, NS.b).delete('hosty');
     await expect.poll(() => report(NS.b), { timeout: 20_000, interval: 250 }).toBeUndefined();
-    expect(verdicts(await report(NS.a))).toHaveLength(12);
+    expect(verdicts(await report(NS.a))).toHaveLength(18);
     await entriesApi(cluster.admin, NS.a).delete('broken');
+    await entriesApi(cluster.admin, NS.a).delete('careless');
     await expect
       .poll(async () => verdicts(await report(NS.a)), { timeout: 20_000, interval: 250 })
       .toEqual(RULES.map((rule) => `healthy/${rule}=pass`));

@@ -8,6 +8,7 @@ import type { AdmissionRoute } from '../admission/route.js';
 import { secretAnnotationsReader } from '../cluster/secretBindings.js';
 import type { ToolhiveLookup } from '../cluster/toolhiveIndex.js';
 import { MUTATE_PATH } from '../registrations/webhookConfigurations.js';
+import { checkProbePatch } from '../mutate/checkProbe.js';
 import { injectPod, type InjectContext, type InjectResult } from '../mutate/inject.js';
 import { memoizedInject, type Inject } from './injectMemo.js';
 import { prepareInjection, type AnnotationsRead, type InjectionSources } from '../mutate/prepare.js';
@@ -36,7 +37,7 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
   const injections = options.registry === undefined ? undefined : injectionsCounter(options.registry);
   const count = (outcome: string, reason = ''): void => injections?.inc({ outcome, reason });
   const inject = memoizedInject(injectPod, options.planMemoEntries);
-  return {
+  return answeringCheckProbe({
     path: options.path ?? MUTATE_PATH,
     name: 'mutate',
     async review(request, { logger }): Promise<AdmissionVerdict> {
@@ -80,6 +81,21 @@ export function mutateRoute(options: MutateRouteOptions): AdmissionRoute {
         outcome === 'injected' ? 'header-forwarding sidecar injected' : 'pod already has the current sidecar',
       );
       return allow({ mode: outcome, patch, warnings: plan?.warnings ?? [] });
+    },
+  });
+}
+
+/**
+ * `check`'s dry-run probe pod is answered before anything else (synced or not, no injection metric: it is no pod
+ * admission); the probe only asks whether the call reached us.
+ */
+function answeringCheckProbe(route: AdmissionRoute): AdmissionRoute {
+  return {
+    ...route,
+    review(request, context) {
+      const pod = podOf(request);
+      const probe = pod === undefined ? undefined : checkProbePatch(pod, request.dryRun);
+      return probe === undefined ? route.review(request, context) : Promise.resolve(allow({ mode: 'check-probe', patch: probe }));
     },
   };
 }

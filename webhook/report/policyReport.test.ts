@@ -118,6 +118,49 @@ describe('policyReports', () => {
     });
   });
 
+  it('findings that only warn are warn results with their reason codes, counted in the summary', async () => {
+    const item = await scanned({
+      spec: {
+        remoteUrl: 'http://api.example.com/mcp',
+        headerForward: {
+          addPlaintextHeaders: { Authorization: 'Bearer x' },
+          addHeadersFromSecret: [{ headerName: 'X-Api-Key', valueSecretRef: { name: 'github-token', key: 'token' } }],
+        },
+      },
+    });
+    expect(item.status).toBe('pass');
+    const report = only(policyReports([item]));
+    expect(report.results.filter((r) => r.result !== 'pass')).toEqual([
+      expect.objectContaining({
+        rule: 'plaintext-value',
+        result: 'warn',
+        properties: { reason: REASONS.plaintextCredential },
+        message:
+          'spec.headerForward.addPlaintextHeaders["Authorization"]: "Authorization" looks like a credential but is set in plaintext, readable by anyone who can read this MCPServerEntry (fix: move it to addHeadersFromSecret)',
+      }),
+      expect.objectContaining({
+        rule: 'remote-url',
+        result: 'warn',
+        properties: { reason: REASONS.secretOverHttp },
+        message: 'spec.remoteUrl: 1 secret header(s) would be sent over plain http, readable by anyone on the path (fix: use https://)',
+      }),
+    ]);
+    expect(report.summary).toEqual({ pass: RULES.length - 2, fail: 0, warn: 2, error: 0, skip: 0 });
+  });
+
+  it('a rule with a violation and a warning fails; the message names the warning as one, both reasons listed', async () => {
+    const item = await scanned({ spec: headerForward({ addPlaintextHeaders: { Authorization: 'Bearer x', 'X-Bad': 'a\nb' } }) });
+    const plaintext = only(policyReports([item])).results.find((r) => r.rule === 'plaintext-value')!;
+    expect(plaintext.result).toBe('fail');
+    expect(plaintext.properties).toEqual({ reason: 'InvalidHeaderValue,PlaintextCredential' });
+    const parts = plaintext.message.split('; ');
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toMatch(/^spec\.headerForward\.addPlaintextHeaders\["X-Bad"\]: the value contains a LF character/);
+    expect(parts[1]).toMatch(
+      /^warning: spec\.headerForward\.addPlaintextHeaders\["Authorization"\]: "Authorization" looks like a credential/,
+    );
+  });
+
   it('an entry over the header limit is judged by the header-count rule alone', async () => {
     const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`X-H${i}`, 'v']));
     const report = only(policyReports([await scanned({ spec: headerForward({ addPlaintextHeaders: many }) })]));

@@ -41,7 +41,7 @@ const PASSED: Readonly<Record<string, string>> = {
   [OBJECT_SCHEMA_RULE]: 'the object matches the MCPServerEntry schema',
 };
 
-export type PolicyResult = 'pass' | 'fail' | 'error';
+export type PolicyResult = 'pass' | 'fail' | 'warn' | 'error';
 
 export interface PolicyReportResult {
   source: string;
@@ -51,7 +51,7 @@ export interface PolicyReportResult {
   result: PolicyResult;
   scored: boolean;
   message: string;
-  /** `reason`: the rule's reason codes (webhook/validate/reasons.ts), sorted, comma-separated; absent on a pass. */
+  /** `reason`: the reason codes of the rule's findings and warnings (webhook/validate/reasons.ts), sorted, comma-separated; absent on a pass. */
   properties?: Record<string, string>;
   resources: PolicyReportResource[];
 }
@@ -100,7 +100,10 @@ export function policyReports(items: Iterable<ReportItem>): PolicyReport[] {
   });
 }
 
-/** A result per rule that judged the item: pass (found nothing), error (could only fail to look a Secret up), fail. */
+/**
+ * A result per rule that judged the item: pass (found nothing), warn (only warnings, which never deny), error (could
+ * only fail to look a Secret up), fail. The message lists the rule's violations, then its warnings.
+ */
 function resultsFor(item: ReportItem): PolicyReportResult[] {
   const resource: PolicyReportResource = {
     apiVersion: item.apiVersion,
@@ -110,8 +113,10 @@ function resultsFor(item: ReportItem): PolicyReportResult[] {
     ...(item.uid !== undefined ? { uid: item.uid } : {}),
   };
   return (item.rules ?? []).map((rule) => {
-    const findings = item.findings.filter((f) => f.rule === rule);
-    const result = resultOf(findings);
+    const violations = item.findings.filter((f) => f.rule === rule);
+    const warnings = (item.warningFindings ?? []).filter((f) => f.rule === rule);
+    const result = resultOf(violations, warnings);
+    const all = [...violations, ...warnings];
     return {
       source: POLICY_REPORT_SOURCE,
       policy: POLICY_NAME,
@@ -119,21 +124,27 @@ function resultsFor(item: ReportItem): PolicyReportResult[] {
       category: POLICY_CATEGORY,
       result,
       scored: true,
-      message: result === 'pass' ? (PASSED[rule] ?? `rule ${rule} found nothing to fix`) : findings.map(formatFinding).join('; '),
-      ...(result === 'pass' ? {} : { properties: { reason: [...new Set(findings.map((f) => f.reason))].sort(compareText).join(',') } }),
+      message: result === 'pass' ? (PASSED[rule] ?? `rule ${rule} found nothing to fix`) : messageOf(violations, warnings),
+      ...(result === 'pass' ? {} : { properties: { reason: [...new Set(all.map((f) => f.reason))].sort(compareText).join(',') } }),
       resources: [resource],
     };
   });
 }
 
-function resultOf(findings: readonly ReportFinding[]): PolicyResult {
-  if (findings.length === 0) return 'pass';
-  return findings.every((f) => f.reason === REASONS.secretLookupFailed) ? 'error' : 'fail';
+function resultOf(violations: readonly ReportFinding[], warnings: readonly ReportFinding[]): PolicyResult {
+  if (violations.length === 0) return warnings.length === 0 ? 'pass' : 'warn';
+  return violations.every((f) => f.reason === REASONS.secretLookupFailed) ? 'error' : 'fail';
+}
+
+// Beside a violation a warning says it is one, so a reader does not take it for a second reason to fail.
+function messageOf(violations: readonly ReportFinding[], warnings: readonly ReportFinding[]): string {
+  const warningPrefix = violations.length === 0 ? '' : 'warning: ';
+  return [...violations.map(formatFinding), ...warnings.map((w) => `${warningPrefix}${formatFinding(w)}`)].join('; ');
 }
 
 function summarize(results: readonly PolicyReportResult[]): PolicyReportSummary {
   const count = (result: PolicyResult): number => results.filter((r) => r.result === result).length;
-  return { pass: count('pass'), fail: count('fail'), warn: 0, error: count('error'), skip: 0 };
+  return { pass: count('pass'), fail: count('fail'), warn: count('warn'), error: count('error'), skip: 0 };
 }
 
 function compareResults(a: PolicyReportResult, b: PolicyReportResult): number {

@@ -1,7 +1,7 @@
 import { mcpServerEntrySchema, type MCPServerEntry } from '../../contract/toolhive.js';
 import { lookupSecrets, type GetSecret } from '../validate/lookup.js';
 import { REASONS } from '../validate/reasons.js';
-import type { Rule } from '../validate/types.js';
+import type { Finding, Rule } from '../validate/types.js';
 import { SECRET_ACCESS_RULE } from '../validate/secretAccess.js';
 import { DEFAULT_RULES, formatFinding, runRulesByRule } from '../validate/validateEntry.js';
 import type { ReportFinding, ReportItem } from './types.js';
@@ -29,18 +29,21 @@ export async function scanEntry(
   // secret-access asks about the requesting user: there is none here, so it judges nothing and is not listed.
   const ran = runRulesByRule(rules, { entry, namespace, secrets, siblings }).filter((r) => r.rule !== SECRET_ACCESS_RULE);
   const found = ran.flatMap((r) => r.findings.map((finding) => ({ ...finding, rule: r.rule })));
-  const findings: ReportFinding[] = found
-    .filter((f) => f.severity === 'violation')
-    .map((f) => ({
-      reason: f.reason,
-      field: f.field,
-      message: f.message,
-      ...(f.hint !== undefined ? { hint: f.hint } : {}),
-      ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
-      rule: f.rule,
-    }));
-  const warnings = found.filter((f) => f.severity === 'warning').map(formatFinding);
-  return { ...base, status: statusOf(findings), rules: ran.map((r) => r.rule), findings, warnings };
+  const findings = found.filter((f) => f.severity === 'violation').map(toReportFinding);
+  const warningFindings = found.filter((f) => f.severity === 'warning').map(toReportFinding);
+  const warnings = warningFindings.map(formatFinding);
+  return { ...base, status: statusOf(findings), rules: ran.map((r) => r.rule), findings, warnings, warningFindings };
+}
+
+function toReportFinding(f: Finding): ReportFinding {
+  return {
+    reason: f.reason,
+    field: f.field,
+    message: f.message,
+    ...(f.hint !== undefined ? { hint: f.hint } : {}),
+    ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
+    rule: f.rule,
+  };
 }
 
 /** An object the contract schema cannot read is reported as failing, with zod's field paths. */

@@ -31,6 +31,8 @@ export interface ReportItem {
   rules?: string[];
   findings: ReportFinding[];
   warnings: string[];
+  /** The warnings as findings (reason, rule), for a policy report's `warn` results. Entries only. */
+  warningFindings?: ReportFinding[];
 }
 
 export interface ReportSummary {

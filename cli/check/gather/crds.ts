@@ -16,13 +16,18 @@ function crdFacts(crd: V1CustomResourceDefinition): Extract<CrdFacts['read'], { 
   };
 }
 
-export function readCrds(kubeConfig: KubeConfig, timeoutMs: number): Promise<CrdFacts[]> {
+export function readCrds(
+  kubeConfig: KubeConfig,
+  timeoutMs: number,
+  group: string = TOOLHIVE_GROUP,
+  plurals: readonly string[] = CHECKED_PLURALS,
+): Promise<CrdFacts[]> {
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
   return Promise.all(
-    CHECKED_PLURALS.map(async (plural) => {
-      const name = `${plural}.${TOOLHIVE_GROUP}`;
+    plurals.map(async (plural) => {
+      const name = `${plural}.${group}`;
       const read = await lookup(() => api.readCustomResourceDefinition({ name }), crdFacts, timeoutMs, `reading CRD ${name}`);
-      return { plural, group: TOOLHIVE_GROUP, read };
+      return { plural, group, read };
     }),
   );
 }

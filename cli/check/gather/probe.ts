@@ -19,6 +19,21 @@ function statusMessage(body: unknown): string | undefined {
   }
 }
 
+/** The probe namespace's labels; none when it cannot be read (the probe's own answer then says why). */
+export function namespaceLabels(kubeConfig: KubeConfig, namespace: string, timeoutMs: number): Promise<Record<string, string>> {
+  return withTimeout(kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: namespace }), timeoutMs, 'reading the probe namespace').then(
+    (read) => read.metadata?.labels ?? {},
+    () => ({}),
+  );
+}
+
+/** The refusal as facts: HTTP status and the Status message (who refused, and why). */
+export function refusal(error: unknown): { allowed: false; code: number | undefined; message: string } {
+  const code = (error as { code?: unknown }).code;
+  const message = statusMessage((error as { body?: unknown }).body) ?? describeTransportError(error).message;
+  return { allowed: false, code: typeof code === 'number' ? code : undefined, message };
+}
+
 export async function runProbe(
   kubeConfig: KubeConfig,
   target: CheckTarget,
@@ -31,14 +46,7 @@ export async function runProbe(
     return { skipped: `the ${ENTRY_PLURAL}.${TOOLHIVE_GROUP} CRD serves no version the webhook is registered for` };
   const namespace = target.probeNamespace;
   const name = `mcp-header-forward-check-${randomBytes(3).toString('hex')}`;
-  const namespaceMode = await withTimeout(
-    kubeConfig.makeApiClient(CoreV1Api).readNamespace({ name: namespace }),
-    timeoutMs,
-    'reading the probe namespace',
-  ).then(
-    (read) => read.metadata?.labels?.[MODE_LABEL],
-    () => undefined,
-  );
+  const namespaceMode = (await namespaceLabels(kubeConfig, namespace, timeoutMs))[MODE_LABEL];
   const facts = { namespace, name, apiVersion, namespaceMode };
   try {
     const create = kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
@@ -52,8 +60,6 @@ export async function runProbe(
     await withTimeout(create, timeoutMs, 'the dry-run create');
     return { ...facts, outcome: { allowed: true } };
   } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    const message = statusMessage((error as { body?: unknown }).body) ?? describeTransportError(error).message;
-    return { ...facts, outcome: { allowed: false, code: typeof code === 'number' ? code : undefined, message } };
+    return { ...facts, outcome: refusal(error) };
   }
 }

@@ -1,4 +1,5 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { parseWarningHeader } from '../../../cli/check/warningHeader.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP } from '../../../contract/toolhive.js';
 export type EntryVersion = 'v1alpha1' | 'v1beta1';
 
@@ -33,11 +34,8 @@ export function entryManifest(name: string, headerForward: HeaderForward | undef
 export type AdmissionOutcome =
   { admitted: true; object: EntryManifest; warnings: string[] } | { admitted: false; status: number; message: string; warnings: string[] };
 
-/** The texts of RFC 7234 `299 - "text"` Warning headers, as kubectl prints them ("Warning: text"). */
-export function parseWarningHeader(value: string | undefined): string[] {
-  if (!value) return [];
-  return [...value.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]!.replace(/\\(.)/g, '$1'));
-}
+// The parser is check's (cli/check/warningHeader.ts): tests read Warning headers as the CLI does.
+export { parseWarningHeader };
 
 async function outcomeOf(call: Promise<{ data: unknown; headers: Record<string, string> }>): Promise<AdmissionOutcome> {
   try {

@@ -9,12 +9,15 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type V1MutatingWebhookConfiguration,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { serviceDnsNames } from '../../../certs/serving.js';
 import { DEFAULT_TLS_SECRET_NAME, tlsSecret } from '../../../certs/tlsSecret.js';
 import { createCa, issueLeaf } from '../../../certs/x509.js';
+import { probePod } from '../../../cli/check/injectionProbe.js';
 import { TESTED_TOOLHIVE_VERSION } from '../../../contract/compatibility.js';
+import { CHECK_REVIEWED_ANNOTATION } from '../../../contract/labels.js';
 import {
   DEFAULT_CONFIGURATION_NAME,
   DEFAULT_DEPLOYMENT_NAME,
@@ -138,6 +141,26 @@ async function createOperatorDeployment(api: KubernetesObjectApi): Promise<void>
   for (const object of objects) await createOrReplace(api, object);
 }
 
+/**
+ * Dry-run probe pods (check's own) until the API server calls the injector: its configuration cache lags a create.
+ * With `expect` (x509 ...) it waits instead until the API server's refusal matches it.
+ */
+export async function untilTheInjectorAnswers(admin: KubeConfig, expect?: RegExp): Promise<void> {
+  const core = admin.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    const probe = { namespace: 'default', name: 'check-e2e-injector-probe', nonce: `n${Date.now()}` };
+    last = await core.createNamespacedPod({ namespace: 'default', body: probePod(probe) as V1Pod, dryRun: 'All' }).then(
+      (pod) => (pod.metadata?.annotations?.[CHECK_REVIEWED_ANNOTATION] === probe.nonce ? 'answered' : 'not called'),
+      (error: { body?: unknown }) => String(error.body ?? error),
+    );
+    if (expect === undefined ? last === 'answered' : expect.test(last)) return;
+    await sleep(200);
+  }
+  throw new Error(`the API server's calls to the injector did not change as expected within 30s (last: ${last})`);
+}
+
 export async function installWithLocalWebhook(cluster: Cluster): Promise<LocalInstall> {
   const admin = cluster.admin;
   const api = KubernetesObjectApi.makeApiClient(admin);
@@ -184,6 +207,7 @@ export async function installWithLocalWebhook(cluster: Cluster): Promise<LocalIn
   const mutating = mutatingWebhookConfiguration({ endpoint: { url: webhook.url }, caBundle: webhook.caBundle });
   await admission.deleteMutatingWebhookConfiguration({ name: DEFAULT_CONFIGURATION_NAME }).catch(() => undefined);
   await admission.createMutatingWebhookConfiguration({ body: mutating as V1MutatingWebhookConfiguration });
+  await untilTheInjectorAnswers(admin);
 
   return {
     webhook,

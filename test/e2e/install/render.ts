@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { DEFAULT_NAMESPACE } from '../../../webhook/registrations/webhookConfigurations.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +27,34 @@ export async function kustomize(kubectl: string, dir: string): Promise<{ yaml: s
     return document.toJS() as KubeObject;
   });
   return { yaml: stdout, objects };
+}
+
+/** An overlay with a component added, as install.md tells a person to (`components: [...]` in their overlay). */
+export async function kustomizeWithComponent(
+  kubectl: string,
+  overlay: Overlay,
+  component: string,
+): Promise<{ yaml: string; objects: KubeObject[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mhf-component-'));
+  try {
+    const from = (path: string): string => relative(dir, path);
+    await writeFile(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        `namespace: ${DEFAULT_NAMESPACE}`,
+        'resources:',
+        `  - ${from(`${MANIFESTS_DIR}overlays/${overlay}`)}`,
+        'components:',
+        `  - ${from(`${MANIFESTS_DIR}components/${component}`)}`,
+        '',
+      ].join('\n'),
+    );
+    return await kustomize(kubectl, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function only(objects: KubeObject[], kind: string, name?: string): KubeObject {
