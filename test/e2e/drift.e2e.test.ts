@@ -375,7 +375,7 @@ describe('drift check', () => {
     expect(report.stdout).toContain('3 checked: 3 pass');
     expect(report.code, report.stdout + report.stderr).toBe(0);
     expect(report.stderr).toContain(
-      'report --pods: cannot read Deployment mcp-header-forward/mcp-header-forward (the API server answered HTTP 404)',
+      'report --pods: cannot read Deployment mcp-header-forward/mcp-header-forward (the API server answered HTTP 404: deployments.apps "mcp-header-forward" not found)',
     );
     await cluster.admin.makeApiClient(AppsV1Api).createNamespacedDeployment({
       namespace: LEASE_NS,
