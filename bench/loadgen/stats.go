@@ -20,6 +20,8 @@ type Summary struct {
 	Truncated  bool    `json:"truncated,omitempty"`
 	// Shed: answers marked by -shed-body (the server declined the work); neither errors nor latencies.
 	Shed int `json:"shed,omitempty"`
+	// NotSent: requests an open-loop run did not send because -max-in-flight were outstanding.
+	NotSent int `json:"notSent,omitempty"`
 	// Proto: the protocol the first response came over (HTTP/1.1, HTTP/2.0).
 	Proto string `json:"proto,omitempty"`
 }

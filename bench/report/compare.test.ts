@@ -185,6 +185,17 @@ describe('webhook rows', () => {
     expect(row?.ours).toBeUndefined();
   });
 
+  it('counts reviews the client did not send (its in-flight cap) apart from errors, and shows no p99 at 1000 rps for them', () => {
+    const behind = { ...load(500, 990), notSent: 12 };
+    const row = compare(withWebhook([{ route: 'validate', rate: 1000, load: behind }])).find(
+      (r) => r.comparison === 'webhook /validate p99 at 1000 rps',
+    );
+    expect(row?.ours).toBeUndefined();
+    expect(renderReport(withWebhook([{ route: 'validate', rate: 4000, load: { ...load(3000, 2000), notSent: 510 } }]))).toContain(
+      'errors 0, not sent 510',
+    );
+  });
+
   it('reports shed reviews beside the errors, as a share of those sent', () => {
     const text = renderReport(withWebhook([{ route: 'mutate', rate: 4000, load: { ...shedding(load(3000, 2000), 2000), seconds: 2 } }]));
     expect(text).toContain('- /mutate at 4000 rps: p50 3 ms, p99 6 ms, achieved 2000/s, errors 0, shed 2000 (25% of those sent)');

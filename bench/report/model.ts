@@ -15,6 +15,8 @@ export interface LoadSummary {
   truncated?: boolean;
   /** Answers the server shed (the webhook's "overloaded" answer): neither errors nor latencies. */
   shed?: number;
+  /** Open loop: requests not sent because the client's cap of outstanding ones was reached (the server fell behind). */
+  notSent?: number;
   /** The protocol of the first response (HTTP/1.1, HTTP/2.0). */
   proto?: string;
 }

@@ -26,14 +26,16 @@ export function webhookLines(results: BenchResults): string[] {
   if (!w) return [];
   const lines = [
     '',
-    'Webhook (HTTPS, client-observed on loopback, the client behaving like kube-apiserver\'s webhook client; latency counted from when each request was due, of the reviews the webhook ran; shed: answered "overloaded" without being run):',
+    'Webhook (HTTPS, client-observed on loopback, the client behaving like kube-apiserver\'s webhook client; latency counted from when each request was due, of the reviews the webhook ran; shed: answered "overloaded" without being run; not sent: due while 512 were outstanding, as an API server at its own in-flight limit refuses creates):',
   ];
   for (const run of w.rateRuns) {
     const shed = run.load.shed ?? 0;
+    const notSent = run.load.notSent ?? 0;
     lines.push(
       `- /${run.route} at ${run.rate} rps: p50 ${formatQuantity({ value: run.load.p50us / 1000, unit: 'ms' })}, ` +
         `p99 ${formatQuantity({ value: run.load.p99us / 1000, unit: 'ms' })}, achieved ${Math.round(run.load.rps)}/s, errors ${run.load.errors}` +
-        `${shed > 0 ? `, shed ${shed} (${Math.round((100 * shed) / (run.rate * run.load.seconds))}% of those sent)` : ''}`,
+        `${shed > 0 ? `, shed ${shed} (${Math.round((100 * shed) / (run.rate * run.load.seconds))}% of those sent)` : ''}` +
+        `${notSent > 0 ? `, not sent ${notSent}` : ''}`,
     );
   }
   for (const max of w.maxRate) {
