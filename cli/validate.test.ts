@@ -52,11 +52,11 @@ describe('validate CLI (through runValidate)', () => {
     expect(result.code).toBe(1);
     const reports = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(reports.map((r) => Object.keys(r))).toEqual([
-      ['namespace', 'name', 'allowed', 'violations', 'warnings'],
-      ['namespace', 'name', 'allowed', 'violations', 'warnings'],
+      ['namespace', 'name', 'allowed', 'violations', 'warnings', 'warningFindings'],
+      ['namespace', 'name', 'allowed', 'violations', 'warnings', 'warningFindings'],
     ]);
     expect(reports[0]).toMatchObject({ namespace: 'team-a', name: 'internal-tools', allowed: false });
-    expect(reports[1]).toEqual({ namespace: 'team-a', name: 'github', allowed: true, violations: [], warnings: [] });
+    expect(reports[1]).toEqual({ namespace: 'team-a', name: 'github', allowed: true, violations: [], warnings: [], warningFindings: [] });
     const violations = reports[0]!.violations as Array<Record<string, string>>;
     expect(violations.every((v) => Object.keys(v).join() === 'reason,field,message')).toBe(true);
     expect(violations.map((v) => v.field)).toContain('spec.headerForward.addHeadersFromSecret[2].valueSecretRef.key');

@@ -123,6 +123,7 @@ async function reportFor(
         message: issue.message,
       })),
       warnings: [],
+      warningFindings: [],
     };
   }
   return { source: document.source, ...(await checkEntry(parsed.data, namespace, getSecret, rules, siblings)) };

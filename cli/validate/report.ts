@@ -22,6 +22,7 @@ function shaped(reports: readonly SourcedReport[]): unknown[] {
     allowed: r.allowed,
     violations: r.violations.map((v) => ({ reason: v.reason, field: v.field, message: v.message })),
     warnings: r.warnings,
+    warningFindings: r.warningFindings.map((w) => ({ reason: w.reason, field: w.field, message: w.message })),
   }));
 }
 

@@ -189,6 +189,7 @@ describe('report and background scan over an entry admitted in audit mode', () =
             },
           ],
           warnings: [],
+          warningFindings: [],
         },
         // Written as v1alpha1, read back converted.
         {
@@ -199,6 +200,7 @@ describe('report and background scan over an entry admitted in audit mode', () =
           status: 'pass',
           findings: [],
           warnings: [],
+          warningFindings: [],
         },
       ],
     });

@@ -24,6 +24,7 @@ const failing: ReportItem = {
     },
   ],
   warnings: ['spec.remoteUrl: plain http'],
+  warningFindings: [{ reason: 'SecretOverHttp', field: 'spec.remoteUrl', message: 'plain http', rule: 'remote-url', hint: 'use https' }],
 };
 
 describe('report output', () => {
@@ -78,6 +79,8 @@ describe('report output', () => {
             },
           ],
           warnings: ['spec.remoteUrl: plain http'],
+          // The warnings as data with their reason codes; the hint and rule stay out, as for findings.
+          warningFindings: [{ reason: 'SecretOverHttp', field: 'spec.remoteUrl', message: 'plain http' }],
         },
       ],
     });

@@ -40,6 +40,10 @@ function reportDocument(items: readonly ReportItem[]): unknown {
         ...(f.relatedEntry !== undefined ? { relatedEntry: f.relatedEntry } : {}),
       })),
       warnings: item.warnings,
+      // The same warnings as data, with their reason codes (entries; a pod's warnings have none).
+      ...(item.warningFindings !== undefined
+        ? { warningFindings: item.warningFindings.map((w) => ({ reason: w.reason, field: w.field, message: w.message })) }
+        : {}),
     })),
   };
 }

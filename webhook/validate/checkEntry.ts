@@ -10,6 +10,8 @@ export interface EntryReport {
   allowed: boolean;
   violations: Violation[];
   warnings: string[];
+  /** The warnings as data: reason code, field, message. */
+  warningFindings: Violation[];
 }
 
 export async function checkEntry(
@@ -27,5 +29,6 @@ export async function checkEntry(
     allowed: result.violations.length === 0,
     violations: result.violations,
     warnings: result.warnings,
+    warningFindings: result.warningFindings,
   };
 }

@@ -14,8 +14,9 @@ const failing: ValidationResult = {
     },
   ],
   warnings: ['spec.headerForward.addPlaintextHeaders["Authorization"]: looks like a credential'],
+  warningFindings: [],
 };
-const passing: ValidationResult = { violations: [], warnings: ['w'] };
+const passing: ValidationResult = { violations: [], warnings: ['w'], warningFindings: [] };
 
 describe('decide', () => {
   it('enforce denies, listing every violation with its fix, and keeps warnings', () => {

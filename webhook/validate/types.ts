@@ -16,6 +16,8 @@ export interface ValidationResult {
   violations: Violation[];
   /** `field: message` lines; kubectl prints each as `Warning: ...`. */
   warnings: string[];
+  /** The same warnings as data (reason code, field, message), for machine-readable output. */
+  warningFindings: Violation[];
 }
 
 /** What a rule found: a violation, or a warning that never denies. */

@@ -21,6 +21,7 @@ describe('validateEntry', () => {
     expect(validateEntry({ entry: entry({ apiVersion }), operation: 'CREATE', namespace: 'team-a', secrets: GOOD_SECRETS })).toEqual({
       violations: [],
       warnings: [],
+      warningFindings: [],
     });
   });
 
@@ -41,6 +42,11 @@ describe('validateEntry', () => {
       expect.stringMatching(/^spec\.headerForward\.addPlaintextHeaders\["Authorization"\]: "Authorization" looks like a credential/),
       expect.stringMatching(/^spec\.remoteUrl: 3 secret header\(s\) would be sent over plain http/),
     ]);
+    // The same warnings as data, with their reason codes (validate -o json, report -o json).
+    expect(result.warningFindings.map((w) => [w.reason, w.field])).toEqual([
+      ['PlaintextCredential', 'spec.headerForward.addPlaintextHeaders["Authorization"]'],
+      ['SecretOverHttp', 'spec.remoteUrl'],
+    ]);
   });
 
   it('always allows an object that is being deleted', () => {
@@ -48,6 +54,7 @@ describe('validateEntry', () => {
     expect(validateEntry({ entry: deleting, operation: 'UPDATE', oldEntry: deleting, namespace: 'team-a', secrets: new Map() })).toEqual({
       violations: [],
       warnings: [],
+      warningFindings: [],
     });
   });
 

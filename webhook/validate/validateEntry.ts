@@ -25,7 +25,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
  * object already had (same rule, subject and message: the field did not change) is reported as a warning.
  */
 export function validateEntry(input: ValidationInput, rules: readonly Rule[] = DEFAULT_RULES): ValidationResult {
-  if (input.entry.metadata.deletionTimestamp !== undefined) return { violations: [], warnings: [] };
+  if (input.entry.metadata.deletionTimestamp !== undefined) return { violations: [], warnings: [], warningFindings: [] };
   const siblings = input.siblings !== undefined ? { siblings: input.siblings } : {};
   const findings = runRules(rules, { entry: input.entry, namespace: input.namespace, secrets: input.secrets, ...siblings });
   const before =
@@ -35,16 +35,19 @@ export function validateEntry(input: ValidationInput, rules: readonly Rule[] = D
 
   const violations: Violation[] = [];
   const warnings: string[] = [];
+  const warningFindings: Violation[] = [];
   for (const finding of findings) {
     if (finding.severity === 'warning') {
       warnings.push(formatFinding(finding));
+      warningFindings.push(toViolation(finding));
     } else if (before.has(identity(finding))) {
       warnings.push(`${formatFinding(finding)} [not denied: unchanged by this update; fix it when you can]`);
+      warningFindings.push(toViolation(finding));
     } else {
       violations.push(toViolation(finding));
     }
   }
-  return { violations, warnings };
+  return { violations, warnings, warningFindings };
 }
 
 /** An entry over the header limit gets that one finding: its other rules (and lookups) are not worth running. */
