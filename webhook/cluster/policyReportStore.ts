@@ -96,11 +96,22 @@ function storedReport(item: ListedReport): StoredReport {
 }
 
 /** `<what>: HTTP <code>: <the API server's message>`, with the code kept for the caller's fix. */
-function failure(error: unknown, what: string): StoreFailure {
+export function failure(error: unknown, what: string): StoreFailure {
   if (!(error instanceof ApiException)) return new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   const failed: StoreFailure = new Error(`${what}: HTTP ${error.code}: ${apiMessage(error.body) ?? 'no message'}`);
   failed.code = error.code;
+  if (error.code === 403 && namespaceTerminating(error.body)) failed.namespaceTerminating = true;
   return failed;
+}
+
+/** The Status the NamespaceLifecycle admission plugin answers a write into a deleting namespace with. */
+function namespaceTerminating(body: unknown): boolean {
+  try {
+    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { details?: { causes?: { reason?: unknown }[] } } | null;
+    return status?.details?.causes?.some((cause) => cause.reason === 'NamespaceTerminating') === true;
+  } catch {
+    return false;
+  }
 }
 
 function apiMessage(body: unknown): string | undefined {

@@ -123,6 +123,17 @@ describe('PolicyReport publisher', () => {
     expect(h.store.reports.has('a')).toBe(true);
   });
 
+  it('a namespace being deleted is no failure: no warning, no RBAC advice', async () => {
+    const h = harness();
+    h.store.failNext = Object.assign(new Error('create PolicyReport a/mcp-header-forward: HTTP 403: being terminated'), {
+      code: 403,
+      namespaceTerminating: true,
+    });
+    await h.publish([item('a', 'one', 'fail')]);
+    expect(h.lines().filter((l) => Number(l['level']) >= 40)).toEqual([]);
+    expect(h.messages()).not.toContain('could not write PolicyReport; retried at the next scan');
+  });
+
   it('a discovery failure is logged when it starts, not on every publish', async () => {
     const h = harness();
     h.store.served = async () => {

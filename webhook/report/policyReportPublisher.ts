@@ -23,6 +23,8 @@ export interface PolicyReportStore {
 /** What a failed API call said: the HTTP status, when there was one. */
 export interface StoreFailure extends Error {
   code?: number;
+  /** The namespace is being deleted (the API server's NamespaceLifecycle refusal): the report goes with it. */
+  namespaceTerminating?: boolean;
 }
 
 export interface PolicyReportPublisher {
@@ -89,6 +91,13 @@ export function createPolicyReportPublisher(options: PolicyReportPublisherOption
         await apply(store, write);
         done[write.action].push(namespaceOf(write));
       } catch (error: unknown) {
+        if ((error as StoreFailure | null)?.namespaceTerminating === true) {
+          logger.debug(
+            { namespace: namespaceOf(write), action: write.action },
+            'namespace is being deleted; its PolicyReport goes with it',
+          );
+          continue;
+        }
         logger.warn(
           { namespace: namespaceOf(write), action: write.action, error: messageOf(error), fix: fixFor(error, write.action) },
           'could not write PolicyReport; retried at the next scan',
