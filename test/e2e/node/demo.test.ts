@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runNodeDemo, type NodeDemoResult } from './demo.js';
 import { realNode } from './realNode.js';
-import { INSTALL_NS, nodeScenario, OVERLAY, waitFor } from './scenario.js';
+import { nodeScenario, OVERLAY } from './scenario.js';
 
 // `make demo` on a real node, its steps run on the suite's node: the story a person sees, checked line by line.
 const node = realNode();
@@ -23,14 +23,7 @@ describe.skipIf(node === undefined)('make demo on a real node', () => {
       '--ignore-not-found',
     ]);
     await scenario.kubectl(['delete', '-k', OVERLAY, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-    await waitFor('the install namespace gone', async () =>
-      (await scenario.core.readNamespace({ name: INSTALL_NS }).then(
-        () => false,
-        () => true,
-      ))
-        ? true
-        : undefined,
-    );
+    await scenario.waitUninstalled();
   });
 
   it('installs, rejects then admits the entry, shows the sealed pod the operator made, and calls a tool whose upstream got the header', async () => {

@@ -6,7 +6,7 @@ import { resolveHelm } from '../harness/helmBinary.js';
 import { runCli } from '../harness/runCli.js';
 import { runHelm, type HelmResult } from '../install/helm.js';
 import { realNode } from './realNode.js';
-import { INSTALL_NS, nodeScenario, waitFor, type NodeScenario } from './scenario.js';
+import { INSTALL_NS, nodeScenario, type NodeScenario } from './scenario.js';
 
 // The chart on the real node, as docs/install-helm.md says: `helm install --create-namespace` with the image built
 // from the Dockerfile (the chart's default repository and appVersion tag, imported into containerd), the namespace
@@ -79,22 +79,6 @@ describe.skipIf(node === undefined)('installed with helm install', () => {
     const uninstall = await helmAt!(['uninstall', RELEASE]);
     expect(uninstall.code, uninstall.stderr).toBe(0);
     await scenario.kubectl(['delete', 'namespace', INSTALL_NS, '--wait=true', '--timeout=120s']);
-    await waitFor('the install namespace gone', async () =>
-      (await scenario.core.readNamespace({ name: INSTALL_NS }).then(
-        () => false,
-        () => true,
-      ))
-        ? true
-        : undefined,
-    );
-    const left = await scenario.kubectl([
-      'get',
-      'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations',
-      '-l',
-      'app.kubernetes.io/name=mcp-header-forward',
-      '-o',
-      'name',
-    ]);
-    expect(left.trim()).toBe('');
+    expect(await scenario.waitUninstalled()).toBe('');
   });
 });

@@ -128,6 +128,8 @@ export interface NodeScenario {
   install(): Promise<number>;
   /** The certs Job done and both webhook replicas Ready. */
   waitInstalled(): Promise<void>;
+  /** The install namespace deleted, then the cluster-scoped objects of ours still there (names; '' for none). */
+  waitUninstalled(): Promise<string>;
   /** The upstream pods and Services, Ready; returns their ClusterIPs by name. */
   createUpstreams(upstreams: readonly UpstreamSpec[], credentials: Record<string, string>): Promise<Record<string, string>>;
   startOperator(log?: (line: string) => void): Promise<ToolhiveOperator>;
@@ -194,6 +196,25 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
       180_000,
     );
   };
+  const waitUninstalled = async (): Promise<string> => {
+    await waitFor('the install namespace gone', async () =>
+      (await core.readNamespace({ name: INSTALL_NS }).then(
+        () => false,
+        () => true,
+      ))
+        ? true
+        : undefined,
+    );
+    const left = await run([
+      'get',
+      'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations',
+      '-l',
+      'app.kubernetes.io/name=mcp-header-forward',
+      '-o',
+      'name',
+    ]);
+    return left.trim();
+  };
   const createGroup = async (): Promise<void> => {
     await objects.create({
       apiVersion: `${TOOLHIVE_GROUP}/v1beta1`,
@@ -226,6 +247,7 @@ export function nodeScenario(info: NodeClusterInfo, namespace: string): NodeScen
       return (Date.now() - started) / 1000;
     },
     waitInstalled,
+    waitUninstalled,
     async createUpstreams(upstreams, credentials) {
       const ca = await createCa({ commonName: 'node e2e upstream CA', validForMs: 3_600_000 });
       const tlsHosts = upstreams.filter((u) => u.tls).map(upstreamHost);

@@ -335,22 +335,6 @@ describe.skipIf(node === undefined)('installed as a user installs it, with ToolH
   it('uninstalls as docs/install.md says, leaving nothing of ours behind', async () => {
     await run(['delete', 'validatingwebhookconfiguration,mutatingwebhookconfiguration', 'mcp-header-forward', '--ignore-not-found']);
     await run(['delete', '-k', OVERLAY, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-    await waitFor('the install namespace gone', async () =>
-      (await scenario.core.readNamespace({ name: INSTALL_NS }).then(
-        () => false,
-        () => true,
-      ))
-        ? true
-        : undefined,
-    );
-    const left = await run([
-      'get',
-      'clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations',
-      '-l',
-      'app.kubernetes.io/name=mcp-header-forward',
-      '-o',
-      'name',
-    ]);
-    expect(left.trim()).toBe('');
+    expect(await scenario.waitUninstalled()).toBe('');
   });
 });
