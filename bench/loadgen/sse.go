@@ -55,6 +55,14 @@ func runSSE(args []string) error {
 		}
 		mu.Unlock()
 	}
+	// SSE_DUMP=file writes "sent-unix-ns delay-µs" per measured event: where the slow ones fall in time.
+	var dump *os.File
+	if p := os.Getenv("SSE_DUMP"); p != "" {
+		if dump, err = os.Create(p); err != nil {
+			return err
+		}
+		defer dump.Close()
+	}
 	var connected sync.WaitGroup
 	var done sync.WaitGroup
 	start := time.Now()
@@ -102,6 +110,9 @@ func runSSE(args []string) error {
 				}
 				mu.Lock()
 				delays = append(delays, received.Sub(time.Unix(0, ns)))
+				if dump != nil {
+					fmt.Fprintf(dump, "%d %d\n", ns, received.Sub(time.Unix(0, ns)).Microseconds())
+				}
 				mu.Unlock()
 			}
 		}()

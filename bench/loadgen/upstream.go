@@ -5,17 +5,30 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
 // The upstream's fixed reply: a small MCP-like JSON-RPC result.
 var reply = []byte(`{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"ok"}]}}`)
+
+// nextStream numbers /sse streams in the order they arrive.
+var nextStream atomic.Uint64
+
+// streamPhase is the n-th stream's offset in the interval: n times the golden ratio, modulo 1, spreads any
+// number of streams evenly (no two closer than about interval/(2.6 n)), whenever they connect.
+func streamPhase(n uint64, interval time.Duration) time.Duration {
+	const golden = 0.6180339887498949
+	f := float64(n) * golden
+	return time.Duration((f - math.Floor(f)) * float64(interval))
+}
 
 // upstreamHandler answers every path with the fixed reply, and /sse with a stream of timestamped events.
 // It echoes whether the forwarded header arrived, so the client can prove each proxy added it.
@@ -30,8 +43,10 @@ func upstreamHandler(header string, sseInterval time.Duration) http.Handler {
 		w.WriteHeader(http.StatusOK)
 		flusher := w.(http.Flusher)
 		flusher.Flush()
-		// Spread streams over the interval so events don't all fire in one burst.
-		time.Sleep(time.Duration(time.Now().UnixNano() % int64(sseInterval)))
+		// Each stream gets its own phase in the interval, so the streams' events arrive evenly spread rather
+		// than in bursts (a delay measured in a burst is the proxy's fan-out time; see docs/benchmarks.md).
+		phase := streamPhase(nextStream.Add(1), sseInterval)
+		time.Sleep(time.Duration((int64(phase) - time.Now().UnixNano()%int64(sseInterval) + int64(sseInterval)) % int64(sseInterval)))
 		ticker := time.NewTicker(sseInterval)
 		defer ticker.Stop()
 		for {
