@@ -15,7 +15,7 @@ import { startNginx } from './peers/nginx.js';
 import type { ClientRoute, PeerContext, RunningPeer } from './peers/peer.js';
 import { startOurSidecar } from './peers/sidecar.js';
 import type { LoadSummary } from './report/model.js';
-import { SIDECAR_NODE_OPTIONS } from '../contract/sidecar.js';
+import { SIDECAR_GLIBC_TUNABLES, SIDECAR_NODE_OPTIONS } from '../contract/sidecar.js';
 import { cpuProfFlags, readHotspots, timed } from './scenarios/profile.js';
 import type { TimeWindow } from './report/profile.js';
 import { runSsePhase } from './scenarios/sse.js';
@@ -53,6 +53,8 @@ const { values, positionals } = parseArgs({
     settle: { type: 'string', default: '0' },
     /** The sidecar's NODE_OPTIONS instead of the injector's (SIDECAR_NODE_OPTIONS); '' for none. */
     'node-options': { type: 'string' },
+    /** The sidecar's GLIBC_TUNABLES instead of the injector's (SIDECAR_GLIBC_TUNABLES); '' for glibc's defaults. */
+    'glibc-tunables': { type: 'string' },
     /** sse: first load the sidecar over HTTP and HTTPS (--c, --n), as make bench does before its SSE phase. */
     warm: { type: 'boolean', default: false },
   },
@@ -105,6 +107,14 @@ async function stopAndReport(peer: { process: { stop(ms: number): Promise<void> 
   for (const h of await readHotspots(join(dir, 'cpu-profile'), window)) line(`  ${JSON.stringify(h)}`);
 }
 
+/** The sidecar's NODE_OPTIONS and GLIBC_TUNABLES when given on the command line (else the injector's). */
+function sidecarEnvOptions(): { nodeOptions?: string; glibcTunables?: string } {
+  return {
+    ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
+    ...(values['glibc-tunables'] === undefined ? {} : { glibcTunables: values['glibc-tunables'] }),
+  };
+}
+
 async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
   const upstream = await startUpstream(loadgen, dir, HEADER.name);
   const ctx: PeerContext = {
@@ -121,12 +131,12 @@ async function sidecarScenario(loadgen: string, dir: string): Promise<void> {
       nodeFlags: await profiled(dir),
       ...(values.entry ? { entry: resolve(values.entry) } : {}),
       ...(values.node ? { node: resolve(values.node) } : {}),
-      ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
+      ...sidecarEnvOptions(),
     });
     peers.push(sidecar);
     const node = values.node ? resolve(values.node) : process.execPath;
     line(
-      `sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}, NODE_OPTIONS ${JSON.stringify(values['node-options'] ?? SIDECAR_NODE_OPTIONS)}`,
+      `sidecar: ${values.entry ? resolve(values.entry) : 'this build'} on node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}, NODE_OPTIONS ${JSON.stringify(values['node-options'] ?? SIDECAR_NODE_OPTIONS)}, GLIBC_TUNABLES ${JSON.stringify(values['glibc-tunables'] ?? SIDECAR_GLIBC_TUNABLES)}`,
     );
     if (values.nginx) peers.push(await startNginx(ctx));
     await new Promise((r) => setTimeout(r, 1000));
@@ -171,7 +181,7 @@ async function sseScenario(loadgen: string, dir: string): Promise<void> {
       nodeFlags: await profiled(dir),
       ...(values.entry ? { entry: resolve(values.entry) } : {}),
       ...(values.node ? { node: resolve(values.node) } : {}),
-      ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
+      ...sidecarEnvOptions(),
     });
     try {
       if (values.warm) {
@@ -246,7 +256,7 @@ async function webhookScenario(loadgen: string, dir: string): Promise<void> {
 async function main(): Promise<void> {
   if (scenario !== 'sidecar' && scenario !== 'webhook' && scenario !== 'sse')
     throw new Error(
-      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--client apiserver|apiserver-h2|default] [--rate 1000,2000] [--seconds 3] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node] [--node-options "--x --y"]',
+      'usage: probe.js sidecar|webhook|sse [--c 1,16] [--n 3000] [--protocol http|https] [--nginx] [--warm (sse)] [--route validate,mutate] [--client apiserver|apiserver-h2|default] [--rate 1000,2000] [--seconds 3] [--cpu-prof] [--node-flag=--x] [--entry other/dist/cli/main.js] [--node /path/to/node] [--node-options="--x --y"] [--glibc-tunables=a=1:b=2]',
     );
   line(
     `load average at start ${loadavg()

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secretEnvVarName, ROUTES_ENV_VAR } from '../../contract/envNames.js';
-import { CA_CERT_FILE, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
+import { CA_CERT_FILE, SIDECAR_GLIBC_TUNABLES, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
 import { serializeRouteConfig, type RouteConfig } from '../../contract/routes.js';
 import { PROXY_CPU } from '../lib/pinning.js';
 import { freeLoopbackPort, startPinned, waitForPort } from '../lib/processes.js';
@@ -53,6 +53,8 @@ export interface SidecarStartOptions {
   node?: string;
   /** NODE_OPTIONS (default: the injector's, SIDECAR_NODE_OPTIONS, so the bench runs the sidecar as a pod does). */
   nodeOptions?: string;
+  /** GLIBC_TUNABLES (default: the injector's, SIDECAR_GLIBC_TUNABLES); '' for glibc's defaults. */
+  glibcTunables?: string;
 }
 
 export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOptions = {}): Promise<RunningPeer> {
@@ -76,7 +78,13 @@ export async function startOurSidecar(ctx: PeerContext, options: SidecarStartOpt
     '--shutdown-grace',
     '1000',
   ];
-  const env = { ...process.env, ...sidecarEnv(ctx), NODE_ENV: 'production', NODE_OPTIONS: options.nodeOptions ?? SIDECAR_NODE_OPTIONS };
+  const env = {
+    ...process.env,
+    ...sidecarEnv(ctx),
+    NODE_ENV: 'production',
+    NODE_OPTIONS: options.nodeOptions ?? SIDECAR_NODE_OPTIONS,
+    GLIBC_TUNABLES: options.glibcTunables ?? SIDECAR_GLIBC_TUNABLES,
+  };
   const managed = await startPinned(name, dir, PROXY_CPU, options.node ?? process.execPath, args, env);
   await waitForPort(managed, proxyPort, 20_000);
   const route = { proxy: `http://127.0.0.1:${proxyPort}` };

@@ -19,7 +19,7 @@ import {
   VMCP_CONTAINER_NAME,
 } from '../../contract/labels.js';
 import { routeConfigSchema } from '../../contract/routes.js';
-import { NODE_OPTIONS_ENV_VAR, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
+import { GLIBC_TUNABLES_ENV_VAR, NODE_OPTIONS_ENV_VAR, SIDECAR_GLIBC_TUNABLES, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
 import { ENTRY_PLURAL, TOOLHIVE_GROUP, VMCP_PLURAL, mcpServerEntrySchema, virtualMcpServerSchema } from '../../contract/toolhive.js';
 import { mutatingWebhookConfiguration } from '../../webhook/registrations/webhookConfigurations.js';
 import { noProxyMatches, splitNoProxy } from '../../contract/noProxy.js';
@@ -248,18 +248,20 @@ describe('a vMCP pod created through the API server', () => {
     expect(sidecarsOf(stored)).toHaveLength(1);
   });
 
-  it('gives the sidecar one secretKeyRef env var per secret header, the route config and its NODE_OPTIONS, sorted by name', () => {
+  it('gives the sidecar one secretKeyRef env var per secret header, the route config, its NODE_OPTIONS and GLIBC_TUNABLES, sorted by name', () => {
     const env = sidecarsOf(stored)[0]!.env!;
     expect(env.map((e) => e.name)).toEqual([
+      GLIBC_TUNABLES_ENV_VAR,
       ROUTES_ENV_VAR,
       NODE_OPTIONS_ENV_VAR,
       'TOOLHIVE_SECRET_HEADER_FORWARD_AUTHORIZATION_GITHUB',
       'TOOLHIVE_SECRET_HEADER_FORWARD_X_API_KEY_ANALYTICS',
     ]);
-    expect(env[1]!.value).toBe(SIDECAR_NODE_OPTIONS);
-    expect(env[2]!.valueFrom?.secretKeyRef).toMatchObject({ name: 'github-token', key: 'header' });
-    expect(env[3]!.valueFrom?.secretKeyRef).toMatchObject({ name: 'analytics', key: 'api-key' });
-    const config = routeConfigSchema.parse(JSON.parse(env[0]!.value!));
+    expect(env[0]!.value).toBe(SIDECAR_GLIBC_TUNABLES);
+    expect(env[2]!.value).toBe(SIDECAR_NODE_OPTIONS);
+    expect(env[3]!.valueFrom?.secretKeyRef).toMatchObject({ name: 'github-token', key: 'header' });
+    expect(env[4]!.valueFrom?.secretKeyRef).toMatchObject({ name: 'analytics', key: 'api-key' });
+    const config = routeConfigSchema.parse(JSON.parse(env[1]!.value!));
     expect(config.routes.map((r) => r.entry)).toEqual([`${NS}/analytics`, `${NS}/github`]);
     expect(config.routes[0]!.caBundleFile).toBe('/etc/mcp-header-forward/ca-bundles/analytics-ca/ca.crt');
     expect(config.routes[1]!.plaintextHeaders).toEqual({ 'X-MCP-Toolsets': 'repos,issues' });

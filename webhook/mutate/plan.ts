@@ -3,7 +3,14 @@ import type { V1Container, V1EnvVar, V1Pod, V1Volume } from '@kubernetes/client-
 import { ROUTES_ENV_VAR } from '../../contract/envNames.js';
 import { SIDECAR_CONTAINER_NAME, STATUS_ANNOTATION, VMCP_CONTAINER_NAME } from '../../contract/labels.js';
 import { ROUTE_CONFIG_VERSION, routeConfigSchema, serializeRouteConfig, type RouteConfig } from '../../contract/routes.js';
-import { CA_KEY_VOLUME_NAME, CA_VOLUME_NAME, NODE_OPTIONS_ENV_VAR, SIDECAR_NODE_OPTIONS } from '../../contract/sidecar.js';
+import {
+  CA_KEY_VOLUME_NAME,
+  CA_VOLUME_NAME,
+  GLIBC_TUNABLES_ENV_VAR,
+  NODE_OPTIONS_ENV_VAR,
+  SIDECAR_GLIBC_TUNABLES,
+  SIDECAR_NODE_OPTIONS,
+} from '../../contract/sidecar.js';
 import { stableStringify } from '../../contract/stableJson.js';
 import type { MCPServerEntry, VirtualMCPServer } from '../../contract/toolhive.js';
 import { forwardingEntriesFor } from './entries.js';
@@ -71,6 +78,7 @@ export function planPod(pod: V1Pod, { vmcp, entries, settings, secretBindings }:
     ...routePlan.secretEnv,
     { name: ROUTES_ENV_VAR, value: serializeRouteConfig(routeConfig) },
     { name: NODE_OPTIONS_ENV_VAR, value: SIDECAR_NODE_OPTIONS },
+    { name: GLIBC_TUNABLES_ENV_VAR, value: SIDECAR_GLIBC_TUNABLES },
   ];
   env.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const sidecar = sidecarContainer({ settings, env, caBundles: routePlan.caBundles });
