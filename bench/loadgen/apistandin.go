@@ -49,7 +49,7 @@ func runAPIStandIn(args []string) error {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if m := secretPath.FindStringSubmatch(r.URL.Path); m != nil && r.Method == http.MethodGet {
-			time.Sleep(*secretLatency)
+			preciseSleep(*secretLatency)
 			if body, ok := fixtures.Secrets[m[1]+"/"+m[2]]; ok {
 				_, _ = w.Write(body)
 				return
@@ -58,7 +58,7 @@ func runAPIStandIn(args []string) error {
 			return
 		}
 		if r.Method == http.MethodPost && r.URL.Path == accessReviewPath {
-			time.Sleep(*secretLatency)
+			preciseSleep(*secretLatency)
 			answerAccessReview(w, r)
 			return
 		}

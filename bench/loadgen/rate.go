@@ -41,9 +41,7 @@ func runFixedRate(args []string) error {
 	start := time.Now()
 	for i := 0; i < total; i++ {
 		due := start.Add(time.Duration(i) * interval)
-		if wait := time.Until(due); wait > 0 {
-			time.Sleep(wait)
-		}
+		preciseSleep(time.Until(due))
 		select {
 		case slots <- struct{}{}:
 		default:

@@ -110,6 +110,8 @@ function reviewSender(options: AccessReviewOptions): (body: V1SubjectAccessRevie
       return await authorization.createSubjectAccessReview({ body }, call.options);
     } catch (error: unknown) {
       return { error: reasonOf(lookupFailure(error, call.signal, options.timeoutMs)) };
+    } finally {
+      call.done();
     }
   };
 }

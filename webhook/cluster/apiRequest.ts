@@ -1,11 +1,12 @@
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
+import { deadline } from './deadline.js';
 
 // A plain authenticated request to the API server for the admission hot path (Secret GETs, SubjectAccessReviews). client-node 2.x
 // re-reads credentials, builds a fresh undici Agent and runs its middleware chain for every call, and reports
 // every non-2xx answer (404 included) as a thrown ApiException; here one pool and one set of headers are reused
-// and the status code is returned as data. The deadline stays one AbortSignal.timeout per call: undici's
+// and the status code is returned as data. The deadline stays one cleared timer per call (deadline.ts): undici's
 // headersTimeout/bodyTimeout run on its 0.5 s-tick fast timers and fire up to ~1 s late (measured: 100 ms fired
 // at ~950 ms), while --secret-lookup-timeout promises to stay 1 s under the webhook's timeout. They remain set as
 // a backstop.
@@ -62,7 +63,7 @@ export function createApiRequest(options: ApiRequestOptions): ApiRequest | undef
   };
   return async (path, body) => {
     const { origin, basePath, headers, dispatcher } = await current();
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    const { signal, clear } = deadline(options.timeoutMs);
     const url = `${origin}${basePath}${path}`;
     try {
       const answer =
@@ -78,6 +79,8 @@ export function createApiRequest(options: ApiRequestOptions): ApiRequest | undef
       return { statusCode: answer.statusCode, body: await answer.body.text() };
     } catch (error: unknown) {
       throw signal.aborted ? new ApiTimeout(options.timeoutMs) : error;
+    } finally {
+      clear();
     }
   };
 }

@@ -1,5 +1,6 @@
 import { Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
+import { deadline } from './deadline.js';
 
 // Per-call options for client-node 2.x API calls from the admission path: a deadline (AbortSignal) and one
 // shared keep-alive connection pool. client-node 2.0 builds a new undici Agent, so a new TLS handshake, for
@@ -7,6 +8,8 @@ import type { Dispatcher } from 'undici';
 
 export interface BoundedCall {
   signal: AbortSignal;
+  /** The call is over: drops its deadline timer (see deadline.ts). */
+  done(): void;
   /** Pass as the last argument of an ObjectParamAPI call, e.g. `core.readNamespacedSecret({...}, call.options)`. */
   options: ConfigurationOptions<ObservableMiddleware>;
 }
@@ -20,7 +23,7 @@ export interface BoundedCallsOptions {
 export function boundedCalls(options: BoundedCallsOptions): () => BoundedCall {
   const pool = new SharedDispatcher(options.poolMaxAgeMs ?? 5 * 60_000);
   return () => {
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    const { signal, clear } = deadline(options.timeoutMs);
     const middleware: ObservableMiddleware = {
       pre: (context: RequestContext) => {
         context.setSignal(signal);
@@ -29,7 +32,7 @@ export function boundedCalls(options: BoundedCallsOptions): () => BoundedCall {
       },
       post: (context) => new Observable(Promise.resolve(context)),
     };
-    return { signal, options: { middleware: [middleware], middlewareMergeStrategy: 'append' } };
+    return { signal, done: clear, options: { middleware: [middleware], middlewareMergeStrategy: 'append' } };
   };
 }
 

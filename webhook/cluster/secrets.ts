@@ -68,6 +68,8 @@ function clientNodeGetter(options: SecretGetterOptions, revision: boolean): GetS
       return { status: 'found', secret: secretFacts(secret, namespace, { revision }) };
     } catch (error: unknown) {
       return lookupFailure(error, call.signal, options.timeoutMs);
+    } finally {
+      call.done();
     }
   };
 }
