@@ -98,6 +98,40 @@ describe('summarizeBursts', () => {
     expect(entries('kyverno').webhooks.map((w) => w.name)).toEqual(['validate.kyverno.svc-fail']);
   });
 
+  it('pairs each burst with the baseline of its own concurrency, one row per concurrency, in the order they ran', () => {
+    const sequential = (admission: Admission, round: number, p99ms: number) =>
+      burst('mcpserverentries', admission, round, p99ms, { concurrency: 1 });
+    const both = summarizeBursts({
+      ...measurement,
+      bursts: [
+        ...measurement.bursts!,
+        sequential('none', 1, 5),
+        sequential('ours', 1, 7),
+        sequential('none', 2, 6),
+        sequential('ours', 2, 9),
+      ],
+    });
+    expect(both.map((s) => `${s.concurrency}/${s.resource}/${s.admission}`)).toEqual([
+      '16/mcpserverentries/none',
+      '16/mcpserverentries/ours',
+      '16/mcpserverentries/kyverno',
+      '16/pods/none',
+      '16/pods/ours',
+      '1/mcpserverentries/none',
+      '1/mcpserverentries/ours',
+    ]);
+    // c=1: 7 - 5 = 2 and 9 - 6 = 3, never against the c=16 baseline's 40 and 60.
+    expect(both.find((s) => s.concurrency === 1 && s.admission === 'ours')!.p99AddedMs).toBe(2.5);
+    expect(both.find((s) => s.concurrency === 16 && s.admission === 'ours' && s.resource === 'mcpserverentries')!.p99AddedMs).toBe(8);
+    const rows = compare(results({ ...measurement, bursts: [...measurement.bursts!, sequential('none', 1, 5), sequential('ours', 1, 7)] }));
+    expect(rows.filter((r) => r.comparison.startsWith('API-server create p99 added')).map((r) => r.comparison)).toEqual([
+      'API-server create p99 added by the webhook, MCPServerEntry (client-observed, 1000 at c=16)',
+      'API-server create p99 added by the webhook, vMCP pod (client-observed, 1000 at c=16)',
+      'API-server create p99 added by the webhook, MCPServerEntry (client-observed, 1000 at c=1)',
+      'API-server create p99 added by the webhook, vMCP pod (client-observed, 1000 at c=1)',
+    ]);
+  });
+
   it('is empty for results from before the bursts', () => {
     expect(summarizeBursts({ entries: 1000, pods: 1000, byWebhook: [] })).toEqual([]);
   });
@@ -107,15 +141,15 @@ describe('burstTable', () => {
   it('shows latency, added p99, rate, the histogram and the CPU per create for each admission', () => {
     const table = burstTable(measurement);
     expect(table).toContain(
-      '| MCPServerEntry | no webhook (baseline) | 2 | 12.5 ms | 50.0 ms (40.0 ms–60.0 ms) |  | 250/s | none on its path | kube-apiserver 2.00 ms | 0 |',
+      '| MCPServerEntry | 16 | no webhook (baseline) | 2 | 12.5 ms | 50.0 ms (40.0 ms–60.0 ms) |  | 250/s | none on its path | kube-apiserver 2.00 ms | 0 |',
     );
     expect(table).toContain(
-      `| MCPServerEntry | mcp-header-forward | 2 | 14.5 ms | 58.0 ms (46.0 ms–70.0 ms) | 8.0 ms | 250/s | ${OURS_HOOK}: 3.0 ms / 6.0 ms | kube-apiserver 3.00 ms; mcp-header-forward 1.50 ms | 1 (timeout) |`,
+      `| MCPServerEntry | 16 | mcp-header-forward | 2 | 14.5 ms | 58.0 ms (46.0 ms–70.0 ms) | 8.0 ms | 250/s | ${OURS_HOOK}: 3.0 ms / 6.0 ms | kube-apiserver 3.00 ms; mcp-header-forward 1.50 ms | 1 (timeout) |`,
     );
     expect(table).toContain(
-      '| MCPServerEntry | Kyverno | 2 | 30.0 ms | 120.0 ms (100.0 ms–140.0 ms) | 70.0 ms | 250/s | validate.kyverno.svc-fail: 30.0 ms / 60.0 ms |  | 0 |',
+      '| MCPServerEntry | 16 | Kyverno | 2 | 30.0 ms | 120.0 ms (100.0 ms–140.0 ms) | 70.0 ms | 250/s | validate.kyverno.svc-fail: 30.0 ms / 60.0 ms |  | 0 |',
     );
-    expect(table).toContain('| vMCP pod | mcp-header-forward | 1 | 13.8 ms | 55.0 ms | 25.0 ms | 250/s |  |  | 0 |');
+    expect(table).toContain('| vMCP pod | 16 | mcp-header-forward | 1 | 13.8 ms | 55.0 ms | 25.0 ms | 250/s |  |  | 0 |');
   });
 });
 
@@ -154,7 +188,7 @@ describe('compare with create bursts', () => {
 
   it('renders the section with the peer’s setup and the table', () => {
     const report = renderReport(results(measurement));
-    expect(report).toContain('bursts of 1000 creates at concurrency 16');
+    expect(report).toContain('bursts of 1000 creates at concurrency 16 (column c)');
     expect(report).toContain('Peer: Kyverno v1.19.1 out of cluster.');
     expect(report).toContain(`- validating ${OURS_HOOK}: 1000 calls, p50 4.50 ms, p99 9.00 ms`);
   });

@@ -8,6 +8,8 @@ import { ADMISSION_LABEL, type Admission, type ApiServerMeasurement, type BurstR
 export interface BurstSummary {
   resource: BurstResource;
   admission: Admission;
+  /** Creates in flight at once; a baseline is paired only with bursts of its own concurrency. */
+  concurrency: number;
   bursts: number;
   creates: number;
   errors: number;
@@ -70,39 +72,55 @@ function pairedAdded(bursts: readonly CreateBurst[], baseline: readonly CreateBu
   return differences.length > 0 ? median(differences) : undefined;
 }
 
+/** Concurrencies in the order the bursts first ran them. */
+export function burstConcurrencies(measurement: ApiServerMeasurement | undefined): number[] {
+  return [...new Set((measurement?.bursts ?? []).map((b) => b.concurrency))];
+}
+
 export function summarizeBursts(measurement: ApiServerMeasurement | undefined): BurstSummary[] {
   const all = measurement?.bursts ?? [];
-  return RESOURCE_ORDER.flatMap((resource) => {
-    const baseline = all.filter((b) => b.resource === resource && b.admission === 'none');
-    return ADMISSION_ORDER.flatMap((admission): BurstSummary[] => {
-      const bursts = all.filter((b) => b.resource === resource && b.admission === admission);
-      if (bursts.length === 0) return [];
-      const p99s = bursts.map((b) => b.p99ms);
-      const summary: BurstSummary = {
-        resource,
-        admission,
-        bursts: bursts.length,
-        creates: bursts.reduce((sum, b) => sum + b.creates, 0),
-        errors: bursts.reduce((sum, b) => sum + b.errors, 0),
-        p50ms: median(bursts.map((b) => b.p50ms)),
-        p99ms: median(p99s),
-        p99MinMs: Math.min(...p99s),
-        p99MaxMs: Math.max(...p99s),
-        ratePerSecond: median(bursts.map((b) => b.ratePerSecond)),
-        webhooks: webhookMedians(bursts),
-        cpuMsPerCreate: cpuMedians(bursts, admission),
-      };
-      const firstError = bursts.find((b) => b.firstError)?.firstError;
-      if (firstError) summary.firstError = firstError;
-      const added = admission === 'none' ? undefined : pairedAdded(bursts, baseline);
-      if (added !== undefined) summary.p99AddedMs = added;
-      return [summary];
-    });
+  return burstConcurrencies(measurement).flatMap((concurrency) =>
+    RESOURCE_ORDER.flatMap((resource) => summarizeResource(all, resource, concurrency)),
+  );
+}
+
+function summarizeResource(all: readonly CreateBurst[], resource: BurstResource, concurrency: number): BurstSummary[] {
+  const ofResource = all.filter((b) => b.resource === resource && b.concurrency === concurrency);
+  const baseline = ofResource.filter((b) => b.admission === 'none');
+  return ADMISSION_ORDER.flatMap((admission): BurstSummary[] => {
+    const bursts = ofResource.filter((b) => b.admission === admission);
+    if (bursts.length === 0) return [];
+    const p99s = bursts.map((b) => b.p99ms);
+    const summary: BurstSummary = {
+      resource,
+      admission,
+      concurrency,
+      bursts: bursts.length,
+      creates: bursts.reduce((sum, b) => sum + b.creates, 0),
+      errors: bursts.reduce((sum, b) => sum + b.errors, 0),
+      p50ms: median(bursts.map((b) => b.p50ms)),
+      p99ms: median(p99s),
+      p99MinMs: Math.min(...p99s),
+      p99MaxMs: Math.max(...p99s),
+      ratePerSecond: median(bursts.map((b) => b.ratePerSecond)),
+      webhooks: webhookMedians(bursts),
+      cpuMsPerCreate: cpuMedians(bursts, admission),
+    };
+    const firstError = bursts.find((b) => b.firstError)?.firstError;
+    if (firstError) summary.firstError = firstError;
+    const added = admission === 'none' ? undefined : pairedAdded(bursts, baseline);
+    if (added !== undefined) summary.p99AddedMs = added;
+    return [summary];
   });
 }
 
-export function findSummary(summaries: readonly BurstSummary[], resource: BurstResource, admission: Admission): BurstSummary | undefined {
-  return summaries.find((s) => s.resource === resource && s.admission === admission);
+export function findSummary(
+  summaries: readonly BurstSummary[],
+  resource: BurstResource,
+  admission: Admission,
+  concurrency: number,
+): BurstSummary | undefined {
+  return summaries.find((s) => s.resource === resource && s.admission === admission && s.concurrency === concurrency);
 }
 
 export function admissionLabel(admission: Admission): string {

@@ -1,4 +1,4 @@
-import { RESOURCE_LABEL, admissionLabel, summarizeBursts, type BurstSummary } from './apiServerBursts.js';
+import { RESOURCE_LABEL, admissionLabel, burstConcurrencies, summarizeBursts, type BurstSummary } from './apiServerBursts.js';
 import type { ApiServerMeasurement } from './model.js';
 import { markdownTable } from './table.js';
 
@@ -15,6 +15,7 @@ function histogramCell(s: BurstSummary): string {
 function row(s: BurstSummary): string[] {
   return [
     RESOURCE_LABEL[s.resource],
+    String(s.concurrency),
     admissionLabel(s.admission),
     String(s.bursts),
     ms(s.p50ms),
@@ -31,6 +32,7 @@ export function burstTable(measurement: ApiServerMeasurement): string {
   return markdownTable(
     [
       'creates',
+      'c',
       'reviewed by',
       'bursts',
       'p50',
@@ -57,15 +59,16 @@ export function apiServerSection(measurement: ApiServerMeasurement | undefined):
   ];
   const bursts = measurement.bursts ?? [];
   if (bursts.length === 0) return lines;
-  const concurrency = bursts[0]!.concurrency;
-  const perBurst = bursts[0]!.creates;
+  const sizes = burstConcurrencies(measurement)
+    .map((c) => `${bursts.find((b) => b.concurrency === c)!.creates} creates at concurrency ${c}`)
+    .join(' and of ');
   return [
     ...lines,
     '',
-    `Create latency as the client sees it (each create's round trip), bursts of ${perBurst} creates at concurrency ${concurrency}, ` +
+    `Create latency as the client sees it (each create's round trip), bursts of ${sizes} (column c), ` +
       'the admissions alternating round by round on the same control plane, each in its own namespace (webhook namespace ' +
       'selectors keep the others out; the baseline namespace is selected by none). p99 added = p99 minus the baseline ' +
-      "burst's of the same round (median over rounds); creates/s = successful creates over the burst's wall time. The " +
+      "burst's of the same round and concurrency (median over rounds); creates/s = successful creates over the burst's wall time. The " +
       'histogram column is the API server timing its calls to each webhook during those bursts (bucket-interpolated); ' +
       'CPU per create is what the API server and the reviewer spent during the burst over its creates (from /proc, so ' +
       'other work on the machine does not count).' +

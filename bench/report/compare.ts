@@ -1,11 +1,12 @@
 import { DEFAULT_TIMEOUT_SECONDS } from '../../webhook/registrations/webhookConfigurations.js';
-import { RESOURCE_LABEL, findSummary, summarizeBursts } from './apiServerBursts.js';
+import { RESOURCE_LABEL, burstConcurrencies, findSummary, summarizeBursts, type BurstSummary } from './apiServerBursts.js';
 import {
   ADMISSION_LABEL,
   DIRECT,
   OURS,
   type Admission,
   type BenchResults,
+  type BurstResource,
   type LoadClient,
   type LoadSummary,
   type Protocol,
@@ -284,27 +285,39 @@ function createAddedRows(results: BenchResults): ComparisonRow[] {
   if (!bursts) return [];
   const summaries = summarizeBursts(results.apiServer);
   const target: Target = { kind: 'abs-max', bound: 10, unit: 'ms' };
-  return (['mcpserverentries', 'pods'] as const).map((resource) => {
-    const added = (admission: Admission): Quantity | undefined => {
-      const value = findSummary(summaries, resource, admission)?.p99AddedMs;
-      return value === undefined ? undefined : { value, unit: 'ms' };
-    };
-    const ours = added('ours');
-    const peer = results.apiServer?.peer;
-    const reference = resource === 'mcpserverentries' && peer ? added(peer.admission) : undefined;
-    const row: ComparisonRow = {
-      subject: 'webhook',
-      comparison: `API-server create p99 added by the webhook, ${RESOURCE_LABEL[resource]} (client-observed, ${bursts[0]!.creates} at c=${bursts[0]!.concurrency})`,
-      target,
-      // Below the baseline is not a webhook making creates faster: the rounds disagree more than the webhook adds.
-      ...(ours && ours.value < 0 ? { status: 'n/a' as const, note: 'below the baseline: noise' } : judge(ours?.value, undefined, target)),
-    };
-    if (ours) row.ours = ours;
-    if (peer && resource === 'mcpserverentries') row.referenceName = ADMISSION_LABEL[peer.admission];
-    if (reference) row.reference = reference;
-    if (ours && reference && reference.value > 0) row.ratio = Math.max(ours.value, 0) / reference.value;
-    return row;
-  });
+  return burstConcurrencies(results.apiServer).flatMap((concurrency) =>
+    (['mcpserverentries', 'pods'] as const).map((resource) => addedRow(results, summaries, resource, concurrency, target)),
+  );
+}
+
+/** One resource at one concurrency: our added p99 judged, the peer's beside it. */
+function addedRow(
+  results: BenchResults,
+  summaries: readonly BurstSummary[],
+  resource: BurstResource,
+  concurrency: number,
+  target: Target,
+): ComparisonRow {
+  const creates = results.apiServer!.bursts!.find((b) => b.concurrency === concurrency)!.creates;
+  const added = (admission: Admission): Quantity | undefined => {
+    const value = findSummary(summaries, resource, admission, concurrency)?.p99AddedMs;
+    return value === undefined ? undefined : { value, unit: 'ms' };
+  };
+  const ours = added('ours');
+  const peer = results.apiServer?.peer;
+  const reference = resource === 'mcpserverentries' && peer ? added(peer.admission) : undefined;
+  const row: ComparisonRow = {
+    subject: 'webhook',
+    comparison: `API-server create p99 added by the webhook, ${RESOURCE_LABEL[resource]} (client-observed, ${creates} at c=${concurrency})`,
+    target,
+    // Below the baseline is not a webhook making creates faster: the rounds disagree more than the webhook adds.
+    ...(ours && ours.value < 0 ? { status: 'n/a' as const, note: 'below the baseline: noise' } : judge(ours?.value, undefined, target)),
+  };
+  if (ours) row.ours = ours;
+  if (peer && resource === 'mcpserverentries') row.referenceName = ADMISSION_LABEL[peer.admission];
+  if (reference) row.reference = reference;
+  if (ours && reference && reference.value > 0) row.ratio = Math.max(ours.value, 0) / reference.value;
+  return row;
 }
 
 function rssAndSseRows(results: BenchResults): ComparisonRow[] {

@@ -43,6 +43,7 @@ export function backgroundScanLoop(scanConfig: BackgroundScanConfig, config: Web
     start() {
       scan = startBackgroundScan({
         entries: () => toolhive.allEntries(),
+        namespaceEntries: (namespace) => toolhive.entries(namespace),
         onEntryChange: (listener) => toolhive.onEntryChange(listener),
         synced: () => toolhive.synced(),
         getSecret: rateLimited(clients.getSecret, bucket),

@@ -52,6 +52,23 @@ describe('memoizedInject', () => {
     expect(bound.plan?.warnings.join('\n')).toContain('is not allowed by');
   });
 
+  it('keys a frozen entry list (the informer’s, replaced on every change) by the list itself', () => {
+    const spy = counting();
+    const inject = memoizedInject(spy.inject);
+    const list = Object.freeze([...fixture.entries]);
+    const withList = (entries: readonly (typeof fixture.entries)[number][]): InjectContext => ({ ...context(), entriesIn: () => entries });
+    inject(fixture.pod, withList(list));
+    inject(fixture.pod, withList(list));
+    expect(spy.plans()).toBe(1);
+    // The informer's next list after a change: same entries or not, a new list plans again.
+    inject(fixture.pod, withList(Object.freeze([...fixture.entries])));
+    expect(spy.plans()).toBe(2);
+    // An unfrozen list is keyed entry by entry: equal entries, a new array, still a hit.
+    inject(fixture.pod, withList([...fixture.entries]));
+    inject(fixture.pod, withList([...fixture.entries]));
+    expect(spy.plans()).toBe(3);
+  });
+
   it('freezes what it shares, so no caller can change what the next replica gets', () => {
     const result = memoizedInject()(structuredClone(fixture.pod), context());
     expect(Object.isFrozen(result.patch)).toBe(true);

@@ -7,7 +7,7 @@ import { injectPod, type InjectContext, type InjectResult } from '../mutate/inje
 // (routes, NO_PROXY, the sidecar's hash, the diff) is most of a review's CPU, so the result for the first is kept
 // for the rest. Safe because the key holds every input of injectPod: the pod as sent, its namespace and inject
 // label, the settings, the VirtualMCPServers and entries the informer holds (by object identity: an update
-// replaces the object, so a changed entry is a new key) and the host bindings read from the Secrets for this
+// replaces the object, so a changed entry is a new key; a frozen list by its own identity) and the host bindings read from the Secrets for this
 // review. Nothing else goes in, so a hit returns exactly what planning again would.
 
 export const INJECT_MEMO_ENTRIES = 64;
@@ -26,6 +26,10 @@ export function memoizedInject(inject: Inject = injectPod, maxEntries = INJECT_M
     if (id === undefined) ids.set(object, (id = ++nextId));
     return id;
   };
+  // The informer's list is frozen and replaced on any change of the namespace, so the list itself names its
+  // entries: one id instead of one per entry (a namespace of 3000 entries made every review's key 3000 ids long).
+  const entriesKey = (list: readonly object[]): number | string | (number | string)[] =>
+    Object.isFrozen(list) ? idOf(list) : list.map(idOf);
   return (pod, ctx) => {
     const namespace = pod.metadata?.namespace || ctx.namespace;
     const key = JSON.stringify([
@@ -33,7 +37,7 @@ export function memoizedInject(inject: Inject = injectPod, maxEntries = INJECT_M
       ctx.namespace,
       ctx.namespaceLabels ?? null,
       idOf(ctx.settings),
-      ctx.entriesIn(namespace).map(idOf),
+      entriesKey(ctx.entriesIn(namespace)),
       // The VirtualMCPServer the pod names: the only one injectPod reads.
       idOf(vmcpOf(pod, ctx, namespace)),
       [...(ctx.secretBindings ?? new Map<string, readonly string[]>())],

@@ -21,6 +21,7 @@ function harness(leader = { leading: true }, onGet: (count: number) => void = ()
   const registry = new Registry();
   const scan = startBackgroundScan({
     entries: () => [...entries.values()],
+    namespaceEntries: (namespace) => [...entries.values()].filter((e) => (e.metadata.namespace ?? '') === namespace),
     onEntryChange: (l) => {
       listener = l;
       return () => (listener = undefined);
