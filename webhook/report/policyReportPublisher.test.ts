@@ -66,10 +66,10 @@ function fakeStore(): PolicyReportStore & {
   return store;
 }
 
-function harness(leader = { leading: true }) {
+function harness(leader = { leading: true }, minIntervalMs = 0) {
   const store = fakeStore();
   const logs = captureLogs();
-  const publisher = createPolicyReportPublisher({ store, leading: () => leader.leading, logger: logs.logger });
+  const publisher = createPolicyReportPublisher({ store, leading: () => leader.leading, logger: logs.logger, minIntervalMs });
   const publish = async (items: ReportItem[]): Promise<void> => {
     publisher.publish(items);
     await publisher.idle();
@@ -80,6 +80,25 @@ function harness(leader = { leading: true }) {
 }
 
 describe('PolicyReport publisher', () => {
+  it('syncs at most once per interval: what is published meanwhile is coalesced, the last one wins', async () => {
+    const h = harness({ leading: true }, 40);
+    const syncStarts: number[] = [];
+    const served = h.store.served;
+    h.store.served = async () => {
+      syncStarts.push(Date.now());
+      return served();
+    };
+    h.publisher.publish([item('a', 'one', 'fail')]);
+    h.publisher.publish([item('a', 'one', 'pass')]);
+    h.publisher.publish([item('a', 'one', 'fail'), item('b', 'two', 'fail')]);
+    await h.publisher.idle();
+    // The first publish syncs at once; the other two become one sync of the last, one interval later.
+    expect(h.store.calls).toEqual(['discovery', 'list', 'create a', 'discovery', 'list', 'create b']);
+    expect(syncStarts).toHaveLength(2);
+    // Node may fire a timer up to a millisecond early by Date.now's rounding.
+    expect(syncStarts[1]! - syncStarts[0]!).toBeGreaterThanOrEqual(39);
+  });
+
   it('creates, leaves unchanged reports alone, updates on change, deletes when a namespace has no entry left', async () => {
     const h = harness();
     await h.publish([item('a', 'one', 'fail'), item('b', 'two', 'pass')]);

@@ -39,12 +39,23 @@ export interface PolicyReportPublisherOptions {
   /** Only the Lease holder writes; checked before every write, so a replica that lost it stops at once. */
   leading: () => boolean;
   logger: Logger;
+  /**
+   * At least this long between two syncs (default 2 s); what is published meanwhile is coalesced into the next.
+   * Every entry change publishes, and a sync lists every stored report and rewrites the changed ones: back to
+   * back, a GitOps sync of thousands of entries cost the webhook and the API server a report LIST and PUT per
+   * create (docs/benchmarks.md).
+   */
+  minIntervalMs?: number;
 }
+
+export const DEFAULT_REPORT_SYNC_INTERVAL_MS = 2_000;
 
 export function createPolicyReportPublisher(options: PolicyReportPublisherOptions): PolicyReportPublisher {
   const { store, logger } = options;
-  let waiting: PolicyReport[] | undefined;
+  const minIntervalMs = options.minIntervalMs ?? DEFAULT_REPORT_SYNC_INTERVAL_MS;
+  let waiting: ReportItem[] | undefined;
   let running: Promise<void> | undefined;
+  let lastSyncAt = Number.NEGATIVE_INFINITY;
   let crd: 'unknown' | 'served' | 'missing' = 'unknown';
   let readFailing = false;
 
@@ -111,9 +122,12 @@ export function createPolicyReportPublisher(options: PolicyReportPublisherOption
 
   const drain = async (): Promise<void> => {
     while (waiting !== undefined) {
+      const pause = lastSyncAt + minIntervalMs - Date.now();
+      if (pause > 0) await new Promise<void>((resolve) => setTimeout(resolve, pause).unref());
       const next = waiting;
       waiting = undefined;
-      await sync(next).catch((error: unknown) => logger.error({ error: messageOf(error) }, 'PolicyReport sync failed'));
+      lastSyncAt = Date.now();
+      await sync(policyReports(next)).catch((error: unknown) => logger.error({ error: messageOf(error) }, 'PolicyReport sync failed'));
     }
     // Same tick as the last check of `waiting`: a publish after this starts a new drain.
     running = undefined;
@@ -121,7 +135,8 @@ export function createPolicyReportPublisher(options: PolicyReportPublisherOption
 
   return {
     publish(items) {
-      waiting = policyReports(items);
+      // The reports are built when the sync runs: of several publishes in a pause, only the last is built.
+      waiting = [...items];
       running ??= drain();
     },
     idle: async () => {
