@@ -5,7 +5,7 @@ import type { EntryChange } from '../cluster/toolhiveInformers.js';
 import type { GetSecret } from '../validate/lookup.js';
 import type { Rule } from '../validate/types.js';
 import type { ScanMetrics } from './metrics.js';
-import { entriesByNamespace, shareEnvVar } from '../validate/siblingEnvNames.js';
+import { entriesByNamespace, envVarPartners } from '../validate/siblingEnvNames.js';
 import { memoizeLookups, scanEntry } from './scanEntry.js';
 import { eventsFor, type ObjectEvent } from './scanState.js';
 import type { ReportItem } from './types.js';
@@ -146,12 +146,13 @@ export function startBackgroundScan(options: BackgroundScanOptions): BackgroundS
   const recheckPartners = async (namespace: string, name: string): Promise<void> => {
     const siblings = options.namespaceEntries(namespace);
     const changed = siblings.find((e) => e.metadata.name === name);
+    const partners = changed === undefined ? new Set<string>() : envVarPartners(changed, siblings);
     const getSecret = memoizeLookups(options.getSecret);
     for (const entry of siblings) {
       if (stopped) return;
       if (entry === changed) continue;
       const blamed = results.get(key(namespace, entry.metadata.name ?? ''))?.findings.some((f) => f.relatedEntry === name) === true;
-      if (blamed || (changed !== undefined && shareEnvVar(changed, entry))) await check(entry, getSecret, siblings);
+      if (blamed || partners.has(entry.metadata.name ?? '')) await check(entry, getSecret, siblings);
     }
   };
 

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { entry } from '../../test/unit/webhook/validateEntries.js';
-import { entriesByNamespace, siblingEnvNameRule } from './siblingEnvNames.js';
+import { entriesByNamespace, envVarPartners, siblingEnvNameRule } from './siblingEnvNames.js';
 import { validateEntry } from './validateEntry.js';
 
 const check = (name: string, siblings: ReturnType<typeof entry>[], spec?: Record<string, unknown>) =>
   siblingEnvNameRule.check({ entry: entry({ name, ...(spec ? { spec } : {}) }), namespace: 'team-a', secrets: new Map(), siblings });
+
+describe('envVarPartners', () => {
+  it('names every groupmate sharing an env var with the entry (three or more too), never the entry itself or another group', () => {
+    const changed = entry({ name: 'my-github' });
+    const siblings = [
+      entry({ name: 'my.github' }),
+      changed,
+      entry({ name: 'MY_GITHUB' }),
+      entry({ name: 'other' }),
+      entry({ name: 'my_github', spec: { groupRef: { name: 'elsewhere' } } }),
+    ];
+    expect([...envVarPartners(changed, siblings)].sort()).toEqual(['MY_GITHUB', 'my.github']);
+    expect(envVarPartners(entry({ name: 'other' }), siblings).size).toBe(0);
+  });
+});
 
 describe('sibling env var names', () => {
   it('denies a secret header whose ToolHive env var another entry of the group already uses, naming both', () => {

@@ -43,8 +43,8 @@ interface EnvVarOwner {
 }
 
 /**
- * Per group, each secret env var and the first two entries (in list order) that use it: enough to name a
- * groupmate other than the entry under review. Built once per siblings list: the informer hands out one frozen
+ * Per group, each secret env var and the entries (in list order) that use it: a review names the first groupmate
+ * other than itself, a change finds its partners. Built once per siblings list: the informer hands out one frozen
  * list per namespace until an entry changes, so a review costs a lookup per header, not a pass over the group.
  */
 type GroupEnvVars = Map<string, Map<string, EnvVarOwner[]>>;
@@ -62,7 +62,7 @@ function groupEnvVars(siblings: readonly MCPServerEntry[]): GroupEnvVars {
     for (const header of sibling.spec.headerForward?.addHeadersFromSecret ?? []) {
       const envVar = secretEnvVarName(siblingName, header.headerName);
       const owners = taken.get(envVar) ?? [];
-      if (owners.length < 2 && !owners.some((o) => o.entry === siblingName)) owners.push({ entry: siblingName, header: header.headerName });
+      if (!owners.some((o) => o.entry === siblingName)) owners.push({ entry: siblingName, header: header.headerName });
       taken.set(envVar, owners);
     }
   }
@@ -94,10 +94,17 @@ export function entriesByNamespace(entries: readonly MCPServerEntry[]): Map<stri
   return byNamespace;
 }
 
-/** The two entries (different names, same group) give a secret header the same ToolHive env var. */
-export function shareEnvVar(a: MCPServerEntry, b: MCPServerEntry): boolean {
-  if (a.metadata.name === undefined || b.metadata.name === undefined || a.metadata.name === b.metadata.name || groupOf(a) !== groupOf(b))
-    return false;
-  const ofA = new Set((a.spec.headerForward?.addHeadersFromSecret ?? []).map((h) => secretEnvVarName(a.metadata.name!, h.headerName)));
-  return (b.spec.headerForward?.addHeadersFromSecret ?? []).some((h) => ofA.has(secretEnvVarName(b.metadata.name!, h.headerName)));
+/**
+ * Names of the groupmates in `siblings` that give a secret header the same ToolHive env var as `entry` does: a
+ * lookup per header of `entry` in the list's index, not a pass over the group.
+ */
+export function envVarPartners(entry: MCPServerEntry, siblings: readonly MCPServerEntry[]): Set<string> {
+  const name = entry.metadata.name;
+  const partners = new Set<string>();
+  if (name === undefined) return partners;
+  const taken = groupEnvVars(siblings).get(groupOf(entry));
+  for (const header of entry.spec.headerForward?.addHeadersFromSecret ?? []) {
+    for (const owner of taken?.get(secretEnvVarName(name, header.headerName)) ?? []) if (owner.entry !== name) partners.add(owner.entry);
+  }
+  return partners;
 }
