@@ -1,9 +1,9 @@
 // ToolHive's env var naming (pkg/vmcp/headerforward/wirefmt: NormalizeForEnvVar, SecretEnvVarName,
 // ManifestEnvVarName). Byte-compatible: vMCP and the operator compute the same names.
 
-// Every /mutate review that plans a pod normalises the names of its routes, and the sibling env-name index is
-// rebuilt for a namespace each time one of its entries changes: the same few hundred strings, each worked out once.
-// Bounded, so odd names cannot grow it without limit.
+// Every /mutate review that plans a pod normalises the names of its routes, and the sibling env-name index those of
+// each new or changed entry (it keeps the others' per entry object): the same few hundred strings, each worked out
+// once. Bounded, so odd names cannot grow it without limit.
 const NORMALIZED_MAX = 10_000;
 const normalized = new Map<string, string>();
 

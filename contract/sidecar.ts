@@ -41,7 +41,7 @@ export const SIDECAR_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=
  * blocks from 16 KB up (OpenSSL's per-connection record buffers among them) mapped on their own, so a closed
  * connection's buffers go back to the system instead of staying as holes in the heap: 1000 SSE streams after
  * HTTP and HTTPS load peaked at 115–119 MB instead of 126–128 MB. The cost is an mmap/munmap pair per socket
- * read (Node allocates 64 KB per read): about 3 µs more CPU per proxied request, measured in docs/benchmarks.md.
+ * read (Node allocates 64 KB per read): 1–11 µs more CPU per proxied request (about 3 %), in docs/benchmarks.md.
  */
 export const GLIBC_TUNABLES_ENV_VAR = 'GLIBC_TUNABLES';
 export const SIDECAR_GLIBC_TUNABLES = 'glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=16384:glibc.malloc.trim_threshold=65536';

@@ -30,6 +30,13 @@ func streamPhase(n uint64, interval time.Duration) time.Duration {
 	return time.Duration((f - math.Floor(f)) * float64(interval))
 }
 
+// untilPhase is how long until the wall clock next reaches `phase` within the interval: all streams share one grid,
+// whenever each connected.
+func untilPhase(phase, interval time.Duration) time.Duration {
+	into := time.Duration(time.Now().UnixNano() % int64(interval))
+	return (phase - into + interval) % interval
+}
+
 // upstreamHandler answers every path with the fixed reply, and /sse with a stream of timestamped events.
 // It echoes whether the forwarded header arrived, so the client can prove each proxy added it.
 func upstreamHandler(header string, sseInterval time.Duration) http.Handler {
@@ -45,8 +52,7 @@ func upstreamHandler(header string, sseInterval time.Duration) http.Handler {
 		flusher.Flush()
 		// Each stream gets its own phase in the interval, so the streams' events arrive evenly spread rather
 		// than in bursts (a delay measured in a burst is the proxy's fan-out time; see docs/benchmarks.md).
-		phase := streamPhase(nextStream.Add(1), sseInterval)
-		time.Sleep(time.Duration((int64(phase) - time.Now().UnixNano()%int64(sseInterval) + int64(sseInterval)) % int64(sseInterval)))
+		time.Sleep(untilPhase(streamPhase(nextStream.Add(1), sseInterval), sseInterval))
 		ticker := time.NewTicker(sseInterval)
 		defer ticker.Stop()
 		for {

@@ -127,8 +127,8 @@ export function envVarPartners(entry: MCPServerEntry, siblings: readonly MCPServ
   const partners = new Set<string>();
   if (name === undefined) return partners;
   const taken = groupEnvVars(siblings).get(groupOf(entry));
-  for (const header of entry.spec.headerForward?.addHeadersFromSecret ?? []) {
-    for (const owner of taken?.get(secretEnvVarName(name, header.headerName)) ?? []) if (owner.entry !== name) partners.add(owner.entry);
+  for (const { envVar } of secretEnvVarsOf(entry, name)) {
+    for (const owner of taken?.get(envVar) ?? []) if (owner.entry !== name) partners.add(owner.entry);
   }
   return partners;
 }
